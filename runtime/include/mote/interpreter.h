@@ -1,0 +1,169 @@
+// Runs one model over a caller-given arena. No heap, no exceptions.
+//
+//   mote::OpResolver resolver;
+//   resolver.add(mote::ops::conv_2d());          // or mote::register_all_ops(resolver)
+//   alignas(16) static uint8_t arena[MODEL_ARENA_BYTES];
+//   mote::Interpreter interp(model_data, model_size, resolver, arena, sizeof(arena));
+//   if (interp.allocate() != mote::Status::kOk) puts(interp.error_message());
+//   memcpy(interp.input(0).data, features, interp.input(0).bytes);
+//   interp.invoke();
+//
+// Arena layout after allocate(): [ activations + scratch (planned) | ... | persistent ]
+// The persistent section (tensor and node records, op data, variable tensors)
+// grows down from the end of the arena; arena_used_bytes() is the sum of both
+// sections and is the exact size to give on the device. Records in the arena
+// contain no pointers, so that size is the same on a 64-bit host and a 32-bit
+// MCU.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/memory_planner.h"
+#include "mote/model.h"
+#include "mote/op.h"
+#include "mote/op_resolver.h"
+#include "mote/status.h"
+#include "mote/tensor.h"
+
+namespace mote {
+
+// Alignment of every planned buffer and of the arena base.
+constexpr uint32_t kBufferAlignment = 16;
+
+// One entry of the memory plan, for printing and checks.
+struct PlannedBuffer {
+  int32_t tensor = -1;  // tensor index, or -1 for a scratch buffer
+  int32_t node = -1;    // for scratch: the node that requested it
+  PlanBuffer placement;
+};
+
+class Interpreter {
+ public:
+  Interpreter(const uint8_t* model_data, size_t model_size, const OpResolver& resolver, uint8_t* arena,
+              size_t arena_bytes);
+
+  // Loads and checks the model, runs every op's prepare, plans memory.
+  Status allocate();
+  Status invoke();
+  // Sets every variable (state) tensor back to its initial value.
+  Status reset_state();
+
+  size_t num_inputs() const;
+  size_t num_outputs() const;
+  TensorView input(size_t i) const;
+  TensorView output(size_t i) const;
+  QuantView input_quant(size_t i) const;
+  QuantView output_quant(size_t i) const;
+  // Typed data of an input/output; nullptr when the index is out of range or
+  // the tensor's type is not T.
+  template <typename T>
+  T* input_data(size_t i) const { return typed<T>(input(i)); }
+  template <typename T>
+  T* output_data(size_t i) const { return typed<T>(output(i)); }
+
+  // Any tensor, by index in subgraph 0 (e.g. to capture intermediates).
+  TensorView tensor(int32_t index) const;
+
+  size_t arena_used_bytes() const { return used_bytes_; }
+  size_t arena_planned_bytes() const { return head_bytes_; }
+  size_t arena_persistent_bytes() const { return tail_bytes_; }
+  const char* error_message() const { return error_; }
+  const Model& model() const { return model_; }
+
+  // The memory plan: fills up to `capacity` entries, returns how many exist.
+  int memory_plan(PlannedBuffer* out, int capacity) const;
+
+  // Called after each node during invoke() when set (tensor capture, profiling).
+  using NodeObserver = void (*)(void* user, int node, const Interpreter& interpreter);
+  void set_node_observer(NodeObserver observer, void* user) {
+    observer_ = observer;
+    observer_user_ = user;
+  }
+
+  // --- used by OpContext ---
+  struct TensorRecord {
+    uint32_t data;      // arena offset, or model offset when `in_model`
+    uint32_t dims_pos;  // model offset of the shape's first int32
+    uint8_t type;
+    uint8_t rank;
+    uint8_t where;      // kNoData, kInArena, kInModel
+    uint8_t flags;      // kVariable, ...
+  };
+  struct NodeRecord {
+    uint32_t inputs_pos;         // model offset of the inputs vector's length word
+    uint32_t outputs_pos;
+    uint32_t intermediates_pos;  // 0 when absent
+    uint32_t op_data;            // arena offset, 0 when none
+    uint16_t registration;       // index in the resolver
+    uint16_t opcode;             // index in the model's operator codes
+  };
+  struct ScratchRecord {
+    uint32_t size;
+    uint32_t offset;
+    int32_t node;
+    uint32_t next;  // arena offset of the next record, 0 at the end
+  };
+  enum : uint8_t { kNoData = 0, kInArena = 1, kInModel = 2 };
+  enum : uint8_t { kVariable = 1 };
+
+ private:
+  friend class OpContext;
+
+  template <typename T>
+  static T* typed(const TensorView& v);
+
+  Status set_error(const char* format, ...)
+#if defined(__GNUC__)
+      __attribute__((format(printf, 2, 3)))
+#endif
+      ;
+  void* tail_alloc(size_t bytes, size_t align, uint32_t* offset);
+  Status check_arena_for(size_t bytes);
+  Status init_tensors();
+  Status init_nodes();
+  Status prepare_nodes();
+  Status plan_memory();
+  int collect_buffers(PlannedBuffer* out, int capacity) const;
+  TensorView view(int32_t tensor_index) const;
+  int32_t node_tensor(uint32_t vector_pos, int i) const;
+  int32_t node_count(uint32_t vector_pos) const;
+
+  const uint8_t* model_data_;
+  size_t model_size_;
+  const OpResolver& resolver_;
+  uint8_t* arena_;        // aligned base
+  size_t arena_bytes_;    // usable bytes from the aligned base
+  Model model_;
+  bool allocated_ = false;
+  bool in_prepare_ = false;
+  size_t tail_offset_ = 0;  // start of the persistent section
+  size_t head_bytes_ = 0;
+  size_t tail_bytes_ = 0;
+  size_t used_bytes_ = 0;
+  uint32_t tensors_ = 0;  // arena offset of TensorRecord[num_tensors]
+  uint32_t nodes_ = 0;    // arena offset of NodeRecord[num_operators]
+  uint32_t first_scratch_ = 0;
+  uint32_t last_scratch_ = 0;
+  NodeObserver observer_ = nullptr;
+  void* observer_user_ = nullptr;
+  char error_[256] = {};
+};
+
+template <typename T>
+struct DTypeOf;
+template <> struct DTypeOf<float> { static constexpr DType value = DType::kFloat32; };
+template <> struct DTypeOf<int8_t> { static constexpr DType value = DType::kInt8; };
+template <> struct DTypeOf<uint8_t> { static constexpr DType value = DType::kUInt8; };
+template <> struct DTypeOf<int16_t> { static constexpr DType value = DType::kInt16; };
+template <> struct DTypeOf<int32_t> { static constexpr DType value = DType::kInt32; };
+template <> struct DTypeOf<int64_t> { static constexpr DType value = DType::kInt64; };
+template <> struct DTypeOf<bool> { static constexpr DType value = DType::kBool; };
+
+template <typename T>
+T* Interpreter::typed(const TensorView& v) {
+  if (v.data == nullptr || v.type != DTypeOf<T>::value) return nullptr;
+  return static_cast<T*>(v.data);
+}
+
+}  // namespace mote

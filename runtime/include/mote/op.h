@@ -1,0 +1,114 @@
+// The contract between the interpreter and an operator.
+//
+// An operator is a pair of plain functions:
+//   prepare(ctx): runs once in Interpreter::allocate(). Validates shapes and
+//     types, reads builtin options, precomputes everything eval needs
+//     (multipliers, shifts, padding, folded zero-point terms) into op data it
+//     allocates from the arena, and requests scratch buffers.
+//   eval(ctx): runs on every invoke(). Only math: it reads the op data and the
+//     tensors, allocates nothing, and fails only on conditions it cannot know
+//     in prepare.
+//
+// Arena-resident structs (op data) hold no pointers: use ArenaRef / offsets,
+// so an arena plan computed on a 64-bit host is byte-exact on a 32-bit MCU.
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/flatbuffer.h"
+#include "mote/schema.h"
+#include "mote/status.h"
+#include "mote/tensor.h"
+
+namespace mote {
+
+class Interpreter;
+
+// A pointer-free reference to memory in the arena's persistent section.
+template <typename T>
+struct ArenaRef {
+  uint32_t offset = 0;
+};
+
+class OpContext {
+ public:
+  OpContext(Interpreter* interpreter, int node) : interp_(interpreter), node_(node) {}
+
+  int node_index() const { return node_; }
+  int32_t op_version() const;
+
+  // Inputs, outputs and intermediates of this node. An optional input the
+  // model omits (index -1) reads as has_input() == false.
+  int num_inputs() const;
+  int num_outputs() const;
+  int num_intermediates() const;
+  bool has_input(int i) const;
+  int32_t input_tensor_index(int i) const;
+  int32_t output_tensor_index(int i) const;
+  TensorView input(int i) const;
+  TensorView output(int i) const;
+  TensorView intermediate(int i) const;
+  QuantView input_quant(int i) const;
+  QuantView output_quant(int i) const;
+  QuantView intermediate_quant(int i) const;
+  // True when the input's data is stored in the model (weights, shapes, ...).
+  bool input_is_constant(int i) const;
+
+  // Builtin options table of this node (check options_type()) and custom
+  // options bytes.
+  schema::OptionsType options_type() const;
+  fb::Table options() const;
+  fb::Bytes custom_options() const;
+
+  // --- prepare only ---
+  // Allocates this node's op data (once), zero-filled; nullptr and an error
+  // message when the arena is full.
+  void* allocate_op_data(size_t bytes);
+  template <typename T>
+  T* allocate_op_data() { return static_cast<T*>(allocate_op_data(sizeof(T))); }
+  // Allocates a persistent array, zero-filled; nullptr when the arena is full.
+  template <typename T>
+  T* allocate_array(size_t count, ArenaRef<T>* ref) {
+    uint32_t off = 0;
+    T* p = static_cast<T*>(allocate_persistent(count * sizeof(T), alignof(T) < 4 ? 4 : alignof(T), &off));
+    ref->offset = off;
+    return p;
+  }
+  // Requests `bytes` of scratch valid during this node's eval only; *index
+  // identifies it in eval.
+  Status request_scratch(size_t bytes, int32_t* index);
+
+  // --- prepare and eval ---
+  void* op_data() const;
+  template <typename T>
+  T* op_data() const { return static_cast<T*>(op_data()); }
+  template <typename T>
+  T* get(ArenaRef<T> ref) const { return static_cast<T*>(persistent(ref.offset)); }
+  void* scratch(int32_t index) const;
+
+  // Records "node N (OP): <message>" as the interpreter's error and returns
+  // Status::kError. printf-style.
+  Status fail(const char* format, ...) const
+#if defined(__GNUC__)
+      __attribute__((format(printf, 2, 3)))
+#endif
+      ;
+
+ private:
+  void* allocate_persistent(size_t bytes, size_t align, uint32_t* offset);
+  void* persistent(uint32_t offset) const;
+
+  Interpreter* interp_;
+  int node_;
+};
+
+struct OpRegistration {
+  int32_t builtin_code;     // schema::BuiltinOp value; kCustom for custom ops
+  const char* custom_name;  // name of a custom op, else nullptr
+  const char* name;         // printable name, e.g. "CONV_2D"
+  Status (*prepare)(OpContext& ctx);
+  Status (*eval)(OpContext& ctx);
+};
+
+}  // namespace mote

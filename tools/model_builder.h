@@ -1,0 +1,133 @@
+// Builds and serializes a valid .tflite flatbuffer (schema version 3) with
+// Debian's flatbuffers library. Used by the kernel tests (one-op models with
+// chosen parameters), the bundled default model, the quantizer and the
+// exporter.
+//
+//   ModelBuilder b;
+//   int in  = b.add_tensor({"x", DType::kInt8, {1, 4}, {0.5f}, {-1}});
+//   int w   = b.add_tensor(TensorSpec::constant<int8_t>("w", {3, 4}, weights, {0.1f}, {0}));
+//   int out = b.add_tensor({"y", DType::kInt8, {1, 3}, {0.25f}, {2}});
+//   b.add_operator(schema::BuiltinOp::kFullyConnected, {in, w, -1}, {out},
+//                  Options(schema::OptionsType::kFullyConnected)
+//                      .i8(schema::fully_connected_options::fused_activation_function, 0),
+//                  /*version=*/4);
+//   b.set_inputs({in});
+//   b.set_outputs({out});
+//   std::vector<uint8_t> bytes = b.serialize();
+#pragma once
+
+#include <stdint.h>
+#include <string.h>
+
+#include <string>
+#include <vector>
+
+#include "mote/schema.h"
+#include "mote/tensor.h"
+
+namespace mote {
+namespace tools {
+
+struct TensorSpec {
+  std::string name;
+  DType type = DType::kFloat32;
+  std::vector<int32_t> shape;
+  std::vector<float> scales;         // empty: not quantized
+  std::vector<int64_t> zero_points;  // same length as scales
+  int32_t quantized_dimension = 0;
+  std::vector<uint8_t> data;  // non-empty: constant tensor stored in the model
+  bool is_variable = false;
+
+  template <typename T>
+  static TensorSpec constant(std::string name, DType type, std::vector<int32_t> shape, const std::vector<T>& values,
+                             std::vector<float> scales = {}, std::vector<int64_t> zero_points = {},
+                             int32_t quantized_dimension = 0) {
+    TensorSpec s;
+    s.name = std::move(name);
+    s.type = type;
+    s.shape = std::move(shape);
+    s.scales = std::move(scales);
+    s.zero_points = std::move(zero_points);
+    s.quantized_dimension = quantized_dimension;
+    s.data.resize(values.size() * sizeof(T));
+    if (!values.empty()) memcpy(s.data.data(), values.data(), s.data.size());
+    return s;
+  }
+};
+
+// Builtin options of one operator: the union type and the fields to write
+// (field ids from mote/schema.h).
+class Options {
+ public:
+  Options() = default;
+  explicit Options(schema::OptionsType type) : type_(type) {}
+
+  Options& i8(int field, int8_t v);
+  Options& u8(int field, uint8_t v);
+  Options& boolean(int field, bool v);
+  Options& i32(int field, int32_t v);
+  Options& f32(int field, float v);
+  Options& i32_vector(int field, std::vector<int32_t> v);
+
+  schema::OptionsType type() const { return type_; }
+
+  struct Field {
+    enum Kind { kInt8, kUInt8, kBool, kInt32, kFloat, kInt32Vector } kind;
+    int id;
+    int64_t i = 0;
+    float f = 0;
+    std::vector<int32_t> vec;
+  };
+  const std::vector<Field>& fields() const { return fields_; }
+
+ private:
+  // The entry for field `id` (setting a field again replaces it).
+  Field& field(int id, Field::Kind kind);
+
+  schema::OptionsType type_ = schema::OptionsType::kNone;
+  std::vector<Field> fields_;
+};
+
+class ModelBuilder {
+ public:
+  // Returns the tensor index.
+  int add_tensor(const TensorSpec& spec);
+  // Returns the operator index. Optional inputs are -1. A custom op takes
+  // builtin code kCustom and a non-empty custom_code.
+  int add_operator(schema::BuiltinOp op, std::vector<int32_t> inputs, std::vector<int32_t> outputs,
+                   Options options = Options(), int32_t version = 1, std::vector<int32_t> intermediates = {},
+                   std::string custom_code = std::string(), std::vector<uint8_t> custom_options = {});
+  void set_inputs(std::vector<int32_t> inputs) { inputs_ = std::move(inputs); }
+  void set_outputs(std::vector<int32_t> outputs) { outputs_ = std::move(outputs); }
+  void set_description(std::string d) { description_ = std::move(d); }
+  void add_metadata(std::string name, std::vector<uint8_t> data);
+
+  const std::vector<TensorSpec>& tensors() const { return tensors_; }
+  std::vector<TensorSpec>& tensors() { return tensors_; }
+
+  // A complete .tflite file: identifier "TFL3", buffer 0 empty, constant data
+  // 16-byte aligned.
+  std::vector<uint8_t> serialize() const;
+
+ private:
+  struct OperatorSpec {
+    int32_t opcode;  // index into opcodes_
+    std::vector<int32_t> inputs, outputs, intermediates;
+    Options options;
+    std::vector<uint8_t> custom_options;
+  };
+  struct OpcodeSpec {
+    int32_t builtin;
+    int32_t version;
+    std::string custom_code;
+  };
+  std::vector<TensorSpec> tensors_;
+  std::vector<OperatorSpec> operators_;
+  std::vector<OpcodeSpec> opcodes_;
+  std::vector<int32_t> inputs_, outputs_;
+  std::string description_ = "mote";
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> metadata_;
+};
+
+}  // namespace tools
+}  // namespace mote
