@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages mote needs to build and test on the host.
+# Safe to re-run: only missing packages are installed.
+set -euo pipefail
+
+packages=(
+  cmake g++ make                      # build
+  libflatbuffers-dev                  # writing .tflite files (model builder, quantizer)
+  libcli11-dev nlohmann-json3-dev     # CLI parsing, JSON reports
+  libstb-dev                          # image loading for calibration data
+  libgtest-dev libbenchmark-dev       # tests and benchmarks
+  clang libclang-rt-14-dev            # libFuzzer + sanitizer runtime
+  valgrind                            # instruction counts (bench/)
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
