@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "mote/schema.h"
@@ -29,6 +30,21 @@ namespace mote {
 namespace tools {
 
 struct TensorSpec {
+  TensorSpec() = default;
+  // Lets `{"x", DType::kInt8, {1, 4}, {0.5f}, {-1}}` name only the leading
+  // fields (without -Wmissing-field-initializers warnings).
+  TensorSpec(std::string name_, DType type_, std::vector<int32_t> shape_, std::vector<float> scales_ = {},
+             std::vector<int64_t> zero_points_ = {}, int32_t quantized_dimension_ = 0, std::vector<uint8_t> data_ = {},
+             bool is_variable_ = false)
+      : name(std::move(name_)),
+        type(type_),
+        shape(std::move(shape_)),
+        scales(std::move(scales_)),
+        zero_points(std::move(zero_points_)),
+        quantized_dimension(quantized_dimension_),
+        data(std::move(data_)),
+        is_variable(is_variable_) {}
+
   std::string name;
   DType type = DType::kFloat32;
   std::vector<int32_t> shape;

@@ -169,10 +169,9 @@ int32_t Interpreter::node_tensor(uint32_t vector_pos, int i) const {
   return fb::load<int32_t>(model_data_ + vector_pos + 4 + 4 * size_t(i));
 }
 
-// Lists every buffer the planner places: activation tensors (with lifetimes
-// over the execution order) and scratch buffers. Returns the count; fills at
-// most `capacity` entries.
-int Interpreter::collect_buffers(PlannedBuffer* out, int capacity) const {
+// Every buffer the planner places: activation tensors (with lifetimes over the
+// execution order) and scratch buffers.
+int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
   const TensorRecord* records = reinterpret_cast<const TensorRecord*>(arena_ + tensors_);
   const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
   const int32_t num_nodes = int32_t(model_.num_operators());
@@ -222,66 +221,74 @@ int Interpreter::collect_buffers(PlannedBuffer* out, int capacity) const {
     }
     if (!used) continue;
     if (last < first) last = first;
-    if (count < capacity) {
-      out[count].tensor = int32_t(t);
-      out[count].node = -1;
-      out[count].placement.size = info.bytes;
-      out[count].placement.first = first;
-      out[count].placement.last = last;
-      out[count].placement.offset = records[t].where == kInArena ? records[t].data : 0;
-    }
-    ++count;
+    PlanBuffer b;
+    b.size = info.bytes;
+    b.first = first;
+    b.last = last;
+    b.offset = records[t].where == kInArena ? records[t].data : 0;
+    visit(user, count++, int32_t(t), b);
   }
   for (uint32_t s = first_scratch_; s != 0;) {
     const ScratchRecord* r = reinterpret_cast<const ScratchRecord*>(arena_ + s);
-    if (count < capacity) {
-      out[count].tensor = -1;
-      out[count].node = r->node;
-      out[count].placement.size = r->size;
-      out[count].placement.first = r->node;
-      out[count].placement.last = r->node;
-      out[count].placement.offset = r->offset;
-    }
-    ++count;
+    PlanBuffer b;
+    b.size = r->size;
+    b.first = r->node;
+    b.last = r->node;
+    b.offset = r->offset;
+    visit(user, count++, -1 - r->node, b);
     s = r->next;
   }
   return count;
 }
 
+namespace {
+struct PlanArrays {
+  PlanBuffer* plan;
+  int32_t* owner;
+};
+void count_buffer(void*, int, int32_t, const PlanBuffer&) {}
+void store_buffer(void* user, int i, int32_t owner, const PlanBuffer& b) {
+  auto* arrays = static_cast<PlanArrays*>(user);
+  arrays->plan[i] = b;
+  arrays->owner[i] = owner;
+}
+}  // namespace
+
 Status Interpreter::plan_memory() {
   // The planner's work memory sits where the activations will go; it is free
   // until the first invoke(). arena_used_bytes() counts whichever is larger.
-  const int n = collect_buffers(nullptr, 0);
-  const size_t entries_bytes = align_up(size_t(n) * sizeof(PlannedBuffer), 8);
+  const int n = visit_buffers(count_buffer, nullptr);
   const size_t plan_bytes = align_up(size_t(n) * sizeof(PlanBuffer), 8);
-  const size_t work_bytes = entries_bytes + plan_bytes + align_up(planner_work_bytes(n), 8);
+  const size_t owner_bytes = align_up(size_t(n) * sizeof(int32_t), 8);
+  const size_t work_bytes = plan_bytes + owner_bytes + align_up(planner_work_bytes(n), 8);
   if (work_bytes > tail_offset_) {
-    used_bytes_ = work_bytes + tail_bytes_;
+    used_bytes_ = align_up(work_bytes + tail_bytes_, kBufferAlignment);
     return set_error("arena too small: this model needs at least %zu bytes, the arena has %zu", used_bytes_,
                      arena_bytes_);
   }
-  PlannedBuffer* entries = reinterpret_cast<PlannedBuffer*>(arena_);
-  PlanBuffer* plan = reinterpret_cast<PlanBuffer*>(arena_ + entries_bytes);
-  void* work = arena_ + entries_bytes + plan_bytes;
-  collect_buffers(entries, n);
-  for (int i = 0; i < n; ++i) plan[i] = entries[i].placement;
-  head_bytes_ = plan_buffers(plan, n, kBufferAlignment, work);
-  used_bytes_ = (head_bytes_ > work_bytes ? head_bytes_ : align_up(work_bytes, kBufferAlignment)) + tail_bytes_;
+  PlanArrays arrays{reinterpret_cast<PlanBuffer*>(arena_), reinterpret_cast<int32_t*>(arena_ + plan_bytes)};
+  visit_buffers(store_buffer, &arrays);
+  head_bytes_ = plan_buffers(arrays.plan, n, kBufferAlignment, arena_ + plan_bytes + owner_bytes);
+  // Rounded to the arena alignment: the arena's usable size is rounded down to
+  // it, so this is the smallest arena that reproduces this exact layout.
+  used_bytes_ = align_up((head_bytes_ > work_bytes ? head_bytes_ : work_bytes) + tail_bytes_, kBufferAlignment);
   if (head_bytes_ > tail_offset_) {
     return set_error("arena too small: this model needs %zu bytes, the arena has %zu", used_bytes_, arena_bytes_);
   }
-  // Scratch entries come after the tensors, in the order of the scratch list.
   TensorRecord* records = reinterpret_cast<TensorRecord*>(arena_ + tensors_);
   for (int i = 0; i < n; ++i) {
-    if (entries[i].tensor < 0) continue;
-    records[entries[i].tensor].where = kInArena;
-    records[entries[i].tensor].data = plan[i].offset;
+    const int32_t owner = arrays.owner[i];
+    if (owner >= 0) {
+      records[owner].where = kInArena;
+      records[owner].data = arrays.plan[i].offset;
+    }
   }
+  // Scratch buffers were visited after the tensors, in list order.
   uint32_t s = first_scratch_;
   for (int i = 0; i < n; ++i) {
-    if (entries[i].tensor >= 0) continue;
+    if (arrays.owner[i] >= 0) continue;
     ScratchRecord* r = reinterpret_cast<ScratchRecord*>(arena_ + s);
-    r->offset = plan[i].offset;
+    r->offset = arrays.plan[i].offset;
     s = r->next;
   }
   return Status::kOk;
@@ -350,9 +357,24 @@ QuantView Interpreter::output_quant(size_t i) const {
 }
 TensorView Interpreter::tensor(int32_t index) const { return view(index); }
 
+namespace {
+struct PlanOutput {
+  PlannedBuffer* out;
+  int capacity;
+};
+void output_buffer(void* user, int i, int32_t owner, const PlanBuffer& b) {
+  auto* o = static_cast<PlanOutput*>(user);
+  if (i >= o->capacity) return;
+  o->out[i].tensor = owner >= 0 ? owner : -1;
+  o->out[i].node = owner >= 0 ? -1 : -1 - owner;
+  o->out[i].placement = b;
+}
+}  // namespace
+
 int Interpreter::memory_plan(PlannedBuffer* out, int capacity) const {
   if (!allocated_) return 0;
-  return collect_buffers(out, capacity);
+  PlanOutput o{out, capacity};
+  return visit_buffers(output_buffer, &o);
 }
 
 // ---------------------------------------------------------------- OpContext

@@ -124,7 +124,10 @@ class Interpreter {
   Status init_nodes();
   Status prepare_nodes();
   Status plan_memory();
-  int collect_buffers(PlannedBuffer* out, int capacity) const;
+  // Calls visit(user, i, owner, buffer) for every planned buffer i, where owner
+  // is the tensor index, or -1 - node for a scratch buffer. Returns the count.
+  using BufferVisitor = void (*)(void* user, int i, int32_t owner, const PlanBuffer& buffer);
+  int visit_buffers(BufferVisitor visit, void* user) const;
   TensorView view(int32_t tensor_index) const;
   int32_t node_tensor(uint32_t vector_pos, int i) const;
   int32_t node_count(uint32_t vector_pos) const;

@@ -29,6 +29,7 @@ const OpRegistration& mean();
 const OpRegistration& minimum();
 const OpRegistration& mul();
 const OpRegistration& pad();
+const OpRegistration& pad_v2();
 const OpRegistration& quantize();
 const OpRegistration& relu();
 const OpRegistration& relu6();

@@ -1,0 +1,102 @@
+#include "cli/cli_common.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "mote/ops.h"
+
+namespace mote {
+namespace cli {
+
+void print_error(const std::string& message, const std::string& hint) {
+  fprintf(stderr, "mote: error: %s\n", message.c_str());
+  if (!hint.empty()) fprintf(stderr, "  hint: %s\n", hint.c_str());
+}
+
+AlignedBuffer aligned_buffer(size_t bytes) {
+  return AlignedBuffer(static_cast<uint8_t*>(::operator new[](bytes == 0 ? 1 : bytes, std::align_val_t(16))));
+}
+
+std::string extension_of(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = char(tolower(static_cast<unsigned char>(c)));
+  return ext;
+}
+
+namespace {
+
+std::string load_hint(const std::string& error, size_t size) {
+  if (error.find("TFL3") != std::string::npos)
+    return "mote reads binary .tflite flatbuffers; if the model is a C array (.cc/.h), convert it back to binary "
+           "first (e.g. with xxd -r or a short script)";
+  if (error.find("corrupt") != std::string::npos || error.find("out of bounds") != std::string::npos ||
+      error.find("shorter than") != std::string::npos)
+    return "the file (" + std::to_string(size) +
+           " bytes) looks truncated or damaged; copy it again or re-export it from the TensorFlow Lite converter";
+  if (error.find("dynamic") != std::string::npos)
+    return "convert the model with fixed input shapes (e.g. batch size 1)";
+  return std::string();
+}
+
+}  // namespace
+
+std::unique_ptr<ModelFile> load_model_file(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(path, ec))
+    throw CliError("model file '" + path + "' does not exist", "check the path; models usually end in .tflite");
+  if (fs::is_directory(path, ec)) throw CliError("'" + path + "' is a directory, not a model file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw CliError("cannot open model file '" + path + "': " + strerror(errno));
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  in.seekg(0, std::ios::beg);
+  if (size < 0) throw CliError("cannot read model file '" + path + "'");
+  auto file = std::make_unique<ModelFile>();
+  file->path = path;
+  file->size = size_t(size);
+  file->data = aligned_buffer(file->size);
+  if (file->size > 0 && !in.read(reinterpret_cast<char*>(file->data.get()), size))
+    throw CliError("cannot read model file '" + path + "': " + strerror(errno));
+  char error[256] = {};
+  if (!ok(file->model.load(file->data.get(), file->size, error, sizeof(error))))
+    throw CliError("'" + path + "' is not a usable model: " + error, load_hint(error, file->size));
+  return file;
+}
+
+HostInterpreter::HostInterpreter(const ModelFile& file) : file_(file) {
+  register_all_ops(resolver_);
+}
+
+Status HostInterpreter::allocate() {
+  // The arena is only touched as far as the model needs, so a big one costs
+  // address space, not memory. Retry once with more for huge models.
+  const size_t sizes[] = {size_t(64) << 20, size_t(1) << 30};
+  Status status = Status::kError;
+  for (size_t bytes : sizes) {
+    arena_ = aligned_buffer(bytes);
+    interpreter_ = std::make_unique<Interpreter>(file_.data.get(), file_.size, resolver_, arena_.get(), bytes);
+    status = interpreter_->allocate();
+    if (ok(status) || strncmp(interpreter_->error_message(), "arena", 5) != 0) break;
+  }
+  return status;
+}
+
+std::string allocate_hint(const std::string& error) {
+  if (error.find("custom op") != std::string::npos)
+    return "custom ops are not part of mote: implement it as an OpRegistration whose custom_name is the op's "
+           "name and add it to your resolver; `mote inspect MODEL` marks every missing op";
+  if (error.find("not registered") != std::string::npos || error.find("no kernel") != std::string::npos)
+    return "this build of mote has no kernel for that op; `mote inspect MODEL` lists every op the model needs "
+           "and which ones are missing";
+  return "the model loaded, but an operator rejected its parameters in prepare; the message above names the node "
+         "(see the operator table of `mote inspect MODEL`)";
+}
+
+}  // namespace cli
+}  // namespace mote

@@ -1,0 +1,434 @@
+#include "cli/inspect_command.h"
+
+#include <stdio.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "cli/cli_common.h"
+#include "tools/model_stats.h"
+#include "tools/text_table.h"
+
+namespace mote {
+namespace cli {
+namespace {
+
+using nlohmann::json;
+using tools::Align;
+using tools::TextTable;
+using tools::with_commas;
+
+constexpr int kTimelineColumns = 60;
+constexpr size_t kNameWidth = 40;
+constexpr int kQuantValuesShown = 3;
+
+// ------------------------------------------------------------------ report
+
+json quant_json(const QuantView& q) {
+  if (!q.quantized()) return nullptr;
+  json scales = json::array(), zero_points = json::array();
+  for (int32_t i = 0; i < q.count; ++i) {
+    scales.push_back(q.scale(i));
+    zero_points.push_back(q.zero_point(i));
+  }
+  return {{"count", q.count}, {"axis", q.axis}, {"scales", scales}, {"zero_points", zero_points}};
+}
+
+json shape_json(const Shape& s) {
+  json dims = json::array();
+  for (int i = 0; i < s.rank; ++i) dims.push_back(s.dims[i]);
+  return dims;
+}
+
+json tensor_list(const fb::Vector<int32_t>& v) {
+  json list = json::array();
+  for (uint32_t i = 0; i < v.size(); ++i) list.push_back(v[i]);
+  return list;
+}
+
+json io_json(const Model& model, uint32_t i, int32_t tensor) {
+  const TensorInfo info = model.tensor(uint32_t(tensor));
+  return {{"index", i},
+          {"tensor", tensor},
+          {"name", tools::name_of(info.name)},
+          {"dtype", dtype_name(info.type)},
+          {"shape", shape_json(info.shape)},
+          {"bytes", info.bytes},
+          {"quantization", quant_json(info.quant)}};
+}
+
+json model_json(const ModelFile& file) {
+  const Model& m = file.model;
+  json metadata = json::array();
+  for (uint32_t i = 0; i < m.num_metadata(); ++i) {
+    MetadataInfo md = m.metadata(i);
+    metadata.push_back({{"name", tools::name_of(md.name)}, {"bytes", md.data.size}});
+  }
+  return {{"path", file.path},
+          {"file_bytes", file.size},
+          {"description", tools::name_of(m.description())},
+          {"schema_version", m.schema_version()},
+          {"subgraphs", m.num_subgraphs()},
+          {"tensors", m.num_tensors()},
+          {"operators", m.num_operators()},
+          {"buffers", m.num_buffers()},
+          {"metadata", metadata}};
+}
+
+json operators_json(const Model& m) {
+  json ops = json::array();
+  for (uint32_t j = 0; j < m.num_operators(); ++j) {
+    const OperatorInfo op = m.op(j);
+    ops.push_back({{"node", j},
+                   {"op", tools::op_display_name(m, j)},
+                   {"builtin_code", op.builtin_code},
+                   {"custom_code", tools::name_of(op.custom_code)},
+                   {"version", op.version},
+                   {"inputs", tensor_list(op.inputs)},
+                   {"outputs", tensor_list(op.outputs)},
+                   {"intermediates", tensor_list(op.intermediates)},
+                   {"macs", tools::macs_of_node(m, j)},
+                   {"weight_bytes", tools::weight_bytes_of_node(m, j)}});
+  }
+  return ops;
+}
+
+json required_ops_json(const Model& m, const OpResolver& resolver) {
+  json list = json::array();
+  for (const tools::RequiredOp& r : tools::required_ops(m)) {
+    fb::Bytes custom{reinterpret_cast<const uint8_t*>(r.custom_code.data()), r.custom_code.size()};
+    const bool available = resolver.find(r.builtin_code, custom) != nullptr;
+    const std::string fn = tools::op_registration_function(r.builtin_code);
+    list.push_back({{"name", r.name},
+                    {"builtin_code", r.builtin_code},
+                    {"custom_code", r.custom_code},
+                    {"max_version", r.max_version},
+                    {"nodes", r.count},
+                    {"available", available},
+                    {"registration", fn.empty() ? json(nullptr) : json("mote::ops::" + fn + "()")}});
+  }
+  return list;
+}
+
+json tensors_json(const Model& m) {
+  json list = json::array();
+  for (uint32_t t = 0; t < m.num_tensors(); ++t) {
+    const TensorInfo info = m.tensor(t);
+    list.push_back({{"index", t},
+                    {"name", tools::name_of(info.name)},
+                    {"dtype", dtype_name(info.type)},
+                    {"shape", shape_json(info.shape)},
+                    {"kind", tools::tensor_kind(info)},
+                    {"bytes", info.bytes},
+                    {"buffer", info.buffer},
+                    {"quantization", quant_json(info.quant)}});
+  }
+  return list;
+}
+
+json memory_plan_json(const Interpreter& interp) {
+  const int n = interp.memory_plan(nullptr, 0);
+  std::vector<PlannedBuffer> plan(size_t(std::max(n, 0)));
+  interp.memory_plan(plan.data(), n);
+  std::stable_sort(plan.begin(), plan.end(), [](const PlannedBuffer& a, const PlannedBuffer& b) {
+    if (a.placement.first != b.placement.first) return a.placement.first < b.placement.first;
+    return a.placement.offset < b.placement.offset;
+  });
+  json list = json::array();
+  for (const PlannedBuffer& b : plan) {
+    const bool is_tensor = b.tensor >= 0;
+    list.push_back({{"kind", is_tensor ? "tensor" : "scratch"},
+                    {"tensor", is_tensor ? json(b.tensor) : json(nullptr)},
+                    {"node", is_tensor ? json(nullptr) : json(b.node)},
+                    {"name", is_tensor ? tools::name_of(interp.model().tensor(uint32_t(b.tensor)).name) : ""},
+                    {"size", b.placement.size},
+                    {"offset", b.placement.offset},
+                    {"first", b.placement.first},
+                    {"last", b.placement.last}});
+  }
+  return list;
+}
+
+// ------------------------------------------------------------------ text
+
+std::string short_name(const std::string& name) {
+  if (name.size() <= kNameWidth) return name;
+  return "..." + name.substr(name.size() - (kNameWidth - 3));
+}
+
+std::string shape_text(const json& shape) {
+  std::string s = "[";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i].get<int64_t>());
+  return s + "]";
+}
+
+std::string list_text(const json& list) {
+  std::string s;
+  for (size_t i = 0; i < list.size(); ++i) {
+    const int64_t v = list[i].get<int64_t>();
+    s += (i ? "," : "") + (v < 0 ? std::string("-") : std::to_string(v));
+  }
+  return s;
+}
+
+std::string float_text(double v) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%.6g", v);
+  return buf;
+}
+
+// "s=0.00392157 zp=-128" or "per-channel x8 (axis 3): s=0.0123,0.0145,0.0111,... zp=0,0,0,..."
+std::string quant_text(const json& q) {
+  if (q.is_null()) return "-";
+  const int64_t count = q["count"].get<int64_t>();
+  if (count == 1)
+    return "s=" + float_text(q["scales"][0].get<double>()) + " zp=" + std::to_string(q["zero_points"][0].get<int64_t>());
+  std::string scales, zps;
+  const int64_t shown = std::min<int64_t>(count, kQuantValuesShown);
+  for (int64_t i = 0; i < shown; ++i) {
+    scales += (i ? "," : "") + float_text(q["scales"][size_t(i)].get<double>());
+    zps += (i ? "," : "") + std::to_string(q["zero_points"][size_t(i)].get<int64_t>());
+  }
+  if (count > shown) {
+    scales += ",...";
+    zps += ",...";
+  }
+  return "per-channel x" + std::to_string(count) + " (axis " + std::to_string(q["axis"].get<int64_t>()) +
+         "): s=" + scales + " zp=" + zps;
+}
+
+void print_io(const char* title, const json& list) {
+  printf("\n%s\n", title);
+  TextTable t({"#", "tensor", "name", "type", "bytes", "quantization"},
+              {Align::kRight, Align::kRight, Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft});
+  for (const json& io : list) {
+    t.add_row({std::to_string(io["index"].get<int64_t>()), std::to_string(io["tensor"].get<int64_t>()),
+               short_name(io["name"]), io["dtype"].get<std::string>() + shape_text(io["shape"]),
+               with_commas(io["bytes"].get<int64_t>()), quant_text(io["quantization"])});
+  }
+  t.print(stdout, "  ");
+}
+
+// One row per node; each column is a slice of the planned arena section,
+// '#' where a tensor buffer is live at that node, '+' for scratch buffers.
+void print_timeline(const json& plan, const json& operators, int64_t planned_bytes) {
+  if (planned_bytes <= 0 || plan.empty() || operators.empty()) return;
+  const double column_bytes = double(planned_bytes) / kTimelineColumns;
+  printf("\nArena use over time (planned section, %s B; 1 column = %s B; '#' tensor, '+' scratch)\n",
+         with_commas(planned_bytes).c_str(), float_text(column_bytes).c_str());
+  std::vector<int64_t> live_bytes(operators.size(), 0);
+  int64_t peak = 0;
+  for (size_t node = 0; node < operators.size(); ++node) {
+    for (const json& b : plan) {
+      if (b["first"].get<int64_t>() <= int64_t(node) && int64_t(node) <= b["last"].get<int64_t>())
+        live_bytes[node] += b["size"].get<int64_t>();
+    }
+    peak = std::max(peak, live_bytes[node]);
+  }
+  size_t op_width = 0;
+  for (const json& op : operators) op_width = std::max(op_width, op["op"].get<std::string>().size());
+  op_width = std::min<size_t>(op_width, 28);
+  for (size_t node = 0; node < operators.size(); ++node) {
+    std::string row(kTimelineColumns, '.');
+    for (const json& b : plan) {
+      if (b["first"].get<int64_t>() > int64_t(node) || int64_t(node) > b["last"].get<int64_t>()) continue;
+      const double start = double(b["offset"].get<int64_t>());
+      const double end = start + double(b["size"].get<int64_t>());
+      const char mark = b["kind"] == "tensor" ? '#' : '+';
+      for (int c = 0; c < kTimelineColumns; ++c) {
+        const double col_start = c * column_bytes, col_end = (c + 1) * column_bytes;
+        if (start < col_end && end > col_start && row[size_t(c)] != '#') row[size_t(c)] = mark;
+      }
+    }
+    std::string op = operators[node]["op"].get<std::string>().substr(0, op_width);
+    printf("  %4zu %-*s |%s| %10s B%s\n", node, int(op_width), op.c_str(), row.c_str(),
+           with_commas(live_bytes[node]).c_str(), live_bytes[node] == peak ? "  <- peak" : "");
+  }
+}
+
+void print_text(const json& r) {
+  const json& model = r["model"];
+  printf("Model %s\n", model["path"].get<std::string>().c_str());
+  TextTable summary({"", ""});
+  summary.add_row({"file size", tools::bytes_string(model["file_bytes"].get<int64_t>())});
+  const std::string description = model["description"];
+  summary.add_row({"description", description.empty() ? "-" : description});
+  summary.add_row({"schema version", std::to_string(model["schema_version"].get<int64_t>())});
+  summary.add_row({"subgraphs", std::to_string(model["subgraphs"].get<int64_t>()) +
+                                    (model["subgraphs"].get<int64_t>() > 1 ? " (mote runs subgraph 0)" : "")});
+  summary.add_row({"tensors / operators", std::to_string(model["tensors"].get<int64_t>()) + " / " +
+                                              std::to_string(model["operators"].get<int64_t>())});
+  std::string metadata;
+  for (const json& md : model["metadata"]) metadata += (metadata.empty() ? "" : ", ") + md["name"].get<std::string>();
+  summary.add_row({"metadata", metadata.empty() ? "-" : metadata});
+  summary.add_row({"total MACs", with_commas(r["total_macs"].get<int64_t>()) + " (" +
+                                     tools::si_units(r["total_macs"].get<int64_t>()) + ")"});
+  summary.add_row({"weights", tools::bytes_string(r["weight_bytes"].get<int64_t>()) + " in " +
+                                  std::to_string(r["weight_tensors"].get<int64_t>()) +
+                                  " constant tensors (stay in flash, not in the arena)"});
+  // Drop the header and rule of the two-column key/value table.
+  std::string text = summary.to_string("  ");
+  text = text.substr(text.find('\n', text.find('\n') + 1) + 1);
+  fputs(text.c_str(), stdout);
+
+  print_io("Inputs", r["inputs"]);
+  print_io("Outputs", r["outputs"]);
+
+  printf("\nOperators (execution order)\n");
+  TextTable ops({"node", "op", "ver", "inputs", "outputs", "MACs", "weights B"},
+                {Align::kRight, Align::kLeft, Align::kRight, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight});
+  for (const json& op : r["operators"]) {
+    ops.add_row({std::to_string(op["node"].get<int64_t>()), op["op"], std::to_string(op["version"].get<int64_t>()),
+                 list_text(op["inputs"]), list_text(op["outputs"]), with_commas(op["macs"].get<int64_t>()),
+                 with_commas(op["weight_bytes"].get<int64_t>())});
+  }
+  ops.print(stdout, "  ");
+  printf("  total MACs: %s (%s)\n", with_commas(r["total_macs"].get<int64_t>()).c_str(),
+         tools::si_units(r["total_macs"].get<int64_t>()).c_str());
+
+  const json& required = r["required_ops"];
+  printf("\nOps this model needs (%zu)\n", required.size());
+  TextTable req({"op", "nodes", "max ver", "in mote", "register with"},
+                {Align::kLeft, Align::kRight, Align::kRight, Align::kLeft, Align::kLeft});
+  for (const json& op : required) {
+    const bool available = op["available"];
+    std::string reg = op["registration"].is_null() ? "(your own OpRegistration)"
+                                                   : "resolver.add(" + op["registration"].get<std::string>() + ");";
+    req.add_row({op["name"], std::to_string(op["nodes"].get<int64_t>()), std::to_string(op["max_version"].get<int64_t>()),
+                 available ? "yes" : "MISSING", reg});
+  }
+  req.print(stdout, "  ");
+
+  printf("\nTensors\n");
+  TextTable tensors({"#", "name", "type", "kind", "bytes", "quantization"},
+                    {Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft, Align::kRight, Align::kLeft});
+  for (const json& t : r["tensors"]) {
+    tensors.add_row({std::to_string(t["index"].get<int64_t>()), short_name(t["name"]),
+                     t["dtype"].get<std::string>() + shape_text(t["shape"]), t["kind"],
+                     with_commas(t["bytes"].get<int64_t>()), quant_text(t["quantization"])});
+  }
+  tensors.print(stdout, "  ");
+
+  const json& alloc = r["allocation"];
+  if (!alloc["ok"].get<bool>()) {
+    printf("\nMemory plan: not available, the interpreter could not allocate this model (see the error below)\n");
+    return;
+  }
+  printf("\nMemory plan (offsets in the planned section; lifetimes as first..last node)\n");
+  TextTable plan({"buffer", "name", "size", "offset", "end", "first", "last"},
+                 {Align::kLeft, Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
+  for (const json& b : alloc["memory_plan"]) {
+    const bool is_tensor = b["kind"] == "tensor";
+    const int64_t offset = b["offset"].get<int64_t>(), size = b["size"].get<int64_t>();
+    plan.add_row({is_tensor ? "tensor " + std::to_string(b["tensor"].get<int64_t>())
+                            : "scratch (node " + std::to_string(b["node"].get<int64_t>()) + ")",
+                  is_tensor ? short_name(b["name"]) : "", with_commas(size), with_commas(offset),
+                  with_commas(offset + size), std::to_string(b["first"].get<int64_t>()),
+                  std::to_string(b["last"].get<int64_t>())});
+  }
+  plan.print(stdout, "  ");
+  const int64_t used = alloc["arena_used_bytes"], planned = alloc["arena_planned_bytes"],
+                persistent = alloc["arena_persistent_bytes"];
+  print_timeline(alloc["memory_plan"], r["operators"], planned);
+
+  printf("\nArena: mote needs %s bytes for this model (arena_used_bytes)\n", with_commas(used).c_str());
+  printf("  %-50s %12s B\n", "planned (activations + scratch)", with_commas(planned).c_str());
+  printf("  %-50s %12s B\n", "persistent (tensor/node records, op data, state)", with_commas(persistent).c_str());
+  if (used > planned + persistent)
+    printf("  %-50s %12s B\n", "planned section incl. allocate() work space", with_commas(used - persistent).c_str());
+  printf("  on the device: alignas(16) static uint8_t tensor_arena[%lld];\n", (long long)used);
+}
+
+}  // namespace
+
+json inspect_report(const std::string& model_path, bool* allocated) {
+  std::unique_ptr<ModelFile> file = load_model_file(model_path);
+  const Model& m = file->model;
+  HostInterpreter host(*file);
+
+  json r;
+  r["model"] = model_json(*file);
+  r["inputs"] = json::array();
+  for (uint32_t i = 0; i < m.num_inputs(); ++i) r["inputs"].push_back(io_json(m, i, m.input(i)));
+  r["outputs"] = json::array();
+  for (uint32_t i = 0; i < m.num_outputs(); ++i) r["outputs"].push_back(io_json(m, i, m.output(i)));
+  r["operators"] = operators_json(m);
+  r["total_macs"] = tools::total_macs(m);
+  r["weight_bytes"] = tools::weight_bytes(m);
+  r["weight_tensors"] = tools::weight_tensor_count(m);
+  r["required_ops"] = required_ops_json(m, host.resolver());
+  r["tensors"] = tensors_json(m);
+
+  json alloc;
+  const bool ok_alloc = ok(host.allocate());
+  alloc["ok"] = ok_alloc;
+  if (ok_alloc) {
+    const Interpreter& interp = host.interpreter();
+    alloc["error"] = nullptr;
+    alloc["hint"] = nullptr;
+    alloc["arena_used_bytes"] = interp.arena_used_bytes();
+    alloc["arena_planned_bytes"] = interp.arena_planned_bytes();
+    alloc["arena_persistent_bytes"] = interp.arena_persistent_bytes();
+    alloc["memory_plan"] = memory_plan_json(interp);
+  } else {
+    const std::string error = host.error_message();
+    alloc["error"] = error;
+    alloc["hint"] = allocate_hint(error);
+    alloc["arena_used_bytes"] = nullptr;
+    alloc["arena_planned_bytes"] = nullptr;
+    alloc["arena_persistent_bytes"] = nullptr;
+    alloc["memory_plan"] = json::array();
+  }
+  r["allocation"] = alloc;
+  if (allocated != nullptr) *allocated = ok_alloc;
+  return r;
+}
+
+CLI::App* add_inspect_command(CLI::App& app, InspectOptions& options) {
+  CLI::App* cmd = app.add_subcommand("inspect", "Show a model's inputs, operators, cost, tensors and arena size");
+  cmd->add_option("MODEL", options.model_path, "The .tflite model file")->required()->type_name("");
+  cmd->add_flag("--json", options.json, "Print one JSON document instead of tables (stable keys, for scripts)");
+  cmd->footer(
+      "What it prints:\n"
+      "  - model summary: size, description, schema version, total MACs, weight bytes\n"
+      "  - inputs and outputs: type, shape, bytes, quantization (scale s, zero point zp)\n"
+      "  - operators in execution order with version, tensor indices, MACs and weight bytes\n"
+      "  - the ops the model needs, whether mote has them, and the resolver.add() line for each\n"
+      "  - every tensor (constant = weights in flash, activation = arena, variable = state)\n"
+      "  - the memory plan and a picture of arena use per node\n"
+      "  - the exact arena size to declare on the device\n"
+      "\n"
+      "If the model can't be allocated (e.g. it uses an op mote lacks), everything\n"
+      "else is still printed, then the error; the exit status is then 1.\n"
+      "\n"
+      "Examples:\n"
+      "  mote inspect person_detect.tflite\n"
+      "  mote inspect model.tflite --json > model.json\n"
+      "  mote inspect model.tflite --json | jq .allocation.arena_used_bytes\n"
+      "\n"
+      "Exit status: 0 ok, 1 model or allocation error, 2 bad command line.");
+  return cmd;
+}
+
+int run_inspect(const InspectOptions& options) {
+  bool allocated = false;
+  const json report = inspect_report(options.model_path, &allocated);
+  if (options.json) {
+    printf("%s\n", report.dump(2, ' ', false, json::error_handler_t::replace).c_str());
+  } else {
+    print_text(report);
+  }
+  fflush(stdout);
+  if (!allocated) {
+    const json& alloc = report["allocation"];
+    print_error("cannot allocate '" + options.model_path + "': " + alloc["error"].get<std::string>(),
+                alloc["hint"].get<std::string>());
+    return kExitError;
+  }
+  return kExitOk;
+}
+
+}  // namespace cli
+}  // namespace mote

@@ -1,0 +1,80 @@
+// mote command line: subcommand wiring and error reporting.
+#include <stdio.h>
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli/cli_common.h"
+#include "cli/inspect_command.h"
+#include "cli/run_command.h"
+
+#ifndef MOTE_VERSION
+#define MOTE_VERSION "unknown"
+#endif
+
+namespace {
+
+const char* const kOverview =
+    "mote: run TensorFlow Lite models on microcontrollers (ESP32-S3), and check them on your PC first.\n"
+    "The host commands use the same runtime (same kernels, same arena layout) as the device.";
+
+const char* const kExamples =
+    "Examples:\n"
+    "  mote inspect person_detect.tflite          ops, cost, tensors, memory plan, arena size\n"
+    "  mote inspect person_detect.tflite --json   the same as one JSON document\n"
+    "  mote run person_detect.tflite -i image.bin -o scores.npy\n"
+    "\n"
+    "Run `mote COMMAND --help` for the options and examples of one command.\n"
+    "Exit status: 0 ok, 1 error (model, input file, runtime), 2 bad command line.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace mote::cli;
+  CLI::App app(kOverview, "mote");
+  app.set_version_flag("--version", std::string("mote ") + MOTE_VERSION);
+  app.require_subcommand(1, 1);
+  app.footer(kExamples);
+  app.get_formatter()->column_width(28);
+
+  InspectOptions inspect_options;
+  RunOptions run_options;
+  CLI::App* inspect = add_inspect_command(app, inspect_options);
+  CLI::App* run = add_run_command(app, run_options);
+
+  if (argc <= 1) {
+    fputs(app.help().c_str(), stderr);
+    return kExitUsage;
+  }
+  const std::string first = argv[1];
+  if (!first.empty() && first[0] != '-' && first != "inspect" && first != "run") {
+    print_error("unknown command '" + first + "'", "the commands are `inspect` and `run`; see `mote --help`");
+    return kExitUsage;
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForVersion& e) {
+    printf("%s\n", e.what());
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    std::string help = "mote --help";
+    if (inspect->parsed()) help = "mote inspect --help";
+    if (run->parsed()) help = "mote run --help";
+    print_error(e.what(), "see `" + help + "` for usage and examples");
+    return kExitUsage;
+  }
+
+  try {
+    if (inspect->parsed()) return run_inspect(inspect_options);
+    if (run->parsed()) return run_run(run_options);
+  } catch (const CliError& e) {
+    print_error(e.what(), e.hint());
+    return kExitError;
+  } catch (const std::exception& e) {
+    print_error(std::string("unexpected error: ") + e.what(),
+                "this is probably a bug in mote; please report it with the command line you used");
+    return kExitError;
+  }
+  return kExitUsage;
+}

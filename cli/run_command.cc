@@ -1,0 +1,337 @@
+#include "cli/run_command.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+
+#include "cli/cli_common.h"
+#include "tools/model_stats.h"
+#include "tools/tensor_io.h"
+
+namespace mote {
+namespace cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<int32_t> dims_of(const Shape& s) { return std::vector<int32_t>(s.dims, s.dims + s.rank); }
+
+// "input 0 'input' (int8[1,96,96,1], 9216 bytes)"
+std::string describe(const char* kind, uint32_t i, const TensorInfo& info) {
+  return std::string(kind) + " " + std::to_string(i) + " '" + tools::name_of(info.name) + "'";
+}
+
+std::string expected_inputs_list(const Model& m) {
+  std::string s;
+  for (uint32_t i = 0; i < m.num_inputs(); ++i) {
+    const TensorInfo info = m.tensor(uint32_t(m.input(i)));
+    s += "\n    --input FILE" + std::to_string(i) + "   # " + describe("input", i, info) + ": " +
+         tools::type_and_shape(info) + " = " + std::to_string(info.bytes) + " bytes";
+  }
+  return s;
+}
+
+void check_output_format(const std::string& path) {
+  const std::string ext = extension_of(path);
+  if (ext != ".bin" && ext != ".npy")
+    throw CliError("don't know which format to write '" + path + "' in",
+                   "name output files *.bin (raw little-endian tensor bytes) or *.npy (NumPy array)");
+}
+
+// "np.int8, shape (1, 96, 96, 1)": how to make a matching array in NumPy.
+std::string numpy_recipe(const TensorInfo& info) {
+  std::string dtype = dtype_name(info.type);
+  if (info.type == DType::kBool) dtype = "bool_";
+  std::string shape = "(";
+  for (int i = 0; i < info.shape.rank; ++i) shape += (i ? ", " : "") + std::to_string(info.shape.dims[i]);
+  if (info.shape.rank == 1) shape += ",";
+  return "np." + dtype + ", shape " + shape + ")";
+}
+
+std::vector<uint8_t> read_input(const std::string& path, uint32_t i, const TensorInfo& info) {
+  const std::string what = describe("input", i, info);
+  const std::string expects =
+      what + " expects " + tools::type_and_shape(info) + " = " + std::to_string(info.bytes) + " bytes";
+  std::error_code ec;
+  if (!fs::exists(path, ec)) throw CliError("file '" + path + "' for " + what + " does not exist");
+  if (fs::is_directory(path, ec)) throw CliError("'" + path + "' (for " + what + ") is a directory, not a file");
+  if (extension_of(path) == ".npy") {
+    try {
+      return tools::read_npy(path, info.type, dims_of(info.shape));
+    } catch (const std::exception& e) {
+      throw CliError(what + " expects " + tools::type_and_shape(info) + ": " + e.what(),
+                     "save the array as " + numpy_recipe(info) + "; or pass the raw bytes as a .bin file");
+    }
+  }
+  try {
+    const uintmax_t size = fs::file_size(path, ec);
+    if (!ec && size != info.bytes) {
+      throw CliError(expects + ", file " + path + " has " + std::to_string(size) + " bytes",
+                     "a .bin input is the tensor's raw little-endian bytes, no header, " +
+                         std::to_string(dtype_size(info.type)) + " byte(s) per " + dtype_name(info.type) +
+                         " element; or pass a .npy file of that dtype and shape");
+    }
+    return tools::read_bin(path, info.bytes);
+  } catch (const CliError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw CliError(expects + ": " + e.what());
+  }
+}
+
+// Element i of a tensor as a double (bool as 0/1).
+double element(const uint8_t* data, DType type, int64_t i) {
+  auto load = [&](auto zero) {
+    decltype(zero) v;
+    memcpy(&v, data + size_t(i) * sizeof(v), sizeof(v));
+    return double(v);
+  };
+  switch (type) {
+    case DType::kFloat32: return load(float());
+    case DType::kFloat64: return load(double());
+    case DType::kInt8: return load(int8_t());
+    case DType::kUInt8: return load(uint8_t());
+    case DType::kInt16: return load(int16_t());
+    case DType::kUInt16: return load(uint16_t());
+    case DType::kInt32: return load(int32_t());
+    case DType::kUInt32: return load(uint32_t());
+    case DType::kInt64: return load(int64_t());
+    case DType::kUInt64: return load(uint64_t());
+    case DType::kBool: return data[i] != 0 ? 1.0 : 0.0;
+    default: return 0.0;
+  }
+}
+
+bool is_float(DType t) { return t == DType::kFloat32 || t == DType::kFloat64 || t == DType::kFloat16; }
+
+std::string number(double v, bool as_float) {
+  char buf[40];
+  if (as_float)
+    snprintf(buf, sizeof(buf), "%.6g", v);
+  else
+    snprintf(buf, sizeof(buf), "%.0f", v);
+  return buf;
+}
+
+// "[0,1]": the multi-dimensional index of flat element i.
+std::string index_of(const Shape& s, int64_t i) {
+  std::vector<int64_t> idx(size_t(s.rank), 0);
+  for (int d = s.rank - 1; d >= 0; --d) {
+    const int64_t dim = s.dims[d] > 0 ? s.dims[d] : 1;
+    idx[size_t(d)] = i % dim;
+    i /= dim;
+  }
+  std::string out = "[";
+  for (size_t d = 0; d < idx.size(); ++d) out += (d ? "," : "") + std::to_string(idx[d]);
+  return out + "]";
+}
+
+std::string quant_summary(const QuantView& q) {
+  if (!q.quantized()) return "";
+  char buf[96];
+  if (q.count == 1)
+    snprintf(buf, sizeof(buf), " (scale %.9g, zero point %d)", double(q.scale(0)), int(q.zero_point(0)));
+  else
+    snprintf(buf, sizeof(buf), " (%d per-channel scales on axis %d)", int(q.count), int(q.axis));
+  return buf;
+}
+
+void print_output_summary(uint32_t j, const TensorInfo& info, const TensorView& view, const std::string& saved_to,
+                          int values_shown) {
+  const int64_t n = view.num_elements();
+  const bool as_float = is_float(view.type);
+  printf("%s %s%s%s\n", describe("output", j, info).c_str(), tools::type_and_shape(info).c_str(),
+         quant_summary(info.quant).c_str(), saved_to.empty() ? "" : (" -> " + saved_to).c_str());
+  if (n == 0 || dtype_size(view.type) == 0) {
+    printf("  (no elements)\n");
+    return;
+  }
+  const uint8_t* data = static_cast<const uint8_t*>(view.data);
+  const int64_t shown = std::min<int64_t>(n, values_shown);
+  std::string values;
+  for (int64_t i = 0; i < shown; ++i) values += (i ? ", " : "") + number(element(data, view.type, i), as_float);
+  if (n > shown) values += ", ... (" + std::to_string(n) + " values)";
+  printf("  values:      %s\n", values.c_str());
+
+  const QuantView& q = info.quant;
+  if (q.quantized() && !as_float) {
+    // Channel of element i along the quantized axis (per-tensor: channel 0).
+    int64_t inner = 1, channels = 1;
+    if (q.count > 1 && q.axis >= 0 && q.axis < info.shape.rank) {
+      inner = info.shape.flat_size(q.axis + 1, info.shape.rank);
+      channels = info.shape.dims[q.axis];
+    }
+    std::string deq;
+    for (int64_t i = 0; i < shown; ++i) {
+      const int32_t c = q.count > 1 ? int32_t((i / inner) % channels) : 0;
+      const double real = double(q.scale(c)) * (element(data, view.type, i) - q.zero_point(c));
+      deq += (i ? ", " : "") + number(real, true);
+    }
+    if (n > shown) deq += ", ...";
+    printf("  dequantized: %s\n", deq.c_str());
+  }
+
+  int64_t min_i = 0, max_i = 0;
+  for (int64_t i = 1; i < n; ++i) {
+    const double v = element(data, view.type, i);
+    if (v < element(data, view.type, min_i)) min_i = i;
+    if (v > element(data, view.type, max_i)) max_i = i;
+  }
+  printf("  min %s at %s, max %s at %s, argmax %lld\n", number(element(data, view.type, min_i), as_float).c_str(),
+         index_of(info.shape, min_i).c_str(), number(element(data, view.type, max_i), as_float).c_str(),
+         index_of(info.shape, max_i).c_str(), (long long)max_i);
+}
+
+// Output files are first written under a temporary name next to the target
+// and renamed only when all of them were written, so a failed run never
+// leaves a partial file behind.
+class PendingFiles {
+ public:
+  ~PendingFiles() {
+    for (const auto& [temp, final_path] : files_) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+    }
+  }
+  void write(const std::string& path, const std::vector<uint8_t>& bytes) {
+    const std::string temp = path + ".tmp-mote-" + std::to_string(getpid());
+    files_.emplace_back(temp, path);
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw CliError("cannot write '" + path + "': " + strerror(errno), "check that the folder exists and is writable");
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    out.close();
+    if (!out) throw CliError("cannot write '" + path + "': " + strerror(errno), "is the disk full?");
+  }
+  void commit() {
+    for (const auto& [temp, final_path] : files_) {
+      std::error_code ec;
+      fs::rename(temp, final_path, ec);
+      if (ec) throw CliError("cannot rename '" + temp + "' to '" + final_path + "': " + ec.message());
+    }
+    files_.clear();
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> files_;
+};
+
+}  // namespace
+
+CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
+  CLI::App* cmd = app.add_subcommand("run", "Run one inference on the host and show or save the outputs");
+  cmd->add_option("MODEL", options.model_path, "The .tflite model file")->required()->type_name("");
+  cmd->add_option("-i,--input", options.inputs,
+                  "Input file (.bin or .npy); one per model input, in order")
+      ->type_name("FILE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("-o,--output", options.outputs,
+                  "Save output j to the j-th --output (.bin or .npy)")
+      ->type_name("FILE")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--show", options.values_shown, "Print the first N values of each output (default 16)")
+      ->type_name("N");
+  cmd->footer(
+      "Input files:\n"
+      "  .bin  the tensor's raw bytes, little-endian, row-major, no header; the size must be\n"
+      "        exactly elements * bytes-per-element (`mote inspect MODEL` shows it per input)\n"
+      "  .npy  a NumPy array with the input's dtype and shape (leading 1s may be omitted)\n"
+      "  Quantized (int8) models take quantized values: q = round(x / scale) + zero_point.\n"
+      "\n"
+      "For each output, stdout shows its type and shape, the first values, the dequantized\n"
+      "values (real = scale * (q - zero_point)) for quantized outputs, min/max and argmax.\n"
+      "Output files are written only when the whole run succeeds (never half-written).\n"
+      "\n"
+      "Examples:\n"
+      "  mote run person_detect.tflite --input image.bin\n"
+      "  mote run person_detect.tflite -i image.npy -o scores.npy\n"
+      "  mote run two_inputs.tflite -i a.bin -i b.bin -o sum.bin\n"
+      "  python3 -c 'import numpy as np; np.save(\"x.npy\", np.zeros((1,96,96,1), np.int8))'\n"
+      "\n"
+      "Exit status: 0 ok, 1 error (model, input file, runtime), 2 bad command line.");
+  return cmd;
+}
+
+int run_run(const RunOptions& options) {
+  if (options.values_shown < 0) throw CliError("--show must be 0 or more, got " + std::to_string(options.values_shown));
+  for (const std::string& path : options.outputs) check_output_format(path);
+  std::unique_ptr<ModelFile> file = load_model_file(options.model_path);
+  const Model& m = file->model;
+  if (options.inputs.size() != m.num_inputs()) {
+    throw CliError("the model has " + std::to_string(m.num_inputs()) + " input" + (m.num_inputs() == 1 ? "" : "s") +
+                       " but " + std::to_string(options.inputs.size()) + " --input file" +
+                       (options.inputs.size() == 1 ? " was" : "s were") + " given",
+                   "pass one --input per model input, in this order:" + expected_inputs_list(m));
+  }
+  if (options.outputs.size() > m.num_outputs()) {
+    throw CliError("the model has " + std::to_string(m.num_outputs()) + " output" + (m.num_outputs() == 1 ? "" : "s") +
+                       " but " + std::to_string(options.outputs.size()) + " --output files were given",
+                   "give at most one --output per model output; output j is written to the j-th --output");
+  }
+  // Read every input before allocating, so file errors come first.
+  std::vector<std::vector<uint8_t>> inputs;
+  for (uint32_t i = 0; i < m.num_inputs(); ++i)
+    inputs.push_back(read_input(options.inputs[i], i, m.tensor(uint32_t(m.input(i)))));
+
+  HostInterpreter host(*file);
+  if (!ok(host.allocate())) {
+    const std::string error = host.error_message();
+    throw CliError("cannot allocate '" + options.model_path + "': " + error, allocate_hint(error));
+  }
+  Interpreter& interp = host.interpreter();
+  for (uint32_t i = 0; i < m.num_inputs(); ++i) {
+    TensorView v = interp.input(i);
+    if (v.data == nullptr || v.bytes != inputs[i].size())
+      throw CliError("input " + std::to_string(i) + " has no buffer of " + std::to_string(inputs[i].size()) +
+                     " bytes in the interpreter (internal error)");
+    memcpy(v.data, inputs[i].data(), inputs[i].size());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  if (!ok(interp.invoke())) {
+    throw CliError(std::string("inference failed: ") + interp.error_message(),
+                   "the message names the failing node; `mote inspect MODEL` shows its operator and tensors");
+  }
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+
+  PendingFiles pending;
+  for (size_t j = 0; j < options.outputs.size(); ++j) {
+    const TensorView v = interp.output(j);
+    std::vector<uint8_t> bytes(static_cast<const uint8_t*>(v.data), static_cast<const uint8_t*>(v.data) + v.bytes);
+    if (extension_of(options.outputs[j]) == ".npy") {
+      try {
+        bytes = tools::encode_npy(v.type, dims_of(v.shape), bytes);
+      } catch (const std::exception& e) {
+        throw CliError("cannot save output " + std::to_string(j) + " as .npy: " + e.what(),
+                       "save it as .bin (raw bytes) instead");
+      }
+    }
+    pending.write(options.outputs[j], bytes);
+  }
+  pending.commit();
+
+  printf("Ran %s: %u input%s, %u output%s, %.3f ms on this host (arena %zu bytes)\n", options.model_path.c_str(),
+         unsigned(m.num_inputs()), m.num_inputs() == 1 ? "" : "s", unsigned(m.num_outputs()),
+         m.num_outputs() == 1 ? "" : "s", ms, interp.arena_used_bytes());
+  for (uint32_t i = 0; i < m.num_inputs(); ++i) {
+    const TensorInfo info = m.tensor(uint32_t(m.input(i)));
+    printf("%s %s <- %s\n", describe("input", i, info).c_str(), tools::type_and_shape(info).c_str(),
+           options.inputs[i].c_str());
+  }
+  for (uint32_t j = 0; j < m.num_outputs(); ++j) {
+    const std::string saved = j < options.outputs.size() ? options.outputs[j] : std::string();
+    print_output_summary(j, m.tensor(uint32_t(m.output(j))), interp.output(j), saved, options.values_shown);
+  }
+  return kExitOk;
+}
+
+}  // namespace cli
+}  // namespace mote

@@ -1,0 +1,118 @@
+// Bare-metal conformance runner: runs the embedded model (device_model.h) on
+// each embedded reference input with only the mote runtime, and compares
+// every output byte with the embedded TFLM reference output.
+//
+// Prints one machine-readable line that scripts/device-conformance.sh parses:
+//   RESULT model=<name> core=<core> exact=yes|no arena=<bytes> ref_arena=<bytes>
+//          samples=<n> counter=<name> count=<sample 0> count_max=<max over samples>
+// Exit status: 0 bit-exact, 1 an output differs, 2 the runtime failed.
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "device_model.h"
+#include "mote/interpreter.h"
+#include "mote/op_resolver.h"
+#include "platform.h"
+
+namespace {
+
+// Counter cost of an empty start/stop pair, subtracted from each measurement.
+uint32_t counter_overhead() {
+  platform_counter_start();
+  return platform_counter_stop();
+}
+
+// Compares one output; prints where it differs (and, for float32, by how much).
+bool same_bytes(int sample, int output, const mote::TensorView& got, const DeviceBlob& want) {
+  if (got.bytes != want.size) {
+    printf("MISMATCH sample %d output %d: %lu bytes, reference has %lu\n", sample, output, (unsigned long)got.bytes,
+           (unsigned long)want.size);
+    return false;
+  }
+  const uint8_t* bytes = static_cast<const uint8_t*>(got.data);
+  uint32_t differing = 0, first = 0;
+  for (uint32_t i = 0; i < want.size; ++i) {
+    if (bytes[i] == want.data[i]) continue;
+    if (differing++ == 0) first = i;
+  }
+  if (differing == 0) return true;
+  printf("MISMATCH sample %d output %d: %lu of %lu bytes differ, first at byte %lu (got 0x%02x, want 0x%02x)\n", sample,
+         output, (unsigned long)differing, (unsigned long)want.size, (unsigned long)first, bytes[first],
+         want.data[first]);
+  if (got.type == mote::DType::kFloat32) {
+    // Largest difference in units of the reference value's last place.
+    uint32_t max_ulp = 0;
+    for (uint32_t i = 0; i + 4 <= want.size; i += 4) {
+      int32_t a, b;
+      memcpy(&a, bytes + i, 4);
+      memcpy(&b, want.data + i, 4);
+      const uint32_t ulp = a > b ? uint32_t(a) - uint32_t(b) : uint32_t(b) - uint32_t(a);
+      if (ulp > max_ulp) max_ulp = ulp;
+    }
+    printf("MISMATCH sample %d output %d: float32, max %lu ulp\n", sample, output, (unsigned long)max_ulp);
+  }
+  return false;
+}
+
+int run(const DeviceModel& model) {
+  const char* counter = platform_counter_name();
+  printf("mote device conformance: %s on %s\n", model.name, platform_name());
+
+  mote::OpResolver resolver;
+  if (model.add_ops(resolver) != mote::Status::kOk) {
+    printf("ERROR: could not register the model's ops\n");
+    return 2;
+  }
+  mote::Interpreter interpreter(model.model, model.model_size, resolver, device_arena, device_arena_bytes);
+  if (interpreter.allocate() != mote::Status::kOk) {
+    printf("ERROR: allocate: %s\n", interpreter.error_message());
+    return 2;
+  }
+  if (int(interpreter.num_inputs()) != model.num_inputs || int(interpreter.num_outputs()) != model.num_outputs) {
+    printf("ERROR: the model has %d inputs / %d outputs, the reference data %d / %d\n", int(interpreter.num_inputs()),
+           int(interpreter.num_outputs()), model.num_inputs, model.num_outputs);
+    return 2;
+  }
+
+  const uint32_t overhead = counter_overhead();
+  uint32_t first_count = 0, max_count = 0;
+  bool exact = true;
+  for (int k = 0; k < model.num_samples; ++k) {
+    const DeviceSample& sample = model.samples[k];
+    // Every reference output is the first invoke after allocation.
+    if (interpreter.reset_state() != mote::Status::kOk) {
+      printf("ERROR: reset_state: %s\n", interpreter.error_message());
+      return 2;
+    }
+    for (int i = 0; i < model.num_inputs; ++i) {
+      const mote::TensorView input = interpreter.input(i);
+      if (input.bytes != sample.inputs[i].size) {
+        printf("ERROR: input %d has %lu bytes, the reference input %lu\n", i, (unsigned long)input.bytes,
+               (unsigned long)sample.inputs[i].size);
+        return 2;
+      }
+      memcpy(input.data, sample.inputs[i].data, input.bytes);
+    }
+    platform_counter_start();
+    const mote::Status status = interpreter.invoke();
+    const uint32_t count = platform_counter_stop() - overhead;
+    if (status != mote::Status::kOk) {
+      printf("ERROR: invoke: %s\n", interpreter.error_message());
+      return 2;
+    }
+    if (k == 0) first_count = count;
+    if (count > max_count) max_count = count;
+    for (int j = 0; j < model.num_outputs; ++j) exact &= same_bytes(k, j, interpreter.output(j), sample.outputs[j]);
+  }
+
+  printf("RESULT model=%s core=%s exact=%s arena=%lu ref_arena=%ld samples=%d counter=%s count=%lu count_max=%lu\n",
+         model.name, platform_name(), exact ? "yes" : "no", (unsigned long)interpreter.arena_used_bytes(),
+         (long)model.reference_arena_bytes, model.num_samples, counter ? counter : "none",
+         (unsigned long)first_count, (unsigned long)max_count);
+  return exact ? 0 : 1;
+}
+
+}  // namespace
+
+int main() { return run(kDeviceModel); }

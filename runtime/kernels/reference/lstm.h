@@ -1,0 +1,98 @@
+// UNIDIRECTIONAL_SEQUENCE_LSTM reference kernels: the standard LSTM cell
+// (no CIFG, peephole, projection or layer norm; the variant TFLM implements)
+// run over a sequence. At each time step t, for each gate g:
+//
+//   gate_g = act_g(W_g x_t + b_g + R_g h_{t-1})   act: sigmoid; tanh for the cell gate
+//   c_t    = clip(forget .* c_{t-1} + input .* cell)
+//   h_t    = output .* tanh(c_t)
+//
+// and h_t is also written to the output at step t. hidden_state and
+// cell_state are read as the initial state and hold the final one on return.
+//
+// Layout: input [batches, time_steps, input_size] and output [batches,
+// time_steps, state_size], or [time_steps, batches, ...] when time_major.
+// States [batches, state_size]. Input weights [state_size, input_size],
+// recurrent weights [state_size, state_size], row-major.
+#pragma once
+
+#include <stdint.h>
+
+namespace mote {
+namespace reference {
+
+struct LstmShape {
+  int32_t batches = 0;
+  int32_t time_steps = 0;
+  int32_t input_size = 0;
+  int32_t state_size = 0;
+  bool time_major = false;
+};
+
+// Gate order of the params' gates[] arrays (the order of TFLite's inputs).
+enum LstmGate : int { kLstmInputGate = 0, kLstmForgetGate = 1, kLstmCellGate = 2, kLstmOutputGate = 3 };
+constexpr int kLstmGateCount = 4;
+
+// Batches computed together in one step: all of them when time-major (all
+// batches share the time axis), else one at a time.
+inline int32_t lstm_step_batches(const LstmShape& shape) { return shape.time_major ? shape.batches : 1; }
+
+// Scratch elements (float or int16) both kernels need: four gate-sized
+// buffers.
+inline int32_t lstm_scratch_elements(const LstmShape& shape) {
+  return 4 * lstm_step_batches(shape) * shape.state_size;
+}
+
+struct LstmGateFloat {
+  const float* input_weights = nullptr;
+  const float* recurrent_weights = nullptr;
+  const float* bias = nullptr;
+};
+
+struct LstmParamsFloat {
+  LstmShape shape;
+  LstmGateFloat gates[kLstmGateCount];
+  float cell_clip = 0.0f;  // > 0: clamp the cell state to [-cell_clip, cell_clip]
+};
+
+void lstm_float(const LstmParamsFloat& params, const float* input, float* hidden_state, float* cell_state,
+                float* output, float* scratch);
+
+// One gate of the integer LSTM. Both matrix products land in Q3.12 int16
+// (saturated), are added with saturation, and go through the int16
+// sigmoid/tanh to Q0.15.
+struct LstmGateInt8 {
+  const int8_t* input_weights = nullptr;
+  const int8_t* recurrent_weights = nullptr;
+  const int32_t* bias = nullptr;  // added to the input product
+  int32_t input_multiplier = 0, input_shift = 0;
+  int32_t recurrent_multiplier = 0, recurrent_shift = 0;
+};
+
+// int8 input / hidden state / output, int8 weights, int32 bias, int16 cell
+// state.
+struct LstmParamsInt8 {
+  LstmShape shape;
+  LstmGateInt8 gates[kLstmGateCount];
+  // -zero point of the input and of the hidden state. Added to each input
+  // element inside the products (TFLM's form) rather than folded into
+  // per-gate bias arrays, which would cost 8 x state_size int32 of arena.
+  int32_t input_offset = 0;
+  int32_t hidden_offset = 0;
+  // forget (Q0.15) * cell state -> cell state.
+  int32_t forget_cell_multiplier = 0, forget_cell_shift = 0;
+  // input gate (Q0.15) * cell gate (Q0.15) -> cell state.
+  int32_t input_cell_multiplier = 0, input_cell_shift = 0;
+  // tanh(cell) (Q0.15) * output gate (Q0.15) -> hidden state (int8, zero point).
+  int32_t hidden_multiplier = 0, hidden_shift = 0;
+  int32_t hidden_zero_point = 0;
+  // Input scaling of tanh(cell state), see kernels/integer_activations.h.
+  int32_t cell_tanh_multiplier = 0, cell_tanh_left_shift = 0;
+  bool use_cell_clip = false;
+  int16_t cell_clip = 0;  // clamp to [-cell_clip, cell_clip] when use_cell_clip
+};
+
+void lstm_int8(const LstmParamsInt8& params, const int8_t* input, int8_t* hidden_state, int16_t* cell_state,
+               int8_t* output, int16_t* scratch);
+
+}  // namespace reference
+}  // namespace mote

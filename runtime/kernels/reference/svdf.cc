@@ -1,0 +1,161 @@
+#include "kernels/reference/svdf.h"
+
+#include <math.h>
+
+#include <limits>
+#include <type_traits>
+
+#include "kernels/fixedpoint.h"
+#include "kernels/reference/accumulate.h"
+
+namespace mote {
+namespace reference {
+namespace {
+
+// Moves the whole state buffer one element towards the front. The last
+// element of each filter row is overwritten by the feature step.
+template <typename T>
+void shift_state_left(T* state, int32_t count) {
+  for (int32_t i = 0; i + 1 < count; ++i) state[i] = state[i + 1];
+}
+
+// v modulo 2^bits of T, as a narrowing conversion on two's complement.
+template <typename T>
+T wrap_to(int32_t v) {
+  using U = typename std::make_unsigned<T>::type;
+  const U bits = U(uint32_t(v));
+  return bits > U(std::numeric_limits<T>::max()) ? T(int32_t(bits) - (int32_t(std::numeric_limits<U>::max()) + 1))
+                                                 : T(bits);
+}
+
+template <typename State>
+void svdf_integer(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* input, const int8_t* weights_feature,
+                  const State* weights_time, const int32_t* bias, State* state, int32_t* filter_scratch,
+                  int32_t* unit_scratch, int8_t* output) {
+  constexpr int32_t kStateMin = std::numeric_limits<State>::min();
+  constexpr int32_t kStateMax = std::numeric_limits<State>::max();
+
+  shift_state_left(state, d.batches * d.num_filters * d.memory_size);
+
+  // Feature step: the newest time step of every filter.
+  for (int32_t b = 0; b < d.batches; ++b) {
+    const int8_t* in = input + b * d.input_size;
+    State* newest = state + b * d.num_filters * d.memory_size + (d.memory_size - 1);
+    for (int32_t f = 0; f < d.num_filters; ++f) {
+      const int8_t* w = weights_feature + f * d.input_size;
+      int32_t acc = 0;
+      for (int32_t i = 0; i < d.input_size; ++i)
+        acc = wrapping_add(acc, int32_t(w[i]) * (int32_t(in[i]) - p.input_zero_point));
+      int32_t v = fixedpoint::multiply_by_quantized_multiplier(acc, p.feature_multiplier, p.feature_shift);
+      v = v < kStateMin ? kStateMin : (v > kStateMax ? kStateMax : v);
+      newest[f * d.memory_size] = wrap_to<State>(v + p.state_zero_point);
+    }
+  }
+
+  // Time step: each filter's memory against its time weights.
+  for (int32_t b = 0; b < d.batches; ++b) {
+    const State* s = state + b * d.num_filters * d.memory_size;
+    int32_t* out = filter_scratch + b * d.num_filters;
+    for (int32_t f = 0; f < d.num_filters; ++f) {
+      const State* w = weights_time + f * d.memory_size;
+      const State* m = s + f * d.memory_size;
+      int32_t acc = 0;
+      for (int32_t t = 0; t < d.memory_size; ++t)
+        acc = wrapping_add(acc, int32_t(w[t]) * (int32_t(m[t]) - p.state_zero_point));
+      out[f] = acc;
+    }
+  }
+
+  // Bias, rank reduction, requantization.
+  for (int32_t b = 0; b < d.batches; ++b) {
+    int32_t* units = unit_scratch + b * d.num_units;
+    const int32_t* filters = filter_scratch + b * d.num_filters;
+    for (int32_t u = 0; u < d.num_units; ++u) {
+      int32_t acc = bias != nullptr ? bias[u] : 0;
+      for (int32_t r = 0; r < d.rank; ++r) acc = wrapping_add(acc, filters[u * d.rank + r]);
+      units[u] = acc;
+    }
+  }
+  for (int32_t i = 0; i < d.batches * d.num_units; ++i) {
+    const int32_t v = fixedpoint::multiply_by_quantized_multiplier(unit_scratch[i], p.output_multiplier,
+                                                                   p.output_shift) +
+                      p.output_zero_point;
+    output[i] = fixedpoint::saturate<int8_t>(v);
+  }
+}
+
+float apply_activation(schema::Activation activation, float x) {
+  switch (activation) {
+    case schema::Activation::kRelu:
+      return x < 0.0f ? 0.0f : x;
+    case schema::Activation::kReluN1To1:
+      return x < -1.0f ? -1.0f : (x > 1.0f ? 1.0f : x);
+    case schema::Activation::kRelu6:
+      return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
+    case schema::Activation::kTanh:
+      return tanhf(x);
+    case schema::Activation::kSignBit:
+      return signbit(x) ? 1.0f : 0.0f;
+    default:
+      return x;
+  }
+}
+
+}  // namespace
+
+void svdf_int8_state16(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
+                       const int8_t* weights_feature, const int16_t* weights_time, const int32_t* bias,
+                       int16_t* state, int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output) {
+  svdf_integer<int16_t>(dims, params, input, weights_feature, weights_time, bias, state, filter_scratch,
+                        unit_scratch, output);
+}
+
+void svdf_int8_state8(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
+                      const int8_t* weights_feature, const int8_t* weights_time, const int32_t* bias,
+                      int8_t* state, int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output) {
+  svdf_integer<int8_t>(dims, params, input, weights_feature, weights_time, bias, state, filter_scratch,
+                       unit_scratch, output);
+}
+
+void svdf_float(const SvdfDims& d, schema::Activation activation, const float* input, const float* weights_feature,
+                const float* weights_time, const float* bias, float* state, float* scratch, float* output) {
+  shift_state_left(state, d.batches * d.num_filters * d.memory_size);
+
+  for (int32_t b = 0; b < d.batches; ++b) {
+    const float* in = input + b * d.input_size;
+    float* newest = state + b * d.num_filters * d.memory_size + (d.memory_size - 1);
+    for (int32_t f = 0; f < d.num_filters; ++f) {
+      const float* w = weights_feature + f * d.input_size;
+      float acc = 0.0f;
+      for (int32_t i = 0; i < d.input_size; ++i) acc += w[i] * in[i];
+      newest[f * d.memory_size] = acc;
+    }
+  }
+
+  for (int32_t b = 0; b < d.batches; ++b) {
+    const float* s = state + b * d.num_filters * d.memory_size;
+    float* out = scratch + b * d.num_filters;
+    for (int32_t f = 0; f < d.num_filters; ++f) {
+      const float* w = weights_time + f * d.memory_size;
+      const float* m = s + f * d.memory_size;
+      float acc = 0.0f;
+      for (int32_t t = 0; t < d.memory_size; ++t) acc += w[t] * m[t];
+      out[f] = acc;
+    }
+  }
+
+  // Same order as the reference: start from the bias, add the rank filters
+  // one by one, then the activation.
+  for (int32_t b = 0; b < d.batches; ++b) {
+    float* out = output + b * d.num_units;
+    const float* filters = scratch + b * d.num_filters;
+    for (int32_t u = 0; u < d.num_units; ++u) {
+      float acc = bias != nullptr ? bias[u] : 0.0f;
+      for (int32_t r = 0; r < d.rank; ++r) acc += filters[u * d.rank + r];
+      out[u] = apply_activation(activation, acc);
+    }
+  }
+}
+
+}  // namespace reference
+}  // namespace mote

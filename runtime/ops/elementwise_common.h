@@ -1,0 +1,196 @@
+// Prepare-time helpers shared by the elementwise, activation and pooling ops:
+// option reading, quantization checks, activation ranges, broadcast setup.
+#pragma once
+
+#include <stdint.h>
+
+#include <limits>
+
+#include "kernels/activation.h"
+#include "kernels/reference/elementwise_broadcast.h"
+#include "kernels/reference/pooling.h"
+#include "mote/op.h"
+#include "mote/schema.h"
+#include "mote/tensor.h"
+
+namespace mote {
+namespace ops {
+
+struct TensorQuant {
+  float scale = 0.0f;
+  int32_t zero_point = 0;
+};
+
+// The per-tensor scale and zero point of `q`; fails unless it is quantized
+// with one positive scale.
+inline Status per_tensor_quant(const OpContext& ctx, const QuantView& q, const char* what, TensorQuant* out) {
+  if (!q.quantized()) return ctx.fail("%s is not quantized", what);
+  if (q.count != 1) return ctx.fail("%s has %d scales, only per-tensor quantization is supported", what, int(q.count));
+  const float scale = q.scale(0);
+  if (!(scale > 0.0f)) return ctx.fail("%s has a non-positive scale", what);
+  out->scale = scale;
+  out->zero_point = q.zero_point(0);
+  return Status::kOk;
+}
+
+inline Status check_io_count(const OpContext& ctx, int inputs, int outputs) {
+  if (ctx.num_inputs() != inputs || ctx.num_outputs() != outputs) {
+    return ctx.fail("expects %d inputs and %d outputs, has %d and %d", inputs, outputs, ctx.num_inputs(),
+                    ctx.num_outputs());
+  }
+  for (int i = 0; i < inputs; ++i) {
+    if (!ctx.has_input(i)) return ctx.fail("input %d is missing", i);
+  }
+  return Status::kOk;
+}
+
+// The fused_activation_function option (field id `field`) of the node; NONE
+// when the node has no options. Fails for TANH / SIGN_BIT.
+inline Status read_fused_activation(const OpContext& ctx, int field, schema::Activation* activation) {
+  *activation = schema::Activation(ctx.options().scalar<int8_t>(field, 0));
+  if (!is_clamp_activation(*activation)) {
+    return ctx.fail("fused activation %d is not supported", int(*activation));
+  }
+  return Status::kOk;
+}
+
+// TFLite's integer CalculateActivationRange (unquantized int32 tensors).
+inline void int32_activation_range(schema::Activation activation, int32_t* min, int32_t* max) {
+  *min = std::numeric_limits<int32_t>::min();
+  *max = std::numeric_limits<int32_t>::max();
+  if (activation == schema::Activation::kRelu) {
+    *min = 0;
+  } else if (activation == schema::Activation::kRelu6) {
+    *min = 0;
+    *max = 6;
+  } else if (activation == schema::Activation::kReluN1To1) {
+    *min = -1;
+    *max = 1;
+  }
+}
+
+// The clamp range of a fused activation on a quantized int8 / int16 output.
+inline void quantized_activation_range_for(schema::Activation activation, DType type, const TensorQuant& q,
+                                           int32_t* min, int32_t* max) {
+  if (type == DType::kInt16) {
+    int16_activation_range(activation, q.scale, q.zero_point, min, max);
+  } else {
+    int8_activation_range(activation, q.scale, q.zero_point, min, max);
+  }
+}
+
+// Checks a binary elementwise node (two inputs of the output's type, as many
+// output elements as the broadcast of the input shapes) and fills `desc`.
+inline Status prepare_broadcast(const OpContext& ctx, reference::BroadcastDesc* desc) {
+  MOTE_RETURN_IF_ERROR(check_io_count(ctx, 2, 1));
+  const TensorView in1 = ctx.input(0);
+  const TensorView in2 = ctx.input(1);
+  const TensorView out = ctx.output(0);
+  if (in1.type != out.type || in2.type != out.type) {
+    return ctx.fail("input types %s, %s do not match output type %s", dtype_name(in1.type), dtype_name(in2.type),
+                    dtype_name(out.type));
+  }
+  Shape broadcast;
+  if (!reference::broadcast_shape(in1.shape, in2.shape, &broadcast)) {
+    return ctx.fail("input shapes do not broadcast (or have more than %d dims)", reference::kMaxBroadcastDims);
+  }
+  if (broadcast.num_elements() != out.shape.num_elements()) {
+    return ctx.fail("output has %lld elements, the broadcast inputs %lld", (long long)out.shape.num_elements(),
+                    (long long)broadcast.num_elements());
+  }
+  if (!reference::make_broadcast_desc(in1.shape, in2.shape, desc)) return ctx.fail("cannot broadcast inputs");
+  return Status::kOk;
+}
+
+// A one-input node whose output has as many elements as its input and, unless
+// `any_output_type`, the same type.
+inline Status prepare_unary(const OpContext& ctx, bool any_output_type = false) {
+  MOTE_RETURN_IF_ERROR(check_io_count(ctx, 1, 1));
+  const TensorView in = ctx.input(0);
+  const TensorView out = ctx.output(0);
+  if (!any_output_type && in.type != out.type) {
+    return ctx.fail("input type %s differs from output type %s", dtype_name(in.type), dtype_name(out.type));
+  }
+  if (in.shape.num_elements() != out.shape.num_elements()) {
+    return ctx.fail("input has %lld elements, output %lld", (long long)in.shape.num_elements(),
+                    (long long)out.shape.num_elements());
+  }
+  if (in.shape.num_elements() > std::numeric_limits<int32_t>::max()) return ctx.fail("tensor too large");
+  return Status::kOk;
+}
+
+struct PoolOpData {
+  reference::PoolParams params;
+  float float_min;
+  float float_max;
+  int32_t quantized_min;
+  int32_t quantized_max;
+};
+
+// Shared prepare of AVERAGE_POOL_2D and MAX_POOL_2D: NHWC float32 / int8 /
+// int16 input, output of the size TFLite computes for the padding mode,
+// quantized output with the input's scale and zero point (TFLite Micro
+// requires that too).
+inline Status prepare_pool(const OpContext& ctx, PoolOpData* data) {
+  MOTE_RETURN_IF_ERROR(check_io_count(ctx, 1, 1));
+  const TensorView in = ctx.input(0);
+  const TensorView out = ctx.output(0);
+  if (in.type != out.type) {
+    return ctx.fail("input type %s differs from output type %s", dtype_name(in.type), dtype_name(out.type));
+  }
+  if (in.shape.rank != 4 || out.shape.rank != 4) return ctx.fail("input and output must have 4 dims");
+
+  const fb::Table options = ctx.options();
+  const auto padding = schema::Padding(options.scalar<int8_t>(schema::pool2d_options::padding, 0));
+  reference::PoolParams& p = data->params;
+  p.stride_width = options.scalar<int32_t>(schema::pool2d_options::stride_w, 0);
+  p.stride_height = options.scalar<int32_t>(schema::pool2d_options::stride_h, 0);
+  p.filter_width = options.scalar<int32_t>(schema::pool2d_options::filter_width, 0);
+  p.filter_height = options.scalar<int32_t>(schema::pool2d_options::filter_height, 0);
+  if (p.stride_width <= 0 || p.stride_height <= 0 || p.filter_width <= 0 || p.filter_height <= 0) {
+    return ctx.fail("strides and filter size must be positive");
+  }
+  if (padding != schema::Padding::kSame && padding != schema::Padding::kValid) {
+    return ctx.fail("unknown padding %d", int(padding));
+  }
+  p.batches = in.shape.dims[0];
+  p.input_height = in.shape.dims[1];
+  p.input_width = in.shape.dims[2];
+  p.channels = in.shape.dims[3];
+  const bool same = padding == schema::Padding::kSame;
+  reference::pool_output_size(same, p.input_height, p.filter_height, p.stride_height, &p.output_height,
+                              &p.padding_height);
+  reference::pool_output_size(same, p.input_width, p.filter_width, p.stride_width, &p.output_width,
+                              &p.padding_width);
+  if (p.output_height <= 0 || p.output_width <= 0 || out.shape.dims[0] != p.batches ||
+      out.shape.dims[1] != p.output_height || out.shape.dims[2] != p.output_width || out.shape.dims[3] != p.channels) {
+    return ctx.fail("output shape [%d,%d,%d,%d] does not match the expected [%d,%d,%d,%d]", int(out.shape.dims[0]),
+                    int(out.shape.dims[1]), int(out.shape.dims[2]), int(out.shape.dims[3]), int(p.batches),
+                    int(p.output_height), int(p.output_width), int(p.channels));
+  }
+
+  schema::Activation activation;
+  MOTE_RETURN_IF_ERROR(read_fused_activation(ctx, schema::pool2d_options::fused_activation_function, &activation));
+  switch (in.type) {
+    case DType::kFloat32:
+      float_activation_range(activation, &data->float_min, &data->float_max);
+      return Status::kOk;
+    case DType::kInt8:
+    case DType::kInt16: {
+      TensorQuant qi, qo;
+      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", &qi));
+      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &qo));
+      const double scale_diff = double(qi.scale) - double(qo.scale);
+      if (scale_diff > 1.0e-6 || scale_diff < -1.0e-6 || qi.zero_point != qo.zero_point) {
+        return ctx.fail("input and output quantization differ");
+      }
+      quantized_activation_range_for(activation, in.type, qo, &data->quantized_min, &data->quantized_max);
+      return Status::kOk;
+    }
+    default:
+      return ctx.fail("type %s is not supported", dtype_name(in.type));
+  }
+}
+
+}  // namespace ops
+}  // namespace mote

@@ -1,0 +1,66 @@
+// HARD_SWISH: float32 and int8 (TFLite's 16-bit fixed-point formulation).
+#include "kernels/reference/hard_swish.h"
+
+#include "mote/ops.h"
+#include "ops/elementwise_common.h"
+
+namespace mote {
+namespace ops {
+
+namespace {
+
+struct HardSwishOpData {
+  reference::HardSwishQuantParams quant;
+  int32_t size;
+};
+
+Status prepare(OpContext& ctx) {
+  HardSwishOpData* data = ctx.allocate_op_data<HardSwishOpData>();
+  if (data == nullptr) return Status::kError;
+  MOTE_RETURN_IF_ERROR(prepare_unary(ctx));
+  data->size = int32_t(ctx.input(0).num_elements());
+  const DType type = ctx.input(0).type;
+  switch (type) {
+    case DType::kFloat32:
+      return Status::kOk;
+    case DType::kInt8: {
+      TensorQuant qi, qo;
+      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", &qi));
+      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &qo));
+      if (!reference::make_hard_swish_quant_params(qi.scale, qi.zero_point, qo.scale, qo.zero_point, &data->quant)) {
+        return ctx.fail("output scale below input scale / 128 is not supported");
+      }
+      return Status::kOk;
+    }
+    default:
+      return ctx.fail("type %s is not supported", dtype_name(type));
+  }
+}
+
+Status eval(OpContext& ctx) {
+  const HardSwishOpData& data = *ctx.op_data<HardSwishOpData>();
+  const TensorView in = ctx.input(0);
+  const TensorView out = ctx.output(0);
+  switch (in.type) {
+    case DType::kFloat32:
+      reference::hard_swish_float(data.size, in.as<float>(), out.as<float>());
+      break;
+    case DType::kInt8:
+      reference::hard_swish_int8(data.size, data.quant, in.as<int8_t>(), out.as<int8_t>());
+      break;
+    default:
+      return ctx.fail("type %s is not supported", dtype_name(in.type));
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+const OpRegistration& hard_swish() {
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kHardSwish), nullptr, "HARD_SWISH",
+                                              prepare, eval};
+  return registration;
+}
+
+}  // namespace ops
+}  // namespace mote

@@ -1,0 +1,140 @@
+// SOFTMAX over the last axis, with the beta option. float32 -> float32,
+// int8 -> int8 (output scale 1/256, zero point -128), int8 -> int16 (scale
+// 1/65536, zero point -32768) and int16 -> int16 (scale 1/32768, zero point
+// 0), with TFLite's output-quantization requirements.
+#include <math.h>
+
+#include "kernels/reference/softmax.h"
+#include "mote/ops.h"
+
+namespace mote {
+namespace ops {
+namespace {
+
+enum class SoftmaxKernel : uint8_t { kFloat32, kInt8, kInt8ToInt16, kInt16 };
+
+struct SoftmaxOpData {
+  SoftmaxKernel kernel;
+  int32_t rows;
+  int32_t depth;
+  float beta;
+  reference::SoftmaxInt8Params int8;
+  int32_t int16_multiplier;
+  int32_t int16_shift;
+  ArenaRef<int16_t> exp_lut;
+  ArenaRef<int16_t> one_over_one_plus_x_lut;
+};
+
+// |a - b| <= tolerance, as TFLite's TF_LITE_ENSURE_NEAR on float scales.
+bool near(float a, float b, float tolerance) { return (a > b ? a - b : b - a) <= tolerance; }
+
+Status prepare(OpContext& ctx) {
+  if (ctx.num_inputs() != 1 || ctx.num_outputs() != 1)
+    return ctx.fail("expects 1 input and 1 output, got %d and %d", ctx.num_inputs(), ctx.num_outputs());
+  const TensorView input = ctx.input(0);
+  const TensorView output = ctx.output(0);
+  if (input.shape.rank < 1) return ctx.fail("input must have at least one dimension");
+  if (input.shape != output.shape) return ctx.fail("input and output shapes differ");
+
+  SoftmaxOpData* data = ctx.allocate_op_data<SoftmaxOpData>();
+  if (data == nullptr) return Status::kError;
+  data->depth = input.shape.dims[input.shape.rank - 1];
+  data->rows = data->depth > 0 ? int32_t(input.num_elements() / data->depth) : 0;
+  // Absent options read as the schema default beta = 0, as in TFLite.
+  const float beta = ctx.options_type() == schema::OptionsType::kSoftmax
+                         ? ctx.options().scalar<float>(schema::softmax_options::beta, 0.0f)
+                         : 0.0f;
+  data->beta = beta;
+
+  if (input.type == DType::kFloat32) {
+    if (output.type != DType::kFloat32) return ctx.fail("float32 input needs a float32 output");
+    data->kernel = SoftmaxKernel::kFloat32;
+    return Status::kOk;
+  }
+
+  const QuantView in_q = ctx.input_quant(0);
+  const QuantView out_q = ctx.output_quant(0);
+  if (!in_q.quantized() || !out_q.quantized()) return ctx.fail("quantized input and output need scales");
+  const float input_scale = in_q.scale();
+  const float output_scale = out_q.scale();
+  const int32_t output_zero_point = out_q.zero_point();
+
+  if (input.type == DType::kInt8) {
+    if (output.type == DType::kInt8) {
+      if (output_zero_point != -128 || output_scale != 1.0f / 256)
+        return ctx.fail("int8 output must have scale 1/256 and zero point -128 (got %g, %d)", double(output_scale),
+                        int(output_zero_point));
+      data->kernel = SoftmaxKernel::kInt8;
+    } else if (output.type == DType::kInt16) {
+      if (output_zero_point != -32768 || !near(output_scale, 1.0f / 65536, 0.001f * 1.0f / 65536))
+        return ctx.fail("int16 output of an int8 softmax must have scale 1/65536 and zero point -32768 (got %g, %d)",
+                        double(output_scale), int(output_zero_point));
+      data->kernel = SoftmaxKernel::kInt8ToInt16;
+    } else {
+      return ctx.fail("int8 input needs an int8 or int16 output, got %s", dtype_name(output.type));
+    }
+    // The sum of exps is accumulated in Q12.19: fewer than 2^12 terms.
+    if (data->depth >= 4096) return ctx.fail("int8 softmax over %d values (at most 4095)", int(data->depth));
+    if (!reference::softmax_int8_params(double(beta), double(input_scale), &data->int8))
+      return ctx.fail("beta * input scale (%g) is too small for the fixed-point softmax",
+                      double(beta) * double(input_scale));
+    return Status::kOk;
+  }
+
+  if (input.type == DType::kInt16) {
+    if (output.type != DType::kInt16) return ctx.fail("int16 input needs an int16 output");
+    if (in_q.zero_point() != 0 || output_zero_point != 0) return ctx.fail("int16 softmax needs zero points of 0");
+    if (!near(output_scale, 1.0f / 32768, 0.001f * 1.0f / 32768))
+      return ctx.fail("int16 output must have scale 1/32768 (got %g)", double(output_scale));
+    // The sum of Q0.15 exps is accumulated in an int32.
+    if (data->depth > 65536) return ctx.fail("int16 softmax over %d values (at most 65536)", int(data->depth));
+    data->kernel = SoftmaxKernel::kInt16;
+    reference::softmax_int16_multiplier(double(beta), double(input_scale), &data->int16_multiplier,
+                                        &data->int16_shift);
+    int16_t* exp_lut = ctx.allocate_array<int16_t>(reference::kSoftmaxLutSize, &data->exp_lut);
+    int16_t* recip_lut = ctx.allocate_array<int16_t>(reference::kSoftmaxLutSize, &data->one_over_one_plus_x_lut);
+    if (exp_lut == nullptr || recip_lut == nullptr) return Status::kError;
+    reference::softmax_int16_build_luts(exp_lut, recip_lut);
+    return Status::kOk;
+  }
+
+  return ctx.fail("input type %s is not supported (float32, int8, int16)", dtype_name(input.type));
+}
+
+Status eval(OpContext& ctx) {
+  const SoftmaxOpData& data = *ctx.op_data<SoftmaxOpData>();
+  const TensorView input = ctx.input(0);
+  const TensorView output = ctx.output(0);
+  switch (data.kernel) {
+    case SoftmaxKernel::kFloat32:
+      reference::softmax_float(data.rows, data.depth, data.beta, input.as<float>(), output.as<float>());
+      break;
+    case SoftmaxKernel::kInt8:
+      reference::softmax_int8(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int8_t>());
+      break;
+    case SoftmaxKernel::kInt8ToInt16:
+      reference::softmax_int8_int16(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
+      break;
+    case SoftmaxKernel::kInt16: {
+      reference::SoftmaxInt16Params params;
+      params.input_multiplier = data.int16_multiplier;
+      params.input_shift = data.int16_shift;
+      params.exp_lut = ctx.get(data.exp_lut);
+      params.one_over_one_plus_x_lut = ctx.get(data.one_over_one_plus_x_lut);
+      reference::softmax_int16(params, data.rows, data.depth, input.as<int16_t>(), output.as<int16_t>());
+      break;
+    }
+  }
+  return Status::kOk;
+}
+
+}  // namespace
+
+const OpRegistration& softmax() {
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kSoftmax), nullptr, "SOFTMAX", prepare,
+                                              eval};
+  return registration;
+}
+
+}  // namespace ops
+}  // namespace mote

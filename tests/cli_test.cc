@@ -1,0 +1,520 @@
+// Runs the built `mote` binary (MOTE_CLI_PATH) as a user would: exit codes,
+// the key parts of its messages, and the files it writes.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mote/interpreter.h"
+#include "mote/op_resolver.h"
+#include "mote/ops.h"
+#include "op_harness.h"
+#include "tools/model_builder.h"
+#include "tools/tensor_io.h"
+
+namespace fs = std::filesystem;
+using mote::DType;
+using mote::tools::ModelBuilder;
+using mote::tools::Options;
+using mote::tools::TensorSpec;
+using nlohmann::json;
+namespace schema = mote::schema;
+
+namespace {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("mote_cli_test_" + std::to_string(getpid()) + "_" + info->test_suite_name() + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Runs `mote <args>`; stdout and stderr are captured separately.
+  CliResult mote(const std::vector<std::string>& args) {
+    std::string cmd = quote(MOTE_CLI_PATH);
+    for (const auto& a : args) cmd += " " + quote(a);
+    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    cmd += " >" + quote(out.string()) + " 2>" + quote(err.string());
+    CliResult r;
+    const int status = system(cmd.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    fs::remove(out);
+    fs::remove(err);
+    return r;
+  }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string save(const std::string& name, const std::vector<uint8_t>& bytes) {
+    write_bytes(dir_ / name, bytes);
+    return path(name);
+  }
+  // Files in the temp dir (to catch leftover temporary outputs).
+  std::set<std::string> files() const {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir_)) names.insert(e.path().filename().string());
+    return names;
+  }
+
+  fs::path dir_;
+};
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Float32 model: y = a + b, both [1,4].
+std::vector<uint8_t> add_model() {
+  ModelBuilder b;
+  int a = b.add_tensor({"a", DType::kFloat32, {1, 4}});
+  int c = b.add_tensor({"b", DType::kFloat32, {1, 4}});
+  int y = b.add_tensor({"sum", DType::kFloat32, {1, 4}});
+  b.add_operator(schema::BuiltinOp::kAdd, {a, c}, {y},
+                 Options(schema::OptionsType::kAdd).i8(schema::add_options::fused_activation_function, 0));
+  b.set_inputs({a, c});
+  b.set_outputs({y});
+  return b.serialize();
+}
+
+// Float32 CONV_2D -> DEPTHWISE_CONV_2D -> RESHAPE -> FULLY_CONNECTED, with
+// MACs worked out by hand:
+//   conv  [1,5,5,2] * [3,3,3,2] VALID -> [1,3,3,3]: 3*3*3 outputs * 3*3*2 = 486
+//   dw    [1,3,3,3] * [1,3,3,3] VALID -> [1,1,1,3]: 3 outputs * 3*3      = 27
+//   fc    [1,3] * [4,3]^T             -> [1,4]:     4 * 3                = 12
+std::vector<uint8_t> small_cnn_model() {
+  ModelBuilder b;
+  int in = b.add_tensor({"image", DType::kFloat32, {1, 5, 5, 2}});
+  int conv_w = b.add_tensor(TensorSpec::constant<float>("conv_w", DType::kFloat32, {3, 3, 3, 2},
+                                                        std::vector<float>(54, 0.01f)));
+  int conv_b = b.add_tensor(TensorSpec::constant<float>("conv_b", DType::kFloat32, {3}, std::vector<float>(3, 0.f)));
+  int conv_out = b.add_tensor({"conv_out", DType::kFloat32, {1, 3, 3, 3}});
+  int dw_w =
+      b.add_tensor(TensorSpec::constant<float>("dw_w", DType::kFloat32, {1, 3, 3, 3}, std::vector<float>(27, 0.1f)));
+  int dw_out = b.add_tensor({"dw_out", DType::kFloat32, {1, 1, 1, 3}});
+  int flat = b.add_tensor({"flat", DType::kFloat32, {1, 3}});
+  int fc_w =
+      b.add_tensor(TensorSpec::constant<float>("fc_w", DType::kFloat32, {4, 3}, std::vector<float>(12, 0.5f)));
+  int logits = b.add_tensor({"logits", DType::kFloat32, {1, 4}});
+  namespace conv = schema::conv2d_options;
+  namespace dw = schema::depthwise_conv2d_options;
+  b.add_operator(schema::BuiltinOp::kConv2D, {in, conv_w, conv_b}, {conv_out},
+                 Options(schema::OptionsType::kConv2D)
+                     .i8(conv::padding, int8_t(schema::Padding::kValid))
+                     .i32(conv::stride_w, 1)
+                     .i32(conv::stride_h, 1));
+  b.add_operator(schema::BuiltinOp::kDepthwiseConv2D, {conv_out, dw_w, -1}, {dw_out},
+                 Options(schema::OptionsType::kDepthwiseConv2D)
+                     .i8(dw::padding, int8_t(schema::Padding::kValid))
+                     .i32(dw::stride_w, 1)
+                     .i32(dw::stride_h, 1)
+                     .i32(dw::depth_multiplier, 1),
+                 /*version=*/1);
+  b.add_operator(schema::BuiltinOp::kReshape, {dw_out}, {flat},
+                 Options(schema::OptionsType::kReshape).i32_vector(schema::reshape_options::new_shape, {1, 3}));
+  b.add_operator(schema::BuiltinOp::kFullyConnected, {flat, fc_w, -1}, {logits},
+                 Options(schema::OptionsType::kFullyConnected));
+  b.set_inputs({in});
+  b.set_outputs({logits});
+  b.set_description("small cnn for cli_test");
+  return b.serialize();
+}
+
+// One CUSTOM op mote has no kernel for.
+std::vector<uint8_t> custom_op_model() {
+  ModelBuilder b;
+  int in = b.add_tensor({"x", DType::kInt8, {1, 8}, {0.5f}, {0}});
+  int out = b.add_tensor({"y", DType::kInt8, {1, 8}, {0.5f}, {0}});
+  b.add_operator(schema::BuiltinOp::kCustom, {in}, {out}, Options(), 1, {}, "FancyWindow");
+  b.set_inputs({in});
+  b.set_outputs({out});
+  return b.serialize();
+}
+
+// What the interpreter itself reports for a model.
+struct Allocation {
+  bool ok = false;
+  std::string error;
+  size_t used = 0, planned = 0, persistent = 0;
+  int plan_entries = 0;
+};
+Allocation allocate_directly(const std::vector<uint8_t>& model) {
+  mote::OpResolver resolver;
+  mote::register_all_ops(resolver);
+  std::vector<uint8_t> copy(model.size() + 16);
+  uint8_t* aligned = copy.data() + (16 - reinterpret_cast<uintptr_t>(copy.data()) % 16) % 16;
+  memcpy(aligned, model.data(), model.size());
+  std::vector<uint8_t> arena(8 << 20);
+  mote::Interpreter interp(aligned, model.size(), resolver, arena.data(), arena.size());
+  Allocation a;
+  a.ok = interp.allocate() == mote::Status::kOk;
+  a.error = interp.error_message();
+  a.used = interp.arena_used_bytes();
+  a.planned = interp.arena_planned_bytes();
+  a.persistent = interp.arena_persistent_bytes();
+  a.plan_entries = interp.memory_plan(nullptr, 0);
+  return a;
+}
+
+std::string person_detect() { return shared_dir() + "/models/person_detect.tflite"; }
+
+std::vector<float> floats_of(const std::string& bytes) {
+  std::vector<float> v(bytes.size() / 4);
+  memcpy(v.data(), bytes.data(), v.size() * 4);
+  return v;
+}
+
+// ------------------------------------------------------------------ general
+
+TEST_F(CliTest, HelpTeachesWithExamplesAndExitsZero) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--help"}, {"inspect", "--help"}, {"run", "--help"}}) {
+    CliResult r = mote(args);
+    EXPECT_EQ(r.exit_code, 0) << args[0];
+    EXPECT_TRUE(contains(r.out, "Examples:")) << r.out;
+    EXPECT_TRUE(contains(r.out, "mote ")) << r.out;
+  }
+  CliResult top = mote({"--help"});
+  EXPECT_TRUE(contains(top.out, "inspect"));
+  EXPECT_TRUE(contains(top.out, "run"));
+  CliResult run = mote({"run", "--help"});
+  EXPECT_TRUE(contains(run.out, "--input"));
+  EXPECT_TRUE(contains(run.out, ".npy"));
+}
+
+TEST_F(CliTest, BadCommandLinesExitWithUsageError) {
+  CliResult none = mote({});
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_TRUE(contains(none.err, "Usage"));
+
+  CliResult unknown = mote({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_TRUE(contains(unknown.err, "unknown command 'frobnicate'")) << unknown.err;
+
+  CliResult no_model = mote({"inspect"});
+  EXPECT_EQ(no_model.exit_code, 2);
+  EXPECT_TRUE(contains(no_model.err, "MODEL")) << no_model.err;
+  EXPECT_TRUE(contains(no_model.err, "mote inspect --help")) << no_model.err;
+
+  CliResult bad_option = mote({"run", "m.tflite", "--frob"});
+  EXPECT_EQ(bad_option.exit_code, 2);
+  EXPECT_TRUE(contains(bad_option.err, "--frob")) << bad_option.err;
+}
+
+TEST_F(CliTest, MissingAndNonModelFilesGiveClearErrors) {
+  CliResult missing = mote({"inspect", path("nope.tflite")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(contains(missing.err, "does not exist")) << missing.err;
+
+  const std::string text = save("notes.tflite", std::vector<uint8_t>(64, 'x'));
+  CliResult not_model = mote({"inspect", text});
+  EXPECT_EQ(not_model.exit_code, 1);
+  EXPECT_TRUE(contains(not_model.err, "TFL3")) << not_model.err;
+  EXPECT_TRUE(contains(not_model.err, "hint:")) << not_model.err;
+}
+
+TEST_F(CliTest, TruncatedModelFailsCleanly) {
+  const std::vector<uint8_t> model = small_cnn_model();
+  for (size_t keep : {size_t(0), size_t(7), size_t(64), model.size() / 2, model.size() * 3 / 4}) {
+    std::vector<uint8_t> cut(model.begin(), model.begin() + std::ptrdiff_t(keep));
+    const std::string file = save("cut_" + std::to_string(keep) + ".tflite", cut);
+    for (const auto& args : std::vector<std::vector<std::string>>{{"inspect", file}, {"run", file, "-i", file}}) {
+      CliResult r = mote(args);
+      EXPECT_EQ(r.exit_code, 1) << args[0] << " on " << keep << " bytes: " << r.err;  // not a crash (>= 1000)
+      EXPECT_TRUE(contains(r.err, "mote: error:")) << r.err;
+      EXPECT_TRUE(contains(r.err, "not a usable model")) << r.err;
+    }
+  }
+  CliResult half = mote({"inspect", path("cut_" + std::to_string(model.size() / 2) + ".tflite")});
+  EXPECT_TRUE(contains(half.err, "truncated")) << half.err;
+}
+
+// ------------------------------------------------------------------ inspect
+
+TEST_F(CliTest, InspectReportsMacsWeightsAndOpsOfABuiltModel) {
+  const std::vector<uint8_t> model = small_cnn_model();
+  const std::string file = save("cnn.tflite", model);
+  CliResult r = mote({"inspect", file, "--json"});
+  const Allocation direct = allocate_directly(model);
+  EXPECT_EQ(r.exit_code, direct.ok ? 0 : 1) << r.err;
+  json doc = json::parse(r.out);
+
+  ASSERT_EQ(doc["operators"].size(), 4u);
+  EXPECT_EQ(doc["operators"][0]["op"], "CONV_2D");
+  EXPECT_EQ(doc["operators"][0]["macs"], 486);
+  EXPECT_EQ(doc["operators"][1]["op"], "DEPTHWISE_CONV_2D");
+  EXPECT_EQ(doc["operators"][1]["macs"], 27);
+  EXPECT_EQ(doc["operators"][2]["op"], "RESHAPE");
+  EXPECT_EQ(doc["operators"][2]["macs"], 0);
+  EXPECT_EQ(doc["operators"][3]["op"], "FULLY_CONNECTED");
+  EXPECT_EQ(doc["operators"][3]["macs"], 12);
+  EXPECT_EQ(doc["total_macs"], 486 + 27 + 12);
+  // conv_w 54 + conv_b 3 + dw_w 27 + fc_w 12 floats.
+  EXPECT_EQ(doc["weight_bytes"], (54 + 3 + 27 + 12) * 4);
+  EXPECT_EQ(doc["weight_tensors"], 4);
+  EXPECT_EQ(doc["model"]["description"], "small cnn for cli_test");
+  EXPECT_EQ(doc["model"]["file_bytes"], model.size());
+  EXPECT_EQ(doc["inputs"][0]["name"], "image");
+  EXPECT_EQ(doc["inputs"][0]["shape"], json({1, 5, 5, 2}));
+  EXPECT_EQ(doc["inputs"][0]["bytes"], 200);
+  EXPECT_TRUE(doc["inputs"][0]["quantization"].is_null());
+  std::vector<std::string> needed;
+  for (const auto& op : doc["required_ops"]) needed.push_back(op["name"]);
+  EXPECT_EQ(needed, (std::vector<std::string>{"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "RESHAPE"}));
+  EXPECT_EQ(doc["tensors"].size(), 9u);
+  EXPECT_EQ(doc["tensors"][1]["kind"], "constant");
+  EXPECT_EQ(doc["tensors"][3]["kind"], "activation");
+
+  EXPECT_EQ(doc["allocation"]["ok"], direct.ok);
+  if (direct.ok) {
+    EXPECT_EQ(doc["allocation"]["arena_used_bytes"], direct.used);
+    EXPECT_EQ(doc["allocation"]["arena_planned_bytes"], direct.planned);
+    EXPECT_EQ(doc["allocation"]["arena_persistent_bytes"], direct.persistent);
+    EXPECT_EQ(doc["allocation"]["memory_plan"].size(), size_t(direct.plan_entries));
+  } else {
+    EXPECT_TRUE(contains(r.err, direct.error)) << r.err;
+  }
+
+  CliResult text = mote({"inspect", file});
+  EXPECT_EQ(text.exit_code, r.exit_code);
+  EXPECT_TRUE(contains(text.out, "DEPTHWISE_CONV_2D"));
+  EXPECT_TRUE(contains(text.out, "resolver.add(mote::ops::fully_connected());")) << text.out;
+  EXPECT_TRUE(contains(text.out, "525")) << "total MACs";
+  if (direct.ok) {
+    EXPECT_TRUE(contains(text.out, "tensor_arena[" + std::to_string(direct.used) + "]")) << text.out;
+    EXPECT_TRUE(contains(text.out, "Arena use over time")) << text.out;
+  }
+}
+
+TEST_F(CliTest, InspectWithAnUnsupportedCustomOpPrintsWhatItCanThenFails) {
+  const std::string file = save("custom.tflite", custom_op_model());
+  CliResult r = mote({"inspect", file});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.out, "CUSTOM:FancyWindow")) << r.out;
+  EXPECT_TRUE(contains(r.out, "MISSING")) << r.out;
+  EXPECT_TRUE(contains(r.out, "Tensors")) << r.out;
+  EXPECT_TRUE(contains(r.err, "FancyWindow")) << r.err;
+  EXPECT_TRUE(contains(r.err, "hint:")) << r.err;
+
+  CliResult j = mote({"inspect", "--json", file});
+  EXPECT_EQ(j.exit_code, 1);
+  json doc = json::parse(j.out);
+  EXPECT_EQ(doc["allocation"]["ok"], false);
+  EXPECT_TRUE(contains(doc["allocation"]["error"].get<std::string>(), "FancyWindow"));
+  EXPECT_TRUE(doc["allocation"]["arena_used_bytes"].is_null());
+  EXPECT_EQ(doc["required_ops"][0]["available"], false);
+  EXPECT_EQ(doc["required_ops"][0]["custom_code"], "FancyWindow");
+}
+
+TEST_F(CliTest, InspectPersonDetectShowsOpsAndTheInterpretersArenaSize) {
+  MOTE_REQUIRE_SHARED();
+  const std::vector<uint8_t> model = read_file(person_detect());
+  const Allocation direct = allocate_directly(model);
+  CliResult r = mote({"inspect", person_detect()});
+  for (const char* op : {"DEPTHWISE_CONV_2D", "CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "SOFTMAX"})
+    EXPECT_TRUE(contains(r.out, op)) << op;
+  EXPECT_TRUE(contains(r.out, "int8[1,96,96,1]")) << r.out;
+  if (direct.ok) {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "tensor_arena[" + std::to_string(direct.used) + "]")) << r.out;
+  } else {
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.err, direct.error)) << r.err;
+  }
+}
+
+TEST_F(CliTest, InspectJsonOfPersonDetectHasTheStableKeys) {
+  MOTE_REQUIRE_SHARED();
+  const std::vector<uint8_t> model = read_file(person_detect());
+  const Allocation direct = allocate_directly(model);
+  CliResult r = mote({"inspect", person_detect(), "--json"});
+  EXPECT_EQ(r.exit_code, direct.ok ? 0 : 1) << r.err;
+  json doc = json::parse(r.out);
+  for (const char* key : {"model", "inputs", "outputs", "operators", "total_macs", "weight_bytes", "weight_tensors",
+                          "required_ops", "tensors", "allocation"})
+    EXPECT_TRUE(doc.contains(key)) << key;
+  for (const char* key : {"path", "file_bytes", "description", "schema_version", "subgraphs", "tensors", "operators"})
+    EXPECT_TRUE(doc["model"].contains(key)) << key;
+  for (const char* key : {"ok", "error", "arena_used_bytes", "arena_planned_bytes", "arena_persistent_bytes",
+                          "memory_plan"})
+    EXPECT_TRUE(doc["allocation"].contains(key)) << key;
+  EXPECT_EQ(doc["model"]["file_bytes"], model.size());
+  EXPECT_EQ(doc["model"]["schema_version"], 3);
+  ASSERT_EQ(doc["operators"].size(), 31u);
+  int64_t sum = 0;
+  for (const auto& op : doc["operators"]) sum += op["macs"].get<int64_t>();
+  EXPECT_EQ(doc["total_macs"], sum);
+  // Node 2: CONV_2D [1,48,48,8] -> [1,48,48,16] with a 1x1 filter.
+  EXPECT_EQ(doc["operators"][2]["op"], "CONV_2D");
+  EXPECT_EQ(doc["operators"][2]["macs"], 48 * 48 * 16 * 8);
+  // Node 0: 3x3 depthwise, stride 2, [1,96,96,1] -> [1,48,48,8].
+  EXPECT_EQ(doc["operators"][0]["macs"], 48 * 48 * 8 * 9);
+  const json& input = doc["inputs"][0];
+  EXPECT_EQ(input["dtype"], "int8");
+  EXPECT_EQ(input["bytes"], 9216);
+  EXPECT_EQ(input["quantization"]["zero_points"][0], -1);
+  // A per-channel weight tensor keeps every scale.
+  const json& weights = doc["tensors"][1];
+  EXPECT_EQ(weights["kind"], "constant");
+  EXPECT_EQ(weights["quantization"]["count"], 128);
+  EXPECT_EQ(weights["quantization"]["scales"].size(), 128u);
+  if (direct.ok) {
+    EXPECT_EQ(doc["allocation"]["arena_used_bytes"], direct.used);
+    EXPECT_EQ(doc["allocation"]["memory_plan"].size(), size_t(direct.plan_entries));
+    for (const auto& b : doc["allocation"]["memory_plan"]) {
+      EXPECT_LE(b["offset"].get<int64_t>() + b["size"].get<int64_t>(), int64_t(direct.planned));
+      EXPECT_LE(b["first"].get<int64_t>(), b["last"].get<int64_t>());
+    }
+  }
+}
+
+// ------------------------------------------------------------------ run
+
+TEST_F(CliTest, RunWritesOutputsAndSummarises) {
+  const std::string model = save("add.tflite", add_model());
+  const std::vector<float> a = {1.5f, -2.0f, 3.25f, 0.0f}, b = {0.5f, 1.0f, 10.0f, -4.0f};
+  const std::string a_file = save("a.bin", bytes_of(a)), b_file = save("b.bin", bytes_of(b));
+  CliResult r = mote({"run", model, "-i", a_file, "--input", b_file, "-o", path("sum.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string sum = slurp(dir_ / "sum.bin");
+  ASSERT_EQ(sum.size(), 16u);
+  EXPECT_EQ(floats_of(sum), (std::vector<float>{2.0f, -1.0f, 13.25f, -4.0f}));
+  EXPECT_TRUE(contains(r.out, "output 0 'sum' float32[1,4]")) << r.out;
+  EXPECT_TRUE(contains(r.out, "argmax 2")) << r.out;
+  EXPECT_TRUE(contains(r.out, "max 13.25")) << r.out;
+  EXPECT_TRUE(contains(r.out, "min -4")) << r.out;
+
+  // .npy inputs and output.
+  const std::string a_npy = path("a.npy");
+  mote::tools::write_npy(a_npy, DType::kFloat32, {1, 4}, bytes_of(a));
+  CliResult n = mote({"run", model, "-i", a_npy, "-i", b_file, "-o", path("sum.npy")});
+  ASSERT_EQ(n.exit_code, 0) << n.err;
+  mote::tools::NpyArray out = mote::tools::read_npy(path("sum.npy"));
+  EXPECT_EQ(out.type, DType::kFloat32);
+  EXPECT_EQ(out.shape, (std::vector<int32_t>{1, 4}));
+  EXPECT_EQ(values_of<float>(out.data), (std::vector<float>{2.0f, -1.0f, 13.25f, -4.0f}));
+  // No temporary files left behind.
+  for (const auto& f : files()) EXPECT_FALSE(contains(f, ".tmp")) << f;
+}
+
+TEST_F(CliTest, RunRejectsWrongInputCountAndSize) {
+  const std::string model = save("add.tflite", add_model());
+  const std::string good = save("good.bin", bytes_of(std::vector<float>(4, 1.0f)));
+  const std::string short_file = save("short.bin", bytes_of(std::vector<float>(3, 1.0f)));
+
+  CliResult too_few = mote({"run", model, "-i", good, "-o", path("out.bin")});
+  EXPECT_EQ(too_few.exit_code, 1);
+  EXPECT_TRUE(contains(too_few.err, "2 inputs")) << too_few.err;
+  EXPECT_TRUE(contains(too_few.err, "1 --input file")) << too_few.err;
+  EXPECT_TRUE(contains(too_few.err, "'b'")) << "lists the expected inputs: " << too_few.err;
+
+  CliResult too_many = mote({"run", model, "-i", good, "-i", good, "-i", good});
+  EXPECT_EQ(too_many.exit_code, 1);
+  EXPECT_TRUE(contains(too_many.err, "3 --input files")) << too_many.err;
+
+  // An existing output file must survive a failed run untouched.
+  write_bytes(dir_ / "out.bin", {'o', 'l', 'd'});
+  CliResult wrong_size = mote({"run", model, "-i", good, "-i", short_file, "-o", path("out.bin")});
+  EXPECT_EQ(wrong_size.exit_code, 1);
+  EXPECT_TRUE(contains(wrong_size.err, "input 1 'b' expects float32[1,4] = 16 bytes")) << wrong_size.err;
+  EXPECT_TRUE(contains(wrong_size.err, "has 12 bytes")) << wrong_size.err;
+  EXPECT_EQ(slurp(dir_ / "out.bin"), "old");
+  for (const auto& f : files()) EXPECT_FALSE(contains(f, ".tmp")) << f;
+
+  mote::tools::write_npy(path("ints.npy"), DType::kInt32, {1, 4}, bytes_of(std::vector<int32_t>(4, 1)));
+  CliResult wrong_type = mote({"run", model, "-i", good, "-i", path("ints.npy")});
+  EXPECT_EQ(wrong_type.exit_code, 1);
+  EXPECT_TRUE(contains(wrong_type.err, "float32")) << wrong_type.err;
+  EXPECT_TRUE(contains(wrong_type.err, "int32")) << wrong_type.err;
+
+  CliResult missing = mote({"run", model, "-i", good, "-i", path("missing.bin")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(contains(missing.err, "does not exist")) << missing.err;
+
+  CliResult bad_ext = mote({"run", model, "-i", good, "-i", good, "-o", path("out.txt")});
+  EXPECT_EQ(bad_ext.exit_code, 1);
+  EXPECT_TRUE(contains(bad_ext.err, ".npy")) << bad_ext.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
+
+  CliResult no_dir = mote({"run", model, "-i", good, "-i", good, "-o", path("no/such/dir/out.bin")});
+  EXPECT_EQ(no_dir.exit_code, 1);
+  EXPECT_TRUE(contains(no_dir.err, "cannot write")) << no_dir.err;
+}
+
+TEST_F(CliTest, RunWithAnUnsupportedOpFailsWithAHint) {
+  const std::string model = save("custom.tflite", custom_op_model());
+  const std::string in = save("x.bin", std::vector<uint8_t>(8, 1));
+  CliResult r = mote({"run", model, "-i", in, "-o", path("y.bin")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "FancyWindow")) << r.err;
+  EXPECT_TRUE(contains(r.err, "hint:")) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "y.bin"));
+}
+
+TEST_F(CliTest, RunPersonDetectMatchesTheInterpreter) {
+  MOTE_REQUIRE_SHARED();
+  const std::vector<uint8_t> model = read_file(person_detect());
+  const std::string input = shared_dir() + "/conformance/person_detect/input_0_0.bin";
+  const RunResult direct = run_model(model, {read_file(input)});
+  CliResult r = mote({"run", person_detect(), "--input", input, "--output", path("scores.bin")});
+  if (!direct.ok()) {
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(contains(r.err, direct.error)) << r.err;
+    return;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string scores = slurp(dir_ / "scores.bin");
+  ASSERT_EQ(scores.size(), 2u);
+  EXPECT_EQ(std::vector<uint8_t>(scores.begin(), scores.end()), direct.outputs[0]);
+  EXPECT_TRUE(contains(r.out, "int8[1,2]")) << r.out;
+  EXPECT_TRUE(contains(r.out, "dequantized:")) << r.out;
+  const int8_t s0 = int8_t(scores[0]), s1 = int8_t(scores[1]);
+  EXPECT_TRUE(contains(r.out, "argmax " + std::string(s1 > s0 ? "1" : "0"))) << r.out;
+
+  std::vector<uint8_t> short_input = read_file(input);
+  short_input.resize(9000);
+  CliResult bad = mote({"run", person_detect(), "--input", save("x.bin", short_input)});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_TRUE(contains(bad.err, "input 0 'input' expects int8[1,96,96,1] = 9216 bytes")) << bad.err;
+  EXPECT_TRUE(contains(bad.err, "has 9000 bytes")) << bad.err;
+}
+
+}  // namespace
