@@ -3,8 +3,9 @@
 // every output byte with the embedded TFLM reference output.
 //
 // Prints one machine-readable line that scripts/device-conformance.sh parses:
-//   RESULT model=<name> core=<core> exact=yes|no arena=<bytes> ref_arena=<bytes>
-//          samples=<n> counter=<name> count=<sample 0> count_max=<max over samples>
+//   RESULT model=<name> core=<core> exact=yes|no arena=<bytes> planned=<bytes>
+//          persistent=<bytes> ref_arena=<bytes> samples=<n> counter=<name>
+//          count=<sample 0> count_max=<max over samples>
 // Exit status: 0 bit-exact, 1 an output differs, 2 the runtime failed.
 #include <stdint.h>
 #include <stdio.h>
@@ -106,10 +107,13 @@ int run(const DeviceModel& model) {
     for (int j = 0; j < model.num_outputs; ++j) exact &= same_bytes(k, j, interpreter.output(j), sample.outputs[j]);
   }
 
-  printf("RESULT model=%s core=%s exact=%s arena=%lu ref_arena=%ld samples=%d counter=%s count=%lu count_max=%lu\n",
-         model.name, platform_name(), exact ? "yes" : "no", (unsigned long)interpreter.arena_used_bytes(),
-         (long)model.reference_arena_bytes, model.num_samples, counter ? counter : "none",
-         (unsigned long)first_count, (unsigned long)max_count);
+  printf(
+      "RESULT model=%s core=%s exact=%s arena=%lu planned=%lu persistent=%lu ref_arena=%ld samples=%d counter=%s "
+      "count=%lu count_max=%lu\n",
+      model.name, platform_name(), exact ? "yes" : "no", (unsigned long)interpreter.arena_used_bytes(),
+      (unsigned long)interpreter.arena_planned_bytes(), (unsigned long)interpreter.arena_persistent_bytes(),
+      (long)model.reference_arena_bytes, model.num_samples, counter ? counter : "none", (unsigned long)first_count,
+      (unsigned long)max_count);
   return exact ? 0 : 1;
 }
 

@@ -217,7 +217,7 @@ TEST(ActivationParams, Int8HandChecked) {
   EXPECT_EQ(p.input_shift, 24);
   // 0.1f is 13421773 * 2^-27, so the multiplier is 13421773 * 2^7 (~0.8 * 2^31).
   EXPECT_EQ(p.input_multiplier, 13421773 << 7);
-  EXPECT_EQ(p.input_range_radius, 120);            // floor(15 * 2^27 / 2^24)
+  EXPECT_EQ(p.input_range_radius, 120);  // floor(15 * 2^27 / 2^24)
   EXPECT_EQ(p.input_zero_point, 5);
   ref::int8_activation_params(1.0f / 256, 0, &p);  // 2^19 = 0.5 * 2^20
   EXPECT_EQ(p.input_multiplier, 1 << 30);
@@ -393,8 +393,8 @@ TEST(SoftmaxOp, Int8ToInt16AndFloatModels) {
   for (int i = 0; i < 4; ++i) EXPECT_NEAR(got[i], llround(p[i] * 65536) - 32768, 1);
 
   const std::vector<float> fin = {0.5f, -1.0f, 3.0f};
-  const auto fmodel = unary_model(schema::BuiltinOp::kSoftmax, {"x", DType::kFloat32, {3}},
-                                  {"y", DType::kFloat32, {3}}, softmax_options(0.5f));
+  const auto fmodel = unary_model(schema::BuiltinOp::kSoftmax, {"x", DType::kFloat32, {3}}, {"y", DType::kFloat32, {3}},
+                                  softmax_options(0.5f));
   RunResult fr = run_model(fmodel, {bytes_of(fin)});
   ASSERT_TRUE(fr.ok()) << fr.error;
   const std::vector<double> fp = softmax_double({0.5, -1.0, 3.0}, 0.5);
@@ -455,7 +455,8 @@ TEST(LogisticOp, Int8Int16AndFloatModels) {
     EXPECT_NEAR(got16[i], fmin(32767, 32768.0 / (1.0 + exp(-in16[i] / 4096.0))), 2) << in16[i];
 
   const std::vector<float> inf = {-30.0f, -9.5f, -1.0f, 0.0f, 2.0f, 17.0f};
-  const auto modelf = unary_model(schema::BuiltinOp::kLogistic, {"x", DType::kFloat32, {6}}, {"y", DType::kFloat32, {6}});
+  const auto modelf =
+      unary_model(schema::BuiltinOp::kLogistic, {"x", DType::kFloat32, {6}}, {"y", DType::kFloat32, {6}});
   RunResult rf = run_model(modelf, {bytes_of(inf)});
   ASSERT_TRUE(rf.ok()) << rf.error;
   const std::vector<float> gotf = rf.output<float>(0);

@@ -3,6 +3,8 @@
 // (kernels/fixedpoint_transcendental.h): known values worked out by hand from
 // the definitions, independent formulas over many inputs, and accuracy
 // against double-precision math.
+#include "kernels/fixedpoint.h"
+
 #include <gtest/gtest.h>
 #include <math.h>
 #include <stdint.h>
@@ -10,7 +12,6 @@
 #include <limits>
 #include <random>
 
-#include "kernels/fixedpoint.h"
 #include "kernels/fixedpoint_transcendental.h"
 
 namespace fp = mote::fixedpoint;
@@ -43,7 +44,7 @@ double q31(int32_t raw) { return double(raw) / 2147483648.0; }
 // --- kernels/fixedpoint.h ----------------------------------------------------
 
 TEST(FixedPoint, SaturatingRoundingDoublingHighMulKnownValues) {
-  EXPECT_EQ(fp::saturating_rounding_doubling_high_mul(kMin, kMin), kMax);  // (-1) * (-1) saturates
+  EXPECT_EQ(fp::saturating_rounding_doubling_high_mul(kMin, kMin), kMax);           // (-1) * (-1) saturates
   EXPECT_EQ(fp::saturating_rounding_doubling_high_mul(1 << 30, 1 << 30), 1 << 29);  // 0.5 * 0.5
   EXPECT_EQ(fp::saturating_rounding_doubling_high_mul(kMin, 1 << 30), -(1 << 30));  // -1 * 0.5
   EXPECT_EQ(fp::saturating_rounding_doubling_high_mul(kMax, kMax), kMax - 1);
@@ -62,7 +63,8 @@ TEST(FixedPoint, SaturatingRoundingDoublingHighMulMatchesVqrdmulh) {
   std::uniform_int_distribution<int32_t> any(kMin, kMax);
   const int32_t edges[] = {kMin, kMin + 1, -(1 << 30), -3, -1, 0, 1, 3, 1 << 30, kMax - 1, kMax};
   for (int32_t a : edges)
-    for (int32_t b : edges) ASSERT_EQ(fp::saturating_rounding_doubling_high_mul(a, b), vqrdmulh_model(a, b)) << a << " " << b;
+    for (int32_t b : edges)
+      ASSERT_EQ(fp::saturating_rounding_doubling_high_mul(a, b), vqrdmulh_model(a, b)) << a << " " << b;
   for (int i = 0; i < 200000; ++i) {
     const int32_t a = any(rng), b = any(rng);
     ASSERT_EQ(fp::saturating_rounding_doubling_high_mul(a, b), vqrdmulh_model(a, b)) << a << " " << b;
@@ -92,7 +94,8 @@ TEST(FixedPoint, RoundingDivideByPotMatchesExactRounding) {
   std::mt19937 rng(2);
   std::uniform_int_distribution<int32_t> any(kMin, kMax);
   for (int e = 0; e <= 31; ++e) {
-    for (int32_t x : {kMin, kMin + 1, -1, 0, 1, kMax}) ASSERT_EQ(fp::rounding_divide_by_pot(x, e), round_half_away_model(x, e));
+    for (int32_t x : {kMin, kMin + 1, -1, 0, 1, kMax})
+      ASSERT_EQ(fp::rounding_divide_by_pot(x, e), round_half_away_model(x, e));
     // Exact ties at this exponent, both signs.
     if (e > 0 && e < 31) {
       const int32_t tie = (3 << (e - 1)) & kMax;
@@ -172,11 +175,11 @@ TEST(FixedPoint, MultiplyByQuantizedMultiplier) {
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(100, m, s), 50);
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(3, m, s), 2);    // 1.5, tie up
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(-3, m, s), -1);  // -1.5, tie towards +inf in the high mul
-  fp::quantize_multiplier(0.25, &m, &s);  // 2^30, shift -1: two roundings
+  fp::quantize_multiplier(0.25, &m, &s);                          // 2^30, shift -1: two roundings
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(3, m, s), 1);    // 3*0.5 -> 2 (tie up) then 2/2 = 1
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(-3, m, s), -1);  // -1.5 -> -1, then -0.5 -> -1
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(-5, m, s), -1);  // -2.5 -> -2, then -1
-  fp::quantize_multiplier(5.0, &m, &s);  // 0.625 * 2^3
+  fp::quantize_multiplier(5.0, &m, &s);                           // 0.625 * 2^3
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(7, m, s), 35);
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(-7, m, s), -35);
   EXPECT_EQ(fp::multiply_by_quantized_multiplier(12345, 0, 0), 0);
@@ -200,7 +203,7 @@ TEST(FixedPointTranscendental, SaturatingRoundingMultiplyByPot) {
   EXPECT_EQ(fp::saturating_rounding_multiply_by_pot(3, 2), 12);
   EXPECT_EQ(fp::saturating_rounding_multiply_by_pot(-3, 2), -12);
   EXPECT_EQ(fp::saturating_rounding_multiply_by_pot(1 << 29, 1), 1 << 30);
-  EXPECT_EQ(fp::saturating_rounding_multiply_by_pot(1 << 30, 1), kMax);   // saturates
+  EXPECT_EQ(fp::saturating_rounding_multiply_by_pot(1 << 30, 1), kMax);     // saturates
   EXPECT_EQ(fp::saturating_rounding_multiply_by_pot(-(1 << 30), 1), kMin);  // exactly -2^31 saturates to the same
   EXPECT_EQ(fp::saturating_rounding_multiply_by_pot(-(1 << 30) - 1, 1), kMin);
   EXPECT_EQ(fp::saturating_rounding_multiply_by_pot(-5, -1), -3);

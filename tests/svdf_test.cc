@@ -3,6 +3,8 @@
 // memory_size feature activations instead of one shifted buffer), over
 // several invokes; TFLM's state-narrowing quirk checked by hand; float
 // against double precision; validation in prepare.
+#include "kernels/reference/svdf.h"
+
 #include <gtest/gtest.h>
 #include <math.h>
 #include <stdint.h>
@@ -13,7 +15,6 @@
 #include <vector>
 
 #include "kernels/fixedpoint.h"
-#include "kernels/reference/svdf.h"
 #include "op_harness.h"
 #include "tools/model_builder.h"
 
@@ -96,9 +97,8 @@ class IntegerSvdfModel {
           for (int32_t t = 0; t < s_.memory_size; ++t)
             acc += int64_t(wt_[f * s_.memory_size + t]) * (h[t] - q_.state_zero_point);
         }
-        const int32_t y =
-            fp::multiply_by_quantized_multiplier(int32_t(acc), q_.output_multiplier, q_.output_shift) +
-            q_.output_zero_point;
+        const int32_t y = fp::multiply_by_quantized_multiplier(int32_t(acc), q_.output_multiplier, q_.output_shift) +
+                          q_.output_zero_point;
         out.push_back(fp::saturate<int8_t>(y));
       }
     }
@@ -198,22 +198,23 @@ void check_integer_kernel_against_model(const Shape& s, const ref::SvdfQuantPara
                                         bool with_bias, uint32_t seed) {
   const ref::SvdfDims d = dims_of(s);
   const auto wf = random_values<int8_t>(size_t(s.num_filters * s.input_size), -127, 127, seed);
-  const auto wt = random_values<State>(size_t(s.num_filters * s.memory_size), -weights_time_range,
-                                       weights_time_range, seed + 1);
-  const auto bias = with_bias ? random_values<int32_t>(size_t(s.num_units()), -20000, 20000, seed + 2)
-                              : std::vector<int32_t>();
+  const auto wt =
+      random_values<State>(size_t(s.num_filters * s.memory_size), -weights_time_range, weights_time_range, seed + 1);
+  const auto bias =
+      with_bias ? random_values<int32_t>(size_t(s.num_units()), -20000, 20000, seed + 2) : std::vector<int32_t>();
   IntegerSvdfModel<State> model(s, q, wf, wt, bias);
   std::vector<State> state(size_t(s.batches * s.num_filters * s.memory_size), State(q.state_zero_point));
-  std::vector<int32_t> filter_scratch(size_t(s.batches * s.num_filters)), unit_scratch(size_t(s.batches * s.num_units()));
+  std::vector<int32_t> filter_scratch(size_t(s.batches * s.num_filters)),
+      unit_scratch(size_t(s.batches * s.num_units()));
   for (int step = 0; step < 2 * s.memory_size + 1; ++step) {
     const auto input = random_values<int8_t>(size_t(s.batches * s.input_size), -128, 127, seed + 10 + uint32_t(step));
     std::vector<int8_t> out(size_t(s.batches * s.num_units()));
     if constexpr (sizeof(State) == 2) {
-      ref::svdf_int8_state16(d, q, input.data(), wf.data(), wt.data(), with_bias ? bias.data() : nullptr,
-                             state.data(), filter_scratch.data(), unit_scratch.data(), out.data());
+      ref::svdf_int8_state16(d, q, input.data(), wf.data(), wt.data(), with_bias ? bias.data() : nullptr, state.data(),
+                             filter_scratch.data(), unit_scratch.data(), out.data());
     } else {
-      ref::svdf_int8_state8(d, q, input.data(), wf.data(), wt.data(), with_bias ? bias.data() : nullptr,
-                            state.data(), filter_scratch.data(), unit_scratch.data(), out.data());
+      ref::svdf_int8_state8(d, q, input.data(), wf.data(), wt.data(), with_bias ? bias.data() : nullptr, state.data(),
+                            filter_scratch.data(), unit_scratch.data(), out.data());
     }
     ASSERT_EQ(out, model.step(input)) << "step " << step;
     ASSERT_EQ(state, model.state()) << "step " << step;
@@ -223,8 +224,8 @@ void check_integer_kernel_against_model(const Shape& s, const ref::SvdfQuantPara
 TEST(SvdfKernel, Int8WithInt16StateMatchesHistoryModel) {
   const Shape s{2, 7, 6, 2, 4};
   // Scales like keyword_scrambled's first SVDF.
-  const ref::SvdfQuantParams q = quant_params(0.0592083335f, -128, 0.0091712065f, 0.0037055062f, 0.0043701651f, 0,
-                                              0.236183375f, -128);
+  const ref::SvdfQuantParams q =
+      quant_params(0.0592083335f, -128, 0.0091712065f, 0.0037055062f, 0.0043701651f, 0, 0.236183375f, -128);
   check_integer_kernel_against_model<int16_t>(s, q, 20000, true, 11);
   check_integer_kernel_against_model<int16_t>(s, q, 20000, false, 12);
   // A large feature multiplier drives the state into its clamp.
@@ -235,8 +236,8 @@ TEST(SvdfKernel, Int8WithInt16StateMatchesHistoryModel) {
 TEST(SvdfKernel, Int8WithInt8StateMatchesHistoryModel) {
   const Shape s{2, 5, 8, 4, 3};
   // keyword_scrambled_8bit's first SVDF: state zero point -50.
-  const ref::SvdfQuantParams q = quant_params(0.0592083335f, -128, 0.0091712065f, 0.0149387335f, 0.807311416f, -50,
-                                              0.236183375f, -128);
+  const ref::SvdfQuantParams q =
+      quant_params(0.0592083335f, -128, 0.0091712065f, 0.0149387335f, 0.807311416f, -50, 0.236183375f, -128);
   check_integer_kernel_against_model<int8_t>(s, q, 127, true, 21);
   const ref::SvdfQuantParams loud = quant_params(0.2f, 0, 0.05f, 0.02f, 0.03f, 40, 0.1f, -3);
   check_integer_kernel_against_model<int8_t>({3, 4, 2, 1, 6}, loud, 127, false, 22);
@@ -271,8 +272,8 @@ TEST(SvdfKernel, Int8StateIsClampedBeforeTheZeroPointAndWraps) {
   // The same in an int16 state: -10000 fits, so the state holds -10050.
   const int16_t weights_time16[2] = {1, 1};
   int16_t state16[2] = {-50, -50};
-  ref::svdf_int8_state16(d, q, &input, &weights_feature, weights_time16, nullptr, state16, filter_scratch,
-                         unit_scratch, &output);
+  ref::svdf_int8_state16(d, q, &input, &weights_feature, weights_time16, nullptr, state16, filter_scratch, unit_scratch,
+                         &output);
   EXPECT_EQ(state16[0], -50);
   EXPECT_EQ(state16[1], -10050);
   EXPECT_EQ(output, -78);  // -10000 / 128 = -78.1
@@ -335,8 +336,8 @@ void check_integer_model(const IntegerModelSpec& m, uint32_t seed) {
       TensorSpec::constant<int8_t>("wf", DType::kInt8, {s.num_filters, s.input_size}, wf, {m.wf_scale}, {0}));
   const int wt_t = b.add_tensor(
       TensorSpec::constant<State>("wt", m.state_type, {s.num_filters, s.memory_size}, wt, {m.wt_scale}, {0}));
-  const int bias_t = m.with_bias ? b.add_tensor(TensorSpec::constant<int32_t>(
-                                       "bias", DType::kInt32, {s.num_units()}, bias, {m.state_scale * m.wt_scale}, {0}))
+  const int bias_t = m.with_bias ? b.add_tensor(TensorSpec::constant<int32_t>("bias", DType::kInt32, {s.num_units()},
+                                                                              bias, {m.state_scale * m.wt_scale}, {0}))
                                  : -1;
   TensorSpec state{"state", m.state_type, {s.batches, s.memory_size * s.num_filters}, {m.state_scale}, {m.state_zp}};
   state.is_variable = true;
@@ -379,18 +380,15 @@ void check_integer_model(const IntegerModelSpec& m, uint32_t seed) {
 }
 
 TEST(SvdfOp, Int8WithInt16StateOverSeveralInvokes) {
-  check_integer_model<int16_t>({{1, 10, 8, 1, 4}, DType::kInt16, 0.06f, -128, 0.009f, 0.0037f, 0.0044f, 0, 0.5f,
-                                0, true, 300},
-                               41);
-  check_integer_model<int16_t>({{2, 6, 6, 3, 3}, DType::kInt16, 0.1f, 5, 0.01f, 0.002f, 0.003f, 0, 0.5f, -10,
-                                false, 300},
-                               42);
+  check_integer_model<int16_t>(
+      {{1, 10, 8, 1, 4}, DType::kInt16, 0.06f, -128, 0.009f, 0.0037f, 0.0044f, 0, 0.5f, 0, true, 300}, 41);
+  check_integer_model<int16_t>(
+      {{2, 6, 6, 3, 3}, DType::kInt16, 0.1f, 5, 0.01f, 0.002f, 0.003f, 0, 0.5f, -10, false, 300}, 42);
 }
 
 TEST(SvdfOp, Int8WithInt8StateOverSeveralInvokes) {
-  check_integer_model<int8_t>({{1, 10, 8, 2, 4}, DType::kInt8, 0.06f, -128, 0.009f, 0.015f, 0.8f, -50, 2.0f, 0,
-                               true, 127},
-                              51);
+  check_integer_model<int8_t>(
+      {{1, 10, 8, 2, 4}, DType::kInt8, 0.06f, -128, 0.009f, 0.015f, 0.8f, -50, 2.0f, 0, true, 127}, 51);
   check_integer_model<int8_t>({{2, 5, 4, 1, 5}, DType::kInt8, 0.1f, 0, 0.02f, 0.02f, 0.05f, 25, 1.0f, 3, true, 127},
                               52);
 }
@@ -410,8 +408,7 @@ TEST(SvdfOp, FloatOverSeveralInvokes) {
   ModelBuilder b;
   const int in = b.add_tensor({"in", DType::kFloat32, {s.batches, s.input_size}});
   const int wf_t = b.add_tensor(TensorSpec::constant<float>("wf", DType::kFloat32, {s.num_filters, s.input_size}, wf));
-  const int wt_t =
-      b.add_tensor(TensorSpec::constant<float>("wt", DType::kFloat32, {s.num_filters, s.memory_size}, wt));
+  const int wt_t = b.add_tensor(TensorSpec::constant<float>("wt", DType::kFloat32, {s.num_filters, s.memory_size}, wt));
   const int bias_t = b.add_tensor(TensorSpec::constant<float>("bias", DType::kFloat32, {s.num_units()}, bias));
   TensorSpec state{"state", DType::kFloat32, {s.batches, s.memory_size * s.num_filters}};
   state.is_variable = true;
@@ -455,10 +452,11 @@ std::vector<uint8_t> float_model(const FloatModelKnobs& k) {
   ModelBuilder b;
   const int in = b.add_tensor({"in", DType::kFloat32, {1, 2}});
   const int wf = b.add_tensor(TensorSpec::constant<float>("wf", DType::kFloat32, {4, 2}, std::vector<float>(8, 0.5f)));
-  const int wt = k.weights_time_type == DType::kFloat32
-                     ? b.add_tensor(TensorSpec::constant<float>("wt", DType::kFloat32, {4, 3}, std::vector<float>(12, 1)))
-                     : b.add_tensor(TensorSpec::constant<int16_t>("wt", DType::kInt16, {4, 3},
-                                                                  std::vector<int16_t>(12, 1), {0.1f}, {0}));
+  const int wt =
+      k.weights_time_type == DType::kFloat32
+          ? b.add_tensor(TensorSpec::constant<float>("wt", DType::kFloat32, {4, 3}, std::vector<float>(12, 1)))
+          : b.add_tensor(
+                TensorSpec::constant<int16_t>("wt", DType::kInt16, {4, 3}, std::vector<int16_t>(12, 1), {0.1f}, {0}));
   TensorSpec state{"state", DType::kFloat32, {1, k.state_width}};
   state.is_variable = k.state_variable;
   if (!k.state_variable) {

@@ -70,8 +70,7 @@ inline int32_t exp_on_interval_between_negative_one_quarter_and_0_excl(int32_t a
   const int32_t x4 = fixed_mul(x2, x2);
   const int32_t x4_over_4 = saturating_rounding_multiply_by_pot(x4, -2);
   // x^4/24 + x^3/6 + x^2/2
-  const int32_t higher_terms =
-      saturating_rounding_multiply_by_pot(fixed_mul(x4_over_4 + x3, one_third) + x2, -1);
+  const int32_t higher_terms = saturating_rounding_multiply_by_pot(fixed_mul(x4_over_4 + x3, one_third) + x2, -1);
   return exp_minus_one_eighth + fixed_mul(exp_minus_one_eighth, x + higher_terms);
 }
 
@@ -141,8 +140,8 @@ inline int32_t one_minus_x_over_one_plus_x_for_x_in_0_1(int32_t a) {
 template <int kIntegerBits>
 int32_t logistic(int32_t a) {
   const int32_t abs_a = a > 0 ? a : wrapping_neg(a);
-  const int32_t logistic_of_abs = one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values<kIntegerBits>(
-      wrapping_neg(abs_a)));
+  const int32_t logistic_of_abs =
+      one_over_one_plus_x_for_x_in_0_1(exp_on_negative_values<kIntegerBits>(wrapping_neg(abs_a)));
   if (a == 0) return int32_t(1) << 30;
   if (a > 0) return logistic_of_abs;
   return kQ31One - logistic_of_abs;

@@ -1,6 +1,7 @@
 // LOGISTIC, elementwise: float32, int8 and int16, as TFLite/TFLM compute them
 // (see kernels/reference/logistic.h for the quantization each type needs).
 #include "kernels/reference/logistic.h"
+
 #include "mote/ops.h"
 
 namespace mote {
@@ -35,7 +36,8 @@ Status prepare(OpContext& ctx) {
   if (input.type == DType::kInt8) {
     // The kernel produces Q0.8 with zero point -128 (the scale is assumed
     // 1/256, as in TFLite, which checks only the zero point).
-    if (out_q.zero_point() != -128) return ctx.fail("int8 output zero point must be -128, got %d", int(out_q.zero_point()));
+    if (out_q.zero_point() != -128)
+      return ctx.fail("int8 output zero point must be -128, got %d", int(out_q.zero_point()));
     reference::int8_activation_params(in_q.scale(), in_q.zero_point(), &data->int8);
     return Status::kOk;
   }

@@ -2,9 +2,10 @@
 // int8 -> int8 (output scale 1/256, zero point -128), int8 -> int16 (scale
 // 1/65536, zero point -32768) and int16 -> int16 (scale 1/32768, zero point
 // 0), with TFLite's output-quantization requirements.
+#include "kernels/reference/softmax.h"
+
 #include <math.h>
 
-#include "kernels/reference/softmax.h"
 #include "mote/ops.h"
 
 namespace mote {
@@ -89,8 +90,7 @@ Status prepare(OpContext& ctx) {
     // The sum of Q0.15 exps is accumulated in an int32.
     if (data->depth > 65536) return ctx.fail("int16 softmax over %d values (at most 65536)", int(data->depth));
     data->kernel = SoftmaxKernel::kInt16;
-    reference::softmax_int16_multiplier(double(beta), double(input_scale), &data->int16_multiplier,
-                                        &data->int16_shift);
+    reference::softmax_int16_multiplier(double(beta), double(input_scale), &data->int16_multiplier, &data->int16_shift);
     int16_t* exp_lut = ctx.allocate_array<int16_t>(reference::kSoftmaxLutSize, &data->exp_lut);
     int16_t* recip_lut = ctx.allocate_array<int16_t>(reference::kSoftmaxLutSize, &data->one_over_one_plus_x_lut);
     if (exp_lut == nullptr || recip_lut == nullptr) return Status::kError;
@@ -131,8 +131,7 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& softmax() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kSoftmax), nullptr, "SOFTMAX", prepare,
-                                              eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kSoftmax), nullptr, "SOFTMAX", prepare, eval};
   return registration;
 }
 

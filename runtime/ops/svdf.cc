@@ -5,10 +5,11 @@
 // num_units] with num_units = num_filters / rank.
 // float32, and int8 with int16 or int8 time weights + state (TFLM's kernels;
 // see kernels/reference/svdf.h for what they do and do not apply).
+#include "kernels/reference/svdf.h"
+
 #include <math.h>
 
 #include "kernels/fixedpoint.h"
-#include "kernels/reference/svdf.h"
 #include "mote/ops.h"
 
 namespace mote {
@@ -54,7 +55,8 @@ Status prepare(OpContext& ctx) {
   if (ctx.options_type() != schema::OptionsType::kSvdf) return ctx.fail("SVDFOptions are missing");
   const fb::Table options = ctx.options();
   const int32_t rank = options.scalar<int32_t>(schema::svdf_options::rank, 0);
-  const auto activation = schema::Activation(options.scalar<int8_t>(schema::svdf_options::fused_activation_function, 0));
+  const auto activation =
+      schema::Activation(options.scalar<int8_t>(schema::svdf_options::fused_activation_function, 0));
 
   const TensorView input = ctx.input(kInput);
   const TensorView weights_feature = ctx.input(kWeightsFeature);
@@ -91,8 +93,7 @@ Status prepare(OpContext& ctx) {
 
   if (input.type == DType::kFloat32) {
     if (weights_feature.type != DType::kFloat32 || weights_time.type != DType::kFloat32 ||
-        state.type != DType::kFloat32 || output.type != DType::kFloat32 ||
-        (has_bias && bias.type != DType::kFloat32))
+        state.type != DType::kFloat32 || output.type != DType::kFloat32 || (has_bias && bias.type != DType::kFloat32))
       return ctx.fail("a float32 SVDF needs float32 weights, bias, state and output");
     if (activation != schema::Activation::kNone && activation != schema::Activation::kRelu &&
         activation != schema::Activation::kReluN1To1 && activation != schema::Activation::kRelu6 &&
@@ -102,7 +103,8 @@ Status prepare(OpContext& ctx) {
     return ctx.request_scratch(size_t(reference::svdf_float_scratch_bytes(dims)), &data->scratch);
   }
 
-  if (input.type != DType::kInt8) return ctx.fail("input type %s is not supported (float32, int8)", dtype_name(input.type));
+  if (input.type != DType::kInt8)
+    return ctx.fail("input type %s is not supported (float32, int8)", dtype_name(input.type));
   if (weights_feature.type != DType::kInt8) return ctx.fail("int8 SVDF needs int8 weights_feature");
   if (output.type != DType::kInt8) return ctx.fail("int8 SVDF needs an int8 output");
   if (weights_time.type == DType::kInt16 && state.type == DType::kInt16) {
@@ -170,8 +172,8 @@ Status eval(OpContext& ctx) {
       break;
     case SvdfKernel::kInt8State16:
       reference::svdf_int8_state16(dims, data.quant, input.as<int8_t>(), weights_feature.as<int8_t>(),
-                                   weights_time.as<int16_t>(), static_cast<const int32_t*>(bias),
-                                   state.as<int16_t>(), filter_sums, unit_sums, output.as<int8_t>());
+                                   weights_time.as<int16_t>(), static_cast<const int32_t*>(bias), state.as<int16_t>(),
+                                   filter_sums, unit_sums, output.as<int8_t>());
       break;
     case SvdfKernel::kInt8State8:
       reference::svdf_int8_state8(dims, data.quant, input.as<int8_t>(), weights_feature.as<int8_t>(),

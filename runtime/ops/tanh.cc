@@ -1,6 +1,7 @@
 // TANH, elementwise: float32, int8 and int16, as TFLite/TFLM compute them
 // (see kernels/reference/tanh.h for the quantization each type needs).
 #include "kernels/reference/tanh.h"
+
 #include "mote/ops.h"
 
 namespace mote {

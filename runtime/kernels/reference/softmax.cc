@@ -17,8 +17,7 @@ constexpr int kScaledDiffIntegerBits = 5;
 constexpr int kAccumulationIntegerBits = 12;
 
 template <typename Output>
-void softmax_int8_impl(const SoftmaxInt8Params& p, int32_t rows, int32_t depth, const int8_t* input,
-                       Output* output) {
+void softmax_int8_impl(const SoftmaxInt8Params& p, int32_t rows, int32_t depth, const int8_t* input, Output* output) {
   using fixedpoint::exp_on_negative_values;
   constexpr int32_t kOutputMin = std::numeric_limits<Output>::min();
   constexpr int32_t kOutputMax = std::numeric_limits<Output>::max();
@@ -42,8 +41,7 @@ void softmax_int8_impl(const SoftmaxInt8Params& p, int32_t rows, int32_t depth, 
       const int32_t diff = int32_t(in[c]) - max_in_row;
       if (diff >= p.diff_min) {
         const int32_t exp_q0 = exp_on_negative_values<kScaledDiffIntegerBits>(scaled_diff(diff));
-        sum_of_exps =
-            fixedpoint::wrapping_add(sum_of_exps, fixedpoint::rescale(exp_q0, 0, kAccumulationIntegerBits));
+        sum_of_exps = fixedpoint::wrapping_add(sum_of_exps, fixedpoint::rescale(exp_q0, 0, kAccumulationIntegerBits));
       }
     }
 
@@ -121,8 +119,7 @@ bool softmax_int8_params(double beta, double input_scale, SoftmaxInt8Params* par
   // The largest input difference whose scaled value still fits Q5.26:
   // floor((2^5 - 1) * 2^26 / 2^left_shift).
   const double max_input_rescaled = 1.0 * double((1 << kScaledDiffIntegerBits) - 1) *
-                                    double(int64_t(1) << (31 - kScaledDiffIntegerBits)) /
-                                    double(int64_t(1) << shift);
+                                    double(int64_t(1) << (31 - kScaledDiffIntegerBits)) / double(int64_t(1) << shift);
   params->diff_min = -int32_t(floor(max_input_rescaled));
   return true;
 }
@@ -166,8 +163,7 @@ void softmax_float(int32_t rows, int32_t depth, float beta, const float* input, 
   }
 }
 
-void softmax_int8(const SoftmaxInt8Params& params, int32_t rows, int32_t depth, const int8_t* input,
-                  int8_t* output) {
+void softmax_int8(const SoftmaxInt8Params& params, int32_t rows, int32_t depth, const int8_t* input, int8_t* output) {
   softmax_int8_impl<int8_t>(params, rows, depth, input, output);
 }
 
@@ -176,8 +172,7 @@ void softmax_int8_int16(const SoftmaxInt8Params& params, int32_t rows, int32_t d
   softmax_int8_impl<int16_t>(params, rows, depth, input, output);
 }
 
-void softmax_int16(const SoftmaxInt16Params& p, int32_t rows, int32_t depth, const int16_t* input,
-                   int16_t* output) {
+void softmax_int16(const SoftmaxInt16Params& p, int32_t rows, int32_t depth, const int16_t* input, int16_t* output) {
   for (int32_t r = 0; r < rows; ++r) {
     const int16_t* in = input + r * depth;
     int16_t* exp_q15 = output + r * depth;  // exp values first, results later
@@ -187,8 +182,7 @@ void softmax_int16(const SoftmaxInt16Params& p, int32_t rows, int32_t depth, con
     int32_t sum_of_exps = 0;  // Q16.15
     for (int32_t c = 0; c < depth; ++c) {
       const int32_t diff = int32_t(in[c]) - max_in_row;
-      const int32_t scaled_diff = fixedpoint::multiply_by_quantized_multiplier(diff, p.input_multiplier,
-                                                                               p.input_shift);
+      const int32_t scaled_diff = fixedpoint::multiply_by_quantized_multiplier(diff, p.input_multiplier, p.input_shift);
       // Recenter [-65535, 0] -> [-32768, 32767] for the symmetric table.
       const int16_t table_arg = fixedpoint::saturate<int16_t>(scaled_diff + 32767);
       exp_q15[c] = int16_lut_lookup(table_arg, p.exp_lut);
@@ -198,11 +192,10 @@ void softmax_int16(const SoftmaxInt16Params& p, int32_t rows, int32_t depth, con
     // 1 / sum through the 1/(1+x) table: normalize sum to [1, 2) in Q1.15
     // (rounded), subtract 1, recenter to the table's symmetric argument.
     const int headroom_plus_one = fixedpoint::count_leading_zeros(uint32_t(sum_of_exps));
-    const int32_t shifted_sum =
-        int32_t(((int64_t(sum_of_exps) << (headroom_plus_one - 1)) + (1 << 13)) >> 14);
+    const int32_t shifted_sum = int32_t(((int64_t(sum_of_exps) << (headroom_plus_one - 1)) + (1 << 13)) >> 14);
     const int32_t table_arg = shifted_sum - ((1 << 15) + (1 << 16));
-    const int16_t reciprocal_q15 = int16_lut_lookup(fixedpoint::saturate<int16_t>(table_arg),
-                                                    p.one_over_one_plus_x_lut);
+    const int16_t reciprocal_q15 =
+        int16_lut_lookup(fixedpoint::saturate<int16_t>(table_arg), p.one_over_one_plus_x_lut);
 
     const int right_shift = 31 - headroom_plus_one;
     const int64_t round = int64_t(1) << (right_shift - 1);

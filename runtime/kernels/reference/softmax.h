@@ -32,7 +32,7 @@ struct SoftmaxInt16Params {
   // 10 / 65535): a quantized multiplier with a signed shift.
   int32_t input_multiplier = 0;
   int32_t input_shift = 0;
-  const int16_t* exp_lut = nullptr;                 // kSoftmaxLutSize entries
+  const int16_t* exp_lut = nullptr;                  // kSoftmaxLutSize entries
   const int16_t* one_over_one_plus_x_lut = nullptr;  // kSoftmaxLutSize entries
 };
 
@@ -50,8 +50,7 @@ int16_t int16_lut_lookup(int16_t value, const int16_t* lut);
 
 void softmax_float(int32_t rows, int32_t depth, float beta, const float* input, float* output);
 
-void softmax_int8(const SoftmaxInt8Params& params, int32_t rows, int32_t depth, const int8_t* input,
-                  int8_t* output);
+void softmax_int8(const SoftmaxInt8Params& params, int32_t rows, int32_t depth, const int8_t* input, int8_t* output);
 void softmax_int8_int16(const SoftmaxInt8Params& params, int32_t rows, int32_t depth, const int8_t* input,
                         int16_t* output);
 

@@ -77,9 +77,9 @@ void svdf_integer(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* inp
     }
   }
   for (int32_t i = 0; i < d.batches * d.num_units; ++i) {
-    const int32_t v = fixedpoint::multiply_by_quantized_multiplier(unit_scratch[i], p.output_multiplier,
-                                                                   p.output_shift) +
-                      p.output_zero_point;
+    const int32_t v =
+        fixedpoint::multiply_by_quantized_multiplier(unit_scratch[i], p.output_multiplier, p.output_shift) +
+        p.output_zero_point;
     output[i] = fixedpoint::saturate<int8_t>(v);
   }
 }
@@ -104,17 +104,17 @@ float apply_activation(schema::Activation activation, float x) {
 }  // namespace
 
 void svdf_int8_state16(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
-                       const int8_t* weights_feature, const int16_t* weights_time, const int32_t* bias,
-                       int16_t* state, int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output) {
-  svdf_integer<int16_t>(dims, params, input, weights_feature, weights_time, bias, state, filter_scratch,
-                        unit_scratch, output);
+                       const int8_t* weights_feature, const int16_t* weights_time, const int32_t* bias, int16_t* state,
+                       int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output) {
+  svdf_integer<int16_t>(dims, params, input, weights_feature, weights_time, bias, state, filter_scratch, unit_scratch,
+                        output);
 }
 
 void svdf_int8_state8(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
-                      const int8_t* weights_feature, const int8_t* weights_time, const int32_t* bias,
-                      int8_t* state, int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output) {
-  svdf_integer<int8_t>(dims, params, input, weights_feature, weights_time, bias, state, filter_scratch,
-                       unit_scratch, output);
+                      const int8_t* weights_feature, const int8_t* weights_time, const int32_t* bias, int8_t* state,
+                      int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output) {
+  svdf_integer<int8_t>(dims, params, input, weights_feature, weights_time, bias, state, filter_scratch, unit_scratch,
+                       output);
 }
 
 void svdf_float(const SvdfDims& d, schema::Activation activation, const float* input, const float* weights_feature,

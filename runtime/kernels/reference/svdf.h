@@ -52,17 +52,16 @@ inline int32_t svdf_float_scratch_bytes(const SvdfDims& d) { return d.batches * 
 // filter_scratch: batches * num_filters int32; unit_scratch: batches *
 // num_units int32. bias may be nullptr.
 void svdf_int8_state16(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
-                       const int8_t* weights_feature, const int16_t* weights_time, const int32_t* bias,
-                       int16_t* state, int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output);
+                       const int8_t* weights_feature, const int16_t* weights_time, const int32_t* bias, int16_t* state,
+                       int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output);
 void svdf_int8_state8(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
-                      const int8_t* weights_feature, const int8_t* weights_time, const int32_t* bias,
-                      int8_t* state, int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output);
+                      const int8_t* weights_feature, const int8_t* weights_time, const int32_t* bias, int8_t* state,
+                      int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output);
 
 // scratch: batches * num_filters floats. activation: NONE, RELU, RELU_N1_TO_1,
 // RELU6, TANH or SIGN_BIT.
-void svdf_float(const SvdfDims& dims, schema::Activation activation, const float* input,
-                const float* weights_feature, const float* weights_time, const float* bias, float* state,
-                float* scratch, float* output);
+void svdf_float(const SvdfDims& dims, schema::Activation activation, const float* input, const float* weights_feature,
+                const float* weights_time, const float* bias, float* state, float* scratch, float* output);
 
 }  // namespace reference
 }  // namespace mote
