@@ -97,7 +97,8 @@ int run(const DeviceModel& model) {
     }
     platform_counter_start();
     const mote::Status status = interpreter.invoke();
-    const uint32_t count = platform_counter_stop() - overhead;
+    const uint32_t measured = platform_counter_stop();
+    const uint32_t count = measured > overhead ? measured - overhead : 0;
     if (status != mote::Status::kOk) {
       printf("ERROR: invoke: %s\n", interpreter.error_message());
       return 2;

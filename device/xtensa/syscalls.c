@@ -1,7 +1,8 @@
-// Console, exit and trap reporting for the lx106 on qemu's xtensa "sim"
-// machine. qemu implements the simulator's SIMCALL instruction when started
-// with -semihosting: a2 = call number, a3..a5 = arguments, result in a2.
-// picolibc has no semihosting layer for Xtensa, so stdout and _exit are here.
+// Console, exit, trap reporting and the instruction counter for the lx106 on
+// qemu's xtensa "sim" machine. qemu implements the simulator's SIMCALL
+// instruction when started with -semihosting: a2 = call number, a3..a5 =
+// arguments, result in a2. picolibc has no semihosting layer for Xtensa, so
+// stdout and _exit are here.
 #include <stdint.h>
 #include <stdio.h>
 

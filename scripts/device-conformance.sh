@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# Runs mote's device-side runtime on emulated MCU cores (qemu) and checks that
+# each conformance model gives exactly the bytes of the TFLM reference.
+#
+#   scripts/device-conformance.sh [--build-dir DIR] [--cores "lx106 cortex-m4f cortex-m55"]
+#                                 [--models "hello_world_int8 person_detect ..."]
+#
+# Per model and core: one bare-metal image (device/conformance_runner.cc +
+# the runtime + the model and its reference inputs/outputs, embedded from
+# ../shared at build time into the build directory), run under qemu.
+# Prints a table: bit-exact, arena bytes, instructions per invoke, code size.
+#
+# MOTE_SHARED_DIR overrides ../shared. Without shared data the script fails
+# when CI=true and otherwise skips; with CI=true a model that cannot be built
+# (e.g. an op missing) is a failure too. Installs missing toolchains with
+# apt-get.
+# Exit status: 0 all bit-exact, 1 a model differs or fails, 77 skipped.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/build/device"
+cores="lx106 cortex-m4f cortex-m55"
+# int8 models that fit the emulated memories (the largest, vww_96_int8, has
+# 325 KB of model and ~100 KB of arena: fine for 512 KB ITCM/DTCM + 2 MB SRAM).
+models="network_tester_dwconv_int8 simple_add_model hello_world_int8 micro_speech_quantized kws_ref_model_int8
+mnist_lstm_int8 micro_speech_lstm keyword_scrambled keyword_scrambled_8bit dtln_noise_suppression
+test_conv_model_int8_floatio person_detect vww_96_int8"
+shared="${MOTE_SHARED_DIR:-$root/../shared}"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build-dir) build="$2"; shift 2 ;;
+    --cores) cores="$2"; shift 2 ;;
+    --models) models="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "device-conformance: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+started=$(date +%s)
+
+if [ ! -d "$shared/conformance" ] || [ ! -d "$shared/models" ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "device-conformance: ERROR: no shared data at $shared (CI=true)" >&2
+    exit 1
+  fi
+  echo "device-conformance: skipped: no shared data at $shared (set MOTE_SHARED_DIR)"
+  exit 77
+fi
+shared=$(cd "$shared" && pwd)
+
+# --- toolchains and emulators -------------------------------------------------
+packages=(cmake make g++ nlohmann-json3-dev)
+for core in $cores; do
+  case "$core" in
+    lx106) packages+=(gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc) ;;
+    cortex-m4f|cortex-m55) packages+=(gcc-arm-none-eabi binutils-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm) ;;
+    *) echo "device-conformance: unknown core $core (lx106, cortex-m4f, cortex-m55)" >&2; exit 2 ;;
+  esac
+done
+missing=()
+for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "device-conformance: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+fi
+
+mkdir -p "$build/models"
+log="$build/build.log"
+: > "$log"
+
+# --- host side: model embedding tool, soft-float/division helper check --------
+embed="$build/embed_model"
+if [ ! -x "$embed" ] || [ "$root/device/embed_model.cc" -nt "$embed" ]; then
+  c++ -std=c++17 -O1 "$root/device/embed_model.cc" -o "$embed"
+fi
+if [[ " $cores " == *" lx106 "* ]]; then
+  selftest="$build/helpers_selftest"
+  if [ ! -x "$selftest" ] || [ "$root/device/xtensa/libgcc_helpers.cc" -nt "$selftest" ] ||
+     [ "$root/device/xtensa/helpers_selftest.cc" -nt "$selftest" ]; then
+    c++ -std=c++17 -O2 -ffp-contract=off -DMOTE_HELPER_PREFIX=test_ "$root/device/xtensa/helpers_selftest.cc" \
+      "$root/device/xtensa/libgcc_helpers.cc" -o "$selftest"
+  fi
+  "$selftest" || { echo "device-conformance: lx106 libgcc helpers are wrong" >&2; exit 1; }
+fi
+
+# --- embed the models (build directory only; the data stay in ../shared) ------
+sources=""
+declare -A skipped=()
+for m in $models; do
+  if [ ! -f "$shared/conformance/$m/manifest.json" ]; then
+    skipped[$m]="no conformance data"
+    continue
+  fi
+  out="$build/models/$m.cc"
+  set +e
+  reason=$("$embed" --shared "$shared" --model "$m" --ops-dir "$root/runtime/ops" --out "$out.tmp")
+  rc=$?
+  set -e
+  if [ $rc -eq 3 ]; then
+    skipped[$m]="${reason#skip: }"
+    rm -f "$out.tmp"
+    continue
+  elif [ $rc -ne 0 ]; then
+    echo "device-conformance: embedding $m failed" >&2
+    exit 1
+  fi
+  if cmp -s "$out.tmp" "$out"; then rm "$out.tmp"; else mv "$out.tmp" "$out"; fi
+  sources="$sources;$out"
+done
+sources="${sources#;}"
+if [ -z "$sources" ]; then
+  echo "device-conformance: no model can be built (${!skipped[*]})" >&2
+  exit 1
+fi
+
+# --- cross builds ---------------------------------------------------------------
+for core in $cores; do
+  case "$core" in
+    lx106) toolchain="$root/device/xtensa/toolchain.cmake" ;;
+    *) toolchain="$root/device/cortex-m/toolchain.cmake" ;;
+  esac
+  echo "device-conformance: building for $core"
+  if ! { cmake -S "$root/device" -B "$build/$core" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DMOTE_DEVICE_CORE="$core" \
+           -DMOTE_DEVICE_MODEL_SOURCES="$sources" && cmake --build "$build/$core" -j2; } >> "$log" 2>&1; then
+    tail -40 "$log" >&2
+    echo "device-conformance: build for $core failed (full log: $log)" >&2
+    exit 1
+  fi
+done
+
+# --- runs -----------------------------------------------------------------------
+qemu_command() {  # core elf: sets the array `qemu`
+  case "$1" in
+    lx106)
+      qemu=(qemu-system-xtensa -M sim -cpu lx106 -nographic -monitor none -semihosting
+            -icount "shift=0,sleep=off" -device "loader,file=$2,cpu-num=0") ;;
+    cortex-m4f)
+      qemu=(qemu-system-arm -M mps2-an386 -nographic -monitor none -semihosting-config "enable=on,target=native"
+            -icount "shift=0,sleep=off" -kernel "$2") ;;
+    cortex-m55)
+      qemu=(qemu-system-arm -M mps3-an547 -nographic -monitor none -semihosting-config "enable=on,target=native"
+            -icount "shift=0,sleep=off" -kernel "$2") ;;
+  esac
+}
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<< "$2"; }
+# Bytes of the runtime's own code in an image: the .text input sections that
+# came from libmote_runtime.a, summed from the linker map (mawk-compatible).
+runtime_code() {
+  awk '
+    function hex(s,  i, v) { v = 0; s = tolower(substr(s, 3))
+      for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+      return v }
+    function account(size, file) { if (out == ".text" && file ~ /libmote_runtime\.a\(/) total += hex(size) }
+    /^Linker script and memory map/ { on = 1; next }
+    !on { next }
+    /^\.[^ ]+/ { out = $1; pending = ""; next }
+    /^ \.[^ ]+$/ { pending = $1; next }
+    /^ \.[^ ]+ +0x[0-9a-f]+ +0x[0-9a-f]+ / { account($3, $4); pending = ""; next }
+    /^ +0x[0-9a-f]+ +0x[0-9a-f]+ / { if (pending != "") account($2, $3); pending = ""; next }
+    END { print total + 0 }' "$1"
+}
+
+failed=0
+rows=()
+for m in $models; do
+  [ -n "${skipped[$m]:-}" ] && continue
+  for core in $cores; do
+    elf="$build/$core/mote_$m.elf"
+    out="$build/$core/mote_$m.log"
+    case "$core" in lx106) size=xtensa-lx106-elf-size ;; *) size=arm-none-eabi-size ;; esac
+    text=$($size -A "$elf" | awk '$1 == ".text" { print $2 }')
+    runtime=$(runtime_code "$build/$core/mote_$m.map")
+    set +e
+    qemu_command "$core" "$elf"
+    timeout 600 "${qemu[@]}" < /dev/null > "$out" 2>&1
+    rc=$?
+    set -e
+    result=$(grep -m1 '^RESULT ' "$out" || true)
+    if [ -z "$result" ]; then
+      failed=1
+      status="FAIL (exit $rc)"
+      [ $rc -eq 124 ] && status="TIMEOUT"
+      rows+=("$m|$core|$status|-|-|-|$text|$runtime")
+      echo "--- $m on $core (exit $rc):" >&2
+      tail -5 "$out" >&2
+      continue
+    fi
+    exact=$(field exact "$result")
+    if [ "$exact" != "yes" ] || [ $rc -ne 0 ]; then
+      failed=1
+      exact="NO"
+      grep '^MISMATCH' "$out" | head -3 >&2 || true
+    fi
+    count=$(field count "$result")
+    [ "$(field counter "$result")" = "icount" ] && count="~$count"
+    rows+=("$m|$core|$exact|$(field arena "$result")|$(field ref_arena "$result")|$count|$text|$runtime")
+  done
+done
+
+printf '\n%-30s %-11s %-9s %8s %10s %15s %8s %8s\n' model core bit-exact arena "TFLM arena" "instr/invoke" \
+  ".text" runtime
+for row in "${rows[@]}"; do
+  IFS='|' read -r m core exact arena ref count text runtime <<< "$row"
+  printf '%-30s %-11s %-9s %8s %10s %15s %8s %8s\n' "$m" "$core" "$exact" "$arena" "$ref" "$count" "$text" "$runtime"
+done
+for m in "${!skipped[@]}"; do
+  printf '%-30s skipped: %s\n' "$m" "${skipped[$m]}"
+  # In CI every listed model must run: a skip would hide a regression.
+  [ "${CI:-}" = "true" ] && failed=1
+done
+cat <<EOF
+
+arena: mote's arena_used_bytes() on the device; TFLM arena: the reference's ILP32 figure.
+instr/invoke: sample 0; lx106 exact (ICOUNT), Cortex-M from qemu -icount via SysTick (~: +-40).
+.text: code of the whole image (runtime, runner, libc, helpers), from size -A;
+runtime: the part of it from the mote runtime (ops of this model only), from the linker map.
+EOF
+echo "device-conformance: $(( $(date +%s) - started )) s, logs in $build/<core>/"
+exit $failed
