@@ -602,8 +602,10 @@ int32_t hard_swish_steps(const ref::HardSwishQuantParams& p, int8_t q) {
 TEST(HardSwishKernel, Int8MatchesTfliteSteps) {
   const float scales[][2] = {{8.0f / 255, 6.0f / 255}, {20.0f / 255, 13.0f / 255}, {0.5f, 0.25f}, {0.002f, 0.001f},
                              {0.1f, 0.5f}};
-  int32_t zp = -7;
-  for (const auto& s : scales) {
+  const int32_t zero_points[] = {-7, 33, 73, -100, 0};
+  for (int k = 0; k < 5; ++k) {
+    const auto& s = scales[k];
+    const int32_t zp = zero_points[k];
     ref::HardSwishQuantParams p;
     ASSERT_TRUE(ref::make_hard_swish_quant_params(s[0], zp, s[1], -zp, &p));
     for (int q = -128; q < 128; ++q) {
@@ -611,7 +613,23 @@ TEST(HardSwishKernel, Int8MatchesTfliteSteps) {
       ref::hard_swish_int8(1, p, &x, &y);
       ASSERT_EQ(y, hard_swish_steps(p, x)) << "scales " << s[0] << ", " << s[1] << " q " << q;
     }
-    zp += 40;
+  }
+  // Random scales and zero points: the rounding details (e.g. the final
+  // truncating multiply) change only a few outputs per configuration.
+  std::mt19937 rng(97);
+  std::uniform_real_distribution<float> log_scale(-7.0f, -1.0f);
+  std::uniform_real_distribution<float> ratio(0.3f, 1.5f);
+  for (int k = 0; k < 200; ++k) {
+    const float si = exp2f(log_scale(rng));
+    const float so = si * ratio(rng);
+    const int32_t zi = int32_t(rng() % 256) - 128, zo = int32_t(rng() % 256) - 128;
+    ref::HardSwishQuantParams p;
+    ASSERT_TRUE(ref::make_hard_swish_quant_params(si, zi, so, zo, &p));
+    for (int q = -128; q < 128; ++q) {
+      int8_t x = int8_t(q), y;
+      ref::hard_swish_int8(1, p, &x, &y);
+      ASSERT_EQ(y, hard_swish_steps(p, x)) << "scales " << si << ", " << so << " q " << q;
+    }
   }
 }
 
