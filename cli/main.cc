@@ -5,7 +5,9 @@
 #include <string>
 
 #include "cli/cli_common.h"
+#include "cli/export_command.h"
 #include "cli/inspect_command.h"
+#include "cli/quantize_command.h"
 #include "cli/run_command.h"
 
 #ifndef MOTE_VERSION
@@ -23,6 +25,8 @@ const char* const kExamples =
     "  mote inspect person_detect.tflite          ops, cost, tensors, memory plan, arena size\n"
     "  mote inspect person_detect.tflite --json   the same as one JSON document\n"
     "  mote run person_detect.tflite -i image.bin -o scores.npy\n"
+    "  mote quantize model_float.tflite -o model_int8.tflite --calibration data/   int8 + accuracy report\n"
+    "  mote export person_detect.tflite --format idf --out pd   ESP32-S3 project, ready to flash\n"
     "\n"
     "Run `mote COMMAND --help` for the options and examples of one command.\n"
     "Exit status: 0 ok, 1 error (model, input file, runtime), 2 bad command line.";
@@ -39,16 +43,22 @@ int main(int argc, char** argv) {
 
   InspectOptions inspect_options;
   RunOptions run_options;
+  ExportCommandOptions export_options;
+  QuantizeCommandOptions quantize_options;
   CLI::App* inspect = add_inspect_command(app, inspect_options);
   CLI::App* run = add_run_command(app, run_options);
+  CLI::App* export_cmd = add_export_command(app, export_options);
+  CLI::App* quantize = add_quantize_command(app, quantize_options);
 
   if (argc <= 1) {
     fputs(app.help().c_str(), stderr);
     return kExitUsage;
   }
   const std::string first = argv[1];
-  if (!first.empty() && first[0] != '-' && first != "inspect" && first != "run") {
-    print_error("unknown command '" + first + "'", "the commands are `inspect` and `run`; see `mote --help`");
+  if (!first.empty() && first[0] != '-' && first != "inspect" && first != "run" && first != "export" &&
+      first != "quantize") {
+    print_error("unknown command '" + first + "'",
+                "the commands are `inspect`, `run`, `export` and `quantize`; see `mote --help`");
     return kExitUsage;
   }
   try {
@@ -61,6 +71,8 @@ int main(int argc, char** argv) {
     std::string help = "mote --help";
     if (inspect->parsed()) help = "mote inspect --help";
     if (run->parsed()) help = "mote run --help";
+    if (export_cmd->parsed()) help = "mote export --help";
+    if (quantize->parsed()) help = "mote quantize --help";
     print_error(e.what(), "see `" + help + "` for usage and examples");
     return kExitUsage;
   }
@@ -68,6 +80,8 @@ int main(int argc, char** argv) {
   try {
     if (inspect->parsed()) return run_inspect(inspect_options);
     if (run->parsed()) return run_run(run_options);
+    if (export_cmd->parsed()) return run_export(export_options);
+    if (quantize->parsed()) return run_quantize(quantize_options);
   } catch (const CliError& e) {
     print_error(e.what(), e.hint());
     return kExitError;

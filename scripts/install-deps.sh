@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libbenchmark-dev       # tests and benchmarks
   clang libclang-rt-14-dev            # libFuzzer + sanitizer runtime
   valgrind                            # instruction counts (bench/)
+  gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf  # Xtensa cross compiler: mote export's sources are compiled with it (tests/export_test.cc)
 )
 
 missing=()

@@ -80,7 +80,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& add() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kAdd), nullptr, "ADD", prepare, eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kAdd), nullptr, "ADD",
+                                              prepare_in_place<prepare, 0, 1>, eval};
   return registration;
 }
 

@@ -3,6 +3,8 @@
 // weights along dimension 0) and int16 activations with int8 weights.
 #include "kernels/reference/conv_2d.h"
 
+#include "kernels/optimized/conv_2d.h"
+#include "kernels/optimized/selection.h"
 #include "mote/ops.h"
 #include "ops/conv_prepare.h"
 
@@ -12,9 +14,36 @@ namespace {
 
 using conv_prepare::KernelType;
 
+// The kernel eval runs, chosen in prepare.
+enum class Variant : int32_t {
+  kFloatReference,
+  kFloatOptimized,
+  kInt8Reference,
+  kInt8Optimized,
+  kInt16Reference,        // int64 bias
+  kInt16Bias32Reference,  // int32 bias or none
+};
+
+Variant select_variant(KernelType kernel, const Dims4& input_dims, const Dims4& filter_dims) {
+  const bool optimized = optimized::kEnabled;
+  switch (kernel) {
+    case KernelType::kFloat32:
+      return optimized && optimized::conv_2d_float_applies(input_dims, filter_dims) ? Variant::kFloatOptimized
+                                                                                    : Variant::kFloatReference;
+    case KernelType::kInt8:
+      return optimized && optimized::conv_2d_int8_applies(input_dims, filter_dims) ? Variant::kInt8Optimized
+                                                                                   : Variant::kInt8Reference;
+    case KernelType::kInt16:
+      return Variant::kInt16Reference;
+    case KernelType::kInt16Bias32:
+      break;
+  }
+  return Variant::kInt16Bias32Reference;
+}
+
 struct Conv2DOpData {
   ConvParams params;
-  KernelType kernel;
+  Variant variant;
   ArenaRef<int32_t> output_multiplier;  // per output channel (quantized only)
   ArenaRef<int32_t> output_shift;
 };
@@ -100,7 +129,7 @@ Status prepare(OpContext& ctx) {
                                  &params.activation_max, &params.float_activation_min, &params.float_activation_max);
 
   data->params = params;
-  data->kernel = kernel;
+  data->variant = select_variant(kernel, in, fd);
   return Status::kOk;
 }
 
@@ -115,24 +144,33 @@ Status eval(OpContext& ctx) {
   const Dims4 output_dims = conv_prepare::to_dims4(output.shape);
   const int32_t* multipliers = ctx.get(data.output_multiplier);
   const int32_t* shifts = ctx.get(data.output_shift);
-  switch (data.kernel) {
-    case KernelType::kFloat32:
-      reference::conv_2d_float(data.params, input_dims, input.as<float>(), filter_dims, filter.as<float>(),
-                               static_cast<const float*>(bias), output_dims, output.as<float>());
+  const auto* float_bias = static_cast<const float*>(bias);
+  const auto* int32_bias = static_cast<const int32_t*>(bias);
+  switch (data.variant) {
+    case Variant::kFloatReference:
+      reference::conv_2d_float(data.params, input_dims, input.as<float>(), filter_dims, filter.as<float>(), float_bias,
+                               output_dims, output.as<float>());
       break;
-    case KernelType::kInt8:
+    case Variant::kFloatOptimized:
+      optimized::conv_2d_float(data.params, input_dims, input.as<float>(), filter_dims, filter.as<float>(), float_bias,
+                               output_dims, output.as<float>());
+      break;
+    case Variant::kInt8Reference:
       reference::conv_2d_int8(data.params, multipliers, shifts, input_dims, input.as<int8_t>(), filter_dims,
-                              filter.as<int8_t>(), static_cast<const int32_t*>(bias), output_dims, output.as<int8_t>());
+                              filter.as<int8_t>(), int32_bias, output_dims, output.as<int8_t>());
       break;
-    case KernelType::kInt16:
+    case Variant::kInt8Optimized:
+      optimized::conv_2d_int8(data.params, multipliers, shifts, input_dims, input.as<int8_t>(), filter_dims,
+                              filter.as<int8_t>(), int32_bias, output_dims, output.as<int8_t>());
+      break;
+    case Variant::kInt16Reference:
       reference::conv_2d_int16(data.params, multipliers, shifts, input_dims, input.as<int16_t>(), filter_dims,
                                filter.as<int8_t>(), static_cast<const int64_t*>(bias), output_dims,
                                output.as<int16_t>());
       break;
-    case KernelType::kInt16Bias32:
+    case Variant::kInt16Bias32Reference:
       reference::conv_2d_int16_bias32(data.params, multipliers, shifts, input_dims, input.as<int16_t>(), filter_dims,
-                                      filter.as<int8_t>(), static_cast<const int32_t*>(bias), output_dims,
-                                      output.as<int16_t>());
+                                      filter.as<int8_t>(), int32_bias, output_dims, output.as<int16_t>());
       break;
   }
   return Status::kOk;

@@ -4,6 +4,8 @@
 // with int8 weights.
 #include "kernels/reference/depthwise_conv_2d.h"
 
+#include "kernels/optimized/depthwise_conv_2d.h"
+#include "kernels/optimized/selection.h"
 #include "mote/ops.h"
 #include "ops/conv_prepare.h"
 
@@ -13,9 +15,33 @@ namespace {
 
 using conv_prepare::KernelType;
 
+// The kernel eval runs, chosen in prepare.
+enum class Variant : int32_t {
+  kFloatReference,
+  kFloatOptimized,
+  kInt8Reference,
+  kInt8Optimized,
+  kInt8Optimized3x3,
+  kInt16Reference,
+};
+
+Variant select_variant(KernelType kernel, const ConvParams& params, const Dims4& filter_dims) {
+  const bool optimized = optimized::kEnabled;
+  switch (kernel) {
+    case KernelType::kFloat32:
+      return optimized ? Variant::kFloatOptimized : Variant::kFloatReference;
+    case KernelType::kInt8:
+      if (!optimized) return Variant::kInt8Reference;
+      return optimized::depthwise_conv_2d_3x3_applies(params, filter_dims) ? Variant::kInt8Optimized3x3
+                                                                           : Variant::kInt8Optimized;
+    default:
+      return Variant::kInt16Reference;
+  }
+}
+
 struct DepthwiseConv2DOpData {
   ConvParams params;
-  KernelType kernel;
+  Variant variant;
   ArenaRef<int32_t> output_multiplier;  // per output channel (quantized only)
   ArenaRef<int32_t> output_shift;
 };
@@ -112,7 +138,7 @@ Status prepare(OpContext& ctx) {
                                  &params.activation_max, &params.float_activation_min, &params.float_activation_max);
 
   data->params = params;
-  data->kernel = kernel;
+  data->variant = select_variant(kernel, params, fd);
   return Status::kOk;
 }
 
@@ -127,22 +153,34 @@ Status eval(OpContext& ctx) {
   const Dims4 output_dims = conv_prepare::to_dims4(output.shape);
   const int32_t* multipliers = ctx.get(data.output_multiplier);
   const int32_t* shifts = ctx.get(data.output_shift);
-  switch (data.kernel) {
-    case KernelType::kFloat32:
+  const auto* float_bias = static_cast<const float*>(bias);
+  const auto* int32_bias = static_cast<const int32_t*>(bias);
+  switch (data.variant) {
+    case Variant::kFloatReference:
       reference::depthwise_conv_2d_float(data.params, input_dims, input.as<float>(), filter_dims, filter.as<float>(),
-                                         static_cast<const float*>(bias), output_dims, output.as<float>());
+                                         float_bias, output_dims, output.as<float>());
       break;
-    case KernelType::kInt8:
+    case Variant::kFloatOptimized:
+      optimized::depthwise_conv_2d_float(data.params, input_dims, input.as<float>(), filter_dims, filter.as<float>(),
+                                         float_bias, output_dims, output.as<float>());
+      break;
+    case Variant::kInt8Reference:
       reference::depthwise_conv_2d_int8(data.params, multipliers, shifts, input_dims, input.as<int8_t>(), filter_dims,
-                                        filter.as<int8_t>(), static_cast<const int32_t*>(bias), output_dims,
-                                        output.as<int8_t>());
+                                        filter.as<int8_t>(), int32_bias, output_dims, output.as<int8_t>());
       break;
-    case KernelType::kInt16:
+    case Variant::kInt8Optimized:
+      optimized::depthwise_conv_2d_int8(data.params, multipliers, shifts, input_dims, input.as<int8_t>(), filter_dims,
+                                        filter.as<int8_t>(), int32_bias, output_dims, output.as<int8_t>());
+      break;
+    case Variant::kInt8Optimized3x3:
+      optimized::depthwise_conv_2d_int8_3x3(data.params, multipliers, shifts, input_dims, input.as<int8_t>(),
+                                            filter_dims, filter.as<int8_t>(), int32_bias, output_dims,
+                                            output.as<int8_t>());
+      break;
+    case Variant::kInt16Reference:
       reference::depthwise_conv_2d_int16(data.params, multipliers, shifts, input_dims, input.as<int16_t>(), filter_dims,
                                          filter.as<int8_t>(), static_cast<const int64_t*>(bias), output_dims,
                                          output.as<int16_t>());
-      break;
-    case KernelType::kInt16Bias32:  // not selected in prepare
       break;
   }
   return Status::kOk;

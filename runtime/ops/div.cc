@@ -76,7 +76,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& div() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kDiv), nullptr, "DIV", prepare, eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kDiv), nullptr, "DIV",
+                                              prepare_in_place<prepare, 0, 1>, eval};
   return registration;
 }
 

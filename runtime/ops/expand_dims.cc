@@ -1,5 +1,6 @@
 // EXPAND_DIMS: inserts a size-1 dimension at `axis` (a constant input;
-// negative counts from the end of the output). Data is copied unchanged.
+// negative counts from the end of the output). The output shares the input's buffer
+// when the memory plan allows; otherwise the data is copied unchanged.
 #include "mote/ops.h"
 #include "ops/shape_op_util.h"
 
@@ -34,7 +35,7 @@ Status prepare(OpContext& ctx) {
     return ctx.fail("expanding input %s at axis %lld gives %s, but the output is %s",
                     shape_op::ShapeText(input).c_str(), (long long)given, shape_op::ShapeText(expected).c_str(),
                     shape_op::ShapeText(output).c_str());
-  return Status::kOk;
+  return ctx.share_input_buffer();
 }
 
 Status eval(OpContext& ctx) { return shape_op::copy_input_to_output(ctx); }

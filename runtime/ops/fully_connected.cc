@@ -5,6 +5,8 @@
 // and int16 activations with int8 weights.
 #include "kernels/reference/fully_connected.h"
 
+#include "kernels/optimized/fully_connected.h"
+#include "kernels/optimized/selection.h"
 #include "mote/ops.h"
 #include "ops/conv_prepare.h"
 
@@ -14,9 +16,35 @@ namespace {
 
 using conv_prepare::KernelType;
 
+// The kernel eval runs, chosen in prepare.
+enum class Variant : int32_t {
+  kFloatReference,
+  kFloatOptimized,
+  kInt8Reference,
+  kInt8Optimized,
+  kInt16Reference,        // int64 bias
+  kInt16Bias32Reference,  // int32 bias or none
+};
+
+Variant select_variant(KernelType kernel, int32_t accum_depth) {
+  const bool optimized = optimized::kEnabled;
+  switch (kernel) {
+    case KernelType::kFloat32:
+      return optimized ? Variant::kFloatOptimized : Variant::kFloatReference;
+    case KernelType::kInt8:
+      return optimized && optimized::fully_connected_int8_applies(accum_depth) ? Variant::kInt8Optimized
+                                                                               : Variant::kInt8Reference;
+    case KernelType::kInt16:
+      return Variant::kInt16Reference;
+    case KernelType::kInt16Bias32:
+      break;
+  }
+  return Variant::kInt16Bias32Reference;
+}
+
 struct FullyConnectedOpData {
   reference::FullyConnectedParams params;
-  KernelType kernel;
+  Variant variant;
   int32_t per_channel;  // output_multiplier / output_shift hold one value per unit
   ArenaRef<int32_t> output_multiplier;
   ArenaRef<int32_t> output_shift;
@@ -95,7 +123,7 @@ Status prepare(OpContext& ctx) {
                                  &params.activation_max, &params.float_activation_min, &params.float_activation_max);
 
   data->params = params;
-  data->kernel = kernel;
+  data->variant = select_variant(kernel, accum_depth);
   return Status::kOk;
 }
 
@@ -110,25 +138,34 @@ Status eval(OpContext& ctx) {
   const int32_t batches = int32_t(output.num_elements() / output_depth);
   const int32_t* multipliers = data.per_channel ? ctx.get(data.output_multiplier) : nullptr;
   const int32_t* shifts = data.per_channel ? ctx.get(data.output_shift) : nullptr;
-  switch (data.kernel) {
-    case KernelType::kFloat32:
+  const auto* float_bias = static_cast<const float*>(bias);
+  const auto* int32_bias = static_cast<const int32_t*>(bias);
+  switch (data.variant) {
+    case Variant::kFloatReference:
       reference::fully_connected_float(data.params, batches, accum_depth, output_depth, input.as<float>(),
-                                       filter.as<float>(), static_cast<const float*>(bias), output.as<float>());
+                                       filter.as<float>(), float_bias, output.as<float>());
       break;
-    case KernelType::kInt8:
+    case Variant::kFloatOptimized:
+      optimized::fully_connected_float(data.params, batches, accum_depth, output_depth, input.as<float>(),
+                                       filter.as<float>(), float_bias, output.as<float>());
+      break;
+    case Variant::kInt8Reference:
       reference::fully_connected_int8(data.params, multipliers, shifts, batches, accum_depth, output_depth,
-                                      input.as<int8_t>(), filter.as<int8_t>(), static_cast<const int32_t*>(bias),
-                                      output.as<int8_t>());
+                                      input.as<int8_t>(), filter.as<int8_t>(), int32_bias, output.as<int8_t>());
       break;
-    case KernelType::kInt16:
+    case Variant::kInt8Optimized:
+      optimized::fully_connected_int8(data.params, multipliers, shifts, batches, accum_depth, output_depth,
+                                      input.as<int8_t>(), filter.as<int8_t>(), int32_bias, output.as<int8_t>());
+      break;
+    case Variant::kInt16Reference:
       reference::fully_connected_int16(data.params, multipliers, shifts, batches, accum_depth, output_depth,
                                        input.as<int16_t>(), filter.as<int8_t>(), static_cast<const int64_t*>(bias),
                                        output.as<int16_t>());
       break;
-    case KernelType::kInt16Bias32:
+    case Variant::kInt16Bias32Reference:
       reference::fully_connected_int16_bias32(data.params, multipliers, shifts, batches, accum_depth, output_depth,
-                                              input.as<int16_t>(), filter.as<int8_t>(),
-                                              static_cast<const int32_t*>(bias), output.as<int16_t>());
+                                              input.as<int16_t>(), filter.as<int8_t>(), int32_bias,
+                                              output.as<int16_t>());
       break;
   }
   return Status::kOk;

@@ -58,7 +58,7 @@ Status eval(OpContext& ctx) {
 
 const OpRegistration& hard_swish() {
   static const OpRegistration registration = {int32_t(schema::BuiltinOp::kHardSwish), nullptr, "HARD_SWISH",
-                                              prepare, eval};
+                                              prepare_in_place<prepare, 0>, eval};
   return registration;
 }
 

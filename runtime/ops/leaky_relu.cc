@@ -63,7 +63,7 @@ Status eval(OpContext& ctx) {
 
 const OpRegistration& leaky_relu() {
   static const OpRegistration registration = {int32_t(schema::BuiltinOp::kLeakyRelu), nullptr, "LEAKY_RELU",
-                                              prepare, eval};
+                                              prepare_in_place<prepare, 0>, eval};
   return registration;
 }
 

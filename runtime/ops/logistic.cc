@@ -73,8 +73,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& logistic() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kLogistic), nullptr, "LOGISTIC", prepare,
-                                              eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kLogistic), nullptr, "LOGISTIC",
+                                              prepare_in_place<prepare, 0>, eval};
   return registration;
 }
 

@@ -55,8 +55,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& maximum() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kMaximum), nullptr, "MAXIMUM", prepare,
-                                              eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kMaximum), nullptr, "MAXIMUM",
+                                              prepare_in_place<prepare, 0, 1>, eval};
   return registration;
 }
 

@@ -55,8 +55,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& minimum() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kMinimum), nullptr, "MINIMUM", prepare,
-                                              eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kMinimum), nullptr, "MINIMUM",
+                                              prepare_in_place<prepare, 0, 1>, eval};
   return registration;
 }
 

@@ -83,7 +83,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& mul() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kMul), nullptr, "MUL", prepare, eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kMul), nullptr, "MUL",
+                                              prepare_in_place<prepare, 0, 1>, eval};
   return registration;
 }
 

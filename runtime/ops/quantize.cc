@@ -131,8 +131,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& quantize() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kQuantize), nullptr, "QUANTIZE", prepare,
-                                              eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kQuantize), nullptr, "QUANTIZE",
+                                              prepare_in_place<prepare, 0>, eval};
   return registration;
 }
 

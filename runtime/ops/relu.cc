@@ -63,7 +63,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& relu() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kRelu), nullptr, "RELU", prepare, eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kRelu), nullptr, "RELU",
+                                              prepare_in_place<prepare, 0>, eval};
   return registration;
 }
 

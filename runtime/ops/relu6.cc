@@ -66,7 +66,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& relu6() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kRelu6), nullptr, "RELU6", prepare, eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kRelu6), nullptr, "RELU6",
+                                              prepare_in_place<prepare, 0>, eval};
   return registration;
 }
 

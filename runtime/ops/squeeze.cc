@@ -1,5 +1,6 @@
 // SQUEEZE: drops size-1 dimensions (those in squeeze_dims, or all of them
-// when the option is empty). Data is copied unchanged.
+// when the option is empty). The output shares the input's buffer
+// when the memory plan allows; otherwise the data is copied unchanged.
 #include "mote/ops.h"
 #include "ops/shape_op_util.h"
 
@@ -38,7 +39,7 @@ Status prepare(OpContext& ctx) {
   if (output != expected)
     return ctx.fail("squeezing input %s gives %s, but the output is %s", shape_op::ShapeText(input).c_str(),
                     shape_op::ShapeText(expected).c_str(), shape_op::ShapeText(output).c_str());
-  return Status::kOk;
+  return ctx.share_input_buffer();
 }
 
 Status eval(OpContext& ctx) { return shape_op::copy_input_to_output(ctx); }

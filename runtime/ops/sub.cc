@@ -83,7 +83,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& sub() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kSub), nullptr, "SUB", prepare, eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kSub), nullptr, "SUB",
+                                              prepare_in_place<prepare, 0, 1>, eval};
   return registration;
 }
 

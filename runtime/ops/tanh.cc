@@ -71,7 +71,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& tanh() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kTanh), nullptr, "TANH", prepare, eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kTanh), nullptr, "TANH",
+                                              prepare_in_place<prepare, 0>, eval};
   return registration;
 }
 

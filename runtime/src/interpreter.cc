@@ -41,6 +41,7 @@ void* Interpreter::tail_alloc(size_t bytes, size_t align, uint32_t* offset) {
   if (align < 4) align = 4;
   if (bytes > tail_offset_) return nullptr;
   size_t start = (tail_offset_ - bytes) & ~(align - 1);
+  if (start < head_reserved_) return nullptr;
   tail_offset_ = start;
   tail_bytes_ = arena_bytes_ - tail_offset_;
   memset(arena_ + start, 0, bytes);
@@ -57,6 +58,8 @@ Status Interpreter::allocate() {
   tail_bytes_ = 0;
   head_bytes_ = 0;
   first_scratch_ = last_scratch_ = 0;
+  num_hints_ = 0;
+  head_reserved_ = 0;
   MOTE_RETURN_IF_ERROR(init_tensors());
   MOTE_RETURN_IF_ERROR(init_nodes());
   MOTE_RETURN_IF_ERROR(prepare_nodes());
@@ -74,29 +77,29 @@ Status Interpreter::check_arena_for(size_t bytes) {
 
 Status Interpreter::init_tensors() {
   const uint32_t n = model_.num_tensors();
-  TensorRecord* records = static_cast<TensorRecord*>(tail_alloc(n * sizeof(TensorRecord), 4, &tensors_));
-  if (records == nullptr) return check_arena_for(n * sizeof(TensorRecord));
+  const size_t bytes = n * (sizeof(TensorRecord) + 1);
+  TensorRecord* records = static_cast<TensorRecord*>(tail_alloc(bytes, 4, &tensors_));
+  if (records == nullptr) return check_arena_for(bytes);
+  uint8_t* kinds = reinterpret_cast<uint8_t*>(records + n);
   for (uint32_t i = 0; i < n; ++i) {
     TensorInfo info = model_.tensor(i);
+    if (uint8_t(info.type) > kTypeMask) return set_error("tensor %u has an unsupported type %d", unsigned(i), int(info.type));
     TensorRecord& r = records[i];
-    r.type = uint8_t(info.type);
-    r.rank = uint8_t(info.shape.rank);
+    uint8_t location = kNoData;
     r.dims_pos = info.shape_offset;
-    r.where = kNoData;
-    r.flags = 0;
     r.data = 0;
     if (info.data != nullptr) {
-      r.where = kInModel;
+      location = kInModel;
       r.data = uint32_t(info.data - model_data_);
     } else if (info.is_variable) {
       uint32_t off = 0;
       // The record pointer stays valid: tail allocations only move the tail
       // start, never the records already placed.
       if (tail_alloc(info.bytes, kBufferAlignment, &off) == nullptr) return check_arena_for(info.bytes);
-      r.where = kInArena;
-      r.flags = kVariable;
+      location = kInArena;
       r.data = off;
     }
+    kinds[i] = uint8_t(uint8_t(info.type) | (location << kLocationShift) | (info.is_variable ? kVariable : 0));
   }
   return Status::kOk;
 }
@@ -133,10 +136,9 @@ Status Interpreter::init_nodes() {
     NodeRecord& r = nodes[j];
     r.inputs_pos = op.inputs.valid() ? uint32_t(op.inputs.position() - 4) : 0;
     r.outputs_pos = op.outputs.valid() ? uint32_t(op.outputs.position() - 4) : 0;
-    r.intermediates_pos = op.intermediates.valid() ? uint32_t(op.intermediates.position() - 4) : 0;
     r.op_data = 0;
     r.registration = uint16_t(reg_index);
-    r.opcode = uint16_t(op.opcode_index);
+    r.flags = op.intermediates.valid() && op.intermediates.size() > 0 ? kHasIntermediates : 0;
   }
   return Status::kOk;
 }
@@ -169,28 +171,46 @@ int32_t Interpreter::node_tensor(uint32_t vector_pos, int i) const {
   return fb::load<int32_t>(model_data_ + vector_pos + 4 + 4 * size_t(i));
 }
 
+uint8_t Interpreter::location(int32_t tensor) const {
+  return uint8_t((arena_[tensors_ + model_.num_tensors() * sizeof(TensorRecord) + uint32_t(tensor)] >> kLocationShift) & 3);
+}
+
+int32_t Interpreter::buffer_root(int32_t tensor) const {
+  if (tensor < 0 || location(tensor) != kShared) return tensor;
+  return int32_t(reinterpret_cast<const TensorRecord*>(arena_ + tensors_)[tensor].data);
+}
+
+bool Interpreter::in_model_outputs(int32_t root) const {
+  for (uint32_t i = 0; i < model_.num_outputs(); ++i)
+    if (buffer_root(model_.output(i)) == root) return true;
+  return false;
+}
+
 // Every buffer the planner places: activation tensors (with lifetimes over the
-// execution order) and scratch buffers.
+// execution order) and scratch buffers. A tensor that shares another's buffer
+// is not a buffer of its own: its uses extend the lifetime of that buffer.
 int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
-  const TensorRecord* records = reinterpret_cast<const TensorRecord*>(arena_ + tensors_);
+  const uint8_t* kinds = arena_ + tensors_ + model_.num_tensors() * sizeof(TensorRecord);
   const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
   const int32_t num_nodes = int32_t(model_.num_operators());
   const int32_t last_node = num_nodes > 0 ? num_nodes - 1 : 0;
   int count = 0;
   for (uint32_t t = 0; t < model_.num_tensors(); ++t) {
-    if (records[t].where == kInModel || (records[t].flags & kVariable)) continue;
+    const uint8_t where = uint8_t((kinds[t] >> kLocationShift) & 3);
+    if (where == kInModel || where == kShared || (kinds[t] & kVariable)) continue;
     TensorInfo info = model_.tensor(t);
     if (info.bytes == 0) continue;
+    const int32_t self = int32_t(t);
     int32_t first = -1, last = -1;
     bool used = false;
     for (uint32_t i = 0; i < model_.num_inputs(); ++i) {
-      if (uint32_t(model_.input(i)) == t) {
+      if (buffer_root(model_.input(i)) == self) {
         first = 0;
         used = true;
       }
     }
     for (uint32_t i = 0; i < model_.num_outputs(); ++i) {
-      if (uint32_t(model_.output(i)) == t) {
+      if (buffer_root(model_.output(i)) == self) {
         last = last_node;
         used = true;
       }
@@ -198,24 +218,27 @@ int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
     for (int32_t j = 0; j < num_nodes; ++j) {
       const NodeRecord& nr = nodes[j];
       for (int k = 0; k < node_count(nr.outputs_pos); ++k) {
-        if (node_tensor(nr.outputs_pos, k) == int32_t(t)) {
+        if (buffer_root(node_tensor(nr.outputs_pos, k)) == self) {
           if (first < 0 || j < first) first = j;
           if (j > last) last = j;
           used = true;
         }
       }
       for (int k = 0; k < node_count(nr.inputs_pos); ++k) {
-        if (node_tensor(nr.inputs_pos, k) == int32_t(t)) {
+        if (buffer_root(node_tensor(nr.inputs_pos, k)) == self) {
           if (first < 0) first = 0;  // read before any node writes it: alive from the start
           if (j > last) last = j;
           used = true;
         }
       }
-      for (int k = 0; k < node_count(nr.intermediates_pos); ++k) {
-        if (node_tensor(nr.intermediates_pos, k) == int32_t(t)) {
-          if (first < 0 || j < first) first = j;
-          if (j > last) last = j;
-          used = true;
+      if (nr.flags & kHasIntermediates) {
+        const fb::Vector<int32_t> intermediates = model_.op(uint32_t(j)).intermediates;
+        for (uint32_t k = 0; k < intermediates.size(); ++k) {
+          if (intermediates[k] == self) {
+            if (first < 0 || j < first) first = j;
+            if (j > last) last = j;
+            used = true;
+          }
         }
       }
     }
@@ -225,8 +248,8 @@ int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
     b.size = info.bytes;
     b.first = first;
     b.last = last;
-    b.offset = records[t].where == kInArena ? records[t].data : 0;
-    visit(user, count++, int32_t(t), b);
+    b.offset = where == kInArena ? reinterpret_cast<const TensorRecord*>(arena_ + tensors_)[t].data : 0;
+    visit(user, count++, self, b);
   }
   for (uint32_t s = first_scratch_; s != 0;) {
     const ScratchRecord* r = reinterpret_cast<const ScratchRecord*>(arena_ + s);
@@ -255,20 +278,51 @@ void store_buffer(void* user, int i, int32_t owner, const PlanBuffer& b) {
 }  // namespace
 
 Status Interpreter::plan_memory() {
-  // The planner's work memory sits where the activations will go; it is free
-  // until the first invoke(). arena_used_bytes() counts whichever is larger.
+  // The planner's work memory sits where the activations will go, after the
+  // overlap hints prepare left there; it is free until the first invoke().
+  // arena_used_bytes() counts whichever is larger.
   const int n = visit_buffers(count_buffer, nullptr);
+  const size_t hint_bytes = align_up(head_reserved_, 8);
   const size_t plan_bytes = align_up(size_t(n) * sizeof(PlanBuffer), 8);
   const size_t owner_bytes = align_up(size_t(n) * sizeof(int32_t), 8);
-  const size_t work_bytes = plan_bytes + owner_bytes + align_up(planner_work_bytes(n), 8);
+  const size_t overlap_bytes = align_up(num_hints_ * sizeof(PlanOverlap), 8);
+  const size_t work_bytes = hint_bytes + plan_bytes + owner_bytes + overlap_bytes + align_up(planner_work_bytes(n), 8);
   if (work_bytes > tail_offset_) {
     used_bytes_ = align_up(work_bytes + tail_bytes_, kBufferAlignment);
     return set_error("arena too small: this model needs at least %zu bytes, the arena has %zu", used_bytes_,
                      arena_bytes_);
   }
-  PlanArrays arrays{reinterpret_cast<PlanBuffer*>(arena_), reinterpret_cast<int32_t*>(arena_ + plan_bytes)};
+  PlanArrays arrays{reinterpret_cast<PlanBuffer*>(arena_ + hint_bytes),
+                    reinterpret_cast<int32_t*>(arena_ + hint_bytes + plan_bytes)};
   visit_buffers(store_buffer, &arrays);
-  head_bytes_ = plan_buffers(arrays.plan, n, kBufferAlignment, arena_ + plan_bytes + owner_bytes);
+
+  // Hints the rest of the graph allows: the input's buffer dies at the node
+  // (no later reader, not a model output) and the output's buffer is born there.
+  const OverlapHint* hints = reinterpret_cast<const OverlapHint*>(arena_);
+  PlanOverlap* overlaps = reinterpret_cast<PlanOverlap*>(arena_ + hint_bytes + plan_bytes + owner_bytes);
+  int num_overlaps = 0;
+  for (uint32_t h = 0; h < num_hints_; ++h) {
+    const OverlapHint hint = hints[h];
+    if (location(hint.output) == kShared) continue;
+    const int32_t input_root = buffer_root(hint.input);
+    int in = -1, out = -1;
+    for (int i = 0; i < n; ++i) {
+      if (arrays.owner[i] == input_root) in = i;
+      if (arrays.owner[i] == hint.output) out = i;
+    }
+    if (in < 0 || out < 0 || in == out) continue;
+    if (arrays.plan[in].last != hint.node || arrays.plan[out].first != hint.node) continue;
+    if (in_model_outputs(input_root)) continue;
+    PlanOverlap& o = overlaps[num_overlaps++];
+    o.input = in;
+    o.output = out;
+    o.min_lead = hint.min_lead;
+    o.max_lead = hint.max_lead;
+  }
+  void* planner_work = arena_ + hint_bytes + plan_bytes + owner_bytes + overlap_bytes;
+  head_bytes_ = plan_buffers(arrays.plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
+  num_hints_ = 0;
+  head_reserved_ = 0;
   // Rounded to the arena alignment: the arena's usable size is rounded down to
   // it, so this is the smallest arena that reproduces this exact layout.
   used_bytes_ = align_up((head_bytes_ > work_bytes ? head_bytes_ : work_bytes) + tail_bytes_, kBufferAlignment);
@@ -276,10 +330,11 @@ Status Interpreter::plan_memory() {
     return set_error("arena too small: this model needs %zu bytes, the arena has %zu", used_bytes_, arena_bytes_);
   }
   TensorRecord* records = reinterpret_cast<TensorRecord*>(arena_ + tensors_);
+  uint8_t* kinds = reinterpret_cast<uint8_t*>(records + model_.num_tensors());
   for (int i = 0; i < n; ++i) {
     const int32_t owner = arrays.owner[i];
     if (owner >= 0) {
-      records[owner].where = kInArena;
+      kinds[owner] = uint8_t((kinds[owner] & ~(3 << kLocationShift)) | (kInArena << kLocationShift));
       records[owner].data = arrays.plan[i].offset;
     }
   }
@@ -294,11 +349,42 @@ Status Interpreter::plan_memory() {
   return Status::kOk;
 }
 
+Status Interpreter::share_buffer(int32_t input, int32_t output) {
+  const uint32_t num_tensors = model_.num_tensors();
+  if (input < 0 || output < 0 || input == output || uint32_t(input) >= num_tensors || uint32_t(output) >= num_tensors)
+    return Status::kOk;
+  TensorRecord* records = reinterpret_cast<TensorRecord*>(arena_ + tensors_);
+  uint8_t* kinds = reinterpret_cast<uint8_t*>(records + num_tensors);
+  const uint8_t in_where = location(input);
+  // Only two planned activations of the same size, and never a model input
+  // as the follower: the caller writes those before invoke().
+  if ((kinds[input] & kVariable) || (kinds[output] & kVariable)) return Status::kOk;
+  if ((in_where != kNoData && in_where != kShared) || location(output) != kNoData) return Status::kOk;
+  if (view(input).bytes != view(output).bytes || view(input).bytes == 0) return Status::kOk;
+  for (uint32_t i = 0; i < model_.num_inputs(); ++i)
+    if (model_.input(i) == output) return Status::kOk;
+  for (uint32_t t = 0; t < num_tensors; ++t)  // output already leads a group (a graph out of order)
+    if (location(int32_t(t)) == kShared && records[t].data == uint32_t(output)) return Status::kOk;
+  records[output].data = uint32_t(buffer_root(input));
+  kinds[output] = uint8_t((kinds[output] & ~(3 << kLocationShift)) | (kShared << kLocationShift));
+  return Status::kOk;
+}
+
+Status Interpreter::add_overlap_hint(const OverlapHint& hint) {
+  const size_t end = size_t(num_hints_ + 1) * sizeof(OverlapHint);
+  if (align_up(end, 8) > tail_offset_) return check_arena_for(sizeof(OverlapHint));
+  memcpy(arena_ + size_t(num_hints_) * sizeof(OverlapHint), &hint, sizeof(hint));
+  ++num_hints_;
+  head_reserved_ = end;
+  return Status::kOk;
+}
+
 Status Interpreter::reset_state() {
   if (!allocated_) return set_error("reset_state() called before allocate()");
   const TensorRecord* records = reinterpret_cast<const TensorRecord*>(arena_ + tensors_);
+  const uint8_t* kinds = reinterpret_cast<const uint8_t*>(records + model_.num_tensors());
   for (uint32_t t = 0; t < model_.num_tensors(); ++t) {
-    if (!(records[t].flags & kVariable)) continue;
+    if (!(kinds[t] & kVariable)) continue;
     TensorInfo info = model_.tensor(t);
     int value = info.type == DType::kInt8 ? info.quant.zero_point(0) : 0;
     memset(arena_ + records[t].data, value, info.bytes);
@@ -326,19 +412,31 @@ TensorView Interpreter::view(int32_t index) const {
   TensorView v;
   if (!allocated_ && !in_prepare_) return v;
   if (index < 0 || uint32_t(index) >= model_.num_tensors()) return v;
-  const TensorRecord& r = reinterpret_cast<const TensorRecord*>(arena_ + tensors_)[index];
-  v.type = DType(r.type);
-  v.shape.rank = r.rank;
+  const TensorRecord* records = reinterpret_cast<const TensorRecord*>(arena_ + tensors_);
+  const uint8_t kind = reinterpret_cast<const uint8_t*>(records + model_.num_tensors())[index];
+  const TensorRecord& r = records[index];
+  v.type = DType(kind & kTypeMask);
+  v.shape.rank = r.dims_pos == 0 ? 0 : int32_t(fb::load<uint32_t>(model_data_ + r.dims_pos - 4));
   uint32_t count = 1;
-  for (int d = 0; d < r.rank; ++d) {
+  for (int d = 0; d < v.shape.rank; ++d) {
     v.shape.dims[d] = fb::load<int32_t>(model_data_ + r.dims_pos + 4 * size_t(d));
     count *= uint32_t(v.shape.dims[d]);
   }
   v.bytes = count * uint32_t(dtype_size(v.type));
-  if (r.where == kInArena) {
-    v.data = arena_ + r.data;
-  } else if (r.where == kInModel) {
-    v.data = const_cast<uint8_t*>(model_data_ + r.data);
+  switch ((kind >> kLocationShift) & 3) {
+    case kInArena:
+      v.data = arena_ + r.data;
+      break;
+    case kInModel:
+      v.data = const_cast<uint8_t*>(model_data_ + r.data);
+      break;
+    case kShared: {
+      const uint8_t root_kind = reinterpret_cast<const uint8_t*>(records + model_.num_tensors())[r.data];
+      if (((root_kind >> kLocationShift) & 3) == kInArena) v.data = arena_ + records[r.data].data;
+      break;
+    }
+    default:
+      break;
   }
   return v;
 }
@@ -392,9 +490,7 @@ int OpContext::num_inputs() const {
 int OpContext::num_outputs() const {
   return interp_->node_count(node_record(interp_->arena_, interp_->nodes_, node_).outputs_pos);
 }
-int OpContext::num_intermediates() const {
-  return interp_->node_count(node_record(interp_->arena_, interp_->nodes_, node_).intermediates_pos);
-}
+int OpContext::num_intermediates() const { return int(interp_->model_.op(uint32_t(node_)).intermediates.size()); }
 int32_t OpContext::input_tensor_index(int i) const {
   return interp_->node_tensor(node_record(interp_->arena_, interp_->nodes_, node_).inputs_pos, i);
 }
@@ -404,8 +500,15 @@ int32_t OpContext::output_tensor_index(int i) const {
 bool OpContext::has_input(int i) const { return input_tensor_index(i) >= 0; }
 TensorView OpContext::input(int i) const { return interp_->view(input_tensor_index(i)); }
 TensorView OpContext::output(int i) const { return interp_->view(output_tensor_index(i)); }
+namespace {
+int32_t intermediate_tensor(const Model& model, int node, int i) {
+  const fb::Vector<int32_t> v = model.op(uint32_t(node)).intermediates;
+  return i >= 0 && uint32_t(i) < v.size() ? v[uint32_t(i)] : -1;
+}
+}  // namespace
+
 TensorView OpContext::intermediate(int i) const {
-  return interp_->view(interp_->node_tensor(node_record(interp_->arena_, interp_->nodes_, node_).intermediates_pos, i));
+  return interp_->view(intermediate_tensor(interp_->model_, node_, i));
 }
 
 namespace {
@@ -418,14 +521,12 @@ QuantView quant_of(const Model& model, int32_t tensor) {
 QuantView OpContext::input_quant(int i) const { return quant_of(interp_->model_, input_tensor_index(i)); }
 QuantView OpContext::output_quant(int i) const { return quant_of(interp_->model_, output_tensor_index(i)); }
 QuantView OpContext::intermediate_quant(int i) const {
-  return quant_of(interp_->model_,
-                  interp_->node_tensor(node_record(interp_->arena_, interp_->nodes_, node_).intermediates_pos, i));
+  return quant_of(interp_->model_, intermediate_tensor(interp_->model_, node_, i));
 }
 bool OpContext::input_is_constant(int i) const {
   int32_t t = input_tensor_index(i);
   if (t < 0) return false;
-  return reinterpret_cast<const Interpreter::TensorRecord*>(interp_->arena_ + interp_->tensors_)[t].where ==
-         Interpreter::kInModel;
+  return interp_->location(t) == Interpreter::kInModel;
 }
 schema::OptionsType OpContext::options_type() const { return interp_->model_.op(uint32_t(node_)).options_type; }
 fb::Table OpContext::options() const { return interp_->model_.op(uint32_t(node_)).options; }
@@ -474,6 +575,32 @@ Status OpContext::request_scratch(size_t bytes, int32_t* index) {
   interp_->last_scratch_ = offset;
   *index = int32_t(offset);
   return Status::kOk;
+}
+
+Status OpContext::share_input_buffer() {
+  if (!interp_->in_prepare_) return fail("memory plan hints can only be given in prepare");
+  return interp_->share_buffer(input_tensor_index(0), output_tensor_index(0));
+}
+
+Status OpContext::allow_in_place(int input, int output) {
+  const TensorView in = this->input(input);
+  const TensorView out = this->output(output);
+  if (input_is_constant(input) || output_tensor_index(output) < 0 || dtype_size(in.type) != dtype_size(out.type) ||
+      in.num_elements() != out.num_elements())
+    return Status::kOk;
+  return allow_overlap(input, output, 0, 0);
+}
+
+Status OpContext::allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead) {
+  if (!interp_->in_prepare_) return fail("memory plan hints can only be given in prepare");
+  Interpreter::OverlapHint hint;
+  hint.node = node_;
+  hint.input = input_tensor_index(input);
+  hint.output = output_tensor_index(output);
+  hint.min_lead = min_lead;
+  hint.max_lead = max_lead;
+  if (hint.input < 0 || hint.output < 0 || input_is_constant(input) || min_lead > max_lead) return Status::kOk;
+  return interp_->add_overlap_hint(hint);
 }
 
 void* OpContext::scratch(int32_t index) const {

@@ -5,6 +5,10 @@ namespace {
 
 uint32_t align_up(uint32_t v, uint32_t a) { return (v + a - 1) / a * a; }
 
+// Rounds toward -inf / +inf to a multiple of a (a > 0), for signed leads.
+int64_t floor_to(int64_t v, int64_t a) { return (v >= 0 ? v / a : -((-v + a - 1) / a)) * a; }
+int64_t ceil_to(int64_t v, int64_t a) { return -floor_to(-v, a); }
+
 bool lifetimes_overlap(const PlanBuffer& a, const PlanBuffer& b) { return a.first <= b.last && b.first <= a.last; }
 
 enum Order { kLargestFirst, kLongestFirst, kEarliestFirst, kAreaFirst, kNumOrders };
@@ -30,11 +34,43 @@ bool before(const PlanBuffer& a, const PlanBuffer& b, int order) {
   }
 }
 
+// The allowance between buffers i and j, if any.
+const PlanOverlap* find_overlap(const PlanOverlap* overlaps, int num_overlaps, int32_t i, int32_t j) {
+  for (int k = 0; k < num_overlaps; ++k) {
+    const PlanOverlap& o = overlaps[k];
+    if ((o.input == i && o.output == j) || (o.input == j && o.output == i)) return &o;
+  }
+  return nullptr;
+}
+
+// Lowest offset >= candidate where buffer `self` can start without breaking
+// the allowance `a` with the placed buffer `other` (which starts at
+// other_begin and ends at other_end), given that at `candidate` they overlap.
+// Returns candidate itself when the overlap is allowed.
+int64_t resolve(const PlanOverlap* a, int32_t self, int64_t candidate, int64_t other_begin, int64_t other_end,
+                uint32_t alignment) {
+  if (a == nullptr) return other_end;
+  const int64_t lo = a->min_lead == kUnboundedLead ? INT64_MIN / 2 : ceil_to(a->min_lead, alignment);
+  const int64_t hi = floor_to(a->max_lead, alignment);
+  if (lo > hi) return other_end;
+  if (a->output == self) {
+    // lead = self - other grows with the candidate.
+    const int64_t lead = candidate - other_begin;
+    if (lead < lo) return other_begin + lo < other_end ? other_begin + lo : other_end;
+    return lead <= hi ? candidate : other_end;
+  }
+  // self is the input: lead = other - self shrinks as the candidate grows.
+  const int64_t lead = other_begin - candidate;
+  if (lead > hi) return other_begin - hi < other_end ? other_begin - hi : other_end;
+  return lead >= lo ? candidate : other_end;
+}
+
 // Greedy placement in the given order: each buffer goes to the lowest offset
 // where it does not overlap any already placed buffer that is alive at the
-// same time. Returns the block size; offsets go to `offsets`.
-uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, int order, int32_t* sequence,
-               uint32_t* offsets) {
+// same time (unless an allowance permits it). Returns the block size; offsets
+// go to `offsets`.
+uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, int order, const PlanOverlap* overlaps,
+               int num_overlaps, int32_t* sequence, uint32_t* offsets) {
   for (int i = 0; i < n; ++i) sequence[i] = i;
   // Insertion sort: n is small (one entry per activation tensor) and this keeps
   // the code free of library calls that may allocate.
@@ -49,10 +85,13 @@ uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, int order, 
   }
   uint32_t total = 0;
   for (int k = 0; k < n; ++k) {
-    const PlanBuffer& b = buffers[sequence[k]];
+    const int32_t self = sequence[k];
+    const PlanBuffer& b = buffers[self];
     const uint32_t size = align_up(b.size, alignment);
-    uint32_t candidate = 0;
-    // Raise the candidate past every conflicting placed buffer until it fits.
+    int64_t candidate = 0;
+    // Raise the candidate past every conflict until it fits: each step moves
+    // it to the lowest offset that resolves one conflict, so the result is the
+    // lowest offset that resolves all of them.
     bool moved = true;
     while (moved) {
       moved = false;
@@ -60,15 +99,19 @@ uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, int order, 
         const int32_t other = sequence[p];
         const PlanBuffer& o = buffers[other];
         if (!lifetimes_overlap(b, o) || o.size == 0 || b.size == 0) continue;
-        const uint32_t o_begin = offsets[other], o_end = offsets[other] + align_up(o.size, alignment);
+        const int64_t o_begin = offsets[other], o_end = o_begin + align_up(o.size, alignment);
         if (candidate < o_end && o_begin < candidate + size) {
-          candidate = o_end;
-          moved = true;
+          const int64_t next = resolve(find_overlap(overlaps, num_overlaps, self, other), self, candidate, o_begin,
+                                       o_end, alignment);
+          if (next != candidate) {
+            candidate = next;
+            moved = true;
+          }
         }
       }
     }
-    offsets[sequence[k]] = candidate;
-    if (candidate + size > total) total = candidate + size;
+    offsets[self] = uint32_t(candidate);
+    if (uint32_t(candidate) + size > total) total = uint32_t(candidate) + size;
   }
   return total;
 }
@@ -77,32 +120,72 @@ uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, int order, 
 
 size_t planner_work_bytes(int n) { return size_t(n) * (sizeof(int32_t) + 2 * sizeof(uint32_t)); }
 
-uint32_t plan_buffers(PlanBuffer* buffers, int n, uint32_t alignment, void* work) {
+uint32_t plan_buffers(PlanBuffer* buffers, int n, uint32_t alignment, void* work, const PlanOverlap* overlaps,
+                      int num_overlaps) {
   int32_t* sequence = static_cast<int32_t*>(work);
   uint32_t* offsets = reinterpret_cast<uint32_t*>(sequence + n);
   uint32_t* best_offsets = offsets + n;
   uint32_t best = 0;
-  for (int order = 0; order < kNumOrders; ++order) {
-    uint32_t total = place(buffers, n, alignment, order, sequence, offsets);
-    if (order == 0 || total < best) {
-      best = total;
-      for (int i = 0; i < n; ++i) best_offsets[i] = offsets[i];
+  bool have_best = false;
+  // With the allowances first; the plain placements too, so that allowing
+  // overlaps never makes a plan larger.
+  for (int with_overlaps = num_overlaps > 0 ? 1 : 0; with_overlaps >= 0; --with_overlaps) {
+    for (int order = 0; order < kNumOrders; ++order) {
+      const uint32_t total = place(buffers, n, alignment, order, overlaps, with_overlaps ? num_overlaps : 0, sequence,
+                                   offsets);
+      if (!have_best || total < best) {
+        have_best = true;
+        best = total;
+        for (int i = 0; i < n; ++i) best_offsets[i] = offsets[i];
+      }
     }
   }
   for (int i = 0; i < n; ++i) buffers[i].offset = best_offsets[i];
   return best;
 }
 
-bool plan_has_overlap(const PlanBuffer* buffers, int n) {
+bool plan_has_overlap(const PlanBuffer* buffers, int n, const PlanOverlap* overlaps, int num_overlaps) {
   for (int i = 0; i < n; ++i) {
     for (int j = i + 1; j < n; ++j) {
       const PlanBuffer& a = buffers[i];
       const PlanBuffer& b = buffers[j];
       if (a.size == 0 || b.size == 0 || !lifetimes_overlap(a, b)) continue;
-      if (a.offset < b.offset + b.size && b.offset < a.offset + a.size) return true;
+      if (!(a.offset < b.offset + b.size && b.offset < a.offset + a.size)) continue;
+      const PlanOverlap* allowed = find_overlap(overlaps, num_overlaps, i, j);
+      if (allowed == nullptr) return true;
+      const int64_t lead = int64_t(buffers[allowed->output].offset) - int64_t(buffers[allowed->input].offset);
+      const bool low_ok = allowed->min_lead == kUnboundedLead || lead >= allowed->min_lead;
+      if (!low_ok || lead > allowed->max_lead) return true;
     }
   }
   return false;
+}
+
+int32_t window_op_max_lead(const WindowGeometry& g) {
+  const int64_t in_plane = int64_t(g.input_height) * g.input_width;
+  auto clamp = [](int64_t v, int64_t hi) { return v < 0 ? 0 : (v > hi ? hi : v); };
+  int64_t best = INT64_MAX;
+  int64_t index = 0;  // output pixel index in (batch, row, column) order
+  for (int32_t b = 0; b < g.batches; ++b) {
+    for (int32_t y = 0; y < g.output_height; ++y) {
+      // First input pixel any window of this row, and of the rows after it, reads.
+      const int64_t row_start = clamp(int64_t(y) * g.stride_height - g.pad_top, g.input_height) * g.input_width;
+      const int64_t later_rows_start =
+          y + 1 < g.output_height
+              ? clamp(int64_t(y + 1) * g.stride_height - g.pad_top, g.input_height) * g.input_width
+              : in_plane;
+      for (int32_t x = 0; x < g.output_width; ++x, ++index) {
+        const int64_t col = clamp(int64_t(x) * g.stride_width - g.pad_left, g.input_width);
+        const int64_t still_needed =
+            b * in_plane + (row_start + col < later_rows_start ? row_start + col : later_rows_start);
+        // Output pixel `index` must end at or below the first input byte still needed.
+        const int64_t lead = still_needed * g.input_pixel_bytes - (index + 1) * g.output_pixel_bytes;
+        if (lead < best) best = lead;
+      }
+    }
+  }
+  if (best == INT64_MAX || best <= int64_t(INT32_MIN)) return INT32_MIN + 1;
+  return int32_t(best);
 }
 
 }  // namespace mote

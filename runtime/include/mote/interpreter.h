@@ -82,21 +82,17 @@ class Interpreter {
   }
 
   // --- used by OpContext ---
+  // Per tensor: 8 bytes here plus one kind byte (type, location, variable).
   struct TensorRecord {
-    uint32_t data;      // arena offset, or model offset when `in_model`
-    uint32_t dims_pos;  // model offset of the shape's first int32
-    uint8_t type;
-    uint8_t rank;
-    uint8_t where;      // kNoData, kInArena, kInModel
-    uint8_t flags;      // kVariable, ...
+    uint32_t data;      // arena offset; model offset when kInModel; root tensor when kShared
+    uint32_t dims_pos;  // model offset of the shape's first int32 (its length word precedes it), 0 for rank 0
   };
   struct NodeRecord {
-    uint32_t inputs_pos;         // model offset of the inputs vector's length word
+    uint32_t inputs_pos;  // model offset of the inputs vector's length word
     uint32_t outputs_pos;
-    uint32_t intermediates_pos;  // 0 when absent
-    uint32_t op_data;            // arena offset, 0 when none
-    uint16_t registration;       // index in the resolver
-    uint16_t opcode;             // index in the model's operator codes
+    uint32_t op_data;       // arena offset, 0 when none
+    uint16_t registration;  // index in the resolver
+    uint16_t flags;         // kHasIntermediates
   };
   struct ScratchRecord {
     uint32_t size;
@@ -104,8 +100,20 @@ class Interpreter {
     int32_t node;
     uint32_t next;  // arena offset of the next record, 0 at the end
   };
-  enum : uint8_t { kNoData = 0, kInArena = 1, kInModel = 2 };
-  enum : uint8_t { kVariable = 1 };
+  // An overlap a node allows between one of its inputs and one of its
+  // outputs (OpContext::allow_overlap). Kept at the arena's start during
+  // prepare only: the planner consumes them before any activation exists.
+  struct OverlapHint {
+    int32_t node;
+    int32_t input;   // tensor indices
+    int32_t output;
+    int32_t min_lead;
+    int32_t max_lead;
+  };
+  // Where a tensor's bytes are (bits 5-6 of its kind byte).
+  enum : uint8_t { kNoData = 0, kInArena = 1, kInModel = 2, kShared = 3 };
+  enum : uint8_t { kTypeMask = 0x1f, kLocationShift = 5, kVariable = 0x80 };
+  enum : uint16_t { kHasIntermediates = 1 };
 
  private:
   friend class OpContext;
@@ -124,6 +132,12 @@ class Interpreter {
   Status init_nodes();
   Status prepare_nodes();
   Status plan_memory();
+  Status share_buffer(int32_t input, int32_t output);
+  Status add_overlap_hint(const OverlapHint& hint);
+  uint8_t location(int32_t tensor) const;
+  // The tensor whose planned buffer holds this tensor's bytes.
+  int32_t buffer_root(int32_t tensor) const;
+  bool in_model_outputs(int32_t root) const;
   // Calls visit(user, i, owner, buffer) for every planned buffer i, where owner
   // is the tensor index, or -1 - node for a scratch buffer. Returns the count.
   using BufferVisitor = void (*)(void* user, int i, int32_t owner, const PlanBuffer& buffer);
@@ -144,10 +158,12 @@ class Interpreter {
   size_t head_bytes_ = 0;
   size_t tail_bytes_ = 0;
   size_t used_bytes_ = 0;
-  uint32_t tensors_ = 0;  // arena offset of TensorRecord[num_tensors]
+  uint32_t tensors_ = 0;  // arena offset of TensorRecord[num_tensors], then uint8_t kinds[num_tensors]
   uint32_t nodes_ = 0;    // arena offset of NodeRecord[num_operators]
   uint32_t first_scratch_ = 0;
   uint32_t last_scratch_ = 0;
+  uint32_t num_hints_ = 0;    // OverlapHint[num_hints_] at the arena start, during allocate()
+  size_t head_reserved_ = 0;  // bytes those hints take
   NodeObserver observer_ = nullptr;
   void* observer_user_ = nullptr;
   char error_[256] = {};

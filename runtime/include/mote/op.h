@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "mote/flatbuffer.h"
+#include "mote/memory_planner.h"
 #include "mote/schema.h"
 #include "mote/status.h"
 #include "mote/tensor.h"
@@ -79,6 +80,26 @@ class OpContext {
   // identifies it in eval.
   Status request_scratch(size_t bytes, int32_t* index);
 
+  // Memory plan hints. Each one lets the planner put tensors on the same
+  // memory; it uses a hint only where that is safe for the rest of the graph
+  // (the input is not read after this node, is not a model output, ...), so
+  // eval must work both ways.
+  //
+  // Output 0 is input 0's bytes under another shape (RESHAPE, SQUEEZE,
+  // EXPAND_DIMS): both get one buffer, alive as long as either is, and eval
+  // finds output(0).data == input(0).data.
+  Status share_input_buffer();
+  // Element-wise ops: output element i is computed from element i of input
+  // `input` (plus anything else) after reading it, so the output may be
+  // written in place over that input. Ignored unless both have the same
+  // element size and count (a broadcast input never qualifies).
+  Status allow_in_place(int input, int output = 0);
+  // General form: the output may overlap the input when output offset -
+  // input offset lies in [min_lead, max_lead] (min_lead may be
+  // kUnboundedLead); see window_op_max_lead() in mote/memory_planner.h for
+  // window ops.
+  Status allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead);
+
   // --- prepare and eval ---
   void* op_data() const;
   template <typename T>
@@ -102,6 +123,16 @@ class OpContext {
   Interpreter* interp_;
   int node_;
 };
+
+// A prepare function that runs `Prepare` and then allows the output in place
+// over each listed input (see OpContext::allow_in_place), for element-wise
+// ops: {code, nullptr, "RELU", prepare_in_place<prepare, 0>, eval}.
+template <Status (*Prepare)(OpContext&), int... Inputs>
+Status prepare_in_place(OpContext& ctx) {
+  Status status = Prepare(ctx);
+  ((status = ok(status) ? ctx.allow_in_place(Inputs) : status), ...);
+  return status;
+}
 
 struct OpRegistration {
   int32_t builtin_code;     // schema::BuiltinOp value; kCustom for custom ops

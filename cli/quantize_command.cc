@@ -1,0 +1,337 @@
+#include "cli/quantize_command.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "cli/cli_common.h"
+#include "tools/calibration_data.h"
+#include "tools/quantize_report.h"
+#include "tools/quantizer/op_rules.h"
+#include "tools/quantizer/quantizer.h"
+#include "tools/text_table.h"
+
+namespace mote {
+namespace cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace q = tools::quantizer;
+
+const char* const kHelpFooter =
+    "What it does (TFLite's int8 scheme, as TensorFlow's converter with a representative dataset):\n"
+    "  1. runs the float model with mote's float kernels over the calibration samples and records\n"
+    "     the range of every activation (--calibration-method: minmax = TensorFlow's running\n"
+    "     min/max; percentile = clip |x| at --percentile; mse = the clip with the least error);\n"
+    "  2. activations int8 asymmetric (zero exactly representable); weights int8 symmetric,\n"
+    "     per channel for CONV_2D / DEPTHWISE_CONV_2D, per tensor for FULLY_CONNECTED (unless\n"
+    "     --per-channel-fc); biases int32; SOFTMAX/LOGISTIC 1/256, TANH 1/128; LSTM cell state\n"
+    "     int16; standard operator versions, so TFLite and TFLM run the result unchanged;\n"
+    "  3. runs both models on the samples (or --eval data) and reports the SQNR of every tensor,\n"
+    "     worst first, and per output the top-1 agreement and the error.\n"
+    "A hybrid model (float activations with int8 weights) is dequantized first. Already\n"
+    "quantized models and operators without an int8 recipe are refused with the node named.\n"
+    "The output file is written only when everything succeeded (never half-written).\n"
+    "\n"
+    "Examples:\n"
+    "  mote quantize sine_float.tflite -o sine_int8.tflite --calibration x_train.npy\n"
+    "  mote quantize kws_float.tflite -o kws_int8.tflite --calibration feats/ --samples 200 \\\n"
+    "      --report kws_report.html\n"
+    "  mote quantize vww_float.tflite -o vww_int8.tflite --calibration photos/ --scale 1/255 \\\n"
+    "      --input-type uint8 --eval holdout/\n"
+    "  mote quantize model.tflite -o model_int8.tflite --calibration data.npy --input-type float \\\n"
+    "      --output-type float --calibration-method mse --report report.json\n"
+    "  mote quantize model.tflite -o smoke.tflite --random --samples 20   (smoke test: ranges are wrong)\n"
+    "\n"
+    "Exit status: 0 ok, 1 error (model, data, unsupported op), 2 bad command line.";
+
+// A one-line progress bar on stderr: redrawn with \r on a terminal, one line
+// per finished phase otherwise.
+class Progress {
+ public:
+  Progress() : tty_(isatty(STDERR_FILENO) != 0) {}
+  void operator()(const std::string& phase, int done, int total) {
+    if (tty_) {
+      const int width = 30;
+      const int filled = total > 0 ? done * width / total : width;
+      fprintf(stderr, "\r%-12s [%s%s] %d/%d samples", phase.c_str(), std::string(size_t(filled), '#').c_str(),
+              std::string(size_t(width - filled), '.').c_str(), done, total);
+      if (done == total) fputc('\n', stderr);
+    } else if (done == total) {
+      fprintf(stderr, "%s: %d samples\n", phase.c_str(), total);
+    }
+    fflush(stderr);
+  }
+
+ private:
+  bool tty_;
+};
+
+std::vector<uint8_t> read_file_bytes(const std::string& path) {
+  std::unique_ptr<ModelFile> file = load_model_file(path);  // errors for missing / invalid files
+  return std::vector<uint8_t>(file->data.get(), file->data.get() + file->size);
+}
+
+// Breaks text at spaces into lines of at most `width` characters, indenting
+// continuation lines by two spaces.
+std::string wrap(const std::string& text, size_t width) {
+  std::string result, line;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      result += line + "\n";
+      line = "  " + word;
+    } else {
+      line += (line.empty() ? "" : " ") + word;
+    }
+    start = end + 1;
+  }
+  return result + line;
+}
+
+void warn(const std::string& message) { fprintf(stderr, "mote: warning: %s\n", message.c_str()); }
+
+std::vector<tools::Sample> load_samples(const std::vector<std::string>& paths,
+                                        const std::vector<tools::InputSpec>& inputs,
+                                        const tools::CalibrationOptions& options, const char* what) {
+  try {
+    return tools::load_calibration_data(paths, inputs, options, warn);
+  } catch (const std::exception& e) {
+    std::string shapes;
+    for (const tools::InputSpec& in : inputs) {
+      std::string dims;
+      for (int32_t d : in.shape) dims += (dims.empty() ? "" : ",") + std::to_string(d);
+      shapes += (shapes.empty() ? "" : ", ") + std::string("'") + in.name + "' float32[" + dims + "]";
+    }
+    throw CliError(std::string(what) + ": " + e.what(),
+                   "the model's input" + std::string(inputs.size() == 1 ? " is " : "s are ") + shapes +
+                       "; see `mote quantize --help` for the accepted files");
+  }
+}
+
+std::string percent(double fraction) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%.1f%%", fraction * 100.0);
+  return buf;
+}
+
+std::string number(double v) {
+  char buf[32];
+  if (isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (isnan(v)) return "n/a";
+  snprintf(buf, sizeof(buf), "%.4g", v);
+  return buf;
+}
+
+void check_writable_path(const std::string& path, const char* what) {
+  const fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    throw CliError(std::string("cannot write the ") + what + " '" + path + "': folder '" + parent.string() +
+                   "' does not exist");
+  if (fs::is_directory(path, ec))
+    throw CliError(std::string("cannot write the ") + what + " '" + path + "': it is a directory");
+}
+
+// Writes `bytes` to path + ".tmp" and renames it over `path`; the temporary
+// file is removed on any failure.
+void write_atomically(const std::string& path, const std::vector<uint8_t>& bytes) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw CliError("cannot write '" + temp + "': " + strerror(errno));
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+      throw CliError("cannot write '" + path + "': " + strerror(errno), "is the disk full?");
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw CliError("cannot rename '" + temp + "' to '" + path + "': " + ec.message());
+  }
+}
+
+void print_summary(const QuantizeCommandOptions& o, const q::FloatModel& fm, const q::QuantizedModel& qm,
+                   const tools::QuantizeReport& report, int eval_samples, bool held_out) {
+  std::string ops;
+  int op_count = 0;
+  for (const auto& [name, count] : qm.quantized_ops) {
+    ops += (ops.empty() ? "" : ", ") + name + (count > 1 ? " x" + std::to_string(count) : "");
+    op_count += count;
+  }
+  printf("\nQuantized %s -> %s\n", o.model_path.c_str(), o.output_path.c_str());
+  printf("  calibration   %s over %d sample%s\n", q::method_name(q::parse_method(o.method)), qm.calibration.samples,
+         qm.calibration.samples == 1 ? "" : "s");
+  if (fm.dequantized_constants > 0 || fm.folded_dequantize_ops > 0)
+    printf("  hybrid input  %d quantized/float16 constant%s dequantized to float32 first\n",
+           fm.dequantized_constants + fm.folded_dequantize_ops,
+           fm.dequantized_constants + fm.folded_dequantize_ops == 1 ? "" : "s");
+  printf("  operators     %d quantized: %s\n", op_count, ops.c_str());
+  if (qm.io_ops > 0 || qm.requantize_ops > 0)
+    printf("  added         %d QUANTIZE/DEQUANTIZE at the model inputs/outputs, %d requantizing QUANTIZE\n", qm.io_ops,
+           qm.requantize_ops);
+  printf("  model I/O     inputs %s, outputs %s\n", o.input_type.c_str(), o.output_type.c_str());
+  printf("  size          %s -> %s\n", tools::bytes_string(int64_t(fm.original_bytes)).c_str(),
+         tools::bytes_string(int64_t(qm.bytes.size())).c_str());
+  printf("  agreement     on %d %s sample%s:\n", eval_samples, held_out ? "held-out" : "calibration",
+         eval_samples == 1 ? "" : "s");
+  for (const tools::OutputQuality& out : report.outputs) {
+    std::string top1 = out.top1_agreement >= 0 ? "top-1 agreement " + percent(out.top1_agreement) + ", " : "";
+    printf("    '%s': %smean |error| %s, max |error| %s, SQNR %s dB\n", out.name.c_str(), top1.c_str(),
+           number(out.mean_abs_error).c_str(), number(out.max_abs_error).c_str(), number(out.sqnr_db).c_str());
+  }
+}
+
+}  // namespace
+
+CLI::App* add_quantize_command(CLI::App& app, QuantizeCommandOptions& options) {
+  CLI::App* cmd = app.add_subcommand(
+      "quantize", "Quantize a float .tflite model to int8 with representative data, and report the accuracy");
+  cmd->add_option("MODEL", options.model_path, "The float32 .tflite model")->required()->type_name("");
+  cmd->add_option("-o,--output", options.output_path, "Where to write the int8 .tflite model")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("-c,--calibration", options.calibration,
+                  "Representative data: files or folders (.npy .bin .csv .png .bmp .jpg)")
+      ->type_name("PATH")
+      ->expected(1, -1);
+  cmd->add_option("--eval", options.eval, "Held-out data for the report (same formats); default: the calibration data")
+      ->type_name("PATH")
+      ->expected(1, -1);
+  cmd->add_option("-n,--samples", options.samples, "Use at most N calibration samples (default: all)")->type_name("N");
+  const std::vector<std::string> io_types = {"int8", "uint8", "float", "float32"};
+  cmd->add_option("--input-type", options.input_type, "Model input type: int8 (default), uint8 or float")
+      ->type_name("TYPE")
+      ->check(CLI::IsMember(io_types));
+  cmd->add_option("--output-type", options.output_type, "Model output type: int8 (default), uint8 or float")
+      ->type_name("TYPE")
+      ->check(CLI::IsMember(io_types));
+  cmd->add_flag("--per-channel-fc", options.per_channel_fc,
+                "Quantize FULLY_CONNECTED weights per channel (default: per tensor, as TensorFlow)");
+  cmd->add_option("--calibration-method", options.method, "minmax (default, TensorFlow's), percentile or mse")
+      ->type_name("METHOD")
+      ->check(CLI::IsMember({"minmax", "percentile", "mse"}));
+  cmd->add_option("--percentile", options.percentile, "Percentile of |x| kept by --calibration-method percentile")
+      ->type_name("P");
+  cmd->add_option("--report", options.report_path, "Write the accuracy report as JSON (.json) or HTML (.html)")
+      ->type_name("FILE");
+  cmd->add_option("--report-rows", options.report_rows, "Tensors shown in the printed table (default 15)")
+      ->type_name("N");
+  cmd->add_flag("--random", options.random,
+                "Calibrate on uniform random data in [-1, 1] (smoke tests only: the ranges will be wrong)");
+  cmd->add_option("--seed", options.seed, "Seed for --random")->type_name("N");
+  cmd->add_option("--scale", options.scale, "Input normalisation: value = (x - mean) * scale, e.g. 1/255")
+      ->type_name("S[,S...]");
+  cmd->add_option("--mean", options.mean, "Input normalisation mean, one value or one per channel")
+      ->type_name("M[,M...]");
+  cmd->add_option("--color", options.color, "Images: auto (default), gray, rgb or bgr")->type_name("MODE");
+  std::string data_help = tools::calibration_data_help();
+  while (!data_help.empty() && data_help.back() == '\n') data_help.pop_back();
+  cmd->footer(data_help + "\n\n" + kHelpFooter + "\n\n" +
+              wrap("Supported operators: " + q::supported_op_names() + ".", 96));
+  return cmd;
+}
+
+int run_quantize(const QuantizeCommandOptions& o) {
+  // Command-line checks first, before any work.
+  q::RewriteOptions rewrite;
+  q::CalibrationSettings settings;
+  try {
+    rewrite.input_type = q::parse_io_type(o.input_type);
+    rewrite.output_type = q::parse_io_type(o.output_type);
+    settings.method = q::parse_method(o.method);
+  } catch (const q::QuantizeError& e) {
+    throw CliError(e.what(), "see `mote quantize --help`");
+  }
+  rewrite.per_channel_fc = o.per_channel_fc;
+  if (!(o.percentile > 0.0 && o.percentile <= 100.0))
+    throw CliError("--percentile must be in (0, 100], got " + number(o.percentile));
+  settings.percentile = o.percentile;
+  if (o.samples == 0 || o.samples < -1) throw CliError("--samples must be at least 1");
+  if (o.calibration.empty() && !o.random)
+    throw CliError("no calibration data given",
+                   "pass --calibration PATH... with a few hundred representative inputs (see `mote quantize "
+                   "--help`); --random exists for smoke tests only");
+  if (!o.calibration.empty() && o.random)
+    throw CliError("--random and --calibration exclude each other", "drop --random to calibrate on your data");
+  if (fs::absolute(o.output_path).lexically_normal() == fs::absolute(o.model_path).lexically_normal())
+    throw CliError("the output file is the input model", "write the int8 model to another file");
+  check_writable_path(o.output_path, "model");
+  if (!o.report_path.empty()) {
+    const std::string ext = extension_of(o.report_path);
+    if (ext != ".json" && ext != ".html" && ext != ".htm")
+      throw CliError("don't know which format to write the report '" + o.report_path + "' in",
+                     "name it *.json or *.html");
+    check_writable_path(o.report_path, "report");
+  }
+  tools::CalibrationOptions data_options;
+  data_options.max_samples = o.samples;
+  data_options.random = o.random;
+  data_options.seed = o.seed;
+  data_options.color = o.color;
+  try {
+    if (!o.scale.empty()) data_options.scale = tools::parse_float_list(o.scale, "--scale");
+    if (!o.mean.empty()) data_options.mean = tools::parse_float_list(o.mean, "--mean");
+  } catch (const std::exception& e) {
+    throw CliError(e.what());
+  }
+
+  try {
+    const q::FloatModel float_model = q::prepare_float_model(read_file_bytes(o.model_path));
+    const std::vector<tools::InputSpec> inputs = q::input_specs(float_model);
+    const std::vector<tools::Sample> samples = load_samples(o.calibration, inputs, data_options, "calibration data");
+    std::vector<tools::Sample> eval_samples;
+    if (!o.eval.empty()) {
+      tools::CalibrationOptions eval_options = data_options;
+      eval_options.max_samples = -1;
+      eval_options.random = false;
+      eval_samples = load_samples(o.eval, inputs, eval_options, "--eval data");
+    }
+
+    Progress progress;
+    q::QuantizeOptions options;
+    options.rewrite = rewrite;
+    options.calibration = settings;
+    options.calibration.progress = [&](const std::string& phase, int done, int total) { progress(phase, done, total); };
+    const q::QuantizedModel quantized = q::quantize_model(float_model, samples, options);
+    const bool held_out = !eval_samples.empty();
+    tools::QuantizeReport report = q::evaluate_quantization(float_model, quantized, held_out ? eval_samples : samples,
+                                                            options.calibration.progress);
+    report.float_model = o.model_path;
+    report.quantized_model = o.output_path;
+    report.method = q::method_name(settings.method);
+
+    if (!o.report_path.empty()) {
+      try {
+        tools::write_report(report, o.report_path);
+      } catch (const std::exception& e) {
+        throw CliError(std::string("cannot write the report: ") + e.what());
+      }
+    }
+    write_atomically(o.output_path, quantized.bytes);
+
+    printf("%s", tools::report_to_text(report, o.report_rows).c_str());
+    print_summary(o, float_model, quantized, report, report.samples, held_out);
+    if (!o.report_path.empty()) printf("  report        %s\n", o.report_path.c_str());
+  } catch (const q::QuantizeError& e) {
+    throw CliError(e.what(), std::string());
+  }
+  return kExitOk;
+}
+
+}  // namespace cli
+}  // namespace mote

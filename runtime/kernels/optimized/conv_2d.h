@@ -1,0 +1,42 @@
+// CONV_2D, optimized: the signatures and byte-exact results of
+// kernels/reference/conv_2d.h, without im2col copies.
+//
+// In NHWC, the part of a window on one input row is contiguous (filter width
+// x input channels values) when the dilation along x is 1, and so is the
+// matching filter row (OHWI). A window is therefore a few long dot products,
+// computed by the tiles of gemm_int8.h / gemm_float.h for two output pixels
+// and four output channels at a time. A 1x1 convolution with stride 1 is a
+// plain matrix product over all pixels. Output channels are the outer loop,
+// so each block of filter rows is read from memory once per image.
+//
+// Preconditions beyond the reference's (check with the *_applies functions):
+// no grouped convolution; for int8, output_multiplier[c] != INT32_MIN (prepare
+// computes them in [2^30, 2^31) or 0).
+#pragma once
+
+#include <stdint.h>
+
+#include "kernels/conv_params.h"
+
+namespace mote {
+namespace optimized {
+
+// True when conv_2d_int8 applies: no groups and a window of at most
+// kMaxDotDepth values (gemm_int8.h).
+bool conv_2d_int8_applies(const Dims4& input_dims, const Dims4& filter_dims);
+
+// True when conv_2d_float applies: no groups.
+bool conv_2d_float_applies(const Dims4& input_dims, const Dims4& filter_dims);
+
+void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+                  const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
+                  const int32_t* bias, const Dims4& output_dims, int8_t* output);
+
+// Each output is summed in the reference's order (0, then the valid taps row
+// by row, then the bias), so with -ffp-contract=off the bytes are the
+// reference's.
+void conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input, const Dims4& filter_dims,
+                   const float* filter, const float* bias, const Dims4& output_dims, float* output);
+
+}  // namespace optimized
+}  // namespace mote

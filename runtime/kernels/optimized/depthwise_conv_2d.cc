@@ -1,0 +1,295 @@
+#include "kernels/optimized/depthwise_conv_2d.h"
+
+#include <string.h>
+
+#include "kernels/optimized/requantize.h"
+#include "kernels/reference/accumulate.h"
+
+namespace mote {
+namespace optimized {
+namespace {
+
+// Output positions [begin, end) along one axis whose whole dilated filter
+// lies inside the input.
+struct Span {
+  int32_t begin = 0, end = 0;
+  bool contains(int32_t i) const { return i >= begin && i < end; }
+};
+
+Span interior_span(int32_t out_size, int32_t in_size, int32_t filter_size, int32_t stride, int32_t dilation,
+                   int32_t pad) {
+  // First: out * stride - pad >= 0. Last: out * stride - pad + (filter - 1) *
+  // dilation <= in_size - 1.
+  const int64_t first = (int64_t(pad) + stride - 1) / stride;
+  const int64_t last_origin = int64_t(in_size) - 1 - int64_t(filter_size - 1) * dilation + pad;
+  const int64_t end = last_origin < 0 ? 0 : last_origin / stride + 1;
+  Span s;
+  s.begin = int32_t(first < out_size ? first : out_size);
+  s.end = int32_t(end < out_size ? end : out_size);
+  if (s.end < s.begin) s.end = s.begin;
+  return s;
+}
+
+inline int32_t wrap_add(int32_t a, int32_t b) { return int32_t(uint32_t(a) + uint32_t(b)); }
+inline int32_t wrap_mul(int32_t a, int32_t b) { return int32_t(uint32_t(a) * uint32_t(b)); }
+
+template <typename T, typename Bias>
+struct Job {
+  const ConvParams* p;
+  const int32_t* multiplier;
+  const int32_t* shift;
+  Dims4 in, fd, out;
+  const T* input;
+  const T* filter;
+  const Bias* bias;  // nullptr when absent
+  T* output;
+  Span ys, xs;
+};
+
+template <typename T, typename Bias>
+Job<T, Bias> make_job(const ConvParams& p, const int32_t* multiplier, const int32_t* shift, const Dims4& in,
+                      const T* input, const Dims4& fd, const T* filter, const Bias* bias, const Dims4& out,
+                      T* output) {
+  Job<T, Bias> j;
+  j.p = &p;
+  j.multiplier = multiplier;
+  j.shift = shift;
+  j.in = in;
+  j.fd = fd;
+  j.out = out;
+  j.input = input;
+  j.filter = filter;
+  j.bias = bias;
+  j.output = output;
+  j.ys = interior_span(out.h, in.h, fd.h, p.stride_h, p.dilation_h, p.pad_h);
+  j.xs = interior_span(out.w, in.w, fd.w, p.stride_w, p.dilation_w, p.pad_w);
+  return j;
+}
+
+// --- int8 -------------------------------------------------------------------
+
+// Output channels [oc0, oc0 + N) at every output pixel. Lane k reads input
+// channel ic0 + k (depth multiplier 1), or ic0 for every lane (kBroadcast:
+// one input channel feeding N of its depth_multiplier outputs).
+template <int N, bool kBroadcast, bool k3x3>
+void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
+  const ConvParams& p = *j.p;
+  const int32_t in_c = j.in.c;
+  const int32_t out_c = j.out.c;  // also the filter's tap stride
+  const int32_t taps = j.fd.h * j.fd.w;
+  const int8_t* filter = j.filter + oc0;
+
+  // Interior pixels start from bias + input_offset * sum(filter): the sum of
+  // filter * (input + offset) over a full window, regrouped (exact modulo
+  // 2^32, like the reference's wrapping accumulator).
+  int32_t bias[N];
+  int32_t interior_start[N];
+  ChannelRequant requant[N];
+  for (int k = 0; k < N; ++k) {
+    requant[k] = make_channel_requant(j.multiplier[oc0 + k], j.shift[oc0 + k]);
+    int32_t filter_sum = 0;
+    for (int32_t t = 0; t < taps; ++t) filter_sum += filter[t * out_c + k];
+    bias[k] = j.bias != nullptr ? j.bias[oc0 + k] : 0;
+    interior_start[k] = wrap_add(bias[k], wrap_mul(p.input_offset, filter_sum));
+  }
+
+  const int32_t row_stride = j.in.w * in_c;
+  const int32_t output_offset = p.output_offset;
+  const int32_t activation_min = p.activation_min;
+  const int32_t activation_max = p.activation_max;
+  auto store = [&](const int32_t* acc, int8_t* out) {
+    // Into a local first: stores through int8_t* could alias anything, which
+    // would reload every parameter per channel.
+    int8_t result[N];
+    for (int k = 0; k < N; ++k)
+      result[k] = int8_t(requantize_clamp(requant[k], acc[k], output_offset, activation_min, activation_max));
+    memcpy(out, result, N);
+  };
+  // Window at input (in_y0, in_x0) of image `image`, clipped to the input.
+  auto border_pixel = [&](const int8_t* image, int32_t in_y0, int32_t in_x0, int8_t* out) {
+    int32_t acc[N];
+    for (int k = 0; k < N; ++k) acc[k] = bias[k];
+    for (int32_t fy = 0; fy < j.fd.h; ++fy) {
+      const int32_t in_y = in_y0 + fy * p.dilation_h;
+      if (in_y < 0 || in_y >= j.in.h) continue;
+      for (int32_t fx = 0; fx < j.fd.w; ++fx) {
+        const int32_t in_x = in_x0 + fx * p.dilation_w;
+        if (in_x < 0 || in_x >= j.in.w) continue;
+        const int8_t* x = image + in_y * row_stride + in_x * in_c + ic0;
+        const int8_t* f = filter + (fy * j.fd.w + fx) * out_c;
+        // input + offset lies in [-255, 255]: int16 keeps the multiply narrow.
+        for (int k = 0; k < N; ++k)
+          acc[k] = wrap_add(acc[k], int16_t((kBroadcast ? x[0] : x[k]) + p.input_offset) * f[k]);
+      }
+    }
+    store(acc, out);
+  };
+  // Window whose top-left input element is at `x`, entirely inside.
+  auto interior_pixel = [&](const int8_t* x, int8_t* out) {
+    int32_t acc[N];
+    if (k3x3) {
+      // No dilation: input taps are in_c apart along a row, filter taps out_c.
+      const int8_t* r0 = x;
+      const int8_t* r1 = x + row_stride;
+      const int8_t* r2 = x + 2 * row_stride;
+      const int8_t* f = filter;
+      const int32_t c = in_c;
+      const int32_t fc = out_c;
+      for (int k = 0; k < N; ++k) {
+        const int i = kBroadcast ? 0 : k;
+        // Nine products of int8 values: the sum fits easily in int32.
+        const int32_t sum = r0[i] * f[k] + r0[i + c] * f[k + fc] + r0[i + 2 * c] * f[k + 2 * fc] +
+                            r1[i] * f[k + 3 * fc] + r1[i + c] * f[k + 4 * fc] + r1[i + 2 * c] * f[k + 5 * fc] +
+                            r2[i] * f[k + 6 * fc] + r2[i + c] * f[k + 7 * fc] + r2[i + 2 * c] * f[k + 8 * fc];
+        acc[k] = wrap_add(interior_start[k], sum);
+      }
+    } else {
+      for (int k = 0; k < N; ++k) acc[k] = interior_start[k];
+      for (int32_t fy = 0; fy < j.fd.h; ++fy) {
+        const int8_t* x_row = x + fy * p.dilation_h * row_stride;
+        const int8_t* f_row = filter + fy * j.fd.w * out_c;
+        for (int32_t fx = 0; fx < j.fd.w; ++fx) {
+          const int8_t* xt = x_row + fx * p.dilation_w * in_c;
+          const int8_t* ft = f_row + fx * out_c;
+          for (int k = 0; k < N; ++k) acc[k] = wrap_add(acc[k], int32_t(kBroadcast ? xt[0] : xt[k]) * ft[k]);
+        }
+      }
+    }
+    store(acc, out);
+  };
+
+  for (int32_t b = 0; b < j.out.n; ++b) {
+    const int8_t* image = j.input + b * j.in.h * row_stride;
+    for (int32_t out_y = 0; out_y < j.out.h; ++out_y) {
+      const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
+      int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc0;
+      if (!j.ys.contains(out_y)) {
+        for (int32_t out_x = 0; out_x < j.out.w; ++out_x)
+          border_pixel(image, in_y0, out_x * p.stride_w - p.pad_w, out_row + out_x * out_c);
+        continue;
+      }
+      for (int32_t out_x = 0; out_x < j.xs.begin; ++out_x)
+        border_pixel(image, in_y0, out_x * p.stride_w - p.pad_w, out_row + out_x * out_c);
+      const int8_t* x = image + in_y0 * row_stride + (j.xs.begin * p.stride_w - p.pad_w) * in_c + ic0;
+      const int32_t x_step = p.stride_w * in_c;
+      for (int32_t out_x = j.xs.begin; out_x < j.xs.end; ++out_x, x += x_step)
+        interior_pixel(x, out_row + out_x * out_c);
+      for (int32_t out_x = j.xs.end; out_x < j.out.w; ++out_x)
+        border_pixel(image, in_y0, out_x * p.stride_w - p.pad_w, out_row + out_x * out_c);
+    }
+  }
+}
+
+template <bool k3x3>
+void int8_all_channels(const Job<int8_t, int32_t>& j) {
+  const int32_t multiplier = j.p->depth_multiplier;
+  if (multiplier == 1) {
+    const int32_t channels = j.out.c;
+    int32_t c = 0;
+    for (; c + 16 <= channels; c += 16) int8_block<16, false, k3x3>(j, c, c);
+    for (; c + 8 <= channels; c += 8) int8_block<8, false, k3x3>(j, c, c);
+    for (; c < channels; ++c) int8_block<1, false, k3x3>(j, c, c);
+    return;
+  }
+  for (int32_t ic = 0; ic < j.in.c; ++ic) {
+    int32_t m = 0;
+    for (; m + 16 <= multiplier; m += 16) int8_block<16, true, k3x3>(j, ic, ic * multiplier + m);
+    for (; m + 8 <= multiplier; m += 8) int8_block<8, true, k3x3>(j, ic, ic * multiplier + m);
+    for (; m < multiplier; ++m) int8_block<1, true, k3x3>(j, ic, ic * multiplier + m);
+  }
+}
+
+// --- float ------------------------------------------------------------------
+
+template <int N, bool kBroadcast>
+void float_block(const Job<float, float>& j, int32_t ic0, int32_t oc0) {
+  const ConvParams& p = *j.p;
+  const int32_t in_c = j.in.c;
+  const int32_t out_c = j.out.c;
+  const float* filter = j.filter + oc0;
+  const int32_t row_stride = j.in.w * in_c;
+  float bias[N];
+  for (int k = 0; k < N; ++k) bias[k] = j.bias != nullptr ? j.bias[oc0 + k] : 0.0f;
+
+  // The reference's order per output: 0, += each valid tap row by row, +
+  // bias, clamp.
+  auto pixel = [&](const float* image, int32_t in_y0, int32_t in_x0, bool inside, float* out) {
+    float total[N];
+    for (int k = 0; k < N; ++k) total[k] = 0.0f;
+    for (int32_t fy = 0; fy < j.fd.h; ++fy) {
+      const int32_t in_y = in_y0 + fy * p.dilation_h;
+      if (!inside && (in_y < 0 || in_y >= j.in.h)) continue;
+      for (int32_t fx = 0; fx < j.fd.w; ++fx) {
+        const int32_t in_x = in_x0 + fx * p.dilation_w;
+        if (!inside && (in_x < 0 || in_x >= j.in.w)) continue;
+        const float* x = image + in_y * row_stride + in_x * in_c + ic0;
+        const float* f = filter + (fy * j.fd.w + fx) * out_c;
+        for (int k = 0; k < N; ++k) total[k] += (kBroadcast ? x[0] : x[k]) * f[k];
+      }
+    }
+    for (int k = 0; k < N; ++k)
+      out[k] = reference::clamp_float(total[k] + bias[k], p.float_activation_min, p.float_activation_max);
+  };
+
+  for (int32_t b = 0; b < j.out.n; ++b) {
+    const float* image = j.input + b * j.in.h * row_stride;
+    for (int32_t out_y = 0; out_y < j.out.h; ++out_y) {
+      const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
+      float* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc0;
+      const bool row_inside = j.ys.contains(out_y);
+      for (int32_t out_x = 0; out_x < j.out.w; ++out_x) {
+        const bool inside = row_inside && j.xs.contains(out_x);
+        if (inside)
+          pixel(image, in_y0, out_x * p.stride_w - p.pad_w, true, out_row + out_x * out_c);
+        else
+          pixel(image, in_y0, out_x * p.stride_w - p.pad_w, false, out_row + out_x * out_c);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool depthwise_conv_2d_3x3_applies(const ConvParams& params, const Dims4& filter_dims) {
+  return filter_dims.h == 3 && filter_dims.w == 3 && params.dilation_h == 1 && params.dilation_w == 1;
+}
+
+void depthwise_conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+                            const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
+                            const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output) {
+  const auto j = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
+                          output_dims, output);
+  int8_all_channels<false>(j);
+}
+
+void depthwise_conv_2d_int8_3x3(const ConvParams& params, const int32_t* output_multiplier,
+                                const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
+                                const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
+                                const Dims4& output_dims, int8_t* output) {
+  const auto j = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
+                          output_dims, output);
+  int8_all_channels<true>(j);
+}
+
+void depthwise_conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input,
+                             const Dims4& filter_dims, const float* filter, const float* bias, const Dims4& output_dims,
+                             float* output) {
+  const auto j = make_job(params, nullptr, nullptr, input_dims, input, filter_dims, filter, bias, output_dims, output);
+  const int32_t multiplier = params.depth_multiplier;
+  if (multiplier == 1) {
+    int32_t c = 0;
+    for (; c + 16 <= output_dims.c; c += 16) float_block<16, false>(j, c, c);
+    for (; c + 4 <= output_dims.c; c += 4) float_block<4, false>(j, c, c);
+    for (; c < output_dims.c; ++c) float_block<1, false>(j, c, c);
+    return;
+  }
+  for (int32_t ic = 0; ic < input_dims.c; ++ic) {
+    int32_t m = 0;
+    for (; m + 16 <= multiplier; m += 16) float_block<16, true>(j, ic, ic * multiplier + m);
+    for (; m + 4 <= multiplier; m += 4) float_block<4, true>(j, ic, ic * multiplier + m);
+    for (; m < multiplier; ++m) float_block<1, true>(j, ic, ic * multiplier + m);
+  }
+}
+
+}  // namespace optimized
+}  // namespace mote

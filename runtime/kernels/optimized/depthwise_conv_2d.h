@@ -1,0 +1,49 @@
+// DEPTHWISE_CONV_2D, optimized: the signatures and byte-exact results of
+// kernels/reference/depthwise_conv_2d.h, computed channel-innermost.
+//
+// Output channels are processed in blocks of 16 (then 8, then one by one)
+// with one accumulator per channel, so the inner loops have a fixed trip
+// count that compilers keep in registers or vectorize. Output pixels whose
+// window lies inside the input (the interior) take a loop without bounds
+// checks whose int8 input zero point is folded, once per channel block, into
+// the starting value bias + input_offset * sum(filter); pixels on the border
+// add the offset per tap and skip the padding, like the reference.
+//
+// Preconditions beyond the reference's, which prepare guarantees:
+// output_multiplier[c] != INT32_MIN, output_shift[c] in [-31, 31] and
+// input_offset in [-127, 128] (an int8 zero point).
+#pragma once
+
+#include <stdint.h>
+
+#include "kernels/conv_params.h"
+
+namespace mote {
+namespace optimized {
+
+// True when depthwise_conv_2d_int8_3x3 applies: a 3x3 filter without
+// dilation (any stride, any depth multiplier).
+bool depthwise_conv_2d_3x3_applies(const ConvParams& params, const Dims4& filter_dims);
+
+// Any parameters the reference accepts (any filter, stride, dilation, depth
+// multiplier).
+void depthwise_conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+                            const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
+                            const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output);
+
+// Only when depthwise_conv_2d_3x3_applies(): the interior is one unrolled
+// 3x3 window per pixel.
+void depthwise_conv_2d_int8_3x3(const ConvParams& params, const int32_t* output_multiplier,
+                                const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
+                                const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
+                                const Dims4& output_dims, int8_t* output);
+
+// Any parameters. Each output is summed in the reference's order (0, then
+// the valid taps row by row, then the bias), so with -ffp-contract=off the
+// bytes are the reference's.
+void depthwise_conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input,
+                             const Dims4& filter_dims, const float* filter, const float* bias, const Dims4& output_dims,
+                             float* output);
+
+}  // namespace optimized
+}  // namespace mote

@@ -1,0 +1,74 @@
+// Requantization for the optimized kernels: exactly
+// fixedpoint::multiply_by_quantized_multiplier (TFLite's double rounding) with
+// one 64-bit multiply, one add and one shift, for any multiplier except
+// INT32_MIN and right shifts up to 31 (prepare only produces multipliers in
+// [2^30, 2^31) or 0, and shifts in [-31, 31]).
+//
+// Why it is equal. Write x = acc << left_shift, p = x * multiplier and
+// e = right shift.
+//  1. The reference's high multiply trunc((p + nudge) / 2^31), with nudge =
+//     2^30 for p >= 0 and 1 - 2^30 below, is floor(t / 2^31) with
+//     t = p + 2^30 for every p: for p < 0 the truncation rounds up, and
+//     ceil((p + 1 - 2^30) / 2^31) = floor((p + 1 - 2^30 + 2^31 - 1) / 2^31).
+//     (The reference saturates only for x = multiplier = INT32_MIN.)
+//  2. Its rounding divide of h by 2^e (half away from zero) is
+//     floor((h + 2^(e-1) - [h < 0]) / 2^e) for e >= 1, and h for e = 0.
+//  3. floor((floor(t / 2^31) + c) / 2^e) = floor((t + c * 2^31) / 2^(31+e))
+//     for an integer c, and floor(t / 2^31) < 0 exactly when t < 0, i.e.
+//     when p < -2^30. So the result is
+//       (p + 2^30 + (2^(e-1) - [p < -2^30]) * 2^31) >> (31 + e)   (e >= 1)
+//       (p + 2^30) >> 31                                           (e = 0)
+//     with no 64-bit overflow: |p| < 2^62 and the added terms are < 2^62.
+#pragma once
+
+#include <stdint.h>
+
+namespace mote {
+namespace optimized {
+
+// One output channel's requantization, precomputed from (multiplier, shift).
+struct ChannelRequant {
+  int64_t round;           // added when p >= -2^30
+  int64_t negative_round;  // added when p < -2^30
+  int32_t multiplier;
+  int32_t left_shift;
+  int32_t total_shift;  // 31 + right shift
+};
+
+inline ChannelRequant make_channel_requant(int32_t multiplier, int32_t shift) {
+  ChannelRequant r;
+  const int32_t right_shift = shift > 0 ? 0 : -shift;
+  r.multiplier = multiplier;
+  r.left_shift = shift > 0 ? shift : 0;
+  r.total_shift = 31 + right_shift;
+  r.round = int64_t(1) << 30;
+  r.negative_round = r.round;
+  if (right_shift > 0) {
+    r.round += int64_t(1) << (30 + right_shift);
+    r.negative_round = r.round - (int64_t(1) << 31);
+  }
+  return r;
+}
+
+// multiply_by_quantized_multiplier(acc, multiplier, shift).
+inline int32_t requantize(const ChannelRequant& r, int32_t acc) {
+  const int64_t p = int64_t(int32_t(uint32_t(acc) << r.left_shift)) * r.multiplier;
+  return int32_t((p + (p < -(int64_t(1) << 30) ? r.round : r.round)) >> r.total_shift);
+}
+
+// requantize() plus the output zero point (wrapping, as the reference),
+// clamped to [activation_min, activation_max].
+inline int32_t requantize_clamp(const ChannelRequant& r, int32_t acc, int32_t output_offset, int32_t activation_min,
+                                int32_t activation_max) {
+  int32_t q = int32_t(uint32_t(requantize(r, acc)) + uint32_t(output_offset));
+  q = q < activation_min ? activation_min : q;
+  return q > activation_max ? activation_max : q;
+}
+
+// requantize() from the raw multiplier and shift.
+inline int32_t requantize(int32_t acc, int32_t multiplier, int32_t shift) {
+  return requantize(make_channel_requant(multiplier, shift), acc);
+}
+
+}  // namespace optimized
+}  // namespace mote

@@ -1,0 +1,832 @@
+// `mote export`: runs the built mote binary like a user and checks the
+// projects it writes: ESP-IDF / PlatformIO / Arduino conventions, the arena
+// constant against `mote inspect`, the resolver against the model's ops, the
+// model bytes, re-export without losing edits, that the generated sources
+// compile for Xtensa (xtensa-lx106-elf-g++ with the ESP-IDF / Arduino seam
+// stubbed), and that the generated runner, built for the host, prints what
+// `mote run` prints.
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "mote/model.h"
+#include "mote/schema.h"
+#include "op_harness.h"
+#include "tools/exporter/sha256.h"
+#include "tools/model_builder.h"
+#include "tools/tensor_io.h"
+
+namespace fs = std::filesystem;
+using mote::DType;
+using mote::tools::ModelBuilder;
+using mote::tools::Options;
+using mote::tools::TensorSpec;
+using nlohmann::json;
+namespace schema = mote::schema;
+
+namespace {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+// Runs a shell command line; stdout and stderr captured separately.
+CommandResult run_command(const std::string& command_line, const fs::path& scratch) {
+  const fs::path out = scratch / "cmd_stdout.txt", err = scratch / "cmd_stderr.txt";
+  const std::string cmd = command_line + " >" + quote(out.string()) + " 2>" + quote(err.string());
+  CommandResult r;
+  const int status = system(cmd.c_str());
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+  r.out = slurp(out);
+  r.err = slurp(err);
+  fs::remove(out);
+  fs::remove(err);
+  return r;
+}
+
+bool on_path(const std::string& program) {
+  const char* path = getenv("PATH");
+  if (path == nullptr) return false;
+  std::string dirs = path;
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    if (end == std::string::npos) end = dirs.size();
+    const fs::path candidate = fs::path(dirs.substr(start, end - start)) / program;
+    if (access(candidate.c_str(), X_OK) == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// The checkout this test was built from (for device/stdcxx).
+fs::path source_root() { return fs::path(__FILE__).parent_path().parent_path(); }
+
+// --------------------------------------------------------------- test models
+
+// Built with the model builder: int8 FULLY_CONNECTED [1,8] -> [1,4], then
+// SOFTMAX (output scale 1/256, zero point -128 as TFLite requires).
+std::vector<uint8_t> classifier_model() {
+  ModelBuilder b;
+  std::vector<int8_t> weights(32);
+  for (size_t i = 0; i < weights.size(); ++i) weights[i] = int8_t(int(i * 7 % 23) - 11);
+  const std::vector<int32_t> bias = {10, -20, 30, -40};
+  int in = b.add_tensor({"features", DType::kInt8, {1, 8}, {0.05f}, {3}});
+  int w = b.add_tensor(TensorSpec::constant<int8_t>("weights", DType::kInt8, {4, 8}, weights, {0.02f}, {0}));
+  int bs = b.add_tensor(TensorSpec::constant<int32_t>("bias", DType::kInt32, {4}, bias, {0.001f}, {0}));
+  int logits = b.add_tensor({"logits", DType::kInt8, {1, 4}, {0.1f}, {-5}});
+  int probs = b.add_tensor({"probs", DType::kInt8, {1, 4}, {1.0f / 256}, {-128}});
+  b.add_operator(schema::BuiltinOp::kFullyConnected, {in, w, bs}, {logits},
+                 Options(schema::OptionsType::kFullyConnected)
+                     .i8(schema::fully_connected_options::fused_activation_function, 0));
+  b.add_operator(schema::BuiltinOp::kSoftmax, {logits}, {probs},
+                 Options(schema::OptionsType::kSoftmax).f32(schema::softmax_options::beta, 1.0f));
+  b.set_inputs({in});
+  b.set_outputs({probs});
+  return b.serialize();
+}
+
+// A float RELU_N1_TO_1: an op mote has no kernel for.
+std::vector<uint8_t> unsupported_op_model() {
+  ModelBuilder b;
+  int in = b.add_tensor({"x", DType::kFloat32, {1, 4}});
+  int out = b.add_tensor({"y", DType::kFloat32, {1, 4}});
+  b.add_operator(schema::BuiltinOp::kReluN1To1, {in}, {out});
+  b.set_inputs({in});
+  b.set_outputs({out});
+  return b.serialize();
+}
+
+// The registration functions a model needs, read from its operator codes:
+// "CONV_2D" -> "conv_2d".
+std::set<std::string> ops_of_model(const std::vector<uint8_t>& bytes) {
+  std::vector<uint8_t> copy(bytes);  // vector storage is at least 16-byte aligned with glibc
+  mote::Model model;
+  char error[256];
+  EXPECT_EQ(model.load(copy.data(), copy.size(), error, sizeof(error)), mote::Status::kOk) << error;
+  std::set<std::string> ops;
+  for (uint32_t i = 0; i < model.num_operators(); ++i) {
+    std::string name = schema::builtin_op_name(model.op(i).builtin_code);
+    for (char& c : name) c = char(tolower(static_cast<unsigned char>(c)));
+    ops.insert(name);
+  }
+  return ops;
+}
+
+// ------------------------------------------------------------ generated files
+
+int64_t arena_constant(const std::string& model_h) {
+  std::smatch m;
+  if (!std::regex_search(model_h, m, std::regex(R"(constexpr size_t kArenaBytes = (\d+);)"))) return -1;
+  return std::stoll(m[1]);
+}
+
+std::set<std::string> registered_ops(const std::string& source) {
+  std::set<std::string> ops;
+  const std::regex add(R"(resolver\.add\(mote::ops::(\w+)\(\)\))");
+  for (auto it = std::sregex_iterator(source.begin(), source.end(), add); it != std::sregex_iterator(); ++it)
+    ops.insert((*it)[1]);
+  return ops;
+}
+
+// The bytes of the `kModel` array in a generated model_data source.
+std::vector<uint8_t> array_bytes(const std::string& source) {
+  std::vector<uint8_t> bytes;
+  const size_t open = source.find("kModel[");
+  const size_t begin = source.find('{', open);
+  const size_t end = source.find("};", begin);
+  if (open == std::string::npos || begin == std::string::npos || end == std::string::npos) return bytes;
+  const std::string body = source.substr(begin, end - begin);
+  const std::regex byte(R"(0x([0-9a-f]{2}))");
+  for (auto it = std::sregex_iterator(body.begin(), body.end(), byte); it != std::sregex_iterator(); ++it)
+    bytes.push_back(uint8_t(std::stoi((*it)[1], nullptr, 16)));
+  return bytes;
+}
+
+// Every file under `dir`, relative, '/' separated.
+std::set<std::string> files_under(const fs::path& dir) {
+  std::set<std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files.insert(fs::relative(e.path(), dir).generic_string());
+  }
+  return files;
+}
+
+// ------------------------------------------------------------ cross compiler
+
+const char* const kXtensaGxx = "xtensa-lx106-elf-g++";
+const char* const kXtensaGcc = "xtensa-lx106-elf-gcc";
+const char* const kPicolibcSpecs = "/usr/lib/xtensa-lx106-elf/picolibc.specs";
+
+// Minimal declarations of what the generated platform seam calls, standing in
+// for ESP-IDF's and the Arduino core's headers.
+void write_seam_stubs(const fs::path& dir) {
+  write_text(dir / "esp_timer.h",
+             "#pragma once\n#include <stdint.h>\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+             "int64_t esp_timer_get_time(void);\n#ifdef __cplusplus\n}\n#endif\n");
+  write_text(dir / "esp_heap_caps.h",
+             "#pragma once\n#include <stddef.h>\n#include <stdint.h>\n#define MALLOC_CAP_8BIT (1 << 2)\n"
+             "#define MALLOC_CAP_SPIRAM (1 << 10)\n#define MALLOC_CAP_INTERNAL (1 << 11)\n"
+             "#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+             "void* heap_caps_aligned_alloc(size_t alignment, size_t size, uint32_t caps);\n"
+             "size_t heap_caps_get_free_size(uint32_t caps);\n#ifdef __cplusplus\n}\n#endif\n");
+  write_text(dir / "freertos/FreeRTOS.h",
+             "#pragma once\n#include <stdint.h>\ntypedef uint32_t TickType_t;\n"
+             "#define pdMS_TO_TICKS(ms) ((TickType_t)(ms))\n");
+  write_text(dir / "freertos/task.h",
+             "#pragma once\n#include \"freertos/FreeRTOS.h\"\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+             "void vTaskDelay(TickType_t ticks);\n#ifdef __cplusplus\n}\n#endif\n");
+  write_text(dir / "sdkconfig.h", "#pragma once\n#define CONFIG_IDF_TARGET_ESP32S3 1\n");
+  write_text(dir / "Arduino.h",
+             "#pragma once\n#include <stddef.h>\n#include <stdint.h>\n"
+             "class HardwareSerial {\n public:\n  void begin(unsigned long baud);\n  size_t print(const char* s);\n};\n"
+             "extern HardwareSerial Serial;\nvoid delay(uint32_t ms);\nunsigned long micros(void);\n");
+}
+
+enum class CrossCompile { kCompiled, kSkipped };
+
+// Whether the Xtensa cross compiler is here; on CI it must be (scripts/install-deps.sh installs it).
+bool have_cross_compiler(std::string* why) {
+  if (on_path(kXtensaGxx) && fs::exists(kPicolibcSpecs)) return true;
+  *why = std::string(kXtensaGxx) + " or " + kPicolibcSpecs +
+         " not found (Debian: apt-get install gcc-xtensa-lx106 picolibc-xtensa-lx106-elf)";
+  return false;
+}
+
+#define MOTE_REQUIRE_CROSS_COMPILER()                                              \
+  do {                                                                             \
+    std::string why_missing;                                                       \
+    if (!have_cross_compiler(&why_missing)) {                                      \
+      if (running_in_ci()) GTEST_FAIL() << why_missing << " (required when CI=true)"; \
+      GTEST_SKIP() << why_missing;                                                 \
+    }                                                                              \
+  } while (0)
+
+// Compiles every C++/assembly source of an exported project with the Xtensa
+// compiler the way ESP-IDF 5 builds them: -Werror=all, and int32_t as `long`
+// (ESP-IDF 5's Xtensa toolchains), so printf formats that only work with
+// int32_t == int fail here too. Include paths as the project's build system
+// sets them; the Arduino sketch gets none (its includes are relative).
+// `with_runtime`: also the runtime copy (else only the generated sources).
+// Returns the compiler messages of the failures (empty when all compiled).
+std::string cross_compile_project(const fs::path& project, const std::string& format, bool with_runtime,
+                                  const fs::path& scratch, int* compiled) {
+  const fs::path stubs = scratch / "stubs";
+  write_seam_stubs(stubs);
+  std::vector<std::string> flags = {"--specs=" + std::string(kPicolibcSpecs), "-mlongcalls", "-O2",
+                                    "-ffunction-sections", "-fdata-sections", "-Wall", "-Wextra", "-Werror=all",
+                                    "-Wno-unused-parameter", "-Wno-sign-compare", "-U__INT32_TYPE__",
+                                    "-D__INT32_TYPE__=long int", "-U__UINT32_TYPE__",
+                                    "-D__UINT32_TYPE__=long unsigned int", "-DESP_PLATFORM", "-I" + stubs.string()};
+  // The Debian cross compiler ships no C++ library headers; device/stdcxx has
+  // the few the runtime uses.
+  const fs::path stdcxx = source_root() / "device" / "stdcxx";
+  if (fs::exists(stdcxx)) flags.push_back("-isystem" + stdcxx.string());
+
+  std::vector<fs::path> include_dirs;
+  std::string app_dir = "main";
+  if (format == "idf" || format == "platformio") {
+    app_dir = format == "idf" ? "main" : "src";
+    include_dirs = {project / app_dir, project / "components/mote/include", project / "components/mote"};
+  } else if (format == "platformio-arduino") {
+    app_dir = "src";
+    include_dirs = {project / "src", project / "lib/mote/include", project / "lib/mote"};
+    flags.push_back("-DARDUINO_ARCH_ESP32");
+  } else {  // arduino sketch
+    app_dir = "src";
+    flags.push_back("-DARDUINO_ARCH_ESP32");
+  }
+
+  std::vector<fs::path> sources;
+  for (const auto& e : fs::recursive_directory_iterator(project)) {
+    const std::string ext = e.path().extension().string();
+    if (!e.is_regular_file()) continue;
+    if (ext == ".cc" || ext == ".cpp" || ext == ".ino" || ext == ".S") sources.push_back(e.path());
+  }
+  std::string failures;
+  *compiled = 0;
+  int index = 0;
+  for (const fs::path& source : sources) {
+    const bool runtime_file = contains(source.generic_string(), "/mote/src/") ||
+                              contains(source.generic_string(), "/mote/ops/") ||
+                              contains(source.generic_string(), "/mote/kernels/");
+    if (runtime_file && (!with_runtime || !fs::exists(stdcxx))) continue;
+    std::string cmd;
+    if (source.extension() == ".S") {
+      cmd = std::string(kXtensaGcc) + " --specs=" + kPicolibcSpecs + " -c -I" + quote((project / app_dir).string());
+    } else {
+      cmd = std::string(kXtensaGxx) + " -std=gnu++17 -fno-exceptions -fno-rtti";
+      if (runtime_file) cmd += " -ffp-contract=off";
+      for (const std::string& f : flags) cmd += " " + quote(f);
+      for (const fs::path& d : include_dirs) cmd += " -I" + quote(d.string());
+      if (source.extension() == ".ino") cmd += " -x c++";
+      cmd += " -c";
+    }
+    cmd += " " + quote(source.string()) + " -o " + quote((scratch / ("obj" + std::to_string(index++) + ".o")).string());
+    const CommandResult r = run_command(cmd, scratch);
+    if (r.exit_code != 0) {
+      failures += fs::relative(source, project).generic_string() + ":\n" + r.err.substr(0, 3000) + "\n";
+    } else {
+      ++*compiled;
+    }
+  }
+  return failures;
+}
+
+// ------------------------------------------------------------------ fixture
+
+class ExportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("mote_export_test_" + std::to_string(getpid()) + "_" + info->test_suite_name() + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    if (!HasFailure()) fs::remove_all(dir_, ec);
+  }
+
+  CommandResult mote(const std::vector<std::string>& args) {
+    std::string cmd = quote(MOTE_CLI_PATH);
+    for (const auto& a : args) cmd += " " + quote(a);
+    return run_command(cmd, dir_);
+  }
+
+  std::string save(const std::string& name, const std::vector<uint8_t>& bytes) {
+    const fs::path p = dir_ / name;
+    std::ofstream out(p, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    return p.string();
+  }
+
+  // `mote inspect --json`'s arena figure.
+  int64_t inspect_arena(const std::string& model) {
+    const CommandResult r = mote({"inspect", model, "--json"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    if (r.exit_code != 0) return -2;
+    return json::parse(r.out)["allocation"]["arena_used_bytes"].get<int64_t>();
+  }
+
+  // Exports and checks what every format shares: arena == inspect, resolver ==
+  // the model's ops, the manifest's hashes, the model bytes.
+  fs::path export_and_check(const std::string& model, const std::vector<std::string>& extra, const std::string& app_dir,
+                            const std::string& ext, const std::string& out_name) {
+    const fs::path out = dir_ / out_name;
+    std::vector<std::string> args = {"export", model, "--target", "esp32s3", "--out", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const CommandResult r = mote(args);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    if (r.exit_code != 0) return out;
+    const fs::path app = out / app_dir;
+
+    const std::string model_h = slurp(app / "model.h");
+    EXPECT_EQ(arena_constant(model_h), inspect_arena(model)) << "kArenaBytes in " << (app / "model.h");
+    const std::vector<uint8_t> model_bytes = read_file(model);
+    EXPECT_EQ(registered_ops(slurp(app / ("model_ops" + ext))), ops_of_model(model_bytes));
+    if (!contains(slurp(app / ("model_data" + ext)), "model_embed.S")) {
+      EXPECT_TRUE(array_bytes(slurp(app / ("model_data" + ext))) == model_bytes)
+          << "the model array differs from the model file";
+      EXPECT_TRUE(contains(slurp(app / ("model_data" + ext)), "alignas(16) const uint8_t kModel["));
+    }
+
+    const json manifest = json::parse(slurp(out / ".mote-export.json"));
+    std::set<std::string> listed;
+    for (const auto& [path, hash] : manifest["files"].items()) {
+      listed.insert(path);
+      EXPECT_EQ(hash.get<std::string>(), mote::exporter::sha256_hex(slurp(out / path))) << path;
+    }
+    std::set<std::string> on_disk = files_under(out);
+    on_disk.erase(".mote-export.json");
+    EXPECT_EQ(listed, on_disk) << "the manifest must list exactly the generated files";
+    EXPECT_EQ(manifest["arena_bytes"].get<int64_t>(), arena_constant(model_h));
+    return out;
+  }
+
+  // The runtime copies of ESP-IDF and PlatformIO projects are the same files:
+  // `with_runtime` compiles them once per kind of copy to keep the test short.
+  void expect_cross_compiles(const fs::path& project, const std::string& format, int minimum_files,
+                             bool with_runtime) {
+    const fs::path scratch = dir_ / ("xtensa_" + project.filename().string());
+    fs::create_directories(scratch);
+    int compiled = 0;
+    const std::string failures = cross_compile_project(project, format, with_runtime, scratch, &compiled);
+    EXPECT_TRUE(failures.empty()) << failures;
+    const bool runtime_compiled = with_runtime && fs::exists(source_root() / "device" / "stdcxx");
+    EXPECT_GE(compiled, minimum_files + (runtime_compiled ? 40 : 0)) << "sources compiled for Xtensa";
+    if (with_runtime && !runtime_compiled)
+      fprintf(stderr, "note: %s not found: runtime sources not cross-compiled\n",
+              (source_root() / "device" / "stdcxx").c_str());
+  }
+
+  fs::path dir_;
+};
+
+std::string person_detect() { return shared_dir() + "/models/person_detect.tflite"; }
+
+// Generated sources per app folder (model.h etc.), as each format names them.
+void expect_app_files(const fs::path& app, const std::string& ext) {
+  for (const std::string& f : {std::string("model.h"), "model_data" + ext, "model_ops" + ext, "model_sample" + ext,
+                               "model_runner" + ext, std::string("model_runner.h"), std::string("mote_platform.h")})
+    EXPECT_TRUE(fs::exists(app / f)) << (app / f);
+}
+
+// ------------------------------------------------------------------ tests
+
+TEST(ExportSha256, KnownVectors) {
+  using mote::exporter::sha256_hex;
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST_F(ExportTest, PersonDetectEspIdfProject) {
+  MOTE_REQUIRE_SHARED();
+  const fs::path out = export_and_check(person_detect(), {"--format", "idf"}, "main", ".cc", "person_detect");
+  ASSERT_FALSE(HasFailure());
+  expect_app_files(out / "main", ".cc");
+
+  // ESP-IDF project: top-level CMakeLists including project.cmake, the app in
+  // main/ registered with idf_component_register, extra components in components/.
+  const std::string top = slurp(out / "CMakeLists.txt");
+  EXPECT_TRUE(contains(top, "include($ENV{IDF_PATH}/tools/cmake/project.cmake)")) << top;
+  EXPECT_TRUE(contains(top, "project(person_detect)")) << top;
+  const std::string main_cmake = slurp(out / "main/CMakeLists.txt");
+  EXPECT_TRUE(contains(main_cmake, "idf_component_register(SRCS")) << main_cmake;
+  EXPECT_TRUE(contains(main_cmake, "REQUIRES mote esp_timer")) << main_cmake;
+  for (const char* f : {"main.cc", "model_runner.cc", "model_data.cc", "model_ops.cc", "mote_platform_esp_idf.cc"})
+    EXPECT_TRUE(contains(main_cmake, std::string("\"") + f + "\"")) << f;
+  EXPECT_TRUE(contains(slurp(out / "main/main.cc"), "extern \"C\" void app_main(void)"));
+  EXPECT_TRUE(contains(slurp(out / "components/mote/CMakeLists.txt"), "idf_component_register("));
+  EXPECT_TRUE(fs::exists(out / "components/mote/Kconfig"));
+  EXPECT_TRUE(fs::exists(out / "components/mote/idf_component.yml"));
+  EXPECT_TRUE(fs::exists(out / "components/mote/include/mote/interpreter.h"));
+  EXPECT_TRUE(fs::exists(out / "components/mote/ops/conv_2d.cc"));
+
+  const std::string sdkconfig = slurp(out / "sdkconfig.defaults");
+  for (const char* line : {"CONFIG_IDF_TARGET=\"esp32s3\"", "CONFIG_ESP_DEFAULT_CPU_FREQ_MHZ_240=y",
+                           "CONFIG_COMPILER_OPTIMIZATION_PERF=y", "CONFIG_ESP_MAIN_TASK_STACK_SIZE=",
+                           "CONFIG_MOTE_ARENA_INTERNAL=y"})
+    EXPECT_TRUE(contains(sdkconfig, line)) << line << "\n" << sdkconfig;
+  // person_detect's arena (~80 KB) is far under the internal budget: no PSRAM.
+  EXPECT_FALSE(contains(sdkconfig, "CONFIG_SPIRAM=y"));
+  EXPECT_TRUE(contains(slurp(out / "main/model_runner.cc"), "#define MODEL_ARENA_IN_PSRAM 0"));
+
+  MOTE_REQUIRE_CROSS_COMPILER();
+  expect_cross_compiles(out, "idf", 6, true);
+}
+
+TEST_F(ExportTest, PersonDetectPlatformIoProjects) {
+  MOTE_REQUIRE_SHARED();
+  const fs::path idf =
+      export_and_check(person_detect(), {"--format", "platformio", "--embed", "file"}, "src", ".cc", "pd_pio");
+  const fs::path arduino = export_and_check(
+      person_detect(), {"--format", "platformio", "--framework", "arduino", "--arena", "psram"}, "src", ".cpp",
+      "pd_pio_arduino");
+  ASSERT_FALSE(HasFailure());
+
+  const std::string ini = slurp(idf / "platformio.ini");
+  for (const char* line : {"[env:esp32-s3-devkitc-1]", "platform = espressif32", "board = esp32-s3-devkitc-1",
+                           "framework = espidf"})
+    EXPECT_TRUE(contains(ini, line)) << line << "\n" << ini;
+  EXPECT_TRUE(contains(slurp(idf / "CMakeLists.txt"), "project(pd_pio)"));
+  EXPECT_TRUE(contains(slurp(idf / "src/CMakeLists.txt"), "idf_component_register(SRCS"));
+  EXPECT_TRUE(contains(slurp(idf / "src/CMakeLists.txt"), "\"model_embed.S\""));
+  EXPECT_TRUE(fs::exists(idf / "sdkconfig.defaults"));
+  EXPECT_TRUE(fs::exists(idf / "components/mote/CMakeLists.txt"));
+  // --embed file: the .tflite itself, included 16-byte aligned by the assembler.
+  EXPECT_EQ(read_file((idf / "src/model.tflite").string()), read_file(person_detect()));
+  const std::string embed = slurp(idf / "src/model_embed.S");
+  EXPECT_TRUE(contains(embed, ".balign 16")) << embed;
+  EXPECT_TRUE(contains(embed, ".incbin \"model.tflite\"")) << embed;
+
+  const std::string arduino_ini = slurp(arduino / "platformio.ini");
+  EXPECT_TRUE(contains(arduino_ini, "framework = arduino")) << arduino_ini;
+  EXPECT_TRUE(contains(arduino_ini, "board = esp32-s3-devkitc-1")) << arduino_ini;
+  EXPECT_TRUE(contains(arduino_ini, "-DBOARD_HAS_PSRAM")) << arduino_ini;
+  const std::string main_cpp = slurp(arduino / "src/main.cpp");
+  EXPECT_TRUE(contains(main_cpp, "void setup()") && contains(main_cpp, "void loop()")) << main_cpp;
+  // The runtime as a PlatformIO library: library.json with its include folder.
+  const json library = json::parse(slurp(arduino / "lib/mote/library.json"));
+  EXPECT_EQ(library["name"], "mote");
+  EXPECT_EQ(library["build"]["includeDir"], "include");
+  EXPECT_TRUE(fs::exists(arduino / "lib/mote/include/mote/interpreter.h"));
+  EXPECT_TRUE(contains(slurp(arduino / "src/model_runner.cpp"), "#define MODEL_ARENA_IN_PSRAM 1"));
+
+  MOTE_REQUIRE_CROSS_COMPILER();
+  expect_cross_compiles(idf, "platformio", 7, false);
+  expect_cross_compiles(arduino, "platformio-arduino", 6, false);
+}
+
+TEST_F(ExportTest, PersonDetectArduinoSketch) {
+  MOTE_REQUIRE_SHARED();
+  const fs::path out =
+      export_and_check(person_detect(), {"--format", "arduino"}, "src", ".cpp", "person_detect");
+  ASSERT_FALSE(HasFailure());
+  expect_app_files(out / "src", ".cpp");
+
+  // Sketch folder NAME/ with NAME.ino and the code in src/ (compiled recursively).
+  const std::string ino = slurp(out / "person_detect.ino");
+  EXPECT_TRUE(contains(ino, "void setup()") && contains(ino, "void loop()")) << ino;
+  EXPECT_TRUE(contains(ino, "#include \"src/model_runner.h\"")) << ino;
+  // The runtime as an Arduino library layout inside src/.
+  const std::string properties = slurp(out / "src/mote/library.properties");
+  EXPECT_TRUE(contains(properties, "name=mote")) << properties;
+  EXPECT_TRUE(fs::exists(out / "src/mote/src/mote/interpreter.h"));
+
+  // Arduino compiles .cpp (not .cc) and gives a sketch no include path: every
+  // quoted include must name an existing file relative to the includer.
+  const std::regex include_line(R"re(^\s*#\s*include\s*"([^"]+)")re");
+  for (const std::string& file : files_under(out)) {
+    const fs::path path = out / file;
+    EXPECT_NE(path.extension(), ".cc") << file;
+    if (path.extension() != ".cpp" && path.extension() != ".h" && path.extension() != ".ino") continue;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::smatch m;
+      if (!std::regex_search(line, m, include_line)) continue;
+      if (m[1] == "sdkconfig.h") continue;  // from the ESP32 core
+      EXPECT_TRUE(fs::exists(path.parent_path() / std::string(m[1]))) << file << ": " << line;
+    }
+  }
+
+  MOTE_REQUIRE_CROSS_COMPILER();
+  expect_cross_compiles(out, "arduino", 8, true);
+}
+
+TEST_F(ExportTest, BuilderModelInEveryFormat) {
+  const std::string model = save("classifier.tflite", classifier_model());
+  const int64_t arena = inspect_arena(model);
+  ASSERT_GT(arena, 0);
+  struct Case {
+    std::vector<std::string> args;
+    std::string app_dir, ext, out, compile_as;
+  };
+  const std::vector<Case> cases = {
+      {{"--format", "idf"}, "main", ".cc", "cls_idf", "idf"},
+      {{"--format", "platformio"}, "src", ".cc", "cls_pio", "platformio"},
+      {{"--format", "platformio", "--framework", "arduino"}, "src", ".cpp", "cls_pio_arduino", "platformio-arduino"},
+      {{"--format", "arduino"}, "src", ".cpp", "classifier", "arduino"},
+  };
+  std::vector<fs::path> projects;
+  for (const Case& c : cases) {
+    projects.push_back(export_and_check(model, c.args, c.app_dir, c.ext, c.out));
+    EXPECT_EQ(registered_ops(slurp(projects.back() / c.app_dir / ("model_ops" + c.ext))),
+              (std::set<std::string>{"fully_connected", "softmax"}));
+    EXPECT_EQ(arena_constant(slurp(projects.back() / c.app_dir / "model.h")), arena);
+  }
+  ASSERT_FALSE(HasFailure());
+  MOTE_REQUIRE_CROSS_COMPILER();
+  for (size_t i = 0; i < cases.size(); ++i) expect_cross_compiles(projects[i], cases[i].compile_as, 5, false);
+}
+
+TEST_F(ExportTest, ReexportKeepsEditedFiles) {
+  const std::string model = save("classifier.tflite", classifier_model());
+  const fs::path out = dir_ / "app";
+  // A file that exists before the first export is not mote's: kept.
+  write_text(out / "README.md", "my notes\n");
+  CommandResult r = mote({"export", model, "--out", out.string(), "--arena", "internal"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(out / "README.md"), "my notes\n");
+  EXPECT_TRUE(fs::exists(out / "README.md.mote-new"));
+  EXPECT_TRUE(contains(r.out, "kept README.md, which mote did not write")) << r.out;
+
+  // Edit one generated file, delete another, leave the rest.
+  const std::string edited = slurp(out / "main/model_runner.cc") + "\n// my change\n";
+  write_text(out / "main/model_runner.cc", edited);
+  fs::remove(out / "main/model_ops.cc");
+  const std::string old_header = slurp(out / "main/model.h");
+
+  // Re-export with another arena placement: model.h and model_runner.cc change.
+  r = mote({"export", model, "--out", out.string(), "--arena", "psram"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "kept your edited main/model_runner.cc; the new version is main/model_runner.cc.mote-new"))
+      << r.out;
+  EXPECT_EQ(slurp(out / "main/model_runner.cc"), edited);
+  const std::string new_runner = slurp(out / "main/model_runner.cc.mote-new");
+  EXPECT_TRUE(contains(new_runner, "#define MODEL_ARENA_IN_PSRAM 1"));
+  EXPECT_TRUE(fs::exists(out / "main/model_ops.cc")) << "a deleted generated file is written again";
+  EXPECT_NE(slurp(out / "main/model.h"), old_header) << "an unedited file is refreshed";
+  EXPECT_TRUE(contains(slurp(out / "sdkconfig.defaults"), "CONFIG_SPIRAM=y"));
+
+  // Taking the new version makes the file mote's again: later exports update it
+  // and the .mote-new goes away.
+  fs::copy_file(out / "main/model_runner.cc.mote-new", out / "main/model_runner.cc",
+                fs::copy_options::overwrite_existing);
+  r = mote({"export", model, "--out", out.string(), "--arena", "internal"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(contains(r.out, "model_runner.cc.mote-new")) << r.out;
+  EXPECT_TRUE(contains(slurp(out / "main/model_runner.cc"), "#define MODEL_ARENA_IN_PSRAM 0"));
+  EXPECT_FALSE(fs::exists(out / "main/model_runner.cc.mote-new"));
+
+  // Files a new export no longer generates are removed when unedited.
+  r = mote({"export", model, "--out", out.string(), "--embed", "file"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(out / "main/model_embed.S"));
+  EXPECT_TRUE(fs::exists(out / "main/model.tflite"));
+  r = mote({"export", model, "--out", out.string(), "--embed", "array"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(out / "main/model_embed.S"));
+  EXPECT_FALSE(fs::exists(out / "main/model.tflite"));
+  EXPECT_TRUE(contains(r.out, "no longer generated and removed")) << r.out;
+}
+
+TEST_F(ExportTest, ArenaAutoPlacementFollowsTheBudget) {
+  const std::string model = save("classifier.tflite", classifier_model());
+  const int64_t arena = inspect_arena(model);
+  ASSERT_GT(arena, 0);
+
+  CommandResult r = mote({"export", model, "--out", (dir_ / "fits").string(), "--internal-budget",
+                          std::to_string(arena)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "internal SRAM")) << r.out;
+  EXPECT_TRUE(contains(slurp(dir_ / "fits/sdkconfig.defaults"), "CONFIG_MOTE_ARENA_INTERNAL=y"));
+
+  r = mote({"export", model, "--out", (dir_ / "too_big").string(), "--internal-budget", std::to_string(arena - 1)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "PSRAM")) << r.out;
+  EXPECT_TRUE(contains(r.out, "one arena")) << "auto must say why the whole arena moves: " << r.out;
+  const std::string sdkconfig = slurp(dir_ / "too_big/sdkconfig.defaults");
+  EXPECT_TRUE(contains(sdkconfig, "CONFIG_MOTE_ARENA_PSRAM=y")) << sdkconfig;
+  EXPECT_TRUE(contains(sdkconfig, "CONFIG_SPIRAM=y")) << sdkconfig;
+  EXPECT_TRUE(contains(sdkconfig, "CONFIG_SPIRAM_MODE_OCT=y")) << sdkconfig;
+  EXPECT_TRUE(contains(slurp(dir_ / "too_big/main/model_runner.cc"), "#define MODEL_ARENA_IN_PSRAM 1"));
+}
+
+// A model too large for the default app partitions gets its own partition
+// table, named where each build system looks for it.
+TEST_F(ExportTest, LargeModelGetsAPartitionTable) {
+  ModelBuilder b;
+  const int units = 1024, depth = 1024;  // 1 MiB of int8 weights
+  std::vector<int8_t> weights(size_t(units) * depth);
+  for (size_t i = 0; i < weights.size(); ++i) weights[i] = int8_t(i % 251 - 125);
+  int in = b.add_tensor({"x", DType::kInt8, {1, depth}, {0.05f}, {0}});
+  int w = b.add_tensor(TensorSpec::constant<int8_t>("w", DType::kInt8, {units, depth}, weights, {0.01f}, {0}));
+  int out = b.add_tensor({"y", DType::kInt8, {1, units}, {0.5f}, {0}});
+  b.add_operator(schema::BuiltinOp::kFullyConnected, {in, w, -1}, {out},
+                 Options(schema::OptionsType::kFullyConnected)
+                     .i8(schema::fully_connected_options::fused_activation_function, 0));
+  b.set_inputs({in});
+  b.set_outputs({out});
+  const std::string model = save("big.tflite", b.serialize());
+
+  CommandResult r = mote({"export", model, "--out", (dir_ / "big").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string sdkconfig = slurp(dir_ / "big/sdkconfig.defaults");
+  EXPECT_TRUE(contains(sdkconfig, "CONFIG_PARTITION_TABLE_CUSTOM=y")) << sdkconfig;
+  EXPECT_TRUE(contains(sdkconfig, "CONFIG_PARTITION_TABLE_CUSTOM_FILENAME=\"partitions.csv\"")) << sdkconfig;
+  const std::string table = slurp(dir_ / "big/partitions.csv");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(table, m, std::regex(R"(factory,\s*app,\s*factory,\s*0x10000,\s*0x([0-9a-f]+))")))
+      << table;
+  EXPECT_GE(std::stoll(m[1], nullptr, 16), int64_t(read_file(model).size()));
+
+  r = mote({"export", model, "--format", "platformio", "--out", (dir_ / "big_pio").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(slurp(dir_ / "big_pio/platformio.ini"), "board_build.partitions = partitions.csv"));
+  EXPECT_TRUE(fs::exists(dir_ / "big_pio/partitions.csv"));
+}
+
+TEST_F(ExportTest, SampleDataIsEmbedded) {
+  const std::string model = save("classifier.tflite", classifier_model());
+  const std::vector<uint8_t> sample = {1, 2, 3, 250, 5, 6, 7, 128};
+  const std::string bin = save("features.bin", sample);
+  CommandResult r = mote({"export", model, "--out", (dir_ / "app").string(), "--sample", bin});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string source = slurp(dir_ / "app/main/model_sample.cc");
+  EXPECT_TRUE(contains(source, "kSample0[8] = {\n    0x01, 0x02, 0x03, 0xfa, 0x05, 0x06, 0x07, 0x80,\n};")) << source;
+
+  // A sample of the wrong size names the input and its size.
+  const std::string short_bin = save("short.bin", {1, 2, 3});
+  r = mote({"export", model, "--out", (dir_ / "bad").string(), "--sample", short_bin});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "--sample for input 0")) << r.err;
+  EXPECT_TRUE(contains(r.err, "int8[1,8]")) << r.err;
+  // More samples than inputs.
+  r = mote({"export", model, "--out", (dir_ / "bad").string(), "--sample", bin, "--sample", bin});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "one --sample per input")) << r.err;
+}
+
+TEST_F(ExportTest, ErrorsSayWhatToDo) {
+  const std::string model = save("classifier.tflite", classifier_model());
+  // An op mote has no kernel for: no project, and the op is named.
+  CommandResult r = mote({"export", save("relu1.tflite", unsupported_op_model()), "--out", (dir_ / "x").string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "RELU_N1_TO_1")) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "x"));
+  // Arduino: the sketch folder must be named like the sketch.
+  r = mote({"export", model, "--format", "arduino", "--out", (dir_ / "sketch").string(), "--name", "other"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "folder named like the sketch")) << r.err;
+  // The Arduino IDE cannot embed files.
+  r = mote({"export", model, "--format", "arduino", "--out", (dir_ / "sketch").string(), "--embed", "file"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "--embed array")) << r.err;
+  // Bad command lines: exit 2.
+  EXPECT_EQ(mote({"export", model, "--out", (dir_ / "y").string(), "--target", "esp32c3"}).exit_code, 2);
+  EXPECT_EQ(mote({"export", model, "--out", (dir_ / "y").string(), "--format", "makefile"}).exit_code, 2);
+  EXPECT_EQ(mote({"export", model}).exit_code, 2);
+  EXPECT_EQ(mote({"export", model, "--out", (dir_ / "bad name!").string()}).exit_code, 1);
+}
+
+// runtime/CMakeLists.txt as ESP-IDF uses it (in an exported project's
+// components/mote): a stand-in idf_component_register records what the
+// component registers; ESP-IDF's early, script-mode pass must register
+// without generating anything.
+TEST_F(ExportTest, RuntimeComponentCMakeForEspIdf) {
+  if (!on_path("cmake")) GTEST_SKIP() << "cmake not on PATH";
+  const std::string model = save("classifier.tflite", classifier_model());
+  const fs::path project = dir_ / "app";
+  ASSERT_EQ(mote({"export", model, "--out", project.string()}).exit_code, 0);
+  const fs::path component = project / "components/mote";
+
+  write_text(dir_ / "fake_idf/CMakeLists.txt",
+             "cmake_minimum_required(VERSION 3.16)\nproject(fake_idf CXX)\n"
+             "function(idf_component_register)\n"
+             "  cmake_parse_arguments(ARG \"\" \"\" \"SRCS;INCLUDE_DIRS;PRIV_INCLUDE_DIRS;REQUIRES\" ${ARGN})\n"
+             "  add_library(${COMPONENT_LIB} STATIC ${ARG_SRCS})\n"
+             "  file(WRITE ${CMAKE_BINARY_DIR}/component.txt \"SRCS=${ARG_SRCS}\\nINCLUDE_DIRS=${ARG_INCLUDE_DIRS}\\n"
+             "PRIV_INCLUDE_DIRS=${ARG_PRIV_INCLUDE_DIRS}\\n\")\n"
+             "endfunction()\n"
+             "set(COMPONENT_LIB mote_component)\nset(CONFIG_MOTE_OPTIMIZE_FOR_SPEED y)\n"
+             "add_subdirectory(" + component.string() + " mote)\n"
+             "get_target_property(options mote_component COMPILE_OPTIONS)\n"
+             "file(APPEND ${CMAKE_BINARY_DIR}/component.txt \"OPTIONS=${options}\\n\")\n");
+  const fs::path build = dir_ / "fake_idf_build";
+  CommandResult r = run_command("cmake -S " + quote((dir_ / "fake_idf").string()) + " -B " + quote(build.string()), dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string registered = slurp(build / "component.txt");
+  EXPECT_TRUE(contains(registered, "INCLUDE_DIRS=include\n")) << registered;
+  EXPECT_TRUE(contains(registered, "PRIV_INCLUDE_DIRS=.\n")) << registered;
+  EXPECT_TRUE(contains(registered, "-ffp-contract=off")) << registered;
+  EXPECT_TRUE(contains(registered, "-O2")) << registered;
+  for (const char* source : {"src/interpreter.cc", "ops/conv_2d.cc", "kernels/reference/softmax.cc", "kernels/fixedpoint.cc"})
+    EXPECT_TRUE(contains(registered, (component / source).string())) << source << "\n" << registered;
+  const fs::path all_ops = build / "mote/all_ops.cc";
+  EXPECT_TRUE(contains(registered, all_ops.string())) << registered;
+  const std::string all_ops_text = slurp(all_ops);
+  EXPECT_TRUE(contains(all_ops_text, "resolver.add(ops::conv_2d())")) << all_ops_text;
+  EXPECT_TRUE(contains(all_ops_text, "resolver.add(ops::fully_connected())")) << all_ops_text;
+
+  // Early expansion: ESP-IDF includes the file in script mode with its own
+  // idf_component_register macro, which returns right away.
+  const fs::path early = dir_ / "early";
+  write_text(early / "expand.cmake",
+             "set(CMAKE_BUILD_EARLY_EXPANSION 1)\n"
+             "macro(idf_component_register)\n  set(registered yes)\n  return()\nendmacro()\n"
+             "function(read_requirements)\n  include(" + (component / "CMakeLists.txt").string() + ")\nendfunction()\n"
+             "read_requirements()\nmessage(\"expanded\")\n");
+  r = run_command("cd " + quote(early.string()) + " && cmake -P expand.cmake", dir_);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(contains(r.err, "expanded")) << r.err;
+  EXPECT_EQ(files_under(early), (std::set<std::string>{"expand.cmake"})) << "nothing may be generated in script mode";
+}
+
+// The generated model_runner, compiled for the host with a host version of the
+// seam, prints the same outputs as `mote run` and the exact arena use.
+TEST_F(ExportTest, GeneratedRunnerRunsOnHost) {
+  MOTE_REQUIRE_SHARED();
+  if (!on_path("c++")) GTEST_SKIP() << "no host C++ compiler (c++) on PATH";
+  std::vector<uint8_t> image(96 * 96);
+  for (size_t i = 0; i < image.size(); ++i) image[i] = uint8_t((i * 37 + i / 96 * 11) % 256);
+  const std::string sample = save("image.bin", image);
+  const fs::path out = dir_ / "pd";
+  CommandResult r = mote({"export", person_detect(), "--out", out.string(), "--sample", sample});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+
+  write_text(dir_ / "host/mote_platform_host.cc",
+             "#include \"mote_platform.h\"\n#include <stdarg.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+             "#include <time.h>\n"
+             "int64_t mote_time_us(void) { timespec t; clock_gettime(CLOCK_MONOTONIC, &t);\n"
+             "  return int64_t(t.tv_sec) * 1000000 + t.tv_nsec / 1000; }\n"
+             "void mote_printf(const char* f, ...) { va_list a; va_start(a, f); vprintf(f, a); va_end(a); }\n"
+             "void* mote_psram_alloc(size_t n) { return aligned_alloc(16, (n + 15) / 16 * 16); }\n"
+             "size_t mote_internal_free_bytes(void) { return 0; }\n"
+             "void mote_delay_ms(uint32_t) {}\n");
+  write_text(dir_ / "host/host_main.cc",
+             "#include \"model_runner.h\"\nint main() {\n  if (!model_runner_setup()) return 1;\n"
+             "  model_runner_run();\n  return 0;\n}\n");
+  std::string cmd = "c++ -std=c++17 -O1 -fno-exceptions -fno-rtti -ffp-contract=off";
+  for (const char* inc : {"main", "components/mote/include", "components/mote"})
+    cmd += " -I" + quote((out / inc).string());
+  for (const std::string& file : files_under(out)) {
+    const fs::path p(file);
+    if (p.extension() != ".cc" || file == "main/main.cc" || file == "main/mote_platform_esp_idf.cc") continue;
+    cmd += " " + quote((out / file).string());
+  }
+  cmd += " " + quote((dir_ / "host/mote_platform_host.cc").string()) + " " +
+         quote((dir_ / "host/host_main.cc").string()) + " -o " + quote((dir_ / "host/runner").string());
+  r = run_command(cmd, dir_);
+  ASSERT_EQ(r.exit_code, 0) << r.err.substr(0, 4000);
+  const CommandResult run = run_command(quote((dir_ / "host/runner").string()), dir_);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+
+  const int64_t arena = inspect_arena(person_detect());
+  EXPECT_TRUE(contains(run.out, "arena: " + std::to_string(arena) + " of " + std::to_string(arena) + " bytes used"))
+      << run.out;
+
+  // mote run on the same input; the runner prints dequantized values with %.5g.
+  const std::string npy = (dir_ / "scores.npy").string();
+  r = mote({"run", person_detect(), "--input", sample, "--output", npy});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const mote::tools::NpyArray scores = mote::tools::read_npy(npy);
+  ASSERT_EQ(scores.type, DType::kInt8);
+  std::vector<uint8_t> model_bytes = read_file(person_detect());
+  mote::Model model;
+  char error[256];
+  ASSERT_EQ(model.load(model_bytes.data(), model_bytes.size(), error, sizeof(error)), mote::Status::kOk) << error;
+  const mote::QuantView quant = model.tensor(uint32_t(model.output(0))).quant;
+  ASSERT_EQ(quant.count, 1);
+  std::string expected = "  output 0 int8[";
+  for (size_t d = 0; d < scores.shape.size(); ++d) expected += (d ? "," : "") + std::to_string(scores.shape[d]);
+  expected += "] dequantized:";
+  for (uint8_t q : scores.data) {
+    char value[32];
+    snprintf(value, sizeof(value), " %.5g", double(quant.scale(0)) * (int8_t(q) - quant.zero_point(0)));
+    expected += value;
+  }
+  EXPECT_TRUE(contains(run.out, expected)) << "expected\n" << expected << "\nin\n" << run.out;
+}
+
+}  // namespace

@@ -1,0 +1,388 @@
+// Optimized DEPTHWISE_CONV_2D kernels against the reference kernels: the same
+// random data through both, outputs required byte-identical, over sweeps of
+// channels (block edges 16 / 8 / odd, 8 mod 16), depth multipliers, filter
+// sizes, strides, dilations, SAME padding with odd totals (more padding after
+// than before) and VALID, batches, zero points, activation ranges and
+// requantization shifts of both signs. Inputs, filters and outputs sit 1..3
+// bytes off alignment, and guard bytes after each output must stay intact.
+// Also checks the fast requantization against fixedpoint.h.
+#include <gtest/gtest.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kernels/conv_params.h"
+#include "kernels/fixedpoint.h"
+#include "kernels/optimized/depthwise_conv_2d.h"
+#include "kernels/optimized/requantize.h"
+#include "kernels/reference/depthwise_conv_2d.h"
+
+namespace {
+
+using mote::ConvParams;
+using mote::Dims4;
+
+constexpr size_t kGuardBytes = 64;
+constexpr uint8_t kGuard = 0xA5;
+
+// `count` elements of T starting `misalign` bytes past a 16-byte boundary,
+// followed by guard bytes.
+template <typename T>
+class GuardedBuffer {
+ public:
+  GuardedBuffer(size_t count, size_t misalign) : count_(count), misalign_(misalign) {
+    storage_.assign(16 + misalign + count * sizeof(T) + kGuardBytes, kGuard);
+    const uintptr_t base = reinterpret_cast<uintptr_t>(storage_.data());
+    start_ = static_cast<size_t>((16 - base % 16) % 16) + misalign;
+  }
+  T* data() { return reinterpret_cast<T*>(storage_.data() + start_); }
+  size_t size() const { return count_; }
+  bool guard_intact() const {
+    for (size_t i = start_ + count_ * sizeof(T); i < storage_.size(); ++i)
+      if (storage_[i] != kGuard) return false;
+    return true;
+  }
+  const uint8_t* bytes() const { return storage_.data() + start_; }
+  size_t misalign() const { return misalign_; }
+
+ private:
+  size_t count_, misalign_;
+  size_t start_ = 0;
+  std::vector<uint8_t> storage_;
+};
+
+struct Case {
+  int32_t batches = 1, in_h = 5, in_w = 5, in_c = 8, multiplier = 1;
+  int32_t filter_h = 3, filter_w = 3;
+  int32_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
+  bool same = true;
+  bool bias = true;
+  size_t misalign = 0;
+
+  std::string name() const {
+    char buf[200];
+    snprintf(buf, sizeof(buf), "n%d %dx%dx%d dm%d f%dx%d s%d,%d d%d,%d %s%s misalign%zu", int(batches), int(in_h),
+             int(in_w), int(in_c), int(multiplier), int(filter_h), int(filter_w), int(stride_h), int(stride_w),
+             int(dilation_h), int(dilation_w), same ? "SAME" : "VALID", bias ? "" : " nobias", misalign);
+    return buf;
+  }
+};
+
+// Fills params and dims as DEPTHWISE_CONV_2D's prepare does; false when the
+// output would be empty.
+bool geometry(const Case& c, ConvParams* p, Dims4* in, Dims4* fd, Dims4* out) {
+  const auto padding = c.same ? mote::schema::Padding::kSame : mote::schema::Padding::kValid;
+  *in = Dims4{c.batches, c.in_h, c.in_w, c.in_c};
+  *fd = Dims4{1, c.filter_h, c.filter_w, c.in_c * c.multiplier};
+  out->n = c.batches;
+  out->h = mote::conv_output_size(padding, c.in_h, c.filter_h, c.stride_h, c.dilation_h);
+  out->w = mote::conv_output_size(padding, c.in_w, c.filter_w, c.stride_w, c.dilation_w);
+  out->c = c.in_c * c.multiplier;
+  if (out->h <= 0 || out->w <= 0) return false;
+  p->stride_h = c.stride_h;
+  p->stride_w = c.stride_w;
+  p->dilation_h = c.dilation_h;
+  p->dilation_w = c.dilation_w;
+  p->depth_multiplier = c.multiplier;
+  p->pad_h = mote::conv_padding_before(c.in_h, c.filter_h, c.stride_h, c.dilation_h, out->h);
+  p->pad_w = mote::conv_padding_before(c.in_w, c.filter_w, c.stride_w, c.dilation_w, out->w);
+  return true;
+}
+
+size_t elements(const Dims4& d) { return size_t(d.n) * d.h * d.w * d.c; }
+
+// Runs reference and optimized int8 kernels on one case with random data.
+void check_int8(const Case& c, std::mt19937& rng) {
+  SCOPED_TRACE(c.name());
+  ConvParams p;
+  Dims4 in, fd, out;
+  ASSERT_TRUE(geometry(c, &p, &in, &fd, &out));
+  std::uniform_int_distribution<int> byte(-128, 127);
+  std::uniform_int_distribution<int> zero_point(-128, 127);
+  p.input_offset = -zero_point(rng);
+  p.output_offset = zero_point(rng);
+  // Half the cases clamp to a narrower range, as a fused RELU / RELU6 does.
+  if (rng() % 2) {
+    p.activation_min = -128;
+    p.activation_max = 127;
+  } else {
+    p.activation_min = std::uniform_int_distribution<int>(-128, 0)(rng);
+    p.activation_max = std::uniform_int_distribution<int>(p.activation_min, 127)(rng);
+  }
+
+  GuardedBuffer<int8_t> input(elements(in), c.misalign);
+  GuardedBuffer<int8_t> filter(elements(fd), (c.misalign + 1) % 4);
+  for (size_t i = 0; i < input.size(); ++i) input.data()[i] = int8_t(byte(rng));
+  for (size_t i = 0; i < filter.size(); ++i) filter.data()[i] = int8_t(byte(rng));
+  std::vector<int32_t> bias(size_t(out.c)), multiplier(size_t(out.c)), shift(size_t(out.c));
+  // Requantization scales around the typical 1e-3 .. 1e-1, a few above 1
+  // (left shifts), and an occasional zero multiplier.
+  std::uniform_real_distribution<double> log_scale(-14.0, 1.5);
+  std::uniform_int_distribution<int32_t> bias_value(-40000, 40000);
+  for (int32_t o = 0; o < out.c; ++o) {
+    int s = 0;
+    const double scale = rng() % 50 == 0 ? 0.0 : std::exp2(log_scale(rng));
+    mote::fixedpoint::quantize_multiplier(scale, &multiplier[size_t(o)], &s);
+    shift[size_t(o)] = s;
+    bias[size_t(o)] = bias_value(rng);
+  }
+  const int32_t* bias_ptr = c.bias ? bias.data() : nullptr;
+
+  GuardedBuffer<int8_t> expected(elements(out), 0);
+  mote::reference::depthwise_conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+                                          bias_ptr, out, expected.data());
+
+  GuardedBuffer<int8_t> generic(elements(out), (c.misalign + 2) % 4);
+  mote::optimized::depthwise_conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+                                          bias_ptr, out, generic.data());
+  EXPECT_EQ(memcmp(expected.bytes(), generic.bytes(), elements(out)), 0) << "generic kernel differs";
+  EXPECT_TRUE(generic.guard_intact()) << "generic kernel wrote past its output";
+
+  if (mote::optimized::depthwise_conv_2d_3x3_applies(p, fd)) {
+    GuardedBuffer<int8_t> special(elements(out), (c.misalign + 3) % 4);
+    mote::optimized::depthwise_conv_2d_int8_3x3(p, multiplier.data(), shift.data(), in, input.data(), fd,
+                                                filter.data(), bias_ptr, out, special.data());
+    EXPECT_EQ(memcmp(expected.bytes(), special.bytes(), elements(out)), 0) << "3x3 kernel differs";
+    EXPECT_TRUE(special.guard_intact()) << "3x3 kernel wrote past its output";
+  }
+  EXPECT_TRUE(input.guard_intact());
+  EXPECT_TRUE(filter.guard_intact());
+}
+
+void check_float(const Case& c, std::mt19937& rng) {
+  SCOPED_TRACE(c.name());
+  ConvParams p;
+  Dims4 in, fd, out;
+  ASSERT_TRUE(geometry(c, &p, &in, &fd, &out));
+  std::uniform_real_distribution<float> value(-2.0f, 2.0f);
+  p.float_activation_min = rng() % 2 ? -3.0e38f : 0.0f;
+  p.float_activation_max = rng() % 2 ? 3.0e38f : 6.0f;
+  // float pointers stay 4-byte aligned; misalign in whole elements instead.
+  GuardedBuffer<float> input(elements(in), 4 * (c.misalign % 2));
+  GuardedBuffer<float> filter(elements(fd), 0);
+  std::vector<float> bias(size_t(out.c));
+  for (size_t i = 0; i < input.size(); ++i) input.data()[i] = value(rng);
+  for (size_t i = 0; i < filter.size(); ++i) filter.data()[i] = value(rng);
+  for (float& b : bias) b = value(rng);
+  // Signed zeros: 0 + (-0) must round-trip exactly as in the reference.
+  if (input.size() > 3) input.data()[3] = -0.0f;
+  const float* bias_ptr = c.bias ? bias.data() : nullptr;
+
+  GuardedBuffer<float> expected(elements(out), 0);
+  GuardedBuffer<float> actual(elements(out), 4);
+  mote::reference::depthwise_conv_2d_float(p, in, input.data(), fd, filter.data(), bias_ptr, out, expected.data());
+  mote::optimized::depthwise_conv_2d_float(p, in, input.data(), fd, filter.data(), bias_ptr, out, actual.data());
+  EXPECT_EQ(memcmp(expected.bytes(), actual.bytes(), elements(out) * sizeof(float)), 0);
+  EXPECT_TRUE(actual.guard_intact());
+}
+
+// Shapes covering the code paths: channel blocks of 16 and 8 and single
+// channels, depth multipliers feeding one input channel to many outputs,
+// windows larger than the input (no interior), border-only strips.
+std::vector<Case> sweep() {
+  std::vector<Case> cases;
+  const int32_t channels[] = {1, 3, 7, 8, 15, 16, 17, 24, 33, 40};
+  const int32_t sizes[][2] = {{1, 1}, {2, 3}, {5, 5}, {6, 7}, {9, 4}};
+  size_t misalign = 0;
+  for (int32_t ch : channels) {
+    for (const auto& hw : sizes) {
+      for (int32_t stride = 1; stride <= 3; ++stride) {
+        for (int same = 0; same <= 1; ++same) {
+          Case c;
+          c.in_c = ch;
+          c.in_h = hw[0];
+          c.in_w = hw[1];
+          c.stride_h = c.stride_w = stride;
+          c.same = same != 0;
+          c.misalign = misalign++ % 4;
+          c.bias = misalign % 5 != 0;
+          cases.push_back(c);
+        }
+      }
+    }
+  }
+  // Filters other than 3x3, dilation, unequal strides, depth multipliers,
+  // batches.
+  const int32_t filters[][2] = {{1, 1}, {3, 3}, {5, 5}, {3, 5}, {2, 2}, {7, 1}};
+  const int32_t multipliers[] = {1, 2, 3, 8, 16, 17, 24};
+  for (const auto& f : filters) {
+    for (int32_t dm : multipliers) {
+      for (int32_t dilation = 1; dilation <= 2; ++dilation) {
+        Case c;
+        c.in_h = 8;
+        c.in_w = 7;
+        c.in_c = dm == 1 ? 19 : 2;
+        c.multiplier = dm;
+        c.filter_h = f[0];
+        c.filter_w = f[1];
+        c.dilation_h = dilation;
+        c.dilation_w = 3 - dilation;
+        c.stride_h = 1 + dm % 2;
+        c.stride_w = 2 - dm % 2;
+        c.same = dm % 3 != 0;
+        c.batches = 1 + dm % 2;
+        c.misalign = size_t(dm) % 4;
+        cases.push_back(c);
+      }
+    }
+  }
+  // MobileNet-like layers: 3x3, stride 1 and 2, SAME, channel counts of the
+  // conformance models, an input channel count of 1 with multiplier 8.
+  const int32_t layers[][4] = {{12, 12, 64, 1}, {12, 12, 64, 2}, {25, 5, 64, 1}, {11, 11, 8, 2},
+                               {7, 7, 128, 1},  {6, 6, 256, 2},  {13, 13, 24, 1}};
+  for (const auto& l : layers) {
+    Case c;
+    c.in_h = l[0];
+    c.in_w = l[1];
+    c.in_c = l[2];
+    c.stride_h = c.stride_w = l[3];
+    cases.push_back(c);
+  }
+  Case first;
+  first.in_h = first.in_w = 14;
+  first.in_c = 1;
+  first.multiplier = 8;
+  first.stride_h = first.stride_w = 2;
+  cases.push_back(first);
+  return cases;
+}
+
+TEST(OptimizedDepthwiseConv, Int8MatchesReference) {
+  std::mt19937 rng(1234);
+  int checked = 0;
+  for (const Case& c : sweep()) {
+    ConvParams p;
+    Dims4 in, fd, out;
+    if (!geometry(c, &p, &in, &fd, &out)) continue;
+    check_int8(c, rng);
+    ++checked;
+  }
+  EXPECT_GT(checked, 300);
+}
+
+TEST(OptimizedDepthwiseConv, Int8ManySeedsOnSmallShapes) {
+  std::mt19937 rng(99);
+  for (int trial = 0; trial < 300; ++trial) {
+    Case c;
+    c.batches = 1 + int32_t(rng() % 2);
+    c.in_h = 1 + int32_t(rng() % 9);
+    c.in_w = 1 + int32_t(rng() % 9);
+    c.in_c = 1 + int32_t(rng() % 35);
+    c.multiplier = rng() % 3 == 0 ? 1 + int32_t(rng() % 20) : 1;
+    c.filter_h = 1 + int32_t(rng() % 4);
+    c.filter_w = 1 + int32_t(rng() % 4);
+    c.stride_h = 1 + int32_t(rng() % 3);
+    c.stride_w = 1 + int32_t(rng() % 3);
+    c.dilation_h = 1 + int32_t(rng() % 2);
+    c.dilation_w = 1 + int32_t(rng() % 2);
+    c.same = rng() % 2 == 0;
+    c.bias = rng() % 4 != 0;
+    c.misalign = rng() % 4;
+    ConvParams p;
+    Dims4 in, fd, out;
+    if (!geometry(c, &p, &in, &fd, &out)) continue;
+    check_int8(c, rng);
+  }
+}
+
+TEST(OptimizedDepthwiseConv, Int8ExtremeValues) {
+  // All-extreme inputs and weights with the largest offsets: the widest
+  // accumulators the int8 kernels can see.
+  std::mt19937 rng(5);
+  for (int8_t value : {int8_t(-128), int8_t(127)}) {
+    for (int32_t input_offset : {-127, 128}) {
+      Case c;
+      c.in_h = 6;
+      c.in_w = 6;
+      c.in_c = 24;
+      ConvParams p;
+      Dims4 in, fd, out;
+      ASSERT_TRUE(geometry(c, &p, &in, &fd, &out));
+      p.input_offset = input_offset;
+      p.output_offset = 3;
+      p.activation_min = -128;
+      p.activation_max = 127;
+      std::vector<int8_t> input(elements(in), value), filter(elements(fd), int8_t(-128));
+      std::vector<int32_t> bias(size_t(out.c), 1 << 30), multiplier(size_t(out.c)), shift(size_t(out.c));
+      for (int32_t o = 0; o < out.c; ++o) {
+        int s = 0;
+        mote::fixedpoint::quantize_multiplier(o % 2 ? 3.7 : 1.0 / 3000, &multiplier[size_t(o)], &s);
+        shift[size_t(o)] = s;
+      }
+      std::vector<int8_t> expected(elements(out)), generic(elements(out)), special(elements(out));
+      mote::reference::depthwise_conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+                                              bias.data(), out, expected.data());
+      mote::optimized::depthwise_conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+                                              bias.data(), out, generic.data());
+      mote::optimized::depthwise_conv_2d_int8_3x3(p, multiplier.data(), shift.data(), in, input.data(), fd,
+                                                  filter.data(), bias.data(), out, special.data());
+      EXPECT_EQ(expected, generic);
+      EXPECT_EQ(expected, special);
+    }
+  }
+  (void)rng;
+}
+
+TEST(OptimizedDepthwiseConv, FloatMatchesReferenceBytes) {
+  std::mt19937 rng(77);
+  int checked = 0;
+  for (const Case& c : sweep()) {
+    ConvParams p;
+    Dims4 in, fd, out;
+    if (!geometry(c, &p, &in, &fd, &out)) continue;
+    check_float(c, rng);
+    ++checked;
+  }
+  EXPECT_GT(checked, 300);
+}
+
+TEST(OptimizedDepthwiseConv, ThreeByThreeSelection) {
+  ConvParams p;
+  Dims4 f3{1, 3, 3, 8};
+  EXPECT_TRUE(mote::optimized::depthwise_conv_2d_3x3_applies(p, f3));
+  p.stride_h = p.stride_w = 2;
+  EXPECT_TRUE(mote::optimized::depthwise_conv_2d_3x3_applies(p, f3));
+  p.dilation_w = 2;
+  EXPECT_FALSE(mote::optimized::depthwise_conv_2d_3x3_applies(p, f3));
+  p.dilation_w = 1;
+  EXPECT_FALSE(mote::optimized::depthwise_conv_2d_3x3_applies(p, Dims4{1, 3, 5, 8}));
+  EXPECT_FALSE(mote::optimized::depthwise_conv_2d_3x3_applies(p, Dims4{1, 5, 5, 8}));
+}
+
+// The one-multiply requantization equals TFLite's double rounding for every
+// accumulator, multiplier and shift prepare can produce.
+TEST(OptimizedRequantize, MatchesDoubleRoundingReference) {
+  std::mt19937 rng(2024);
+  std::uniform_int_distribution<int32_t> any_int32(INT32_MIN, INT32_MAX);
+  std::uniform_int_distribution<int32_t> multiplier_range(1 << 30, INT32_MAX);
+  std::uniform_int_distribution<int32_t> shift_range(-31, 31);
+  const int32_t special_acc[] = {0, 1, -1, INT32_MIN, INT32_MAX, 1 << 30, -(1 << 30), 12345, -12345};
+  const int32_t special_multiplier[] = {0, 1 << 30, INT32_MAX, (1 << 30) + 1};
+  long mismatches = 0;
+  auto check = [&](int32_t acc, int32_t multiplier, int32_t shift) {
+    const int32_t expected = mote::fixedpoint::multiply_by_quantized_multiplier(acc, multiplier, shift);
+    const int32_t actual = mote::optimized::requantize(acc, multiplier, shift);
+    if (expected != actual && ++mismatches < 10)
+      ADD_FAILURE() << "acc " << acc << " multiplier " << multiplier << " shift " << shift << ": expected "
+                    << expected << ", got " << actual;
+  };
+  for (int32_t shift = -31; shift <= 31; ++shift)
+    for (int32_t acc : special_acc)
+      for (int32_t multiplier : special_multiplier) check(acc, multiplier, shift);
+  for (int i = 0; i < 2000000; ++i) {
+    const int32_t shift = shift_range(rng);
+    // Mostly accumulators of realistic size, sometimes anything.
+    const int32_t acc = i % 4 == 0 ? any_int32(rng) : any_int32(rng) >> (rng() % 31);
+    check(acc, i % 97 == 0 ? 0 : multiplier_range(rng), shift);
+  }
+  // Exact ties of both stages: products at +-2^30 * odd, remainders at half.
+  for (int32_t shift = -12; shift <= 0; ++shift) {
+    for (int32_t acc = -5000; acc <= 5000; ++acc) check(acc, 1 << 30, shift);
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+}  // namespace

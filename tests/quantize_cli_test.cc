@@ -1,0 +1,344 @@
+// `mote quantize` as a user runs it: the built binary (MOTE_CLI_PATH), its exit
+// codes and messages, the files it writes, and that every bad input leaves no
+// output file behind.
+#include <gtest/gtest.h>
+#include <math.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "op_harness.h"
+#include "tools/model_builder.h"
+#include "tools/quantizer/graph.h"
+#include "tools/tensor_io.h"
+
+namespace fs = std::filesystem;
+using mote::DType;
+using mote::tools::ModelBuilder;
+using mote::tools::Options;
+using mote::tools::TensorSpec;
+namespace schema = mote::schema;
+
+namespace {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::vector<uint8_t> float_bytes(const std::vector<float>& v) {
+  std::vector<uint8_t> b(v.size() * 4);
+  if (!v.empty()) memcpy(b.data(), v.data(), b.size());
+  return b;
+}
+
+// y = FC(relu) -> FC on a [1, 2] input; optionally with a DIV the quantizer
+// does not support or a NaN weight.
+enum class Variant { kPlain, kWithDiv, kNanWeight };
+std::vector<uint8_t> small_model(Variant variant = Variant::kPlain) {
+  ModelBuilder b;
+  const int x = b.add_tensor({"x", DType::kFloat32, {1, 2}});
+  std::vector<float> w1 = {0.5f, -0.3f, 0.8f, 0.1f, -0.6f, 0.9f};
+  if (variant == Variant::kNanWeight) w1[4] = NAN;
+  const int w = b.add_tensor(TensorSpec::constant<float>("w1", DType::kFloat32, {3, 2}, w1));
+  const int h = b.add_tensor({"h", DType::kFloat32, {1, 3}});
+  const int w2 =
+      b.add_tensor(TensorSpec::constant<float>("w2", DType::kFloat32, {2, 3}, {1, -1, 0.5f, 0.2f, 0.3f, -0.7f}));
+  const int y = b.add_tensor({"y", DType::kFloat32, {1, 2}});
+  b.add_operator(
+      schema::BuiltinOp::kFullyConnected, {x, w, -1}, {h},
+      Options(schema::OptionsType::kFullyConnected).i8(schema::fully_connected_options::fused_activation_function, 1));
+  if (variant == Variant::kWithDiv) {
+    const int d = b.add_tensor({"d", DType::kFloat32, {1, 3}});
+    const int k = b.add_tensor(TensorSpec::constant<float>("k", DType::kFloat32, {1, 3}, {2, 2, 2}));
+    b.add_operator(schema::BuiltinOp::kDiv, {h, k}, {d}, Options(schema::OptionsType::kDiv));
+    b.add_operator(schema::BuiltinOp::kFullyConnected, {d, w2, -1}, {y}, Options(schema::OptionsType::kFullyConnected));
+  } else {
+    b.add_operator(schema::BuiltinOp::kFullyConnected, {h, w2, -1}, {y}, Options(schema::OptionsType::kFullyConnected));
+  }
+  b.set_inputs({x});
+  b.set_outputs({y});
+  return b.serialize();
+}
+
+// An already-quantized (int8) FULLY_CONNECTED model.
+std::vector<uint8_t> int8_model() {
+  ModelBuilder b;
+  const int x = b.add_tensor({"x", DType::kInt8, {1, 2}, {0.1f}, {0}});
+  const int w = b.add_tensor(TensorSpec::constant<int8_t>("w", DType::kInt8, {1, 2}, {10, -10}, {0.01f}, {0}));
+  const int y = b.add_tensor({"y", DType::kInt8, {1, 1}, {0.05f}, {0}});
+  b.add_operator(schema::BuiltinOp::kFullyConnected, {x, w, -1}, {y}, Options(schema::OptionsType::kFullyConnected), 4);
+  b.set_inputs({x});
+  b.set_outputs({y});
+  return b.serialize();
+}
+
+class QuantizeCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / ("mote_quantize_cli_" + std::to_string(getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  CliResult mote(const std::vector<std::string>& args) {
+    std::string cmd = quote(MOTE_CLI_PATH);
+    for (const auto& a : args) cmd += " " + quote(a);
+    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+    cmd += " >" + quote(out.string()) + " 2>" + quote(err.string());
+    CliResult r;
+    const int status = system(cmd.c_str());
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
+    r.out = slurp(out);
+    r.err = slurp(err);
+    fs::remove(out);
+    fs::remove(err);
+    return r;
+  }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string save(const std::string& name, const std::vector<uint8_t>& bytes) {
+    std::ofstream out(dir_ / name, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    return path(name);
+  }
+  // N samples of a [1, 2] input as one .npy with a batch axis.
+  std::string save_samples(const std::string& name, int n, float nan_at = -1) {
+    std::vector<float> v;
+    for (int i = 0; i < 2 * n; ++i) v.push_back(float(sin(0.37 * i)) * 2.0f);
+    if (nan_at >= 0) v[size_t(nan_at)] = NAN;
+    mote::tools::write_npy(path(name), DType::kFloat32, {n, 2}, float_bytes(v));
+    return path(name);
+  }
+  std::set<std::string> files() const {
+    std::set<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir_)) names.insert(e.path().filename().string());
+    return names;
+  }
+  // A failed run: exit code, message, and neither the output nor its
+  // temporary file exists.
+  void expect_failure(const CliResult& r, const std::string& message, const std::string& output, int code = 1) {
+    EXPECT_EQ(r.exit_code, code) << r.err;
+    EXPECT_TRUE(contains(r.err, message)) << "stderr: " << r.err;
+    EXPECT_FALSE(fs::exists(output)) << output;
+    EXPECT_FALSE(fs::exists(output + ".tmp")) << output;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(QuantizeCli, HelpTeachesWithExamples) {
+  const CliResult r = mote({"quantize", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* needle : {"Examples:", "--calibration", "--input-type", "--output-type", "--per-channel-fc",
+                             "--calibration-method", "--report", "--samples", "--random", "--scale", ".npy", "uint8"})
+    EXPECT_TRUE(contains(r.out, needle)) << needle;
+  EXPECT_TRUE(contains(mote({"--help"}).out, "quantize"));
+}
+
+TEST_F(QuantizeCli, QuantizesAndWritesModelReportAndSummary) {
+  const std::string model = save("float.tflite", small_model());
+  const std::string data = save_samples("calib.npy", 50);
+  const std::string out = path("int8.tflite");
+  const CliResult r = mote({"quantize", model, "-o", out, "--calibration", data, "--report", path("report.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* needle : {"Quantized", "FULLY_CONNECTED x2", "SQNR", "agreement", "top-1", "report"})
+    EXPECT_TRUE(contains(r.out, needle)) << needle << "\n" << r.out;
+  EXPECT_TRUE(contains(r.err, "calibrating")) << r.err;
+
+  // The model is int8 and runs in mote; no temporary file is left.
+  const std::vector<uint8_t> bytes = read_file(out);
+  RunResult run = run_model(bytes, {std::vector<uint8_t>{10, 20}});
+  ASSERT_TRUE(run.ok()) << run.error;
+  EXPECT_EQ(run.output_types[0], DType::kInt8);
+  EXPECT_EQ(files(), (std::set<std::string>{"float.tflite", "calib.npy", "int8.tflite", "report.json"}));
+
+  const nlohmann::json report = nlohmann::json::parse(slurp(path("report.json")));
+  EXPECT_EQ(report["samples"], 50);
+  EXPECT_EQ(report["method"], "minmax");
+  EXPECT_EQ(report["tensors"].size(), 3u);  // every activation: x, h, y
+  EXPECT_EQ(report["outputs"].size(), 1u);
+}
+
+TEST_F(QuantizeCli, ModelIoTypesAndHeldOutEvaluation) {
+  const std::string model = save("float.tflite", small_model());
+  const std::string data = save_samples("calib.npy", 30);
+  const std::string holdout = save_samples("holdout.npy", 7);
+  const std::string out = path("u8.tflite");
+  const CliResult r = mote({"quantize", model, "-o", out, "--calibration", data, "--eval", holdout, "--input-type",
+                            "uint8", "--output-type", "float", "--calibration-method", "mse"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "7 held-out samples")) << r.out;
+  const std::vector<uint8_t> bytes = read_file(out);
+  RunResult run = run_model(bytes, {std::vector<uint8_t>{128, 200}});
+  ASSERT_TRUE(run.ok()) << run.error;
+  EXPECT_EQ(run.output_types[0], DType::kFloat32);
+}
+
+TEST_F(QuantizeCli, SharedModelsFromImagesAndFiles) {
+  MOTE_REQUIRE_SHARED();
+  const std::string inputs = shared_dir() + "/models/inputs/";
+  // mnist_lstm from its PNG samples, with an HTML report.
+  fs::create_directories(dir_ / "digits");
+  for (int n = 0; n < 10; ++n)
+    fs::copy_file(inputs + "mnist_sample" + std::to_string(n) + ".png",
+                  dir_ / "digits" / ("d" + std::to_string(n) + ".png"));
+  CliResult r = mote({"quantize", shared_dir() + "/models/mnist_lstm_float.tflite", "-o", path("mnist.tflite"),
+                      "--calibration", path("digits"), "--report", path("mnist.html")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "UNIDIRECTIONAL_SEQUENCE_LSTM")) << r.out;
+  EXPECT_TRUE(contains(slurp(path("mnist.html")), "<html")) << "HTML report";
+  EXPECT_TRUE(run_model(read_file(path("mnist.tflite")), {std::vector<uint8_t>(784, 0)}).ok());
+
+  // The hybrid kws model, calibrated on raw float32 .bin files.
+  for (int k = 0; k < 3; ++k) {
+    const std::vector<uint8_t> raw =
+        read_file(shared_dir() + "/conformance/kws_ref_model_int8/input_" + std::to_string(k) + "_0.bin");
+    std::vector<float> x;
+    for (uint8_t b : raw) x.push_back(0.584702909f * float(int(int8_t(b)) - 83));
+    save("kws" + std::to_string(k) + ".bin", float_bytes(x));
+  }
+  r = mote({"quantize", shared_dir() + "/models/kws_ref_model_float32.tflite", "-o", path("kws.tflite"),
+            "--calibration", path("kws0.bin"), path("kws1.bin"), path("kws2.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "dequantized to float32 first")) << r.out;
+}
+
+// ------------------------------------------------------------ bad inputs
+
+TEST_F(QuantizeCli, WrongShapeCalibrationFile) {
+  const std::string model = save("float.tflite", small_model());
+  std::vector<float> v(30, 0.5f);
+  mote::tools::write_npy(path("bad.npy"), DType::kFloat32, {10, 3}, float_bytes(v));
+  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("bad.npy")});
+  expect_failure(r, "bad.npy", path("out.tflite"));
+  EXPECT_TRUE(contains(r.err, "'x' float32[1,2]")) << r.err;  // the hint shows what the model wants
+}
+
+TEST_F(QuantizeCli, WrongSizeBinFile) {
+  const std::string model = save("float.tflite", small_model());
+  save("short.bin", {1, 2, 3, 4, 5});
+  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("short.bin")});
+  expect_failure(r, "short.bin", path("out.tflite"));
+}
+
+TEST_F(QuantizeCli, WrongDtypeFile) {
+  const std::string model = save("float.tflite", small_model());
+  // A complex64 array: .npy version 1.0 header written by hand.
+  std::string header = "{'descr': '<c8', 'fortran_order': False, 'shape': (1, 2), }";
+  header.append(128 - 10 - header.size() - 1, ' ');  // 10-byte preamble + header = 128
+  header += '\n';
+  std::string npy = std::string("\x93NUMPY\x01\x00", 8);
+  npy += char(header.size() & 0xff);
+  npy += char(header.size() >> 8);
+  npy += header + std::string(16, '\0');
+  save("c.npy", std::vector<uint8_t>(npy.begin(), npy.end()));
+  CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("c.npy")});
+  expect_failure(r, "c.npy", path("out.tflite"));
+  save("text.txt", {'h', 'i'});
+  r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("text.txt")});
+  expect_failure(r, "text.txt", path("out.tflite"));
+}
+
+TEST_F(QuantizeCli, NanOrInfInCalibrationData) {
+  const std::string model = save("float.tflite", small_model());
+  const std::string data = save_samples("nan.npy", 5, 3);
+  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
+  expect_failure(r, "NaN", path("out.tflite"));
+}
+
+TEST_F(QuantizeCli, EmptyDataset) {
+  const std::string model = save("float.tflite", small_model());
+  fs::create_directories(dir_ / "empty");
+  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("empty")});
+  expect_failure(r, "empty", path("out.tflite"));
+  const CliResult none = mote({"quantize", model, "-o", path("out.tflite")});
+  expect_failure(none, "no calibration data", path("out.tflite"));
+}
+
+TEST_F(QuantizeCli, UnsupportedOperatorIsNamed) {
+  const std::string model = save("float.tflite", small_model(Variant::kWithDiv));
+  const std::string data = save_samples("calib.npy", 5);
+  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
+  expect_failure(r, "node 1 (DIV)", path("out.tflite"));
+}
+
+TEST_F(QuantizeCli, AlreadyQuantizedModel) {
+  const std::string model = save("int8.tflite", int8_model());
+  const std::string data = save_samples("calib.npy", 5);
+  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
+  expect_failure(r, "already quantized", path("out.tflite"));
+}
+
+TEST_F(QuantizeCli, NanWeights) {
+  const std::string model = save("float.tflite", small_model(Variant::kNanWeight));
+  const std::string data = save_samples("calib.npy", 5);
+  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
+  expect_failure(r, "NaN", path("out.tflite"));
+  EXPECT_TRUE(contains(r.err, "'w1'")) << r.err;
+}
+
+TEST_F(QuantizeCli, FailureLeavesAnExistingOutputUntouched) {
+  const std::string model = save("float.tflite", small_model(Variant::kWithDiv));
+  const std::string data = save_samples("calib.npy", 5);
+  const std::string out = save("out.tflite", {'o', 'l', 'd'});
+  const CliResult r = mote({"quantize", model, "-o", out, "--calibration", data});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(slurp(out), "old");
+  EXPECT_FALSE(fs::exists(out + ".tmp"));
+}
+
+TEST_F(QuantizeCli, BadCommandLines) {
+  const std::string model = save("float.tflite", small_model());
+  const std::string data = save_samples("calib.npy", 5);
+  const std::string out = path("out.tflite");
+  expect_failure(mote({"quantize", model, "-o", out, "--calibration", data, "--input-type", "int4"}), "int4", out, 2);
+  expect_failure(mote({"quantize", model, "-o", out, "--calibration", data, "--calibration-method", "kl"}), "kl", out,
+                 2);
+  expect_failure(mote({"quantize", model, "--calibration", data}), "--output", out, 2);
+  expect_failure(mote({"quantize", model, "-o", out, "--calibration", data, "--report", path("r.txt")}), "r.txt", out);
+  expect_failure(mote({"quantize", model, "-o", model, "--calibration", data}), "output file is the input", out);
+  expect_failure(mote({"quantize", model, "-o", out, "--calibration", data, "--random"}), "--random", out);
+  expect_failure(mote({"quantize", path("missing.tflite"), "-o", out, "--calibration", data}), "does not exist", out);
+  expect_failure(mote({"quantize", model, "-o", path("no_such_dir/out.tflite"), "--calibration", data}),
+                 "does not exist", path("no_such_dir/out.tflite"));
+}
+
+TEST_F(QuantizeCli, RandomCalibrationWarns) {
+  const std::string model = save("float.tflite", small_model());
+  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--random", "--samples", "20"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning")) << r.err;
+  EXPECT_TRUE(fs::exists(path("out.tflite")));
+}
+
+}  // namespace

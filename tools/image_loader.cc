@@ -1,0 +1,77 @@
+#include "tools/image_loader.h"
+
+#include <cmath>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <stb/stb_image.h>
+
+namespace mote {
+namespace tools {
+namespace {
+
+// Source coordinate of destination index `i` when `in` samples become `out`:
+// pixel centres sit at i + 0.5 in both grids.
+struct Tap {
+  int lower, upper;
+  float weight;  // of `upper`
+};
+
+std::vector<Tap> bilinear_taps(int in, int out) {
+  std::vector<Tap> taps(static_cast<size_t>(out));
+  const double ratio = double(in) / double(out);
+  for (int i = 0; i < out; ++i) {
+    double x = (i + 0.5) * ratio - 0.5;
+    x = std::min(std::max(x, 0.0), double(in - 1));
+    const int lower = int(std::floor(x));
+    taps[size_t(i)] = {lower, std::min(lower + 1, in - 1), float(x - lower)};
+  }
+  return taps;
+}
+
+}  // namespace
+
+Image load_image(const std::string& path, int channels) {
+  if (channels != 1 && channels != 3)
+    throw std::runtime_error(path + ": images can be read as 1 or 3 channels, not " + std::to_string(channels));
+  int width = 0, height = 0, file_channels = 0;
+  stbi_uc* pixels = stbi_load(path.c_str(), &width, &height, &file_channels, channels);
+  if (!pixels) {
+    const char* reason = stbi_failure_reason();
+    throw std::runtime_error(path + ": cannot decode the image (" + (reason ? reason : "unknown error") +
+                             "); calibration images must be PNG, BMP or baseline/progressive JPEG");
+  }
+  Image image;
+  image.width = width;
+  image.height = height;
+  image.channels = channels;
+  image.pixels.assign(pixels, pixels + size_t(width) * size_t(height) * size_t(channels));
+  stbi_image_free(pixels);
+  return image;
+}
+
+std::vector<float> resize_bilinear(const Image& image, int height, int width) {
+  const int c_count = image.channels;
+  const std::vector<Tap> rows = bilinear_taps(image.height, height);
+  const std::vector<Tap> cols = bilinear_taps(image.width, width);
+  auto pixel = [&](int y, int x, int c) {
+    return float(image.pixels[(size_t(y) * size_t(image.width) + size_t(x)) * size_t(c_count) + size_t(c)]);
+  };
+  std::vector<float> out(size_t(height) * size_t(width) * size_t(c_count));
+  float* dst = out.data();
+  for (const Tap& r : rows) {
+    for (const Tap& col : cols) {
+      for (int c = 0; c < c_count; ++c) {
+        const float top = pixel(r.lower, col.lower, c) + (pixel(r.lower, col.upper, c) - pixel(r.lower, col.lower, c)) * col.weight;
+        const float bottom =
+            pixel(r.upper, col.lower, c) + (pixel(r.upper, col.upper, c) - pixel(r.upper, col.lower, c)) * col.weight;
+        *dst++ = top + (bottom - top) * r.weight;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace tools
+}  // namespace mote
