@@ -23,6 +23,7 @@ namespace {
 
 constexpr int kHidden = 16;
 constexpr double kTwoPi = 6.283185307179586;
+constexpr double kWeightDecay = 0.05;
 
 struct Layer {
   int in, out;
@@ -97,17 +98,20 @@ struct Mlp {
       }
     }
     const double b1 = 0.9, b2 = 0.999, eps = 1e-8;
-    auto adam = [&](std::vector<double>& p, std::vector<double>& g, std::vector<double>& m, std::vector<double>& v) {
+    // Decoupled weight decay (AdamW) keeps weights small and spares the network
+    // from relying on large cancelling terms, which int8 weights cannot carry.
+    auto adam = [&](std::vector<double>& p, std::vector<double>& g, std::vector<double>& m, std::vector<double>& v,
+                    double decay) {
       for (size_t i = 0; i < p.size(); ++i) {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
         double mh = m[i] / (1 - pow(b1, t)), vh = v[i] / (1 - pow(b2, t));
-        p[i] -= lr * mh / (sqrt(vh) + eps);
+        p[i] -= lr * (mh / (sqrt(vh) + eps) + decay * p[i]);
       }
     };
     for (auto& L : layers) {
-      adam(L.w, L.gw, L.mw, L.vw);
-      adam(L.b, L.gb, L.mb, L.vb);
+      adam(L.w, L.gw, L.mw, L.vw, kWeightDecay);
+      adam(L.b, L.gb, L.mb, L.vb, 0.0);
     }
     return loss / double(xs.size());
   }
