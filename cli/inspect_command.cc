@@ -221,9 +221,18 @@ void print_timeline(const json& plan, const json& operators, int64_t planned_byt
   std::vector<int64_t> live_bytes(operators.size(), 0);
   int64_t peak = 0;
   for (size_t node = 0; node < operators.size(); ++node) {
+    // Bytes covered by live buffers: an output written in place over its
+    // input shares bytes with it.
+    std::vector<std::pair<int64_t, int64_t>> live;
     for (const json& b : plan) {
       if (b["first"].get<int64_t>() <= int64_t(node) && int64_t(node) <= b["last"].get<int64_t>())
-        live_bytes[node] += b["size"].get<int64_t>();
+        live.emplace_back(b["offset"].get<int64_t>(), b["offset"].get<int64_t>() + b["size"].get<int64_t>());
+    }
+    std::sort(live.begin(), live.end());
+    int64_t covered_to = 0;
+    for (const auto& [begin, end] : live) {
+      live_bytes[node] += std::max<int64_t>(0, end - std::max(begin, covered_to));
+      covered_to = std::max(covered_to, end);
     }
     peak = std::max(peak, live_bytes[node]);
   }

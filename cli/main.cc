@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "cli/bench_command.h"
 #include "cli/cli_common.h"
 #include "cli/export_command.h"
 #include "cli/inspect_command.h"
@@ -27,6 +28,7 @@ const char* const kExamples =
     "  mote run person_detect.tflite -i image.bin -o scores.npy\n"
     "  mote quantize model_float.tflite -o model_int8.tflite --calibration data/   int8 + accuracy report\n"
     "  mote export person_detect.tflite --format idf --out pd   ESP32-S3 project, ready to flash\n"
+    "  mote bench person_detect.tflite --repeat 50   time per node and op type, invokes/s\n"
     "\n"
     "Run `mote COMMAND --help` for the options and examples of one command.\n"
     "Exit status: 0 ok, 1 error (model, input file, runtime), 2 bad command line.";
@@ -45,10 +47,12 @@ int main(int argc, char** argv) {
   RunOptions run_options;
   ExportCommandOptions export_options;
   QuantizeCommandOptions quantize_options;
+  BenchOptions bench_options;
   CLI::App* inspect = add_inspect_command(app, inspect_options);
   CLI::App* run = add_run_command(app, run_options);
   CLI::App* export_cmd = add_export_command(app, export_options);
   CLI::App* quantize = add_quantize_command(app, quantize_options);
+  CLI::App* bench = add_bench_command(app, bench_options);
 
   if (argc <= 1) {
     fputs(app.help().c_str(), stderr);
@@ -56,9 +60,9 @@ int main(int argc, char** argv) {
   }
   const std::string first = argv[1];
   if (!first.empty() && first[0] != '-' && first != "inspect" && first != "run" && first != "export" &&
-      first != "quantize") {
+      first != "quantize" && first != "bench") {
     print_error("unknown command '" + first + "'",
-                "the commands are `inspect`, `run`, `export` and `quantize`; see `mote --help`");
+                "the commands are `inspect`, `run`, `export`, `quantize` and `bench`; see `mote --help`");
     return kExitUsage;
   }
   try {
@@ -73,6 +77,7 @@ int main(int argc, char** argv) {
     if (run->parsed()) help = "mote run --help";
     if (export_cmd->parsed()) help = "mote export --help";
     if (quantize->parsed()) help = "mote quantize --help";
+    if (bench->parsed()) help = "mote bench --help";
     print_error(e.what(), "see `" + help + "` for usage and examples");
     return kExitUsage;
   }
@@ -82,6 +87,7 @@ int main(int argc, char** argv) {
     if (run->parsed()) return run_run(run_options);
     if (export_cmd->parsed()) return run_export(export_options);
     if (quantize->parsed()) return run_quantize(quantize_options);
+    if (bench->parsed()) return run_bench(bench_options);
   } catch (const CliError& e) {
     print_error(e.what(), e.hint());
     return kExitError;

@@ -1,10 +1,17 @@
 #include "mote/memory_planner.h"
 
 #include <gtest/gtest.h>
+#include <string.h>
 
 #include <algorithm>
+#include <memory>
 #include <random>
 #include <vector>
+
+#include "mote/interpreter.h"
+#include "mote/op_resolver.h"
+#include "mote/ops.h"
+#include "tools/model_builder.h"
 
 namespace {
 
@@ -70,4 +77,549 @@ TEST(MemoryPlanner, RandomGraphsNeverOverlapAndStayNearTheBound) {
     for (const auto& x : b) EXPECT_LE(x.offset + x.size, total);
   }
 }
+}  // namespace
+
+// ---------------------------------------------------------------- overlaps
+// (the planner's allowances; the interpreter's use of them is tested below)
+
+namespace {
+
+uint32_t plan_with(std::vector<mote::PlanBuffer>& buffers, const std::vector<mote::PlanOverlap>& overlaps,
+                   uint32_t alignment = 16) {
+  std::vector<uint32_t> work(mote::planner_work_bytes(int(buffers.size())) / 4 + 4);
+  return mote::plan_buffers(buffers.data(), int(buffers.size()), alignment, work.data(), overlaps.data(),
+                            int(overlaps.size()));
+}
+
+mote::PlanOverlap allowance(int32_t input, int32_t output, int32_t min_lead, int32_t max_lead) {
+  mote::PlanOverlap o;
+  o.input = input;
+  o.output = output;
+  o.min_lead = min_lead;
+  o.max_lead = max_lead;
+  return o;
+}
+
+TEST(MemoryPlanner, InPlaceAllowanceSharesTheOffset) {
+  // a (0..1) -> elementwise node 1 -> b (1..2); c (0..2) lives throughout.
+  std::vector<mote::PlanBuffer> b = {{1000, 0, 1}, {1000, 1, 2}, {500, 0, 2}};
+  const uint32_t without = plan(b);
+  EXPECT_EQ(without, 1008u + 1008u + 512u);
+  const std::vector<mote::PlanOverlap> in_place = {allowance(0, 1, 0, 0)};
+  const uint32_t with = plan_with(b, in_place);
+  EXPECT_EQ(with, 1008u + 512u);
+  EXPECT_EQ(b[0].offset, b[1].offset);
+  EXPECT_FALSE(mote::plan_has_overlap(b.data(), 3, in_place.data(), 1));
+  EXPECT_TRUE(mote::plan_has_overlap(b.data(), 3));  // without the allowance it is a conflict
+}
+
+TEST(MemoryPlanner, InPlaceNeedsTheExactOffset) {
+  std::vector<mote::PlanBuffer> b = {{1000, 0, 1, 0}, {1000, 1, 2, 16}};
+  const std::vector<mote::PlanOverlap> in_place = {allowance(0, 1, 0, 0)};
+  EXPECT_TRUE(mote::plan_has_overlap(b.data(), 2, in_place.data(), 1));
+  b[1].offset = 0;
+  EXPECT_FALSE(mote::plan_has_overlap(b.data(), 2, in_place.data(), 1));
+}
+
+TEST(MemoryPlanner, StreamingAllowanceKeepsTheOutputLowEnough) {
+  // A 1x1 conv doubling the channels: input 1000 B, output 2000 B, the output
+  // must end at or below the input's end: lead <= -1000.
+  std::vector<mote::PlanBuffer> b = {{1008, 0, 1}, {2016, 1, 2}};
+  const std::vector<mote::PlanOverlap> streaming = {allowance(0, 1, mote::kUnboundedLead, -1008)};
+  const uint32_t total = plan_with(b, streaming);
+  EXPECT_EQ(total, 2016u);
+  EXPECT_LE(int64_t(b[1].offset) - int64_t(b[0].offset), -1008);
+  EXPECT_FALSE(mote::plan_has_overlap(b.data(), 2, streaming.data(), 1));
+  // A placement with the output higher than allowed is reported.
+  b[0].offset = 0;
+  b[1].offset = 0;
+  EXPECT_TRUE(mote::plan_has_overlap(b.data(), 2, streaming.data(), 1));
+}
+
+TEST(MemoryPlanner, LeadStepKeepsChannelsAligned) {
+  // Pixels of 48 bytes: leads must be multiples of 48 (and of the 16-byte
+  // alignment), so -48 is the highest allowed lead below -20.
+  std::vector<mote::PlanBuffer> b = {{480, 0, 1}, {480, 1, 2}};
+  const std::vector<mote::PlanOverlap> stepped = {allowance(0, 1, mote::kUnboundedLead, -20)};
+  std::vector<mote::PlanOverlap> with_step = stepped;
+  with_step[0].lead_step = 48;
+  const uint32_t total = plan_with(b, with_step);
+  EXPECT_EQ(int64_t(b[1].offset) - int64_t(b[0].offset), -48);
+  EXPECT_EQ(total, 480u + 48u);
+  EXPECT_FALSE(mote::plan_has_overlap(b.data(), 2, with_step.data(), 1));
+  b[0].offset = 32;  // lead -32: below -20 but not a multiple of 48
+  b[1].offset = 0;
+  EXPECT_FALSE(mote::plan_has_overlap(b.data(), 2, stepped.data(), 1));
+  EXPECT_TRUE(mote::plan_has_overlap(b.data(), 2, with_step.data(), 1));
+}
+
+TEST(MemoryPlanner, AllowanceWorksWhicheverBufferIsPlacedFirst) {
+  // The orders place either the input or the output first; both must end up
+  // with a valid overlapping plan of the same size.
+  for (uint32_t in_size : {100u, 3000u}) {
+    std::vector<mote::PlanBuffer> b = {{in_size, 0, 1}, {2000, 1, 1}};
+    const std::vector<mote::PlanOverlap> streaming = {allowance(0, 1, mote::kUnboundedLead, 0)};
+    const uint32_t total = plan_with(b, streaming);
+    EXPECT_FALSE(mote::plan_has_overlap(b.data(), 2, streaming.data(), 1));
+    EXPECT_EQ(total, std::max(2000u + 0u, (in_size + 15) / 16 * 16)) << in_size;
+  }
+}
+
+TEST(MemoryPlanner, RandomAllowancesAreRespectedAndNeverHurt) {
+  std::mt19937 rng(99);
+  for (int trial = 0; trial < 400; ++trial) {
+    const int n = 2 + int(rng() % 40);
+    std::vector<mote::PlanBuffer> b(n);
+    for (auto& x : b) {
+      x.first = int32_t(rng() % 30);
+      x.last = x.first + int32_t(rng() % 6);
+      x.size = 1 + rng() % 3000;
+    }
+    // Allowances between a buffer dying at node j and one born there.
+    std::vector<mote::PlanOverlap> overlaps;
+    for (int i = 0; i < n; ++i) {
+      for (int j = 0; j < n; ++j) {
+        if (i == j || b[i].last != b[j].first || rng() % 3 != 0) continue;
+        const int32_t kind = int32_t(rng() % 3);
+        if (kind == 0) overlaps.push_back(allowance(i, j, 0, 0));
+        if (kind == 1) overlaps.push_back(allowance(i, j, mote::kUnboundedLead, -int32_t(rng() % 2000)));
+        if (kind == 2) overlaps.push_back(allowance(i, j, -int32_t(rng() % 500), int32_t(rng() % 500)));
+        if (rng() % 2 == 0) overlaps.back().lead_step = 1 + int32_t(rng() % 64);
+      }
+    }
+    std::vector<mote::PlanBuffer> plain = b;
+    const uint32_t without = plan(plain);
+    const uint32_t with = plan_with(b, overlaps);
+    ASSERT_FALSE(mote::plan_has_overlap(b.data(), n, overlaps.data(), int(overlaps.size()))) << "trial " << trial;
+    EXPECT_LE(with, without) << "trial " << trial;
+    for (const auto& x : b) {
+      EXPECT_EQ(x.offset % 16, 0u);
+      EXPECT_LE(x.offset + x.size, with);
+    }
+  }
+}
+
+// A window op kernel that honours window_op_max_lead()'s contract in the
+// worst way it allows: per output pixel, per output channel, it reads that
+// channel's window and writes the channel right away (so later channels of
+// the same pixel read after earlier ones were written).
+struct WindowCase {
+  int32_t batches, in_h, in_w, in_c, out_c, filter_h, filter_w, stride_h, stride_w, dilation_h, dilation_w, pad_top,
+      pad_left, out_h, out_w;
+};
+
+void window_kernel(const WindowCase& w, const uint8_t* in, uint8_t* out) {
+  const int32_t multiplier = w.out_c / w.in_c;
+  for (int32_t b = 0; b < w.batches; ++b)
+    for (int32_t y = 0; y < w.out_h; ++y)
+      for (int32_t x = 0; x < w.out_w; ++x)
+        for (int32_t c = 0; c < w.out_c; ++c) {
+          uint32_t acc = uint32_t(c) * 7u;
+          for (int32_t fy = 0; fy < w.filter_h; ++fy)
+            for (int32_t fx = 0; fx < w.filter_w; ++fx) {
+              const int32_t iy = y * w.stride_h - w.pad_top + fy * w.dilation_h;
+              const int32_t ix = x * w.stride_w - w.pad_left + fx * w.dilation_w;
+              if (iy < 0 || iy >= w.in_h || ix < 0 || ix >= w.in_w) continue;
+              acc = acc * 31u + in[((b * w.in_h + iy) * w.in_w + ix) * w.in_c + c / multiplier];
+            }
+          out[((b * w.out_h + y) * w.out_w + x) * w.out_c + c] = uint8_t(acc ^ (acc >> 8));
+        }
+}
+
+TEST(MemoryPlanner, WindowOpMaxLeadIsSafeForPixelOrderKernels) {
+  std::mt19937 rng(7);
+  int overlapping = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    WindowCase w;
+    w.batches = 1 + int32_t(rng() % 2);
+    w.in_h = 1 + int32_t(rng() % 9);
+    w.in_w = 1 + int32_t(rng() % 9);
+    w.in_c = 1 + int32_t(rng() % 5);
+    w.out_c = w.in_c * (1 + int32_t(rng() % 3));
+    w.filter_h = 1 + int32_t(rng() % 4);
+    w.filter_w = 1 + int32_t(rng() % 4);
+    w.stride_h = 1 + int32_t(rng() % 3);
+    w.stride_w = 1 + int32_t(rng() % 3);
+    w.dilation_h = 1 + int32_t(rng() % 2);
+    w.dilation_w = 1 + int32_t(rng() % 2);
+    const int32_t extent_h = (w.filter_h - 1) * w.dilation_h + 1, extent_w = (w.filter_w - 1) * w.dilation_w + 1;
+    const bool same = rng() % 2 == 0;
+    w.out_h = same ? (w.in_h + w.stride_h - 1) / w.stride_h : (w.in_h - extent_h + w.stride_h) / w.stride_h;
+    w.out_w = same ? (w.in_w + w.stride_w - 1) / w.stride_w : (w.in_w - extent_w + w.stride_w) / w.stride_w;
+    if (w.out_h <= 0 || w.out_w <= 0) continue;
+    w.pad_top = same ? std::max(0, ((w.out_h - 1) * w.stride_h + extent_h - w.in_h) / 2) : 0;
+    w.pad_left = same ? std::max(0, ((w.out_w - 1) * w.stride_w + extent_w - w.in_w) / 2) : 0;
+
+    mote::WindowGeometry g;
+    g.batches = w.batches;
+    g.input_height = w.in_h;
+    g.input_width = w.in_w;
+    g.input_pixel_bytes = w.in_c;
+    g.output_height = w.out_h;
+    g.output_width = w.out_w;
+    g.output_pixel_bytes = w.out_c;
+    g.stride_height = w.stride_h;
+    g.stride_width = w.stride_w;
+    g.pad_top = w.pad_top;
+    g.pad_left = w.pad_left;
+    const int32_t max_lead = mote::window_op_max_lead(g);
+    ASSERT_LT(max_lead, 0);
+
+    const size_t in_bytes = size_t(w.batches * w.in_h * w.in_w * w.in_c);
+    const size_t out_bytes = size_t(w.batches * w.out_h * w.out_w * w.out_c);
+    std::vector<uint8_t> input(in_bytes), expected(out_bytes);
+    for (auto& v : input) v = uint8_t(rng());
+    window_kernel(w, input.data(), expected.data());
+
+    // Every lead from the bound down to "no overlap at all" is safe.
+    for (int64_t lead = max_lead; lead > -int64_t(out_bytes) - 1; lead -= 1 + int64_t(rng() % 7)) {
+      const size_t base = size_t(out_bytes);  // room below the input for negative leads
+      std::vector<uint8_t> memory(base + in_bytes + out_bytes, 0);
+      uint8_t* in = memory.data() + base;
+      uint8_t* out = in + lead;
+      memcpy(in, input.data(), in_bytes);
+      window_kernel(w, in, out);
+      ASSERT_EQ(std::vector<uint8_t>(out, out + out_bytes), expected) << "trial " << trial << " lead " << lead;
+      if (lead + int64_t(out_bytes) > 0) ++overlapping;
+    }
+  }
+  EXPECT_GT(overlapping, 1000);
+}
+
+TEST(MemoryPlanner, StreamingMaxLeadIsSafeForStepKernels) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 300; ++trial) {
+    const int32_t steps = 1 + int32_t(rng() % 12), in_step = 1 + int32_t(rng() % 40),
+                  out_step = 1 + int32_t(rng() % 40);
+    const int32_t max_lead = mote::streaming_max_lead(steps, in_step, out_step);
+    // Step kernel: read the whole step, then write the whole output step.
+    auto kernel = [&](const uint8_t* in, uint8_t* out) {
+      for (int32_t k = 0; k < steps; ++k) {
+        uint32_t acc = 1;
+        for (int32_t i = 0; i < in_step; ++i) acc = acc * 131u + in[k * in_step + i];
+        for (int32_t o = 0; o < out_step; ++o) out[k * out_step + o] = uint8_t((acc >> (o % 24)) + o);
+      }
+    };
+    std::vector<uint8_t> input(size_t(steps * in_step)), expected(size_t(steps * out_step));
+    for (auto& v : input) v = uint8_t(rng());
+    kernel(input.data(), expected.data());
+    for (int64_t lead = max_lead; lead > -int64_t(expected.size()) - 1; --lead) {
+      std::vector<uint8_t> memory(expected.size() * 2 + input.size() + 64, 0);
+      uint8_t* in = memory.data() + expected.size();
+      memcpy(in, input.data(), input.size());
+      uint8_t* out = in + lead;
+      kernel(in, out);
+      ASSERT_EQ(std::vector<uint8_t>(out, out + expected.size()), expected) << "trial " << trial << " lead " << lead;
+    }
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- interpreter
+// RESHAPE-family outputs sharing their input's buffer, element-wise ops in
+// place, window ops streaming over their input: results must not change.
+
+namespace {
+
+using mote::DType;
+using mote::tools::ModelBuilder;
+using mote::tools::Options;
+using mote::tools::TensorSpec;
+namespace schema = mote::schema;
+
+struct Run {
+  std::unique_ptr<mote::OpResolver> resolver;
+  std::vector<uint8_t> model;
+  std::vector<uint8_t> arena;
+  std::unique_ptr<mote::Interpreter> interp;
+  std::vector<std::vector<uint8_t>> outputs;
+  std::vector<mote::PlannedBuffer> plan;
+};
+
+// Allocates, fills the inputs, invokes once.
+std::unique_ptr<Run> run(const std::vector<uint8_t>& model, const std::vector<std::vector<uint8_t>>& inputs) {
+  auto r = std::make_unique<Run>();
+  r->resolver = std::make_unique<mote::OpResolver>();
+  EXPECT_EQ(mote::register_all_ops(*r->resolver), mote::Status::kOk);
+  r->model = model;
+  r->arena.assign(1 << 20, 0xA5);
+  r->interp = std::make_unique<mote::Interpreter>(r->model.data(), r->model.size(), *r->resolver, r->arena.data(),
+                                                  r->arena.size());
+  if (r->interp->allocate() != mote::Status::kOk) {
+    ADD_FAILURE() << r->interp->error_message();
+    return r;
+  }
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    mote::TensorView v = r->interp->input(i);
+    EXPECT_EQ(v.bytes, inputs[i].size());
+    memcpy(v.data, inputs[i].data(), std::min<size_t>(v.bytes, inputs[i].size()));
+  }
+  const int n = r->interp->memory_plan(nullptr, 0);
+  r->plan.resize(size_t(n));
+  r->interp->memory_plan(r->plan.data(), n);
+  EXPECT_EQ(r->interp->invoke(), mote::Status::kOk) << r->interp->error_message();
+  for (size_t j = 0; j < r->interp->num_outputs(); ++j) {
+    const mote::TensorView v = r->interp->output(j);
+    r->outputs.emplace_back(static_cast<const uint8_t*>(v.data), static_cast<const uint8_t*>(v.data) + v.bytes);
+  }
+  return r;
+}
+
+const mote::PlannedBuffer* planned(const Run& r, int32_t tensor) {
+  for (const auto& b : r.plan)
+    if (b.tensor == tensor) return &b;
+  return nullptr;
+}
+
+std::vector<uint8_t> float_bytes(const std::vector<float>& v) {
+  std::vector<uint8_t> b(v.size() * 4);
+  memcpy(b.data(), v.data(), b.size());
+  return b;
+}
+
+std::vector<float> floats(const std::vector<uint8_t>& b) {
+  std::vector<float> v(b.size() / 4);
+  memcpy(v.data(), b.data(), v.size() * 4);
+  return v;
+}
+
+int32_t reshape_to(ModelBuilder& m, int32_t in, std::vector<int32_t> shape, const char* name) {
+  const int32_t shape_tensor = m.add_tensor(
+      TensorSpec::constant<int32_t>(std::string(name) + "_shape", DType::kInt32, {int32_t(shape.size())}, shape));
+  const int32_t out = m.add_tensor({name, DType::kFloat32, shape});
+  m.add_operator(schema::BuiltinOp::kReshape, {in, shape_tensor}, {out},
+                 Options(schema::OptionsType::kReshape).i32_vector(schema::reshape_options::new_shape, shape));
+  return out;
+}
+
+TEST(MemoryPlan, ReshapeSharesItsInputsBuffer) {
+  // x -> RESHAPE -> y (model output): one buffer for both.
+  ModelBuilder m;
+  const int32_t x = m.add_tensor({"x", DType::kFloat32, {1, 8}});
+  const int32_t y = reshape_to(m, x, {2, 4}, "y");
+  m.set_inputs({x});
+  m.set_outputs({y});
+  const std::vector<float> values = {1, -2, 3, -4, 5, -6, 7, -8};
+  auto r = run(m.serialize(), {float_bytes(values)});
+  ASSERT_EQ(r->outputs.size(), 1u);
+  EXPECT_EQ(floats(r->outputs[0]), values);
+  EXPECT_EQ(r->interp->input(0).data, r->interp->output(0).data);
+  EXPECT_EQ(r->plan.size(), 1u);
+  ASSERT_NE(planned(*r, x), nullptr);
+  EXPECT_EQ(planned(*r, y), nullptr);  // not a buffer of its own
+}
+
+TEST(MemoryPlan, SharedBufferLivesAsLongAsAnyOfItsTensors) {
+  // out = x + relu(reshape(reshape(x))): RELU must not run in place over the
+  // shared buffer, because x is read again by the ADD.
+  ModelBuilder m;
+  const int32_t x = m.add_tensor({"x", DType::kFloat32, {1, 8}});
+  const int32_t y = reshape_to(m, x, {2, 4}, "y");
+  const int32_t z = m.add_tensor({"z", DType::kFloat32, {2, 4}});
+  m.add_operator(schema::BuiltinOp::kRelu, {y}, {z});
+  const int32_t w = reshape_to(m, z, {1, 8}, "w");
+  const int32_t out = m.add_tensor({"out", DType::kFloat32, {1, 8}});
+  m.add_operator(schema::BuiltinOp::kAdd, {x, w}, {out}, Options(schema::OptionsType::kAdd));
+  m.set_inputs({x});
+  m.set_outputs({out});
+  const std::vector<float> values = {1, -2, 3, -4, 5, -6, 7, -8};
+  auto r = run(m.serialize(), {float_bytes(values)});
+  ASSERT_EQ(r->outputs.size(), 1u);
+  std::vector<float> expected;
+  for (float v : values) expected.push_back(v + (v > 0 ? v : 0.0f));
+  EXPECT_EQ(floats(r->outputs[0]), expected);
+  const mote::PlannedBuffer* shared = planned(*r, x);
+  ASSERT_NE(shared, nullptr);
+  EXPECT_EQ(shared->placement.first, 0);
+  EXPECT_EQ(shared->placement.last, 3);  // read by the ADD (node 3)
+  EXPECT_EQ(planned(*r, y), nullptr);
+  EXPECT_EQ(planned(*r, w), nullptr);
+  ASSERT_NE(planned(*r, z), nullptr);
+  EXPECT_NE(planned(*r, z)->placement.offset, shared->placement.offset);
+}
+
+TEST(MemoryPlan, ReshapeOfAConstantIsCopied) {
+  ModelBuilder m;
+  const std::vector<float> values = {0.5f, 1.5f, -2.5f, 4};
+  const int32_t c = m.add_tensor(TensorSpec::constant<float>("c", DType::kFloat32, {4}, values));
+  const int32_t y = reshape_to(m, c, {2, 2}, "y");
+  const int32_t x = m.add_tensor({"x", DType::kFloat32, {2, 2}});
+  const int32_t out = m.add_tensor({"out", DType::kFloat32, {2, 2}});
+  m.add_operator(schema::BuiltinOp::kAdd, {x, y}, {out}, Options(schema::OptionsType::kAdd));
+  m.set_inputs({x});
+  m.set_outputs({out});
+  auto r = run(m.serialize(), {float_bytes({1, 1, 1, 1})});
+  ASSERT_EQ(r->outputs.size(), 1u);
+  EXPECT_EQ(floats(r->outputs[0]), (std::vector<float>{1.5f, 2.5f, -1.5f, 5}));
+  EXPECT_NE(planned(*r, y), nullptr);  // a planned copy, not the model's bytes
+}
+
+TEST(MemoryPlan, ElementwiseChainRunsInPlace) {
+  // x -> RELU -> a; a + b -> s; the three activations of the chain share one
+  // offset, b does not.
+  ModelBuilder m;
+  const int32_t x = m.add_tensor({"x", DType::kFloat32, {1, 64}});
+  const int32_t b = m.add_tensor({"b", DType::kFloat32, {1, 64}});
+  const int32_t a = m.add_tensor({"a", DType::kFloat32, {1, 64}});
+  const int32_t s = m.add_tensor({"s", DType::kFloat32, {1, 64}});
+  m.add_operator(schema::BuiltinOp::kRelu, {x}, {a});
+  m.add_operator(schema::BuiltinOp::kAdd, {a, b}, {s}, Options(schema::OptionsType::kAdd));
+  m.set_inputs({x, b});
+  m.set_outputs({s});
+  std::vector<float> xs, bs, expected;
+  for (int i = 0; i < 64; ++i) {
+    xs.push_back(float(i % 7) - 3.0f);
+    bs.push_back(0.25f * float(i));
+    expected.push_back((xs.back() > 0 ? xs.back() : 0.0f) + bs.back());
+  }
+  auto r = run(m.serialize(), {float_bytes(xs), float_bytes(bs)});
+  ASSERT_EQ(r->outputs.size(), 1u);
+  EXPECT_EQ(floats(r->outputs[0]), expected);
+  ASSERT_TRUE(planned(*r, x) && planned(*r, a) && planned(*r, s) && planned(*r, b));
+  EXPECT_EQ(planned(*r, a)->placement.offset, planned(*r, x)->placement.offset);
+  EXPECT_EQ(planned(*r, s)->placement.offset, planned(*r, a)->placement.offset);
+  EXPECT_NE(planned(*r, b)->placement.offset, planned(*r, x)->placement.offset);
+  EXPECT_EQ(r->interp->arena_planned_bytes(), 2u * 256u);
+}
+
+TEST(MemoryPlan, ModelOutputIsNeverOverwrittenInPlace) {
+  // x is both a model output and the RELU's input: the RELU must not write
+  // over it.
+  ModelBuilder m;
+  const int32_t x = m.add_tensor({"x", DType::kFloat32, {1, 16}});
+  const int32_t a = m.add_tensor({"a", DType::kFloat32, {1, 16}});
+  m.add_operator(schema::BuiltinOp::kRelu, {x}, {a});
+  m.set_inputs({x});
+  m.set_outputs({a, x});
+  std::vector<float> xs;
+  for (int i = 0; i < 16; ++i) xs.push_back(float(i) - 8.0f);
+  auto r = run(m.serialize(), {float_bytes(xs)});
+  ASSERT_EQ(r->outputs.size(), 2u);
+  EXPECT_EQ(floats(r->outputs[1]), xs);
+  EXPECT_NE(planned(*r, a)->placement.offset, planned(*r, x)->placement.offset);
+}
+
+// The same pooling node twice: once with its input free to be overwritten,
+// once with the input also a model output (kept whole). Same bytes out.
+TEST(MemoryPlan, PoolingStreamsOverItsInputWithoutChangingResults) {
+  std::mt19937 rng(5);
+  int smaller = 0;
+  for (int trial = 0; trial < 120; ++trial) {
+    const int32_t batches = 1 + int32_t(rng() % 2), h = 2 + int32_t(rng() % 10), w = 2 + int32_t(rng() % 10),
+                  c = 1 + int32_t(rng() % 20);
+    const int32_t fh = 1 + int32_t(rng() % std::min(h, 4)), fw = 1 + int32_t(rng() % std::min(w, 4));
+    const int32_t sh = 1 + int32_t(rng() % 3), sw = 1 + int32_t(rng() % 3);
+    const bool same = rng() % 2 == 0;
+    const bool average = rng() % 2 == 0;
+    const int32_t oh = same ? (h + sh - 1) / sh : (h - fh + sh) / sh;
+    const int32_t ow = same ? (w + sw - 1) / sw : (w - fw + sw) / sw;
+    std::vector<int8_t> input(size_t(batches * h * w * c));
+    for (auto& v : input) v = int8_t(rng());
+    std::vector<uint8_t> input_bytes(input.size());
+    memcpy(input_bytes.data(), input.data(), input.size());
+
+    std::vector<std::vector<uint8_t>> results;
+    std::vector<size_t> arenas;
+    for (bool keep_input : {false, true}) {
+      ModelBuilder m;
+      const int32_t x = m.add_tensor({"x", DType::kInt8, {batches, h, w, c}, {0.5f}, {-3}});
+      const int32_t y = m.add_tensor({"y", DType::kInt8, {batches, oh, ow, c}, {0.5f}, {-3}});
+      m.add_operator(average ? schema::BuiltinOp::kAveragePool2D : schema::BuiltinOp::kMaxPool2D, {x}, {y},
+                     Options(schema::OptionsType::kPool2D)
+                         .i8(schema::pool2d_options::padding, same ? 0 : 1)
+                         .i32(schema::pool2d_options::stride_w, sw)
+                         .i32(schema::pool2d_options::stride_h, sh)
+                         .i32(schema::pool2d_options::filter_width, fw)
+                         .i32(schema::pool2d_options::filter_height, fh));
+      m.set_inputs({x});
+      if (keep_input)
+        m.set_outputs({y, x});
+      else
+        m.set_outputs({y});
+      auto r = run(m.serialize(), {input_bytes});
+      ASSERT_FALSE(r->outputs.empty()) << "trial " << trial;
+      results.push_back(r->outputs[0]);
+      arenas.push_back(r->interp->arena_planned_bytes());
+    }
+    ASSERT_EQ(results[0], results[1]) << "trial " << trial << (average ? " average" : " max") << " b" << batches
+                                      << " " << h << "x" << w << "x" << c << " filter " << fh << "x" << fw
+                                      << " stride " << sh << "x" << sw << (same ? " SAME" : " VALID");
+    EXPECT_LE(arenas[0], arenas[1]);
+    if (arenas[0] < arenas[1]) ++smaller;
+  }
+  EXPECT_GT(smaller, 30);
+}
+
+// DEPTHWISE_CONV_2D with multiplier 1 (whatever kernel prepare selects):
+// streaming over the input must not change a byte.
+TEST(MemoryPlan, DepthwiseStreamsOverItsInputWithoutChangingResults) {
+  std::mt19937 rng(17);
+  int smaller = 0;
+  const int32_t channel_choices[] = {1, 3, 8, 16, 24, 32, 40};
+  for (int trial = 0; trial < 80; ++trial) {
+    const int32_t h = 3 + int32_t(rng() % 10), w = 3 + int32_t(rng() % 10);
+    const int32_t c = channel_choices[rng() % 7];
+    const int32_t fh = 1 + int32_t(rng() % 3), fw = 1 + int32_t(rng() % 3);
+    const int32_t sh = 1 + int32_t(rng() % 2), sw = 1 + int32_t(rng() % 2);
+    const int32_t dh = sh == 1 ? 1 + int32_t(rng() % 2) : 1, dw = sw == 1 ? 1 + int32_t(rng() % 2) : 1;
+    const bool same = rng() % 2 == 0;
+    const int32_t eh = (fh - 1) * dh + 1, ew = (fw - 1) * dw + 1;
+    const int32_t oh = same ? (h + sh - 1) / sh : (h - eh + sh) / sh;
+    const int32_t ow = same ? (w + sw - 1) / sw : (w - ew + sw) / sw;
+    if (oh <= 0 || ow <= 0) continue;
+    std::vector<int8_t> filter(size_t(fh * fw * c));
+    for (auto& v : filter) v = int8_t(rng());
+    std::vector<int32_t> bias(static_cast<size_t>(c));
+    for (auto& v : bias) v = int32_t(rng() % 2001) - 1000;
+    std::vector<float> filter_scales;
+    std::vector<int64_t> filter_zero_points;
+    for (int32_t i = 0; i < c; ++i) {
+      filter_scales.push_back(0.002f + 0.001f * float(i % 5));
+      filter_zero_points.push_back(0);
+    }
+    std::vector<float> bias_scales;
+    for (float s : filter_scales) bias_scales.push_back(0.05f * s);
+    std::vector<uint8_t> input(size_t(h * w * c));
+    for (auto& v : input) v = uint8_t(rng());
+
+    std::vector<std::vector<uint8_t>> results;
+    std::vector<size_t> arenas;
+    for (bool keep_input : {false, true}) {
+      ModelBuilder m;
+      const int32_t x = m.add_tensor({"x", DType::kInt8, {1, h, w, c}, {0.05f}, {3}});
+      const int32_t f = m.add_tensor(TensorSpec::constant<int8_t>("f", DType::kInt8, {1, fh, fw, c}, filter,
+                                                                  filter_scales, filter_zero_points, 3));
+      const int32_t bb = m.add_tensor(
+          TensorSpec::constant<int32_t>("b", DType::kInt32, {c}, bias, bias_scales, filter_zero_points, 0));
+      const int32_t y = m.add_tensor({"y", DType::kInt8, {1, oh, ow, c}, {0.04f}, {-5}});
+      namespace dwo = schema::depthwise_conv2d_options;
+      m.add_operator(schema::BuiltinOp::kDepthwiseConv2D, {x, f, bb}, {y},
+                     Options(schema::OptionsType::kDepthwiseConv2D)
+                         .i8(dwo::padding, same ? 0 : 1)
+                         .i32(dwo::stride_w, sw)
+                         .i32(dwo::stride_h, sh)
+                         .i32(dwo::depth_multiplier, 1)
+                         .i32(dwo::dilation_w_factor, dw)
+                         .i32(dwo::dilation_h_factor, dh),
+                     3);
+      m.set_inputs({x});
+      if (keep_input)
+        m.set_outputs({y, x});
+      else
+        m.set_outputs({y});
+      auto r = run(m.serialize(), {input});
+      ASSERT_FALSE(r->outputs.empty()) << "trial " << trial;
+      results.push_back(r->outputs[0]);
+      arenas.push_back(r->interp->arena_planned_bytes());
+    }
+    ASSERT_EQ(results[0], results[1]) << "trial " << trial << " " << h << "x" << w << "x" << c << " filter " << fh
+                                      << "x" << fw << " stride " << sh << "x" << sw << " dilation " << dh << "x" << dw
+                                      << (same ? " SAME" : " VALID");
+    EXPECT_LE(arenas[0], arenas[1]);
+    if (arenas[0] < arenas[1]) ++smaller;
+  }
+  EXPECT_GT(smaller, 20);
+}
+
 }  // namespace

@@ -21,7 +21,9 @@
 #include "kernels/optimized/conv_2d.h"
 #include "kernels/optimized/fully_connected.h"
 #include "kernels/optimized/gemm_float.h"
+#include "kernels/fixedpoint.h"
 #include "kernels/optimized/gemm_int8.h"
+#include "kernels/optimized/requantize32.h"
 #include "kernels/reference/conv_2d.h"
 #include "kernels/reference/fully_connected.h"
 
@@ -74,11 +76,29 @@ void fill_float(std::mt19937& rng, float* p, size_t n) {
 
 // Requantization as prepare makes it: multiplier in [2^30, 2^31) (sometimes
 // 0), shift picked so that typical accumulators land in and around int8.
-void random_requant(std::mt19937& rng, int32_t depth, int32_t* multiplier, int32_t* shift) {
+// With small data (see fill_small) the shifts are small too, so that the
+// outputs do not saturate and rounding ties are frequent.
+void random_requant(std::mt19937& rng, int32_t depth, bool small, int32_t* multiplier, int32_t* shift) {
   *multiplier = uniform(rng, 0, 9) == 0 ? 0 : uniform(rng, 1 << 30, INT32_MAX);
+  if (uniform(rng, 0, 5) == 0) *multiplier = uniform(rng, 0, 1) ? (1 << 30) : (1 << 30) + 1;  // exact halves
+  if (small) {
+    *shift = uniform(rng, -4, 1);
+    return;
+  }
   int32_t bits = 0;
   while ((int64_t(1) << bits) < int64_t(depth) * 4096) ++bits;
   *shift = uniform(rng, 0, 7) == 0 ? uniform(rng, 0, 3) : -uniform(rng, bits / 2, bits + 1);
+}
+
+// Inputs within 2 of the zero point and filter values in [-2, 2]: small
+// accumulators, to exercise requantization rounding rather than saturation.
+void fill_small(std::mt19937& rng, int32_t input_offset, int8_t* input, size_t input_count, int8_t* filter,
+                size_t filter_count) {
+  for (size_t i = 0; i < input_count; ++i) {
+    const int32_t v = -input_offset + uniform(rng, -2, 2);
+    input[i] = int8_t(v < -128 ? -128 : v > 127 ? 127 : v);
+  }
+  for (size_t i = 0; i < filter_count; ++i) filter[i] = int8_t(uniform(rng, -2, 2));
 }
 
 // Zero points: the extremes sometimes, else random.
@@ -166,14 +186,21 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
   p.input_offset = random_input_offset(rng);
   random_int8_activation(rng, &p.output_offset, &p.activation_min, &p.activation_max);
 
+  // Input and filter share their misalignment: with 0, the word-load path
+  // takes every pixel pair whose channel count is a multiple of 4.
   GuardedBuffer<int8_t> input(elements(in), c.misalign);
-  GuardedBuffer<int8_t> filter(elements(fd), (c.misalign + 1) % 4);
-  fill_int8(rng, input.data(), input.size());
-  fill_int8(rng, filter.data(), filter.size());
+  GuardedBuffer<int8_t> filter(elements(fd), c.misalign);
+  const bool small = uniform(rng, 0, 2) == 0;
+  if (small) {
+    fill_small(rng, p.input_offset, input.data(), input.size(), filter.data(), filter.size());
+  } else {
+    fill_int8(rng, input.data(), input.size());
+    fill_int8(rng, filter.data(), filter.size());
+  }
   std::vector<int32_t> bias(size_t(out.c)), multiplier(size_t(out.c)), shift(size_t(out.c));
   for (int32_t o = 0; o < out.c; ++o) {
-    bias[size_t(o)] = uniform(rng, -40000, 40000);
-    random_requant(rng, fd.h * fd.w * fd.c, &multiplier[size_t(o)], &shift[size_t(o)]);
+    bias[size_t(o)] = small ? uniform(rng, -50, 50) : uniform(rng, -40000, 40000);
+    random_requant(rng, fd.h * fd.w * fd.c, small, &multiplier[size_t(o)], &shift[size_t(o)]);
   }
   const int32_t* bias_ptr = c.bias ? bias.data() : nullptr;
 
@@ -185,6 +212,12 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
                                 actual.data());
   ASSERT_EQ(0, memcmp(expected.bytes(), actual.bytes(), elements(out)));
   EXPECT_TRUE(actual.guard_intact());
+
+  GuardedBuffer<int8_t> words(elements(out), (c.misalign + 3) % 4);
+  mote::optimized::conv_2d_int8_word_loads(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+                                           bias_ptr, out, words.data());
+  ASSERT_EQ(0, memcmp(expected.bytes(), words.bytes(), elements(out))) << "word loads";
+  EXPECT_TRUE(words.guard_intact());
 }
 
 void check_conv_float(const ConvCase& c, std::mt19937& rng) {
@@ -317,12 +350,15 @@ TEST(OptimizedConv2D, Int8ExactAtTheLargestAcceptedDepth) {
   std::vector<int8_t> input(elements(in), 127), filter(elements(fd), -128);
   for (size_t i = 0; i < size_t(fd.c); ++i) filter[size_t(fd.c) + i] = 127;  // channel 1: the positive extreme
   std::vector<int32_t> multiplier(size_t(out.c), 1 << 30), shift(size_t(out.c), -24);
-  std::vector<int8_t> expected(elements(out)), actual(elements(out));
+  std::vector<int8_t> expected(elements(out)), actual(elements(out)), words(elements(out));
   mote::reference::conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(), nullptr, out,
                                 expected.data());
   mote::optimized::conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(), nullptr, out,
                                 actual.data());
+  mote::optimized::conv_2d_int8_word_loads(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+                                           nullptr, out, words.data());
   EXPECT_EQ(expected, actual);
+  EXPECT_EQ(expected, words);
   EXPECT_EQ(expected[0], int8_t(-64));  // -32640 * 65536 * 2^-25, rounded
 }
 
@@ -360,20 +396,26 @@ void check_fc_int8(const FcCase& c, std::mt19937& rng) {
   p.input_offset = random_input_offset(rng);
   if (c.filter_zero_point) p.filter_offset = uniform(rng, -127, 128);
   random_int8_activation(rng, &p.output_offset, &p.activation_min, &p.activation_max);
+  const bool small = uniform(rng, 0, 2) == 0 && !c.filter_zero_point;
   std::vector<int32_t> multiplier, shift;
   if (c.per_channel) {
     multiplier.resize(size_t(c.units));
     shift.resize(size_t(c.units));
-    for (int32_t o = 0; o < c.units; ++o) random_requant(rng, c.depth, &multiplier[size_t(o)], &shift[size_t(o)]);
+    for (int32_t o = 0; o < c.units; ++o)
+      random_requant(rng, c.depth, small, &multiplier[size_t(o)], &shift[size_t(o)]);
   } else {
-    random_requant(rng, c.depth, &p.output_multiplier, &p.output_shift);
+    random_requant(rng, c.depth, small, &p.output_multiplier, &p.output_shift);
   }
   GuardedBuffer<int8_t> input(size_t(c.batches) * c.depth, c.misalign);
   GuardedBuffer<int8_t> filter(size_t(c.units) * c.depth, (c.misalign + 3) % 4);
-  fill_int8(rng, input.data(), input.size());
-  fill_int8(rng, filter.data(), filter.size());
+  if (small) {
+    fill_small(rng, p.input_offset, input.data(), input.size(), filter.data(), filter.size());
+  } else {
+    fill_int8(rng, input.data(), input.size());
+    fill_int8(rng, filter.data(), filter.size());
+  }
   std::vector<int32_t> bias(size_t(c.units));
-  for (int32_t& b : bias) b = uniform(rng, -40000, 40000);
+  for (int32_t& b : bias) b = small ? uniform(rng, -50, 50) : uniform(rng, -40000, 40000);
   const int32_t* bias_ptr = c.bias ? bias.data() : nullptr;
   const int32_t* multiplier_ptr = c.per_channel ? multiplier.data() : nullptr;
   const int32_t* shift_ptr = c.per_channel ? shift.data() : nullptr;
@@ -446,34 +488,85 @@ TEST(OptimizedFullyConnected, AppliesUpToTheDepthLimit) {
   EXPECT_FALSE(mote::optimized::fully_connected_int8_applies(mote::optimized::kMaxDotDepth + 1));
 }
 
+// ---------------------------------------------------------------- requantization
+
+// The 32-bit-only requantization against fixedpoint.h: every shift, the
+// multiplier and accumulator extremes, and random values.
+TEST(OptimizedRequantize32, MatchesDoubleRoundingReference) {
+  std::mt19937 rng(51);
+  std::vector<int32_t> accs = {INT32_MIN, INT32_MIN + 1, -65537, -65536, -65535, -32768, -2, -1, 0, 1, 2,
+                               32767, 65535, 65536, INT32_MAX - 1, INT32_MAX};
+  std::vector<int32_t> multipliers = {0, 1, 0xFFFF, 0x10000, 1 << 30, (1 << 30) + 1, INT32_MAX - 1, INT32_MAX};
+  for (int i = 0; i < 40; ++i) accs.push_back(uniform(rng, INT32_MIN, INT32_MAX));
+  for (int i = 0; i < 40; ++i) accs.push_back(uniform(rng, -70000, 70000));
+  for (int i = 0; i < 24; ++i) multipliers.push_back(uniform(rng, 1 << 30, INT32_MAX));
+  int64_t mismatches = 0;
+  for (int32_t shift = -31; shift <= 31; ++shift)
+    for (int32_t multiplier : multipliers) {
+      const mote::optimized::ChannelRequant32 r = mote::optimized::make_channel_requant32(multiplier, shift);
+      for (int32_t acc : accs) {
+        const int32_t expected = mote::fixedpoint::multiply_by_quantized_multiplier(acc, multiplier, shift);
+        const int32_t actual = mote::optimized::requantize32(r, acc);
+        if (expected != actual && ++mismatches <= 5)
+          ADD_FAILURE() << "acc " << acc << " multiplier " << multiplier << " shift " << shift << ": expected "
+                        << expected << ", got " << actual;
+      }
+    }
+  // Random triples, ties included: accumulators whose product lands exactly
+  // halfway after the shift.
+  for (int i = 0; i < 200000; ++i) {
+    const int32_t shift = uniform(rng, -31, 8);
+    const int32_t multiplier = uniform(rng, 0, 3) == 0 ? (1 << 30) : uniform(rng, 1 << 30, INT32_MAX);
+    const int32_t acc = uniform(rng, 0, 1) ? uniform(rng, INT32_MIN, INT32_MAX) : uniform(rng, -4096, 4096);
+    const int32_t expected = mote::fixedpoint::multiply_by_quantized_multiplier(acc, multiplier, shift);
+    const int32_t actual = mote::optimized::requantize32(mote::optimized::make_channel_requant32(multiplier, shift), acc);
+    if (expected != actual && ++mismatches <= 10)
+      ADD_FAILURE() << "acc " << acc << " multiplier " << multiplier << " shift " << shift << ": expected "
+                    << expected << ", got " << actual;
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
 // ---------------------------------------------------------------- tiles
 
-// acc[m * N + n] += sum (input_m[k] + offset) * filter_n[k], in int64: the
-// tiles must agree with it modulo 2^32 for every variant.
+using mote::optimized::DotLayout;
+
+// The layout's sums in int64: the tiles must agree with them modulo 2^32 for
+// every variant.
 template <int M, int N>
-std::vector<int32_t> naive_tile(const int8_t* input, int32_t input_step, const int8_t* filter, int32_t filter_step,
-                                int32_t depth, int32_t offset, const std::vector<int32_t>& start) {
+std::vector<int32_t> naive_tile(const int8_t* input, const int8_t* filter, const DotLayout& l, int32_t offset,
+                                const std::vector<int32_t>& start) {
   std::vector<int32_t> acc = start;
   for (int m = 0; m < M; ++m)
     for (int n = 0; n < N; ++n) {
       int64_t sum = acc[size_t(m * N + n)];
-      for (int32_t k = 0; k < depth; ++k)
-        sum += (int64_t(input[m * input_step + k]) + offset) * filter[n * filter_step + k];
+      for (int32_t r = 0; r < l.rows; ++r)
+        for (int32_t k = 0; k < l.depth; ++k)
+          sum += (int64_t(input[m * l.input_step + r * l.input_row_step + k]) + offset) *
+                 filter[n * l.filter_step + r * l.filter_row_step + k];
       acc[size_t(m * N + n)] = int32_t(uint32_t(uint64_t(sum)));
     }
   return acc;
 }
 
-using TileFn = void (*)(const int8_t*, int32_t, const int8_t*, int32_t, int32_t, int32_t, int32_t*);
+using TileFn = void (*)(const int8_t*, const int8_t*, const DotLayout&, int32_t, int32_t*);
 
+// Depths 0..70 (every step of 16 / 8 / 4 and the remainders), one to three
+// segments, random and extreme values, misaligned rows, accumulators that
+// wrap when added to.
 template <int M, int N>
 void check_tile(TileFn tile, const char* name, std::mt19937& rng) {
   for (int32_t depth = 0; depth <= 70; ++depth) {
     for (int extreme = 0; extreme < 2; ++extreme) {
       SCOPED_TRACE(std::string(name) + " depth " + std::to_string(depth) + (extreme ? " extreme" : ""));
-      const int32_t input_step = depth + uniform(rng, 0, 5);
-      const int32_t filter_step = depth + uniform(rng, 0, 5);
-      std::vector<int8_t> input(size_t(M * input_step + depth) + 3), filter(size_t(N * filter_step + depth) + 3);
+      DotLayout l;
+      l.rows = uniform(rng, 1, 3);
+      l.depth = depth;
+      l.input_row_step = depth + uniform(rng, 0, 5);
+      l.filter_row_step = depth + uniform(rng, 0, 5);
+      l.input_step = l.rows * l.input_row_step + uniform(rng, 0, 3);
+      l.filter_step = l.rows * l.filter_row_step + uniform(rng, 0, 3);
+      std::vector<int8_t> input(size_t(M * l.input_step) + 3), filter(size_t(N * l.filter_step) + 3);
       fill_int8(rng, input.data(), input.size());
       fill_int8(rng, filter.data(), filter.size());
       int32_t offset = random_input_offset(rng);
@@ -482,12 +575,12 @@ void check_tile(TileFn tile, const char* name, std::mt19937& rng) {
         for (int8_t& v : filter) v = -128;
         offset = 128;
       }
-      const size_t shift = size_t(uniform(rng, 0, 3));
+      const size_t misalign = size_t(uniform(rng, 0, 3));
       std::vector<int32_t> acc(size_t(M * N));
-      for (int32_t& a : acc) a = uniform(rng, INT32_MIN, INT32_MAX);  // wraps when added to
+      for (int32_t& a : acc) a = uniform(rng, INT32_MIN, INT32_MAX);
       const std::vector<int32_t> expected =
-          naive_tile<M, N>(input.data() + shift, input_step, filter.data() + shift, filter_step, depth, offset, acc);
-      tile(input.data() + shift, input_step, filter.data() + shift, filter_step, depth, offset, acc.data());
+          naive_tile<M, N>(input.data() + misalign, filter.data() + misalign, l, offset, acc);
+      tile(input.data() + misalign, filter.data() + misalign, l, offset, acc.data());
       ASSERT_EQ(expected, acc);
     }
   }
@@ -502,30 +595,73 @@ TEST(OptimizedGemmInt8, EveryTileVariantMatchesAPlainSum) {
   check_tile<2, 4>(dot_tile_scalar<2, 4>, "scalar 2x4", rng);
   check_tile<2, 1>(dot_tile_paired<1>, "paired 2x1", rng);
   check_tile<2, 4>(dot_tile_paired<4>, "paired 2x4", rng);
+  // What the kernels use in this build (AVX2 with MOTE_HOST_SIMD=ON).
   check_tile<1, 1>(dot_tile<1, 1>, "selected 1x1", rng);
   check_tile<1, 4>(dot_tile<1, 4>, "selected 1x4", rng);
   check_tile<2, 1>(dot_tile<2, 1>, "selected 2x1", rng);
   check_tile<2, 4>(dot_tile<2, 4>, "selected 2x4", rng);
 }
 
+// The word-load tile: aligned rows, depths in steps of 4, offset fixed at 128.
+TEST(OptimizedGemmInt8, WordLoadTileMatchesAPlainSum) {
+  std::mt19937 rng(32);
+  for (int32_t depth = 0; depth <= 72; depth += 4) {
+    for (int extreme = 0; extreme < 2; ++extreme) {
+      SCOPED_TRACE("depth " + std::to_string(depth) + (extreme ? " extreme" : ""));
+      DotLayout l;
+      l.rows = uniform(rng, 1, 3);
+      l.depth = depth;
+      l.input_row_step = depth + 4 * uniform(rng, 0, 2);
+      l.filter_row_step = depth + 4 * uniform(rng, 0, 2);
+      l.input_step = l.rows * l.input_row_step + 4 * uniform(rng, 0, 1);
+      l.filter_step = 0;
+      GuardedBuffer<int8_t> input(size_t(2 * l.input_step) + 4, 0), filter(size_t(l.rows * l.filter_row_step), 0);
+      fill_int8(rng, input.data(), input.size());
+      fill_int8(rng, filter.data(), filter.size());
+      if (extreme) {
+        for (size_t i = 0; i < input.size(); ++i) input.data()[i] = 127;
+        for (size_t i = 0; i < filter.size(); ++i) filter.data()[i] = -128;
+      }
+      std::vector<int32_t> acc = {uniform(rng, INT32_MIN, INT32_MAX), uniform(rng, INT32_MIN, INT32_MAX)};
+      const std::vector<int32_t> expected = naive_tile<2, 1>(input.data(), filter.data(), l, 128, acc);
+      mote::optimized::dot_tile_words_offset128<2>(input.data(), filter.data(), l, acc.data());
+      ASSERT_EQ(expected, acc);
+      std::vector<int32_t> single = {acc[0]};
+      const std::vector<int32_t> expected_single = naive_tile<1, 1>(input.data(), filter.data(), l, 128, single);
+      mote::optimized::dot_tile_words_offset128<1>(input.data(), filter.data(), l, single.data());
+      ASSERT_EQ(expected_single, single);
+    }
+  }
+}
+
 // The paired variant at its depth limit: the first row's sum at its most
 // negative and most positive, the second row's wrapping.
 TEST(OptimizedGemmInt8, PairedTileExactAtTheDepthLimit) {
-  const int32_t depth = mote::optimized::kMaxDotDepth;
+  DotLayout l;
+  l.depth = mote::optimized::kMaxDotDepth;
+  l.input_step = l.depth;
+  l.filter_step = l.depth;
   for (int sign = 0; sign < 2; ++sign) {
-    std::vector<int8_t> input(size_t(2 * depth), 127), filter(size_t(depth), sign ? 127 : -128);
-    for (int32_t k = 0; k < depth; ++k) input[size_t(depth + k)] = int8_t(k % 2 ? 127 : -128);
+    std::vector<int8_t> input(size_t(2 * l.depth), 127), filter(size_t(l.depth), sign ? 127 : -128);
+    for (int32_t k = 0; k < l.depth; ++k) input[size_t(l.depth + k)] = int8_t(k % 2 ? 127 : -128);
     const std::vector<int32_t> start = {INT32_MAX, INT32_MIN};
     std::vector<int32_t> acc = start;
-    mote::optimized::dot_tile_paired<1>(input.data(), depth, filter.data(), depth, depth, 128, acc.data());
-    EXPECT_EQ((naive_tile<2, 1>(input.data(), depth, filter.data(), depth, depth, 128, start)), acc);
+    mote::optimized::dot_tile_paired<1>(input.data(), filter.data(), l, 128, acc.data());
+    EXPECT_EQ((naive_tile<2, 1>(input.data(), filter.data(), l, 128, start)), acc);
   }
 }
 
 TEST(OptimizedGemmFloat, TileSumsEachOutputInOrder) {
   std::mt19937 rng(41);
   for (int32_t depth = 0; depth <= 40; ++depth) {
-    std::vector<float> input(size_t(2 * depth + 1)), filter(size_t(4 * depth + 1));
+    DotLayout l;
+    l.rows = 2;
+    l.depth = depth;
+    l.input_row_step = depth + 1;
+    l.filter_row_step = depth + 2;
+    l.input_step = 2 * l.input_row_step;
+    l.filter_step = 2 * l.filter_row_step;
+    std::vector<float> input(size_t(2 * l.input_step)), filter(size_t(4 * l.filter_step));
     fill_float(rng, input.data(), input.size());
     fill_float(rng, filter.data(), filter.size());
     float acc[8];
@@ -533,8 +669,11 @@ TEST(OptimizedGemmFloat, TileSumsEachOutputInOrder) {
     for (int i = 0; i < 8; ++i) acc[i] = expected[i] = float(i) * 0.25f;
     for (int m = 0; m < 2; ++m)
       for (int n = 0; n < 4; ++n)
-        for (int32_t k = 0; k < depth; ++k) expected[m * 4 + n] += input[size_t(m * depth + k)] * filter[size_t(n * depth + k)];
-    mote::optimized::dot_tile_float<2, 4>(input.data(), depth, filter.data(), depth, depth, acc);
+        for (int32_t r = 0; r < l.rows; ++r)
+          for (int32_t k = 0; k < depth; ++k)
+            expected[m * 4 + n] += input[size_t(m * l.input_step + r * l.input_row_step + k)] *
+                                   filter[size_t(n * l.filter_step + r * l.filter_row_step + k)];
+    mote::optimized::dot_tile_float<2, 4>(input.data(), filter.data(), l, acc);
     EXPECT_EQ(0, memcmp(expected, acc, sizeof(acc))) << "depth " << depth;
   }
 }

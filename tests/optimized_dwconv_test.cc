@@ -18,6 +18,7 @@
 #include "kernels/fixedpoint.h"
 #include "kernels/optimized/depthwise_conv_2d.h"
 #include "kernels/optimized/requantize.h"
+#include "kernels/optimized/requantize_avx2.h"
 #include "kernels/reference/depthwise_conv_2d.h"
 
 namespace {
@@ -384,5 +385,59 @@ TEST(OptimizedRequantize, MatchesDoubleRoundingReference) {
   }
   EXPECT_EQ(mismatches, 0);
 }
+
+// The forms for 32-bit cores (16-bit partial products, high-word shift),
+// which the host build does not use, against plain 64-bit arithmetic.
+TEST(OptimizedRequantize, ThirtyTwoBitCoreFormsMatch) {
+  std::mt19937 rng(8);
+  std::uniform_int_distribution<int32_t> any_int32(INT32_MIN, INT32_MAX);
+  const int32_t edges[] = {0, 1, -1, 65535, 65536, -65536, -65537, INT32_MIN, INT32_MAX, 1 << 30, -(1 << 30)};
+  for (int32_t a : edges)
+    for (int32_t b : edges) EXPECT_EQ(mote::optimized::wide_multiply<false>(a, b), int64_t(a) * int64_t(b));
+  for (int i = 0; i < 1000000; ++i) {
+    const int32_t a = any_int32(rng), b = any_int32(rng) >> (rng() % 32);
+    const int64_t product = int64_t(a) * int64_t(b);
+    ASSERT_EQ(mote::optimized::wide_multiply<false>(a, b), product) << a << " * " << b;
+    // v = r * 2^shift + low with r an int32 small enough for v to fit int64.
+    const int32_t shift = 31 + int32_t(rng() % 32);
+    const int32_t r = shift > 32 ? a >> (shift - 32) : a;
+    const uint64_t low = ((uint64_t(rng()) << 32) | rng()) & ((uint64_t(1) << shift) - 1);
+    const int64_t v = int64_t(uint64_t(int64_t(r)) * (uint64_t(1) << shift) + low);
+    ASSERT_EQ(mote::optimized::shift_right_to_int32<false>(v, shift), r) << v << " >> " << shift;
+  }
+}
+
+#if defined(__AVX2__)
+// The eight-lane AVX2 form against the scalar reference, lanes with
+// different multipliers and shifts of both signs.
+TEST(OptimizedRequantize, Avx2MatchesDoubleRoundingReference) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int32_t> any_int32(INT32_MIN, INT32_MAX);
+  std::uniform_int_distribution<int32_t> multiplier_range(1 << 30, INT32_MAX);
+  std::uniform_int_distribution<int32_t> shift_range(-31, 31);
+  long mismatches = 0;
+  for (int round = 0; round < 200000; ++round) {
+    mote::optimized::ChannelRequant lanes[8];
+    int32_t multiplier[8], shift[8], acc[8], actual[8];
+    for (int k = 0; k < 8; ++k) {
+      multiplier[k] = round % 53 == k ? 0 : multiplier_range(rng);
+      shift[k] = shift_range(rng);
+      acc[k] = round % 3 == 0 ? any_int32(rng) : any_int32(rng) >> (rng() % 31);
+      lanes[k] = mote::optimized::make_channel_requant(multiplier[k], shift[k]);
+    }
+    const mote::optimized::ChannelRequantX8 vector = mote::optimized::make_channel_requant_x8(lanes);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(actual),
+                        mote::optimized::requantize_x8(vector,
+                                                       _mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc))));
+    for (int k = 0; k < 8; ++k) {
+      const int32_t expected = mote::fixedpoint::multiply_by_quantized_multiplier(acc[k], multiplier[k], shift[k]);
+      if (expected != actual[k] && ++mismatches < 10)
+        ADD_FAILURE() << "lane " << k << " acc " << acc[k] << " multiplier " << multiplier[k] << " shift " << shift[k]
+                      << ": expected " << expected << ", got " << actual[k];
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+#endif
 
 }  // namespace

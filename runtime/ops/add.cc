@@ -2,6 +2,9 @@
 // int8 and int16 (general rescaling path), with broadcasting.
 #include "kernels/reference/add.h"
 
+#include "kernels/optimized/add.h"
+#include "kernels/optimized/selection.h"
+
 #include "mote/ops.h"
 #include "ops/elementwise_common.h"
 
@@ -66,10 +69,16 @@ Status eval(OpContext& ctx) {
                            in1.as<int32_t>(), in2.as<int32_t>(), out.as<int32_t>());
       break;
     case DType::kInt8:
-      reference::add_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
+      if (optimized::kEnabled)
+        optimized::add_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
+      else
+        reference::add_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
       break;
     case DType::kInt16:
-      reference::add_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
+      if (optimized::kEnabled)
+        optimized::add_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
+      else
+        reference::add_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
       break;
     default:
       return ctx.fail("type %s is not supported", dtype_name(out.type));

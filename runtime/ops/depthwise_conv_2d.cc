@@ -139,7 +139,8 @@ Status prepare(OpContext& ctx) {
 
   data->params = params;
   data->variant = select_variant(kernel, params, fd);
-  return Status::kOk;
+  // Multiplier 1: every kernel may stream over its input (window_op_max_lead()).
+  return ctx.allow_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w);
 }
 
 Status eval(OpContext& ctx) {

@@ -2,6 +2,9 @@
 // activation.
 #include "kernels/reference/pooling.h"
 
+#include "kernels/optimized/pooling.h"
+#include "kernels/optimized/selection.h"
+
 #include "mote/ops.h"
 #include "ops/elementwise_common.h"
 
@@ -13,7 +16,9 @@ namespace {
 Status prepare(OpContext& ctx) {
   PoolOpData* data = ctx.allocate_op_data<PoolOpData>();
   if (data == nullptr) return Status::kError;
-  return prepare_pool(ctx, data);
+  MOTE_RETURN_IF_ERROR(prepare_pool(ctx, data));
+  return ctx.allow_window_overlap(data->params.stride_height, data->params.stride_width, data->params.padding_height,
+                                  data->params.padding_width);  // kernels: see window_op_max_lead()
 }
 
 Status eval(OpContext& ctx) {
@@ -22,11 +27,18 @@ Status eval(OpContext& ctx) {
   const TensorView out = ctx.output(0);
   switch (in.type) {
     case DType::kFloat32:
-      reference::max_pool_float(data.params, data.float_min, data.float_max, in.as<float>(), out.as<float>());
+      if (optimized::kEnabled)
+        optimized::max_pool_float(data.params, data.float_min, data.float_max, in.as<float>(), out.as<float>());
+      else
+        reference::max_pool_float(data.params, data.float_min, data.float_max, in.as<float>(), out.as<float>());
       break;
     case DType::kInt8:
-      reference::max_pool_int8(data.params, data.quantized_min, data.quantized_max, in.as<int8_t>(),
-                               out.as<int8_t>());
+      if (optimized::kEnabled)
+        optimized::max_pool_int8(data.params, data.quantized_min, data.quantized_max, in.as<int8_t>(),
+                                 out.as<int8_t>());
+      else
+        reference::max_pool_int8(data.params, data.quantized_min, data.quantized_max, in.as<int8_t>(),
+                                 out.as<int8_t>());
       break;
     case DType::kInt16:
       reference::max_pool_int16(data.params, data.quantized_min, data.quantized_max, in.as<int16_t>(),

@@ -2,6 +2,9 @@
 // Micro requires), with broadcasting and fused activation.
 #include "kernels/reference/mul.h"
 
+#include "kernels/optimized/mul.h"
+#include "kernels/optimized/selection.h"
+
 #include "mote/ops.h"
 #include "ops/elementwise_common.h"
 
@@ -47,6 +50,10 @@ Status prepare(OpContext& ctx) {
       quantized_activation_range_for(activation, type, qo, &act_min, &act_max);
       reference::make_mul_quant_params(q1.scale, q1.zero_point, q2.scale, q2.zero_point, qo.scale, qo.zero_point,
                                        act_min, act_max, &data->quant);
+      // A left shift of 32 or more bits is undefined in the requantization.
+      if (data->quant.output_shift > 31)
+        return ctx.fail("input scales %g * %g over output scale %g is too large", double(q1.scale), double(q2.scale),
+                        double(qo.scale));
       return Status::kOk;
     }
     default:
@@ -69,10 +76,16 @@ Status eval(OpContext& ctx) {
                            out.as<int32_t>());
       break;
     case DType::kInt8:
-      reference::mul_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
+      if (optimized::kEnabled)
+        optimized::mul_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
+      else
+        reference::mul_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
       break;
     case DType::kInt16:
-      reference::mul_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
+      if (optimized::kEnabled)
+        optimized::mul_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
+      else
+        reference::mul_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
       break;
     default:
       return ctx.fail("type %s is not supported", dtype_name(out.type));

@@ -4,6 +4,9 @@
 // 0), with TFLite's output-quantization requirements.
 #include "kernels/reference/softmax.h"
 
+#include "kernels/optimized/selection.h"
+#include "kernels/optimized/softmax.h"
+
 #include <math.h>
 
 #include "mote/ops.h"
@@ -12,7 +15,23 @@ namespace mote {
 namespace ops {
 namespace {
 
-enum class SoftmaxKernel : uint8_t { kFloat32, kInt8, kInt8ToInt16, kInt16 };
+// The int8-input kernels: reference, optimized with an exp table in the
+// arena, optimized without.
+enum class SoftmaxKernel : uint8_t {
+  kFloat32,
+  kInt8,
+  kInt8ToInt16,
+  kInt16,
+  kInt8Optimized,
+  kInt8ToInt16Optimized,
+  kInt8Table,
+  kInt8ToInt16Table,
+};
+
+// The 1 KiB exp table pays for itself from this many elements per invoke
+// (each saves one fixed-point exp, ~100 instructions, over the table-less
+// optimized kernel); it is then no larger than the input tensor.
+constexpr int64_t kExpTableMinElements = 4 * optimized::kSoftmaxExpTableSize;
 
 struct SoftmaxOpData {
   SoftmaxKernel kernel;
@@ -24,6 +43,7 @@ struct SoftmaxOpData {
   int32_t int16_shift;
   ArenaRef<int16_t> exp_lut;
   ArenaRef<int16_t> one_over_one_plus_x_lut;
+  ArenaRef<int32_t> int8_exp_table;
 };
 
 // |a - b| <= tolerance, as TFLite's TF_LITE_ENSURE_NEAR on float scales.
@@ -79,6 +99,16 @@ Status prepare(OpContext& ctx) {
     if (!reference::softmax_int8_params(double(beta), double(input_scale), &data->int8))
       return ctx.fail("beta * input scale (%g) is too small for the fixed-point softmax",
                       double(beta) * double(input_scale));
+    if (!optimized::kEnabled) return Status::kOk;
+    const bool to_int16 = data->kernel == SoftmaxKernel::kInt8ToInt16;
+    if (input.num_elements() >= kExpTableMinElements) {
+      int32_t* table = ctx.allocate_array<int32_t>(optimized::kSoftmaxExpTableSize, &data->int8_exp_table);
+      if (table == nullptr) return Status::kError;
+      optimized::softmax_int8_exp_table(data->int8, table);
+      data->kernel = to_int16 ? SoftmaxKernel::kInt8ToInt16Table : SoftmaxKernel::kInt8Table;
+    } else {
+      data->kernel = to_int16 ? SoftmaxKernel::kInt8ToInt16Optimized : SoftmaxKernel::kInt8Optimized;
+    }
     return Status::kOk;
   }
 
@@ -114,6 +144,20 @@ Status eval(OpContext& ctx) {
       break;
     case SoftmaxKernel::kInt8ToInt16:
       reference::softmax_int8_int16(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
+      break;
+    case SoftmaxKernel::kInt8Optimized:
+      optimized::softmax_int8(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int8_t>());
+      break;
+    case SoftmaxKernel::kInt8ToInt16Optimized:
+      optimized::softmax_int8_int16(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
+      break;
+    case SoftmaxKernel::kInt8Table:
+      optimized::softmax_int8_with_table(data.int8, ctx.get(data.int8_exp_table), data.rows, data.depth,
+                                         input.as<int8_t>(), output.as<int8_t>());
+      break;
+    case SoftmaxKernel::kInt8ToInt16Table:
+      optimized::softmax_int8_int16_with_table(data.int8, ctx.get(data.int8_exp_table), data.rows, data.depth,
+                                               input.as<int8_t>(), output.as<int16_t>());
       break;
     case SoftmaxKernel::kInt16: {
       reference::SoftmaxInt16Params params;

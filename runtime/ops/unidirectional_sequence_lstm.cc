@@ -265,8 +265,15 @@ Status prepare(OpContext& ctx) {
     MOTE_RETURN_IF_ERROR(prepare_int8(ctx, data, cell_clip));
     element_bytes = sizeof(int16_t);
   }
-  return ctx.request_scratch(size_t(reference::lstm_scratch_elements(shape)) * element_bytes,
-                             &data->scratch_index);
+  MOTE_RETURN_IF_ERROR(ctx.request_scratch(size_t(reference::lstm_scratch_elements(shape)) * element_bytes,
+                                         &data->scratch_index));
+  // The kernel reads each step's input before it writes that step's output,
+  // so the output may stream over the input.
+  const int32_t rows = reference::lstm_step_batches(shape), element = int32_t(dtype_size(type));
+  const int32_t steps = shape.batches * shape.time_steps / rows;
+  const int32_t max_lead =
+      streaming_max_lead(steps, rows * shape.input_size * element, rows * shape.state_size * element);
+  return ctx.allow_overlap(kInput, 0, kUnboundedLead, max_lead);
 }
 
 Status eval(OpContext& ctx) {

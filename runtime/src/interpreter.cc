@@ -83,7 +83,8 @@ Status Interpreter::init_tensors() {
   uint8_t* kinds = reinterpret_cast<uint8_t*>(records + n);
   for (uint32_t i = 0; i < n; ++i) {
     TensorInfo info = model_.tensor(i);
-    if (uint8_t(info.type) > kTypeMask) return set_error("tensor %u has an unsupported type %d", unsigned(i), int(info.type));
+    if (uint8_t(info.type) > kTypeMask)
+      return set_error("tensor %u has an unsupported type %d", unsigned(i), int(info.type));
     TensorRecord& r = records[i];
     uint8_t location = kNoData;
     r.dims_pos = info.shape_offset;
@@ -172,7 +173,8 @@ int32_t Interpreter::node_tensor(uint32_t vector_pos, int i) const {
 }
 
 uint8_t Interpreter::location(int32_t tensor) const {
-  return uint8_t((arena_[tensors_ + model_.num_tensors() * sizeof(TensorRecord) + uint32_t(tensor)] >> kLocationShift) & 3);
+  const uint8_t kind = arena_[tensors_ + model_.num_tensors() * sizeof(TensorRecord) + uint32_t(tensor)];
+  return uint8_t((kind >> kLocationShift) & 3);
 }
 
 int32_t Interpreter::buffer_root(int32_t tensor) const {
@@ -318,6 +320,7 @@ Status Interpreter::plan_memory() {
     o.output = out;
     o.min_lead = hint.min_lead;
     o.max_lead = hint.max_lead;
+    o.lead_step = hint.lead_step;
   }
   void* planner_work = arena_ + hint_bytes + plan_bytes + owner_bytes + overlap_bytes;
   head_bytes_ = plan_buffers(arrays.plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
@@ -591,7 +594,7 @@ Status OpContext::allow_in_place(int input, int output) {
   return allow_overlap(input, output, 0, 0);
 }
 
-Status OpContext::allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead) {
+Status OpContext::allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead, int32_t lead_step) {
   if (!interp_->in_prepare_) return fail("memory plan hints can only be given in prepare");
   Interpreter::OverlapHint hint;
   hint.node = node_;
@@ -599,8 +602,29 @@ Status OpContext::allow_overlap(int input, int output, int32_t min_lead, int32_t
   hint.output = output_tensor_index(output);
   hint.min_lead = min_lead;
   hint.max_lead = max_lead;
+  hint.lead_step = lead_step;
   if (hint.input < 0 || hint.output < 0 || input_is_constant(input) || min_lead > max_lead) return Status::kOk;
   return interp_->add_overlap_hint(hint);
+}
+
+Status OpContext::allow_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left) {
+  const TensorView in = input(0);
+  const TensorView out = output(0);
+  if (in.shape.rank != 4 || out.shape.rank != 4 || in.shape.dims[0] != out.shape.dims[0]) return Status::kOk;
+  if (in.shape.dims[3] * dtype_size(in.type) != out.shape.dims[3] * dtype_size(out.type)) return Status::kOk;
+  WindowGeometry g;
+  g.batches = in.shape.dims[0];
+  g.input_height = in.shape.dims[1];
+  g.input_width = in.shape.dims[2];
+  g.input_pixel_bytes = in.shape.dims[3] * int32_t(dtype_size(in.type));
+  g.output_height = out.shape.dims[1];
+  g.output_width = out.shape.dims[2];
+  g.output_pixel_bytes = out.shape.dims[3] * int32_t(dtype_size(out.type));
+  g.stride_height = stride_h;
+  g.stride_width = stride_w;
+  g.pad_top = pad_top;
+  g.pad_left = pad_left;
+  return allow_overlap(0, 0, kUnboundedLead, window_op_max_lead(g), g.output_pixel_bytes);
 }
 
 void* OpContext::scratch(int32_t index) const {

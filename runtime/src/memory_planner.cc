@@ -11,7 +11,7 @@ int64_t ceil_to(int64_t v, int64_t a) { return -floor_to(-v, a); }
 
 bool lifetimes_overlap(const PlanBuffer& a, const PlanBuffer& b) { return a.first <= b.last && b.first <= a.last; }
 
-enum Order { kLargestFirst, kLongestFirst, kEarliestFirst, kAreaFirst, kNumOrders };
+enum Order { kLargestFirst, kLongestFirst, kEarliestFirst, kAreaFirst, kLatestFirst, kNumOrders };
 
 // True when buffer a should be placed before buffer b in this order.
 bool before(const PlanBuffer& a, const PlanBuffer& b, int order) {
@@ -26,6 +26,9 @@ bool before(const PlanBuffer& a, const PlanBuffer& b, int order) {
     case kEarliestFirst:
       if (a.first != b.first) return a.first < b.first;
       return a.size > b.size;
+    case kLatestFirst:  // outputs before the (usually larger) inputs they may stream over
+      if (a.first != b.first) return a.first > b.first;
+      return a.size < b.size;
     default: {
       const int64_t area_a = int64_t(a.size) * (la + 1), area_b = int64_t(b.size) * (lb + 1);
       if (area_a != area_b) return area_a > area_b;
@@ -50,19 +53,35 @@ const PlanOverlap* find_overlap(const PlanOverlap* overlaps, int num_overlaps, i
 int64_t resolve(const PlanOverlap* a, int32_t self, int64_t candidate, int64_t other_begin, int64_t other_end,
                 uint32_t alignment) {
   if (a == nullptr) return other_end;
-  const int64_t lo = a->min_lead == kUnboundedLead ? INT64_MIN / 2 : ceil_to(a->min_lead, alignment);
-  const int64_t hi = floor_to(a->max_lead, alignment);
+  // Offsets are multiples of the alignment, so leads must be multiples of both.
+  int64_t step = alignment;
+  if (a->lead_step > 1) {
+    int64_t x = a->lead_step, y = alignment;
+    while (y != 0) {
+      const int64_t r = x % y;
+      x = y;
+      y = r;
+    }
+    step = int64_t(a->lead_step) / x * alignment;
+  }
+  const int64_t lo = a->min_lead == kUnboundedLead ? floor_to(INT64_MIN / 4, step) : ceil_to(a->min_lead, step);
+  const int64_t hi = floor_to(a->max_lead, step);
   if (lo > hi) return other_end;
+  // The lowest candidate >= this one whose lead is allowed, if it still
+  // overlaps the other buffer (beyond that, other_end is free of it anyway).
+  int64_t next = other_end;
   if (a->output == self) {
     // lead = self - other grows with the candidate.
     const int64_t lead = candidate - other_begin;
-    if (lead < lo) return other_begin + lo < other_end ? other_begin + lo : other_end;
-    return lead <= hi ? candidate : other_end;
+    const int64_t allowed = lead < lo ? lo : ceil_to(lead, step);
+    if (allowed <= hi) next = other_begin + allowed;
+  } else {
+    // self is the input: lead = other - self shrinks as the candidate grows.
+    const int64_t lead = other_begin - candidate;
+    const int64_t allowed = lead > hi ? hi : floor_to(lead, step);
+    if (allowed >= lo) next = other_begin - allowed;
   }
-  // self is the input: lead = other - self shrinks as the candidate grows.
-  const int64_t lead = other_begin - candidate;
-  if (lead > hi) return other_begin - hi < other_end ? other_begin - hi : other_end;
-  return lead >= lo ? candidate : other_end;
+  return next < other_end ? next : other_end;
 }
 
 // Greedy placement in the given order: each buffer goes to the lowest offset
@@ -155,7 +174,8 @@ bool plan_has_overlap(const PlanBuffer* buffers, int n, const PlanOverlap* overl
       if (allowed == nullptr) return true;
       const int64_t lead = int64_t(buffers[allowed->output].offset) - int64_t(buffers[allowed->input].offset);
       const bool low_ok = allowed->min_lead == kUnboundedLead || lead >= allowed->min_lead;
-      if (!low_ok || lead > allowed->max_lead) return true;
+      const bool step_ok = allowed->lead_step <= 1 || lead % allowed->lead_step == 0;
+      if (!low_ok || !step_ok || lead > allowed->max_lead) return true;
     }
   }
   return false;
@@ -186,6 +206,15 @@ int32_t window_op_max_lead(const WindowGeometry& g) {
   }
   if (best == INT64_MAX || best <= int64_t(INT32_MIN)) return INT32_MIN + 1;
   return int32_t(best);
+}
+
+int32_t streaming_max_lead(int32_t steps, int32_t input_step_bytes, int32_t output_step_bytes) {
+  // Step k's output must end at or below the start of step k + 1's input:
+  // lead <= (k + 1) * (input_step_bytes - output_step_bytes) for every k.
+  if (steps <= 0) return INT32_MIN + 1;
+  const int64_t gain = int64_t(input_step_bytes) - output_step_bytes;
+  const int64_t lead = gain >= 0 ? gain : gain * steps;
+  return lead <= int64_t(INT32_MIN) ? INT32_MIN + 1 : (lead > INT32_MAX ? INT32_MAX : int32_t(lead));
 }
 
 }  // namespace mote

@@ -9,6 +9,8 @@
 //   interp.invoke();
 //
 // Arena layout after allocate(): [ activations + scratch (planned) | ... | persistent ]
+// During allocate() the planned section first holds the ops' overlap hints
+// and the planner's work memory.
 // The persistent section (tensor and node records, op data, variable tensors)
 // grows down from the end of the arena; arena_used_bytes() is the sum of both
 // sections and is the exact size to give on the device. Records in the arena
@@ -72,6 +74,10 @@ class Interpreter {
   const Model& model() const { return model_; }
 
   // The memory plan: fills up to `capacity` entries, returns how many exist.
+  // One entry per planned buffer: a tensor sharing another's buffer (the
+  // output of RESHAPE, SQUEEZE, EXPAND_DIMS) has none, its uses are in that
+  // buffer's lifetime; an output written in place over (or streaming over)
+  // its input has its own entry, overlapping the input's at its first node.
   int memory_plan(PlannedBuffer* out, int capacity) const;
 
   // Called after each node during invoke() when set (tensor capture, profiling).
@@ -109,6 +115,7 @@ class Interpreter {
     int32_t output;
     int32_t min_lead;
     int32_t max_lead;
+    int32_t lead_step;
   };
   // Where a tensor's bytes are (bits 5-6 of its kind byte).
   enum : uint8_t { kNoData = 0, kInArena = 1, kInModel = 2, kShared = 3 };

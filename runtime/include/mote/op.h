@@ -96,9 +96,13 @@ class OpContext {
   Status allow_in_place(int input, int output = 0);
   // General form: the output may overlap the input when output offset -
   // input offset lies in [min_lead, max_lead] (min_lead may be
-  // kUnboundedLead); see window_op_max_lead() in mote/memory_planner.h for
-  // window ops.
-  Status allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead);
+  // kUnboundedLead) and is a multiple of lead_step (when > 1); see
+  // PlanOverlap in mote/memory_planner.h.
+  Status allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead, int32_t lead_step = 0);
+  // Channel-separable window ops over NHWC input 0 and output 0 (pooling,
+  // depthwise with multiplier 1) whose kernels follow window_op_max_lead()'s
+  // contract. Ignored unless input and output pixels have the same size.
+  Status allow_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left);
 
   // --- prepare and eval ---
   void* op_data() const;

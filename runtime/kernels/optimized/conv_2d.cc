@@ -3,29 +3,55 @@
 #include "kernels/optimized/gemm_float.h"
 #include "kernels/optimized/gemm_int8.h"
 #include "kernels/optimized/requantize.h"
+#include "kernels/optimized/requantize32.h"
 #include "kernels/reference/accumulate.h"
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#include <string.h>
+#endif
 
 namespace mote {
 namespace optimized {
 namespace {
 
-// Output channels per tile.
-constexpr int kTileChannels = 4;
+// Word-load tiles where nothing better exists: 32-bit cores without SIMD.
+#if defined(__AVX2__)
+constexpr bool kConvWordLoads = false;
+#else
+constexpr bool kConvWordLoads = sizeof(void*) < 8;
+#endif
+
+template <bool kFirst, typename First, typename Second>
+struct Select {
+  using Type = First;
+};
+template <typename First, typename Second>
+struct Select<false, First, Second> {
+  using Type = Second;
+};
 
 // A range [begin, end) of output positions or filter taps.
 struct Span {
   int32_t begin = 0, end = 0;
+  int32_t size() const { return end - begin; }
 };
 
-inline int32_t ceil_div(int64_t a, int64_t b) { return int32_t(a >= 0 ? (a + b - 1) / b : -((-a) / b)); }
-
 // Taps t of a window starting at input coordinate `origin` with
-// 0 <= origin + t * dilation < in_size: a contiguous range.
+// 0 <= origin + t * dilation < in_size: a contiguous range. Divisions in 32
+// bits (a 64-bit one is a library call on small cores): prepare bounds the
+// padding and the window extent by kMaxWindowExtent.
 inline Span valid_taps(int32_t origin, int32_t in_size, int32_t filter_size, int32_t dilation) {
   Span s;
-  s.begin = origin >= 0 ? 0 : ceil_div(-int64_t(origin), dilation);
-  const int32_t end = ceil_div(int64_t(in_size) - origin, dilation);
-  s.end = end < filter_size ? end : filter_size;
+  s.begin = origin >= 0 ? 0 : (-origin + dilation - 1) / dilation;
+  const int64_t room = int64_t(in_size) - origin;  // input positions from the origin on
+  if (room <= 0) {
+    s.end = 0;
+  } else if (room > (filter_size - 1) * dilation) {
+    s.end = filter_size;
+  } else {
+    s.end = (int32_t(room) - 1) / dilation + 1;
+  }
   if (s.end < s.begin) s.end = s.begin;
   return s;
 }
@@ -43,38 +69,184 @@ Span interior_span(int32_t out_size, int32_t in_size, int32_t filter_size, int32
   return s;
 }
 
-// What differs between the int8 and the float kernel: the tile and the
-// output stage. The loops below are shared.
+// 32-bit cores, 1x1 convolution: one output channel over all pixels, two at
+// a time. The filter row is sign-extended once into `row` (so the inner loop
+// loads each value with one instruction instead of extracting it), and the
+// input is read four values per load with the offset-128 trick of
+// dot_tile_words_offset128. Requantization and store happen right after each
+// pair, with no call in between.
+constexpr int32_t kPointwiseRowMax = 256;  // int16 values on the stack
+
+__attribute__((noinline)) void pointwise_channel_words(const int8_t* input, int32_t pixels, int32_t depth,
+                                                       const int8_t* filter_row, int32_t input_offset, int32_t bias,
+                                                       const ChannelRequant32& requant, const ConvParams& p,
+                                                       int8_t* out, int32_t out_step) {
+  int16_t row[kPointwiseRowMax];
+  uint32_t filter_sum = 0;
+  for (int32_t k = 0; k < depth; ++k) {
+    row[k] = filter_row[k];
+    filter_sum += uint32_t(int32_t(row[k]));
+  }
+  // sum (x + offset) f = sum (x + 128) f + (offset - 128) sum f
+  const int32_t start = int32_t(uint32_t(bias) + uint32_t(input_offset - 128) * filter_sum);
+  constexpr uint32_t kFlipSigns = 0x80808080u;
+  const auto store = [&](int32_t pixel, uint32_t sum) {
+    out[pixel * out_step] = int8_t(requantize_clamp(requant, int32_t(uint32_t(start) + sum), p.output_offset,
+                                                    p.activation_min, p.activation_max));
+  };
+  int32_t i = 0;
+  for (; i + 2 <= pixels; i += 2) {
+    const int8_t* in0 = input + i * depth;
+    const int8_t* in1 = in0 + depth;
+    uint32_t sum0 = 0, sum1 = 0;
+#if defined(__XTENSA__)
+    {
+      const int8_t* p0 = in0;
+      const int8_t* p1 = in1;
+      const int16_t* f = row;
+      const int8_t* const end0 = in0 + depth;
+      uint32_t x0, x1, w, t;
+#define MOTE_PAIR_MAC(SHIFT, W_OFFSET)            \
+  "l16si %[w], %[f], " #W_OFFSET "\n"           \
+  "extui %[t], %[x0], " #SHIFT ", 8\n"          \
+  "mull  %[t], %[t], %[w]\n"                    \
+  "add   %[s0], %[s0], %[t]\n"                  \
+  "extui %[t], %[x1], " #SHIFT ", 8\n"          \
+  "mull  %[t], %[t], %[w]\n"                    \
+  "add   %[s1], %[s1], %[t]\n"
+      __asm__ volatile(
+          "1:\n"
+          "l32i  %[x0], %[p0], 0\n"
+          "l32i  %[x1], %[p1], 0\n"
+          "xor   %[x0], %[x0], %[flip]\n"
+          "xor   %[x1], %[x1], %[flip]\n"
+          MOTE_PAIR_MAC(0, 0) MOTE_PAIR_MAC(8, 2) MOTE_PAIR_MAC(16, 4) MOTE_PAIR_MAC(24, 6)
+          "addi  %[p0], %[p0], 4\n"
+          "addi  %[p1], %[p1], 4\n"
+          "addi  %[f], %[f], 8\n"
+          "bne   %[p0], %[end], 1b\n"
+          : [s0] "+&r"(sum0), [s1] "+&r"(sum1), [p0] "+&r"(p0), [p1] "+&r"(p1), [f] "+&r"(f), [x0] "=&r"(x0),
+            [x1] "=&r"(x1), [w] "=&r"(w), [t] "=&r"(t)
+          : [end] "r"(end0), [flip] "r"(kFlipSigns)
+          : "memory");
+#undef MOTE_PAIR_MAC
+    }
+#else
+    for (int32_t k = 0; k < depth; k += 4) {
+      const uint32_t x0 = load_aligned32(in0 + k) ^ kFlipSigns;
+      const uint32_t x1 = load_aligned32(in1 + k) ^ kFlipSigns;
+      const int32_t f0 = row[k], f1 = row[k + 1], f2 = row[k + 2], f3 = row[k + 3];
+      sum0 += uint32_t(unsigned_byte<0>(x0) * f0 + unsigned_byte<1>(x0) * f1 + unsigned_byte<2>(x0) * f2 +
+                       unsigned_byte<3>(x0) * f3);
+      sum1 += uint32_t(unsigned_byte<0>(x1) * f0 + unsigned_byte<1>(x1) * f1 + unsigned_byte<2>(x1) * f2 +
+                       unsigned_byte<3>(x1) * f3);
+    }
+#endif
+    store(i, sum0);
+    store(i + 1, sum1);
+  }
+  for (; i < pixels; ++i) {
+    const int8_t* in0 = input + i * depth;
+    uint32_t sum = 0;
+    for (int32_t k = 0; k < depth; k += 4) {
+      const uint32_t x = load_aligned32(in0 + k) ^ kFlipSigns;
+      sum += uint32_t(unsigned_byte<0>(x) * row[k] + unsigned_byte<1>(x) * row[k + 1] +
+                      unsigned_byte<2>(x) * row[k + 2] + unsigned_byte<3>(x) * row[k + 3]);
+    }
+    store(i, sum);
+  }
+}
+
+// What differs between the int8 and the float kernel: the tiles and the
+// output stage. The loops in Conv are shared.
+//
+// kWordLoads selects the tiles for 32-bit cores without SIMD: two channels
+// per block; pixel pairs, whose windows are always whole (interior pixels or
+// 1x1), take dot_tile_words_offset128 one channel at a time when the data is
+// 4-byte aligned, and their output stage adds (input_offset - 128) * the
+// channel's filter sum to make up for the fixed offset. Otherwise dot_tile.
+template <bool kWordLoads>
 struct Int8Math {
   using Value = int8_t;
   using Acc = int32_t;
   using Bias = int32_t;
+  static constexpr int kChannels = kWordLoads ? 2 : 4;
   const ConvParams& p;
   const int32_t* multiplier;
   const int32_t* shift;
+  bool aligned;  // kWordLoads: input, filter and in.c allow word loads
+  int32_t filter_step;
 
-  template <int M, int N>
-  void dot(const int8_t* input, int32_t input_step, const int8_t* filter, int32_t filter_step, int32_t depth,
-           int32_t* acc) const {
-    dot_tile<M, N>(input, input_step, filter, filter_step, depth, p.input_offset, acc);
+  // Whether pixel pairs must have whole windows (filter rows included): the
+  // offset correction is the sum of the whole filter.
+  bool pairs_need_whole_windows() const { return kWordLoads && aligned; }
+
+  // 1x1 convolutions on 32-bit cores: pointwise_channel_words per channel.
+  bool pointwise_by_channel(int32_t depth) const { return kWordLoads && aligned && depth <= kPointwiseRowMax; }
+  void pointwise_channel(const int8_t* input, int32_t pixels, int32_t depth, const int8_t* filter, const int32_t* bias,
+                         int32_t channel, int8_t* out, int32_t out_step) const {
+    pointwise_channel_words(input, pixels, depth, filter + channel * filter_step, p.input_offset,
+                            bias != nullptr ? bias[channel] : 0,
+                            make_channel_requant32(multiplier[channel], shift[channel]), p, out + channel, out_step);
   }
 
-  // Bias and requantization of N consecutive output channels.
+  template <int M, int N>
+  void dot(const int8_t* input, const int8_t* filter, const DotLayout& layout, int32_t* acc) const {
+    if constexpr (kWordLoads) {
+      if (M == 2 && aligned) {
+        for (int n = 0; n < N; ++n) {
+          int32_t pair[2] = {acc[n], acc[N + n]};
+          dot_tile_words_offset128<2>(input, filter + n * layout.filter_step, layout, pair);
+          acc[n] = pair[0];
+          acc[N + n] = pair[1];
+        }
+      } else {
+        dot_tile_scalar<M, N>(input, filter, layout, p.input_offset, acc);
+      }
+    } else {
+      dot_tile<M, N>(input, filter, layout, p.input_offset, acc);
+    }
+  }
+
+  // Bias and requantization of N consecutive output channels. Pixel pairs
+  // start from pair_bias: the bias plus the word loads' offset correction.
+  // 32-bit cores requantize without 64-bit products.
   template <int N>
   struct Output {
     int32_t bias[N];
-    ChannelRequant requant[N];
+    int32_t pair_bias[N];
+    typename Select<kWordLoads, ChannelRequant32, ChannelRequant>::Type requant[N];
     int32_t offset, min, max;
+
     int8_t operator()(int32_t acc, int n) const {
-      return int8_t(requantize_clamp(requant[n], reference::wrapping_add(acc, bias[n]), offset, min, max));
+      return int8_t(requantize_clamp(requant[n], acc, offset, min, max));
+    }
+    // M pixels x N channels; pixel m's outputs start at out + m * pixel_step.
+    template <int M>
+    void store(const int32_t* acc, int8_t* out, int32_t pixel_step) const {
+      const int32_t* start = M == 2 ? pair_bias : bias;
+      for (int m = 0; m < M; ++m)
+        for (int n = 0; n < N; ++n)
+          out[m * pixel_step + n] = (*this)(reference::wrapping_add(acc[m * N + n], start[n]), n);
     }
   };
   template <int N>
-  Output<N> output(const int32_t* bias, int32_t channel) const {
+  Output<N> output(const int8_t* filter, const int32_t* bias, int32_t channel) const {
     Output<N> o;
     for (int n = 0; n < N; ++n) {
       o.bias[n] = bias != nullptr ? bias[channel + n] : 0;
-      o.requant[n] = make_channel_requant(multiplier[channel + n], shift[channel + n]);
+      o.pair_bias[n] = o.bias[n];
+      if (kWordLoads && aligned) {
+        const int8_t* channel_filter = filter + (channel + n) * filter_step;
+        uint32_t filter_sum = 0;
+        for (int32_t i = 0; i < filter_step; ++i) filter_sum += uint32_t(int32_t(channel_filter[i]));
+        o.pair_bias[n] = int32_t(uint32_t(o.bias[n]) + uint32_t(p.input_offset - 128) * filter_sum);
+      }
+      if constexpr (kWordLoads) {
+        o.requant[n] = make_channel_requant32(multiplier[channel + n], shift[channel + n]);
+      } else {
+        o.requant[n] = make_channel_requant(multiplier[channel + n], shift[channel + n]);
+      }
     }
     o.offset = p.output_offset;
     o.min = p.activation_min;
@@ -83,16 +255,75 @@ struct Int8Math {
   }
 };
 
+#if defined(__AVX2__)
+// Requantizes 2 pixels x 4 channels in one vector: the same arithmetic as
+// requantize.h per lane. With h = the rounding doubling high multiply of
+// (acc << left_shift) and the multiplier, floor((x * m + 2^30) / 2^31) (see
+// requantize.h), whose low 32 bits a logical 64-bit shift gives exactly, then
+// TFLite's rounding right shift of h.
+struct Int8Output2x4 {
+  __m256i bias, multiplier, left_shift, right_shift, offset, min, max;
+
+  Int8Output2x4(const Int8Math<false>::Output<4>& o, const int32_t* multipliers, const int32_t* shifts) {
+    int32_t left[4], right[4];
+    for (int n = 0; n < 4; ++n) {
+      left[n] = shifts[n] > 0 ? shifts[n] : 0;
+      right[n] = shifts[n] > 0 ? 0 : -shifts[n];
+    }
+    const auto twice = [](const int32_t* v) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v));
+      return _mm256_set_m128i(x, x);
+    };
+    bias = twice(o.pair_bias);
+    multiplier = twice(multipliers);
+    left_shift = twice(left);
+    right_shift = twice(right);
+    offset = _mm256_set1_epi32(o.offset);
+    min = _mm256_set1_epi32(o.min);
+    max = _mm256_set1_epi32(o.max);
+  }
+
+  void store(const int32_t* acc, int8_t* out, int32_t pixel_step) const {
+    __m256i x = _mm256_add_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc)), bias);
+    x = _mm256_sllv_epi32(x, left_shift);
+    const __m256i round = _mm256_set1_epi64x(int64_t(1) << 30);
+    const __m256i even = _mm256_srli_epi64(_mm256_add_epi64(_mm256_mul_epi32(x, multiplier), round), 31);
+    const __m256i odd = _mm256_srli_epi64(
+        _mm256_add_epi64(_mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32)), round), 31);
+    const __m256i high = _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+    // Rounding divide by 2^right_shift, half away from zero.
+    const __m256i one = _mm256_set1_epi32(1);
+    const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right_shift), one);
+    const __m256i remainder = _mm256_and_si256(high, mask);
+    const __m256i negative = _mm256_cmpgt_epi32(_mm256_setzero_si256(), high);
+    const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), negative);
+    __m256i q = _mm256_sub_epi32(_mm256_srav_epi32(high, right_shift), _mm256_cmpgt_epi32(remainder, threshold));
+    q = _mm256_add_epi32(q, offset);
+    q = _mm256_min_epi32(_mm256_max_epi32(q, min), max);
+    const __m128i q16 = _mm_packs_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    const __m128i q8 = _mm_packs_epi16(q16, q16);
+    const int32_t pixel0 = _mm_cvtsi128_si32(q8);
+    const int32_t pixel1 = _mm_extract_epi32(q8, 1);
+    memcpy(out, &pixel0, 4);
+    memcpy(out + pixel_step, &pixel1, 4);
+  }
+};
+#endif
+
 struct FloatMath {
   using Value = float;
   using Acc = float;
   using Bias = float;
+  static constexpr int kChannels = 4;
   const ConvParams& p;
 
+  bool pairs_need_whole_windows() const { return false; }
+  bool pointwise_by_channel(int32_t) const { return false; }
+  void pointwise_channel(const float*, int32_t, int32_t, const float*, const float*, int32_t, float*, int32_t) const {}
+
   template <int M, int N>
-  void dot(const float* input, int32_t input_step, const float* filter, int32_t filter_step, int32_t depth,
-           float* acc) const {
-    dot_tile_float<M, N>(input, input_step, filter, filter_step, depth, acc);
+  void dot(const float* input, const float* filter, const DotLayout& layout, float* acc) const {
+    dot_tile_float<M, N>(input, filter, layout, acc);
   }
 
   // Adds the bias (0.0f when there is none, as the reference) and clamps.
@@ -100,10 +331,15 @@ struct FloatMath {
   struct Output {
     float bias[N];
     float min, max;
-    float operator()(float acc, int n) const { return reference::clamp_float(acc + bias[n], min, max); }
+    template <int M>
+    void store(const float* acc, float* out, int32_t pixel_step) const {
+      for (int m = 0; m < M; ++m)
+        for (int n = 0; n < N; ++n)
+          out[m * pixel_step + n] = reference::clamp_float(acc[m * N + n] + bias[n], min, max);
+    }
   };
   template <int N>
-  Output<N> output(const float* bias, int32_t channel) const {
+  Output<N> output(const float*, const float* bias, int32_t channel) const {
     Output<N> o;
     for (int n = 0; n < N; ++n) o.bias[n] = bias != nullptr ? bias[channel + n] : 0.0f;
     o.min = p.float_activation_min;
@@ -125,42 +361,53 @@ struct Conv {
   const Value* filter;
   const Bias* bias;
   Value* output;
-  int32_t filter_step;  // values per output channel in the filter
+  const int32_t* multiplier;  // int8 only
+  const int32_t* shift;
 
-  // M output pixels x N channels from their accumulators; consecutive pixels
-  // are `pixel_step` values apart in `out`.
-  template <int M, int N, typename Output>
-  static void store(const Output& output_stage, const Acc* acc, Value* out, int32_t pixel_step) {
-    for (int m = 0; m < M; ++m)
-      for (int n = 0; n < N; ++n) out[m * pixel_step + n] = output_stage(acc[m * N + n], n);
-  }
+  int32_t filter_step() const { return fd.h * fd.w * fd.c; }
 
-  // Adds the window(s) at input row origin in_y0 / column in_x0 to acc: the
-  // valid filter rows ty and columns tx; M windows `input_step` values apart.
+  // Adds M windows (`input_step` values apart) at input row in_y0 / column
+  // in_x0 to acc: filter rows ty, columns tx. Segments are summed filter row
+  // by filter row, as the reference does.
   template <int M, int N>
   void window(const Value* image, int32_t in_y0, Span ty, int32_t in_x0, Span tx, int32_t input_step,
               const Value* channel_filter, Acc* acc) const {
-    if (tx.begin >= tx.end) return;
+    if (tx.size() <= 0 || ty.size() <= 0) return;
     const int32_t row_values = in.w * in.c;
-    for (int32_t fy = ty.begin; fy < ty.end; ++fy) {
-      const Value* in_row = image + (in_y0 + fy * p.dilation_h) * row_values;
-      const Value* filter_row = channel_filter + fy * fd.w * fd.c;
-      if (p.dilation_w == 1) {
-        math.template dot<M, N>(in_row + (in_x0 + tx.begin) * in.c, input_step, filter_row + tx.begin * fd.c,
-                                filter_step, (tx.end - tx.begin) * fd.c, acc);
-      } else {
-        for (int32_t fx = tx.begin; fx < tx.end; ++fx)
-          math.template dot<M, N>(in_row + (in_x0 + fx * p.dilation_w) * in.c, input_step, filter_row + fx * fd.c,
-                                  filter_step, fd.c, acc);
-      }
+    const Value* first_row = image + (in_y0 + ty.begin * p.dilation_h) * row_values;
+    const Value* first_filter_row = channel_filter + ty.begin * fd.w * fd.c;
+    DotLayout layout;
+    layout.input_step = input_step;
+    layout.filter_step = filter_step();
+    if (p.dilation_w == 1) {
+      // Each filter row's part of the window is contiguous in the input.
+      layout.rows = ty.size();
+      layout.input_row_step = p.dilation_h * row_values;
+      layout.filter_row_step = fd.w * fd.c;
+      layout.depth = tx.size() * in.c;
+      math.template dot<M, N>(first_row + (in_x0 + tx.begin) * in.c, first_filter_row + tx.begin * fd.c, layout, acc);
+      return;
+    }
+    layout.depth = in.c;
+    for (int32_t fy = 0; fy < ty.size(); ++fy) {
+      for (int32_t fx = tx.begin; fx < tx.end; ++fx)
+        math.template dot<M, N>(first_row + fy * p.dilation_h * row_values + (in_x0 + fx * p.dilation_w) * in.c,
+                                first_filter_row + (fy * fd.w + fx) * fd.c, layout, acc);
     }
   }
+
+  template <int M, int N, typename Output>
+  void store(const Output& output_stage, const Acc* acc, Value* out, int32_t pixel_step) const {
+    output_stage.template store<M>(acc, out, pixel_step);
+  }
+
 
   // Output channels [channel, channel + N) of every output pixel.
   template <int N>
   void channels(int32_t channel) const {
-    const Value* channel_filter = filter + channel * filter_step;
-    const auto output_stage = math.template output<N>(bias, channel);
+    const Value* channel_filter = filter + channel * filter_step();
+    const auto output_stage = math.template output<N>(filter, bias, channel);
+    const auto pair_store = pair_output<N>(output_stage, channel);
     const Span xs = interior_span(out.w, in.w, fd.w, p.stride_w, p.dilation_w, p.pad_w);
     const Span full_width = {0, fd.w};
     const int32_t pair_step = p.stride_w * in.c;
@@ -169,14 +416,15 @@ struct Conv {
       for (int32_t out_y = 0; out_y < out.h; ++out_y) {
         const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
         const Span ty = valid_taps(in_y0, in.h, fd.h, p.dilation_h);
+        const bool pairs = ty.size() == fd.h || !math.pairs_need_whole_windows();
         Value* out_row = output + (b * out.h + out_y) * out.w * out.c + channel;
         int32_t out_x = 0;
         while (out_x < out.w) {
           const int32_t in_x0 = out_x * p.stride_w - p.pad_w;
-          if (out_x >= xs.begin && out_x + 1 < xs.end) {
+          if (pairs && out_x >= xs.begin && out_x + 1 < xs.end) {
             Acc acc[2 * N] = {};
             window<2, N>(image, in_y0, ty, in_x0, full_width, pair_step, channel_filter, acc);
-            store<2, N>(output_stage, acc, out_row + out_x * out.c, out.c);
+            pair_store(acc, out_row + out_x * out.c, out.c);
             out_x += 2;
           } else {
             Acc acc[N] = {};
@@ -195,30 +443,61 @@ struct Conv {
   template <int N>
   void pointwise_channels(int32_t channel) const {
     const int32_t pixels = out.n * out.h * out.w;
-    const Value* channel_filter = filter + channel * filter_step;
-    const auto output_stage = math.template output<N>(bias, channel);
+    const Value* channel_filter = filter + channel * filter_step();
+    const auto output_stage = math.template output<N>(filter, bias, channel);
+    const auto pair_store = pair_output<N>(output_stage, channel);
+    DotLayout layout;
+    layout.input_step = in.c;
+    layout.filter_step = filter_step();
+    layout.depth = in.c;
     int32_t i = 0;
     for (; i + 2 <= pixels; i += 2) {
       Acc acc[2 * N] = {};
-      math.template dot<2, N>(input + i * in.c, in.c, channel_filter, filter_step, in.c, acc);
-      store<2, N>(output_stage, acc, output + i * out.c + channel, out.c);
+      math.template dot<2, N>(input + i * in.c, channel_filter, layout, acc);
+      pair_store(acc, output + i * out.c + channel, out.c);
     }
     if (i < pixels) {
       Acc acc[N] = {};
-      math.template dot<1, N>(input + i * in.c, 0, channel_filter, filter_step, in.c, acc);
+      math.template dot<1, N>(input + i * in.c, channel_filter, layout, acc);
       store<1, N>(output_stage, acc, output + i * out.c + channel, out.c);
+    }
+  }
+
+  // The output stage of a 2-pixel tile: vectorized for int8 2 x 4 tiles
+  // with AVX2, else the scalar one.
+  template <int N, typename Output>
+  auto pair_output(const Output& output_stage, int32_t channel) const {
+#if defined(__AVX2__)
+    if constexpr (N == 4 && sizeof(Value) == 1 && Math::kChannels == 4) {
+      const Int8Output2x4 vector_stage(output_stage, multiplier + channel, shift + channel);
+      return [vector_stage](const Acc* acc, Value* out, int32_t pixel_step) {
+        vector_stage.store(acc, out, pixel_step);
+      };
+    } else
+#endif
+    {
+      (void)channel;
+      return [&output_stage](const Acc* acc, Value* out, int32_t pixel_step) {
+        output_stage.template store<2>(acc, out, pixel_step);
+      };
     }
   }
 
   void run() const {
     const bool pointwise = fd.h == 1 && fd.w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 &&
                            p.pad_w == 0 && in.h == out.h && in.w == out.w;
+    if (pointwise && math.pointwise_by_channel(in.c)) {
+      for (int32_t channel = 0; channel < out.c; ++channel)
+        math.pointwise_channel(input, out.n * out.h * out.w, in.c, filter, bias, channel, output, out.c);
+      return;
+    }
     int32_t channel = 0;
-    for (; channel + kTileChannels <= out.c; channel += kTileChannels) {
+    constexpr int kChannels = Math::kChannels;
+    for (; channel + kChannels <= out.c; channel += kChannels) {
       if (pointwise) {
-        pointwise_channels<kTileChannels>(channel);
+        pointwise_channels<kChannels>(channel);
       } else {
-        channels<kTileChannels>(channel);
+        channels<kChannels>(channel);
       }
     }
     for (; channel < out.c; ++channel) {
@@ -241,34 +520,50 @@ bool conv_2d_float_applies(const Dims4& input_dims, const Dims4& filter_dims) {
   return input_dims.c == filter_dims.c;
 }
 
+namespace {
+
+template <bool kWordLoads>
+void conv_2d_int8_with(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+                       const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
+                       const int32_t* bias, const Dims4& output_dims, int8_t* output) {
+  const bool aligned = kWordLoads && input_dims.c % 4 == 0 && reinterpret_cast<uintptr_t>(input) % 4 == 0 &&
+                       reinterpret_cast<uintptr_t>(filter) % 4 == 0;
+  const int32_t filter_step = filter_dims.h * filter_dims.w * filter_dims.c;
+  const Conv<Int8Math<kWordLoads>> conv = {
+      Int8Math<kWordLoads>{params, output_multiplier, output_shift, aligned, filter_step},
+      params,
+      input_dims,
+      filter_dims,
+      output_dims,
+      input,
+      filter,
+      bias,
+      output,
+      output_multiplier,
+      output_shift};
+  conv.run();
+}
+
+}  // namespace
+
 void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                   const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
                   const int32_t* bias, const Dims4& output_dims, int8_t* output) {
-  const Conv<Int8Math> conv = {Int8Math{params, output_multiplier, output_shift},
-                               params,
-                               input_dims,
-                               filter_dims,
-                               output_dims,
-                               input,
-                               filter,
-                               bias,
-                               output,
-                               filter_dims.h * filter_dims.w * filter_dims.c};
-  conv.run();
+  conv_2d_int8_with<kConvWordLoads>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter,
+                                    bias, output_dims, output);
+}
+
+void conv_2d_int8_word_loads(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+                             const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
+                             const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output) {
+  conv_2d_int8_with<true>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
+                          output_dims, output);
 }
 
 void conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input, const Dims4& filter_dims,
                    const float* filter, const float* bias, const Dims4& output_dims, float* output) {
-  const Conv<FloatMath> conv = {FloatMath{params},
-                                params,
-                                input_dims,
-                                filter_dims,
-                                output_dims,
-                                input,
-                                filter,
-                                bias,
-                                output,
-                                filter_dims.h * filter_dims.w * filter_dims.c};
+  const Conv<FloatMath> conv = {FloatMath{params}, params, input_dims, filter_dims, output_dims, input, filter,
+                                bias,              output, nullptr,    nullptr};
   conv.run();
 }
 

@@ -32,6 +32,14 @@ void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, co
                   const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
                   const int32_t* bias, const Dims4& output_dims, int8_t* output);
 
+// The kernel as 32-bit cores without SIMD run it (conv_2d_int8 calls it
+// there): pixel pairs through 32-bit loads of four values when the input,
+// the filter and the channel count allow. Public so that tests run that path
+// on any host.
+void conv_2d_int8_word_loads(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+                             const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
+                             const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output);
+
 // Each output is summed in the reference's order (0, then the valid taps row
 // by row, then the bias), so with -ffp-contract=off the bytes are the
 // reference's.

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kernels/optimized/requantize.h"
+#include "kernels/optimized/requantize_avx2.h"
 #include "kernels/reference/accumulate.h"
 
 namespace mote {
@@ -68,6 +69,17 @@ Job<T, Bias> make_job(const ConvParams& p, const int32_t* multiplier, const int3
 
 // --- int8 -------------------------------------------------------------------
 
+// Requantizes N lanes into a local first: stores through int8_t* may alias
+// any memory, which would reload every parameter per channel.
+template <int N>
+inline void store_lanes(const ChannelRequant* requant, const int32_t* acc, int32_t output_offset,
+                        int32_t activation_min, int32_t activation_max, int8_t* out) {
+  int8_t result[N];
+  for (int k = 0; k < N; ++k)
+    result[k] = int8_t(requantize_clamp(requant[k], acc[k], output_offset, activation_min, activation_max));
+  memcpy(out, result, N);
+}
+
 // Output channels [oc0, oc0 + N) at every output pixel. Lane k reads input
 // channel ic0 + k (depth multiplier 1), or ic0 for every lane (kBroadcast:
 // one input channel feeding N of its depth_multiplier outputs).
@@ -97,16 +109,68 @@ void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
   const int32_t output_offset = p.output_offset;
   const int32_t activation_min = p.activation_min;
   const int32_t activation_max = p.activation_max;
+#if defined(__AVX2__)
+  // Eight channels per 256-bit vector: the requantization, and for the 3x3
+  // interior the filter taps widened to int32 once per block.
+  constexpr int kVectors = N % 8 == 0 ? N / 8 : 1;
+  ChannelRequantX8 requant_x8[kVectors];
+  __m256i filter_x8[9][kVectors];
+  __m256i start_x8[kVectors];
+  const __m256i offset_x8 = _mm256_set1_epi32(output_offset);
+  const __m256i min_x8 = _mm256_set1_epi32(activation_min);
+  const __m256i max_x8 = _mm256_set1_epi32(activation_max);
+  if constexpr (N % 8 == 0) {
+    for (int g = 0; g < kVectors; ++g) {
+      requant_x8[g] = make_channel_requant_x8(requant + 8 * g);
+      start_x8[g] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(interior_start + 8 * g));
+      if (k3x3) {
+        for (int t = 0; t < 9; ++t)
+          filter_x8[t][g] = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(filter + t * out_c + 8 * g)));
+      }
+    }
+  }
+#endif
+#if defined(__AVX2__)
+  // Tap t of lanes [8g, 8g + 8) for the input at x, widened to int32.
+  auto input_x8 = [&](const int8_t* x, int g) {
+    return kBroadcast ? _mm256_set1_epi32(x[0])
+                      : _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x + 8 * g)));
+  };
+#endif
   auto store = [&](const int32_t* acc, int8_t* out) {
-    // Into a local first: stores through int8_t* could alias anything, which
-    // would reload every parameter per channel.
-    int8_t result[N];
-    for (int k = 0; k < N; ++k)
-      result[k] = int8_t(requantize_clamp(requant[k], acc[k], output_offset, activation_min, activation_max));
-    memcpy(out, result, N);
+#if defined(__AVX2__)
+    if constexpr (N % 8 == 0) {
+      for (int g = 0; g < kVectors; ++g)
+        requantize_clamp_store_x8(requant_x8[g], _mm256_loadu_si256(reinterpret_cast<const __m256i*>(acc + 8 * g)),
+                                  offset_x8, min_x8, max_x8, out + 8 * g);
+      return;
+    }
+#endif
+    store_lanes<N>(requant, acc, output_offset, activation_min, activation_max, out);
   };
   // Window at input (in_y0, in_x0) of image `image`, clipped to the input.
   auto border_pixel = [&](const int8_t* image, int32_t in_y0, int32_t in_x0, int8_t* out) {
+#if defined(__AVX2__)
+    if constexpr (N % 8 == 0 && k3x3) {
+      const __m256i input_offset = _mm256_set1_epi32(p.input_offset);
+      for (int g = 0; g < kVectors; ++g) {
+        __m256i acc = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + 8 * g));
+        for (int32_t fy = 0; fy < 3; ++fy) {
+          const int32_t in_y = in_y0 + fy;
+          if (in_y < 0 || in_y >= j.in.h) continue;
+          for (int32_t fx = 0; fx < 3; ++fx) {
+            const int32_t in_x = in_x0 + fx;
+            if (in_x < 0 || in_x >= j.in.w) continue;
+            const __m256i value =
+                _mm256_add_epi32(input_x8(image + in_y * row_stride + in_x * in_c + ic0, g), input_offset);
+            acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(value, filter_x8[fy * 3 + fx][g]));
+          }
+        }
+        requantize_clamp_store_x8(requant_x8[g], acc, offset_x8, min_x8, max_x8, out + 8 * g);
+      }
+      return;
+    }
+#endif
     int32_t acc[N];
     for (int k = 0; k < N; ++k) acc[k] = bias[k];
     for (int32_t fy = 0; fy < j.fd.h; ++fy) {
@@ -126,6 +190,28 @@ void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
   };
   // Window whose top-left input element is at `x`, entirely inside.
   auto interior_pixel = [&](const int8_t* x, int8_t* out) {
+#if defined(__AVX2__)
+    if constexpr (N % 8 == 0 && k3x3) {
+      const int8_t* r0 = x;
+      const int8_t* r1 = x + row_stride;
+      const int8_t* r2 = x + 2 * row_stride;
+      const int32_t c = in_c;
+      for (int g = 0; g < kVectors; ++g) {
+        // Two partial sums halve the dependency chain.
+        __m256i even = _mm256_add_epi32(start_x8[g], _mm256_mullo_epi32(input_x8(r0, g), filter_x8[0][g]));
+        __m256i odd = _mm256_mullo_epi32(input_x8(r0 + c, g), filter_x8[1][g]);
+        even = _mm256_add_epi32(even, _mm256_mullo_epi32(input_x8(r0 + 2 * c, g), filter_x8[2][g]));
+        odd = _mm256_add_epi32(odd, _mm256_mullo_epi32(input_x8(r1, g), filter_x8[3][g]));
+        even = _mm256_add_epi32(even, _mm256_mullo_epi32(input_x8(r1 + c, g), filter_x8[4][g]));
+        odd = _mm256_add_epi32(odd, _mm256_mullo_epi32(input_x8(r1 + 2 * c, g), filter_x8[5][g]));
+        even = _mm256_add_epi32(even, _mm256_mullo_epi32(input_x8(r2, g), filter_x8[6][g]));
+        odd = _mm256_add_epi32(odd, _mm256_mullo_epi32(input_x8(r2 + c, g), filter_x8[7][g]));
+        even = _mm256_add_epi32(even, _mm256_mullo_epi32(input_x8(r2 + 2 * c, g), filter_x8[8][g]));
+        requantize_clamp_store_x8(requant_x8[g], _mm256_add_epi32(even, odd), offset_x8, min_x8, max_x8, out + 8 * g);
+      }
+      return;
+    }
+#endif
     int32_t acc[N];
     if (k3x3) {
       // No dilation: input taps are in_c apart along a row, filter taps out_c.
@@ -180,9 +266,91 @@ void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
   }
 }
 
+
+// 3x3 without dilation, one output channel at a time: for 32-bit cores
+// without SIMD, where the channel blocks above spill their accumulators. The
+// nine weights and the requantization stay in registers (or fixed stack
+// slots) across the output pixels. Input bytes are read unsigned and XORed
+// with 0x80, giving input + 128 in one instruction instead of a sign
+// extension (cores without SEXT); the -128 * weight it adds is subtracted in
+// the start values.
+void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
+  const ConvParams& p = *j.p;
+  const int32_t in_c = j.in.c;
+  const int32_t out_c = j.out.c;
+  const int8_t* filter = j.filter + oc;
+  int32_t f[9];
+  int32_t filter_sum = 0;
+  for (int t = 0; t < 9; ++t) {
+    f[t] = filter[t * out_c];
+    filter_sum += f[t];
+  }
+  const int32_t f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4], f5 = f[5], f6 = f[6], f7 = f[7], f8 = f[8];
+  const int32_t bias = j.bias != nullptr ? j.bias[oc] : 0;
+  // Per tap: weight * (input + offset) = weight * ((input ^ 0x80) + offset - 128).
+  const int32_t flipped_offset = p.input_offset - 128;
+  const int32_t interior_start = wrap_add(bias, wrap_mul(flipped_offset, filter_sum));
+  const ChannelRequant requant = make_channel_requant(j.multiplier[oc], j.shift[oc]);
+  const int32_t output_offset = p.output_offset;
+  const int32_t activation_min = p.activation_min;
+  const int32_t activation_max = p.activation_max;
+  const int32_t row_stride = j.in.w * in_c;
+  const int32_t tap_step = in_c;
+  const int32_t x_step = p.stride_w * in_c;
+
+  for (int32_t b = 0; b < j.out.n; ++b) {
+    const uint8_t* image = reinterpret_cast<const uint8_t*>(j.input) + b * j.in.h * row_stride + ic;
+    for (int32_t out_y = 0; out_y < j.out.h; ++out_y) {
+      const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
+      int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc;
+      // Window clipped to the input; no interior when the row is not inside.
+      auto border = [&](int32_t out_x) {
+        const int32_t in_x0 = out_x * p.stride_w - p.pad_w;
+        const int32_t fy_begin = in_y0 < 0 ? -in_y0 : 0;
+        const int32_t fy_end = j.in.h - in_y0 < 3 ? j.in.h - in_y0 : 3;
+        const int32_t fx_begin = in_x0 < 0 ? -in_x0 : 0;
+        const int32_t fx_end = j.in.w - in_x0 < 3 ? j.in.w - in_x0 : 3;
+        int32_t acc = bias;
+        for (int32_t fy = fy_begin; fy < fy_end; ++fy) {
+          const uint8_t* x = image + (in_y0 + fy) * row_stride + in_x0 * in_c;
+          for (int32_t fx = fx_begin; fx < fx_end; ++fx)
+            acc = wrap_add(acc, ((x[fx * in_c] ^ 0x80) + flipped_offset) * f[fy * 3 + fx]);
+        }
+        out_row[out_x * out_c] =
+            int8_t(requantize_clamp(requant, acc, output_offset, activation_min, activation_max));
+      };
+      const bool row_inside = j.ys.contains(out_y);
+      const int32_t x_begin = row_inside ? j.xs.begin : j.out.w;
+      const int32_t x_end = row_inside ? j.xs.end : j.out.w;
+      for (int32_t out_x = 0; out_x < x_begin; ++out_x) border(out_x);
+      const uint8_t* r0 = image + in_y0 * row_stride + (x_begin * p.stride_w - p.pad_w) * in_c;
+      int8_t* out = out_row + x_begin * out_c;
+      for (int32_t n = x_end - x_begin; n > 0; --n, r0 += x_step, out += out_c) {
+        const uint8_t* r1 = r0 + row_stride;
+        const uint8_t* r2 = r1 + row_stride;
+        // Nine products of 9-bit and 8-bit values: no overflow.
+        const int32_t sum = (r0[0] ^ 0x80) * f0 + (r0[tap_step] ^ 0x80) * f1 + (r0[2 * tap_step] ^ 0x80) * f2 +
+                            (r1[0] ^ 0x80) * f3 + (r1[tap_step] ^ 0x80) * f4 + (r1[2 * tap_step] ^ 0x80) * f5 +
+                            (r2[0] ^ 0x80) * f6 + (r2[tap_step] ^ 0x80) * f7 + (r2[2 * tap_step] ^ 0x80) * f8;
+        *out = int8_t(
+            requantize_clamp(requant, wrap_add(interior_start, sum), output_offset, activation_min, activation_max));
+      }
+      for (int32_t out_x = x_end; out_x < j.out.w; ++out_x) border(out_x);
+    }
+  }
+}
+
+// Hosts (64-bit) vectorize the channel blocks; 32-bit MCU cores run the 3x3
+// kernel one channel at a time.
+constexpr bool kChannelBlocks3x3 = sizeof(void*) >= 8;
+
 template <bool k3x3>
 void int8_all_channels(const Job<int8_t, int32_t>& j) {
   const int32_t multiplier = j.p->depth_multiplier;
+  if (k3x3 && !kChannelBlocks3x3) {
+    for (int32_t oc = 0; oc < j.out.c; ++oc) int8_channel_3x3(j, oc / multiplier, oc);
+    return;
+  }
   if (multiplier == 1) {
     const int32_t channels = j.out.c;
     int32_t c = 0;

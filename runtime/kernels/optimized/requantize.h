@@ -23,8 +23,54 @@
 
 #include <stdint.h>
 
+// Xtensa cores without MULSH/MULUH (e.g. the ESP8266's lx106) multiply only
+// 32 x 32 -> low 32 bits; int64 products become a call to a 64 x 64 library
+// routine there.
+#if defined(__XTENSA__)
+#if __has_include(<xtensa/config/core-isa.h>)
+#include <xtensa/config/core-isa.h>
+#elif __has_include(<machine/core-isa.h>)
+#include <machine/core-isa.h>
+#endif
+#endif
+
 namespace mote {
 namespace optimized {
+
+#if defined(XCHAL_HAVE_MUL32_HIGH) && !XCHAL_HAVE_MUL32_HIGH
+constexpr bool kHasWideMultiply = false;
+#else
+constexpr bool kHasWideMultiply = true;
+#endif
+
+// int64(a) * b. Without a 32 x 32 -> 64 multiply, from 16-bit halves: each
+// partial product fits 32 bits (|a_hi * b_lo|, |a_lo * b_hi| <= 2^31 - 2^16,
+// a_lo * b_lo < 2^32 unsigned). (The template parameter lets tests run both
+// forms on any host.)
+template <bool kWide = kHasWideMultiply>
+inline int64_t wide_multiply(int32_t a, int32_t b) {
+  if (kWide) return int64_t(a) * int64_t(b);
+  const int32_t a_hi = a >> 16, b_hi = b >> 16;
+  const uint32_t a_lo = uint32_t(a) & 0xFFFF, b_lo = uint32_t(b) & 0xFFFF;
+  const int64_t middle = int64_t(a_hi * int32_t(b_lo)) + int64_t(int32_t(a_lo) * b_hi);
+  return int64_t(a_hi * b_hi) * (int64_t(1) << 32) + middle * 65536 + int64_t(a_lo * b_lo);
+}
+
+// int32(v >> shift) for shift in [31, 62] when the result fits 32 bits. On
+// 32-bit cores the shift of the high word alone is much cheaper than a
+// variable 64-bit shift.
+template <bool k64BitCore = (sizeof(void*) >= 8)>
+inline int32_t shift_right_to_int32(int64_t v, int32_t shift) {
+  if (k64BitCore) return int32_t(v >> shift);
+  const int32_t high = int32_t(v >> 32);
+  if (shift == 31) return int32_t((uint32_t(high) << 1) | uint32_t(uint64_t(v) >> 31));
+  return high >> (shift - 32);
+}
+
+// saturating_rounding_doubling_high_mul(a, b) for b != INT32_MIN (step 1).
+inline int32_t rounding_high_mul(int32_t a, int32_t b) {
+  return shift_right_to_int32(wide_multiply(a, b) + (int64_t(1) << 30), 31);
+}
 
 // One output channel's requantization, precomputed from (multiplier, shift).
 struct ChannelRequant {
@@ -52,8 +98,8 @@ inline ChannelRequant make_channel_requant(int32_t multiplier, int32_t shift) {
 
 // multiply_by_quantized_multiplier(acc, multiplier, shift).
 inline int32_t requantize(const ChannelRequant& r, int32_t acc) {
-  const int64_t p = int64_t(int32_t(uint32_t(acc) << r.left_shift)) * r.multiplier;
-  return int32_t((p + (p < -(int64_t(1) << 30) ? r.round : r.round)) >> r.total_shift);
+  const int64_t p = wide_multiply(int32_t(uint32_t(acc) << r.left_shift), r.multiplier);
+  return shift_right_to_int32(p + (p < -(int64_t(1) << 30) ? r.negative_round : r.round), r.total_shift);
 }
 
 // requantize() plus the output zero point (wrapping, as the reference),
