@@ -39,7 +39,9 @@ class GuardedBuffer {
   GuardedBuffer(size_t count, size_t misalign) : count_(count) {
     storage_.assign(16 + misalign + count * sizeof(T) + kGuardBytes, kGuard);
     const uintptr_t base = reinterpret_cast<uintptr_t>(storage_.data());
-    start_ = static_cast<size_t>((16 - base % 16) % 16) + misalign;
+    // Offsets below the element's own alignment would be undefined behaviour for
+    // int16/float; the runtime only ever hands kernels element-aligned tensors.
+    start_ = static_cast<size_t>((16 - base % 16) % 16) + misalign / alignof(T) * alignof(T);
   }
   T* data() { return reinterpret_cast<T*>(storage_.data() + start_); }
   size_t size() const { return count_; }
