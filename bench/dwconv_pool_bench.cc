@@ -11,9 +11,9 @@
 #include <benchmark/benchmark.h>
 #include <stdint.h>
 
-#include <random>
 #include <vector>
 
+#include "random_data.h"
 #include "kernels/conv_params.h"
 #include "kernels/fixedpoint.h"
 #include "kernels/optimized/add.h"
@@ -32,23 +32,7 @@ namespace {
 using mote::ConvParams;
 using mote::Dims4;
 
-enum class Kernel { kReference, kOptimized, kOptimized3x3 };
-
-template <typename T>
-std::vector<T> random_vector(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::vector<T> v(n);
-  for (T& x : v) x = T(int32_t(rng() % 256) - 128);
-  return v;
-}
-
-std::vector<float> random_floats(size_t n, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = d(rng);
-  return v;
-}
+enum class Kernel { kReference, kOptimized, kOptimized3x3, kChannelwise3x3 };
 
 // A depthwise layer: square input of `size`, `channels`, 3x3 SAME, `stride`.
 struct DepthwiseLayer {
@@ -81,8 +65,8 @@ DepthwiseLayer depthwise_layer(int32_t height, int32_t width, int32_t channels, 
 void BM_DepthwiseInt8(benchmark::State& state, Kernel kernel) {
   const DepthwiseLayer l = depthwise_layer(int32_t(state.range(0)), int32_t(state.range(1)), int32_t(state.range(2)),
                                            int32_t(state.range(3)));
-  const auto input = random_vector<int8_t>(size_t(l.in.h) * l.in.w * l.in.c, 1);
-  const auto filter = random_vector<int8_t>(size_t(9) * l.filter.c, 2);
+  const auto input = random_int8(size_t(l.in.h) * l.in.w * l.in.c, 1);
+  const auto filter = random_int8(size_t(9) * l.filter.c, 2);
   std::vector<int32_t> bias(size_t(l.out.c), 1000), multiplier(size_t(l.out.c)), shift(size_t(l.out.c));
   for (size_t c = 0; c < multiplier.size(); ++c) {
     int s = 0;
@@ -103,6 +87,11 @@ void BM_DepthwiseInt8(benchmark::State& state, Kernel kernel) {
       case Kernel::kOptimized3x3:
         mote::optimized::depthwise_conv_2d_int8_3x3(l.params, multiplier.data(), shift.data(), l.in, input.data(),
                                                     l.filter, filter.data(), bias.data(), l.out, output.data());
+        break;
+      case Kernel::kChannelwise3x3:
+        mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(l.params, multiplier.data(), shift.data(), l.in,
+                                                                input.data(), l.filter, filter.data(), bias.data(),
+                                                                l.out, output.data());
         break;
     }
     benchmark::DoNotOptimize(output.data());
@@ -141,6 +130,8 @@ void DepthwiseShapes(benchmark::internal::Benchmark* b) {
 BENCHMARK_CAPTURE(BM_DepthwiseInt8, reference, Kernel::kReference)->Apply(DepthwiseShapes);
 BENCHMARK_CAPTURE(BM_DepthwiseInt8, optimized_generic, Kernel::kOptimized)->Apply(DepthwiseShapes);
 BENCHMARK_CAPTURE(BM_DepthwiseInt8, optimized_3x3, Kernel::kOptimized3x3)->Apply(DepthwiseShapes);
+// What 32-bit cores run; on a host it shows the cost without vectorization.
+BENCHMARK_CAPTURE(BM_DepthwiseInt8, optimized_3x3_channelwise, Kernel::kChannelwise3x3)->Apply(DepthwiseShapes);
 BENCHMARK_CAPTURE(BM_DepthwiseFloat, reference, Kernel::kReference)->Apply(DepthwiseShapes);
 BENCHMARK_CAPTURE(BM_DepthwiseFloat, optimized, Kernel::kOptimized)->Apply(DepthwiseShapes);
 
@@ -157,7 +148,7 @@ void BM_PoolInt8(benchmark::State& state, bool average, Kernel kernel) {
                                     &p.padding_height);
   mote::reference::pool_output_size(false, p.input_width, p.filter_width, p.stride_width, &p.output_width,
                                     &p.padding_width);
-  const auto input = random_vector<int8_t>(size_t(p.input_height) * p.input_width * p.channels, 4);
+  const auto input = random_int8(size_t(p.input_height) * p.input_width * p.channels, 4);
   std::vector<int8_t> output(size_t(p.output_height) * p.output_width * p.channels);
   for (auto _ : state) {
     if (average) {
@@ -203,8 +194,8 @@ void BM_AddMulInt8(benchmark::State& state, bool add, Kernel kernel) {
   const mote::Shape b = state.range(0) == 0 ? a : shape4(1, 1, 1, 32);
   mote::reference::BroadcastDesc d;
   mote::reference::make_broadcast_desc(a, b, &d);
-  const auto in1 = random_vector<int8_t>(size_t(a.num_elements()), 5);
-  const auto in2 = random_vector<int8_t>(size_t(b.num_elements()), 6);
+  const auto in1 = random_int8(size_t(a.num_elements()), 5);
+  const auto in2 = random_int8(size_t(b.num_elements()), 6);
   std::vector<int8_t> output(in1.size());
   mote::reference::AddSubQuantParams add_params;
   mote::reference::make_add_sub_quant_params(false, false, 0.05f, 3, 0.04f, -7, 0.08f, -2, -128, 127, &add_params);
@@ -244,7 +235,7 @@ void BM_SoftmaxInt8(benchmark::State& state, SoftmaxKernel kernel) {
   mote::reference::softmax_int8_params(1.0, 0.0625, &params);
   std::vector<int32_t> table(mote::optimized::kSoftmaxExpTableSize);
   mote::optimized::softmax_int8_exp_table(params, table.data());
-  const auto input = random_vector<int8_t>(size_t(depth) * size_t(rows), 7);
+  const auto input = random_int8(size_t(depth) * size_t(rows), 7);
   std::vector<int8_t> output(input.size());
   for (auto _ : state) {
     switch (kernel) {

@@ -214,7 +214,7 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
   EXPECT_TRUE(actual.guard_intact());
 
   GuardedBuffer<int8_t> words(elements(out), (c.misalign + 3) % 4);
-  mote::optimized::conv_2d_int8_word_loads(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+  mote::optimized::conv_2d_int8_32bit(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
                                            bias_ptr, out, words.data());
   ASSERT_EQ(0, memcmp(expected.bytes(), words.bytes(), elements(out))) << "word loads";
   EXPECT_TRUE(words.guard_intact());
@@ -355,7 +355,7 @@ TEST(OptimizedConv2D, Int8ExactAtTheLargestAcceptedDepth) {
                                 expected.data());
   mote::optimized::conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(), nullptr, out,
                                 actual.data());
-  mote::optimized::conv_2d_int8_word_loads(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+  mote::optimized::conv_2d_int8_32bit(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
                                            nullptr, out, words.data());
   EXPECT_EQ(expected, actual);
   EXPECT_EQ(expected, words);
@@ -428,6 +428,11 @@ void check_fc_int8(const FcCase& c, std::mt19937& rng) {
                                         filter.data(), bias_ptr, actual.data());
   ASSERT_EQ(0, memcmp(expected.bytes(), actual.bytes(), n));
   EXPECT_TRUE(actual.guard_intact());
+  GuardedBuffer<int8_t> small_core(n, (c.misalign + 2) % 4);
+  mote::optimized::fully_connected_int8_32bit(p, multiplier_ptr, shift_ptr, c.batches, c.depth, c.units, input.data(),
+                                              filter.data(), bias_ptr, small_core.data());
+  ASSERT_EQ(0, memcmp(expected.bytes(), small_core.bytes(), n)) << "32-bit cores' variant";
+  EXPECT_TRUE(small_core.guard_intact());
 }
 
 void check_fc_float(const FcCase& c, std::mt19937& rng) {

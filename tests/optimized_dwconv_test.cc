@@ -148,6 +148,11 @@ void check_int8(const Case& c, std::mt19937& rng) {
                                                 filter.data(), bias_ptr, out, special.data());
     EXPECT_EQ(memcmp(expected.bytes(), special.bytes(), elements(out)), 0) << "3x3 kernel differs";
     EXPECT_TRUE(special.guard_intact()) << "3x3 kernel wrote past its output";
+    GuardedBuffer<int8_t> channelwise(elements(out), (c.misalign + 1) % 4);
+    mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(p, multiplier.data(), shift.data(), in, input.data(), fd,
+                                                            filter.data(), bias_ptr, out, channelwise.data());
+    EXPECT_EQ(memcmp(expected.bytes(), channelwise.bytes(), elements(out)), 0) << "channelwise 3x3 kernel differs";
+    EXPECT_TRUE(channelwise.guard_intact()) << "channelwise 3x3 kernel wrote past its output";
   }
   EXPECT_TRUE(input.guard_intact());
   EXPECT_TRUE(filter.guard_intact());
@@ -320,8 +325,12 @@ TEST(OptimizedDepthwiseConv, Int8ExtremeValues) {
                                               bias.data(), out, generic.data());
       mote::optimized::depthwise_conv_2d_int8_3x3(p, multiplier.data(), shift.data(), in, input.data(), fd,
                                                   filter.data(), bias.data(), out, special.data());
+      std::vector<int8_t> channelwise(elements(out));
+      mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(p, multiplier.data(), shift.data(), in, input.data(),
+                                                              fd, filter.data(), bias.data(), out, channelwise.data());
       EXPECT_EQ(expected, generic);
       EXPECT_EQ(expected, special);
+      EXPECT_EQ(expected, channelwise);
     }
   }
   (void)rng;
@@ -386,24 +395,37 @@ TEST(OptimizedRequantize, MatchesDoubleRoundingReference) {
   EXPECT_EQ(mismatches, 0);
 }
 
-// The forms for 32-bit cores (16-bit partial products, high-word shift),
-// which the host build does not use, against plain 64-bit arithmetic.
+// The forms for cores without a 32 x 32 -> 64 multiply (16-bit partial
+// products) and for 32-bit cores (high-word shift), which the host build does
+// not use, against the reference arithmetic.
 TEST(OptimizedRequantize, ThirtyTwoBitCoreFormsMatch) {
   std::mt19937 rng(8);
   std::uniform_int_distribution<int32_t> any_int32(INT32_MIN, INT32_MAX);
+  std::uniform_int_distribution<int32_t> shift_range(-31, 31);
   const int32_t edges[] = {0, 1, -1, 65535, 65536, -65536, -65537, INT32_MIN, INT32_MAX, 1 << 30, -(1 << 30)};
   for (int32_t a : edges)
-    for (int32_t b : edges) EXPECT_EQ(mote::optimized::wide_multiply<false>(a, b), int64_t(a) * int64_t(b));
+    for (int32_t b : edges)
+      if (b >= 0)
+        EXPECT_EQ(mote::optimized::rounding_high_mul<false>(a, b),
+                  mote::fixedpoint::saturating_rounding_doubling_high_mul(a, b))
+            << a << " * " << b;
   for (int i = 0; i < 1000000; ++i) {
-    const int32_t a = any_int32(rng), b = any_int32(rng) >> (rng() % 32);
-    const int64_t product = int64_t(a) * int64_t(b);
-    ASSERT_EQ(mote::optimized::wide_multiply<false>(a, b), product) << a << " * " << b;
+    const int32_t a = any_int32(rng) >> (rng() % 32);
+    const int32_t b = int32_t(uint32_t(any_int32(rng)) >> (1 + rng() % 31));
+    ASSERT_EQ(mote::optimized::rounding_high_mul<false>(a, b),
+              mote::fixedpoint::saturating_rounding_doubling_high_mul(a, b))
+        << a << " * " << b;
+    const int32_t multiplier = i % 61 == 0 ? 0 : int32_t((1u << 30) + (uint32_t(any_int32(rng)) >> 2));
+    const int32_t shift = shift_range(rng);
+    ASSERT_EQ(mote::optimized::requantize<false>(mote::optimized::make_channel_requant(multiplier, shift), a),
+              mote::fixedpoint::multiply_by_quantized_multiplier(a, multiplier, shift))
+        << a << " multiplier " << multiplier << " shift " << shift;
     // v = r * 2^shift + low with r an int32 small enough for v to fit int64.
-    const int32_t shift = 31 + int32_t(rng() % 32);
-    const int32_t r = shift > 32 ? a >> (shift - 32) : a;
-    const uint64_t low = ((uint64_t(rng()) << 32) | rng()) & ((uint64_t(1) << shift) - 1);
-    const int64_t v = int64_t(uint64_t(int64_t(r)) * (uint64_t(1) << shift) + low);
-    ASSERT_EQ(mote::optimized::shift_right_to_int32<false>(v, shift), r) << v << " >> " << shift;
+    const int32_t v_shift = 31 + int32_t(rng() % 32);
+    const int32_t r = v_shift > 32 ? a >> (v_shift - 32) : a;
+    const uint64_t low = ((uint64_t(rng()) << 32) | rng()) & ((uint64_t(1) << v_shift) - 1);
+    const int64_t v = int64_t(uint64_t(int64_t(r)) * (uint64_t(1) << v_shift) + low);
+    ASSERT_EQ(mote::optimized::shift_right_to_int32<false>(v, v_shift), r) << v << " >> " << v_shift;
   }
 }
 

@@ -1,5 +1,7 @@
 #include "kernels/optimized/conv_2d.h"
 
+#include <type_traits>
+
 #include "kernels/optimized/gemm_float.h"
 #include "kernels/optimized/gemm_int8.h"
 #include "kernels/optimized/requantize.h"
@@ -21,15 +23,6 @@ constexpr bool kConvWordLoads = false;
 #else
 constexpr bool kConvWordLoads = sizeof(void*) < 8;
 #endif
-
-template <bool kFirst, typename First, typename Second>
-struct Select {
-  using Type = First;
-};
-template <typename First, typename Second>
-struct Select<false, First, Second> {
-  using Type = Second;
-};
 
 // A range [begin, end) of output positions or filter taps.
 struct Span {
@@ -79,20 +72,30 @@ constexpr int32_t kPointwiseRowMax = 256;  // int16 values on the stack
 
 __attribute__((noinline)) void pointwise_channel_words(const int8_t* input, int32_t pixels, int32_t depth,
                                                        const int8_t* filter_row, int32_t input_offset, int32_t bias,
-                                                       const ChannelRequant32& requant, const ConvParams& p,
-                                                       int8_t* out, int32_t out_step) {
+                                                       const ChannelRequant32& channel_requant,
+                                                       const ConvParams& p, int8_t* out, int32_t out_step) {
+  // Local copies: the int8 stores below may alias anything, so values read
+  // through references would be reloaded after each one.
+  const ChannelRequant32 requant = channel_requant;
+  const int32_t output_offset = p.output_offset, activation_min = p.activation_min;
+  const int32_t activation_max = p.activation_max;
   int16_t row[kPointwiseRowMax];
   uint32_t filter_sum = 0;
-  for (int32_t k = 0; k < depth; ++k) {
-    row[k] = filter_row[k];
-    filter_sum += uint32_t(int32_t(row[k]));
+  for (int32_t k = 0; k < depth; k += 4) {
+    const uint32_t w = load_aligned32(filter_row + k);
+    const int32_t f0 = signed_byte<0>(w), f1 = signed_byte<1>(w), f2 = signed_byte<2>(w), f3 = signed_byte<3>(w);
+    row[k] = int16_t(f0);
+    row[k + 1] = int16_t(f1);
+    row[k + 2] = int16_t(f2);
+    row[k + 3] = int16_t(f3);
+    filter_sum += uint32_t(f0 + f1 + f2 + f3);
   }
   // sum (x + offset) f = sum (x + 128) f + (offset - 128) sum f
   const int32_t start = int32_t(uint32_t(bias) + uint32_t(input_offset - 128) * filter_sum);
   constexpr uint32_t kFlipSigns = 0x80808080u;
   const auto store = [&](int32_t pixel, uint32_t sum) {
-    out[pixel * out_step] = int8_t(requantize_clamp(requant, int32_t(uint32_t(start) + sum), p.output_offset,
-                                                    p.activation_min, p.activation_max));
+    out[pixel * out_step] =
+        int8_t(requantize_clamp(requant, int32_t(uint32_t(start) + sum), output_offset, activation_min, activation_max));
   };
   int32_t i = 0;
   for (; i + 2 <= pixels; i += 2) {
@@ -101,34 +104,46 @@ __attribute__((noinline)) void pointwise_channel_words(const int8_t* input, int3
     uint32_t sum0 = 0, sum1 = 0;
 #if defined(__XTENSA__)
     {
+      // Eight values per iteration (two words per pixel), then a last four.
       const int8_t* p0 = in0;
       const int8_t* p1 = in1;
       const int16_t* f = row;
-      const int8_t* const end0 = in0 + depth;
+      const int8_t* const end8 = in0 + (depth & ~7);
       uint32_t x0, x1, w, t;
-#define MOTE_PAIR_MAC(SHIFT, W_OFFSET)            \
-  "l16si %[w], %[f], " #W_OFFSET "\n"           \
-  "extui %[t], %[x0], " #SHIFT ", 8\n"          \
-  "mull  %[t], %[t], %[w]\n"                    \
-  "add   %[s0], %[s0], %[t]\n"                  \
-  "extui %[t], %[x1], " #SHIFT ", 8\n"          \
-  "mull  %[t], %[t], %[w]\n"                    \
+#define MOTE_PAIR_MAC(SHIFT, W_OFFSET)   \
+  "l16si %[w], %[f], " #W_OFFSET "\n"  \
+  "extui %[t], %[x0], " #SHIFT ", 8\n" \
+  "mull  %[t], %[t], %[w]\n"           \
+  "add   %[s0], %[s0], %[t]\n"         \
+  "extui %[t], %[x1], " #SHIFT ", 8\n" \
+  "mull  %[t], %[t], %[w]\n"           \
   "add   %[s1], %[s1], %[t]\n"
-      __asm__ volatile(
-          "1:\n"
-          "l32i  %[x0], %[p0], 0\n"
-          "l32i  %[x1], %[p1], 0\n"
-          "xor   %[x0], %[x0], %[flip]\n"
-          "xor   %[x1], %[x1], %[flip]\n"
-          MOTE_PAIR_MAC(0, 0) MOTE_PAIR_MAC(8, 2) MOTE_PAIR_MAC(16, 4) MOTE_PAIR_MAC(24, 6)
-          "addi  %[p0], %[p0], 4\n"
-          "addi  %[p1], %[p1], 4\n"
-          "addi  %[f], %[f], 8\n"
-          "bne   %[p0], %[end], 1b\n"
-          : [s0] "+&r"(sum0), [s1] "+&r"(sum1), [p0] "+&r"(p0), [p1] "+&r"(p1), [f] "+&r"(f), [x0] "=&r"(x0),
-            [x1] "=&r"(x1), [w] "=&r"(w), [t] "=&r"(t)
-          : [end] "r"(end0), [flip] "r"(kFlipSigns)
-          : "memory");
+#define MOTE_PAIR_WORD(IN_OFFSET, W0, W1, W2, W3)      \
+  "l32i  %[x0], %[p0], " #IN_OFFSET "\n"             \
+  "l32i  %[x1], %[p1], " #IN_OFFSET "\n"             \
+  "xor   %[x0], %[x0], %[flip]\n"                    \
+  "xor   %[x1], %[x1], %[flip]\n"                    \
+  MOTE_PAIR_MAC(0, W0) MOTE_PAIR_MAC(8, W1) MOTE_PAIR_MAC(16, W2) MOTE_PAIR_MAC(24, W3)
+      if (p0 != end8) {
+        __asm__ volatile(
+            "1:\n" MOTE_PAIR_WORD(0, 0, 2, 4, 6) MOTE_PAIR_WORD(4, 8, 10, 12, 14)
+            "addi  %[p0], %[p0], 8\n"
+            "addi  %[p1], %[p1], 8\n"
+            "addi  %[f], %[f], 16\n"
+            "bne   %[p0], %[end], 1b\n"
+            : [s0] "+&r"(sum0), [s1] "+&r"(sum1), [p0] "+&r"(p0), [p1] "+&r"(p1), [f] "+&r"(f), [x0] "=&r"(x0),
+              [x1] "=&r"(x1), [w] "=&r"(w), [t] "=&r"(t)
+            : [end] "r"(end8), [flip] "r"(kFlipSigns)
+            : "memory");
+      }
+      if (depth & 4) {
+        __asm__ volatile(MOTE_PAIR_WORD(0, 0, 2, 4, 6)
+                         : [s0] "+&r"(sum0), [s1] "+&r"(sum1), [x0] "=&r"(x0), [x1] "=&r"(x1), [w] "=&r"(w),
+                           [t] "=&r"(t)
+                         : [p0] "r"(p0), [p1] "r"(p1), [f] "r"(f), [flip] "r"(kFlipSigns)
+                         : "memory");
+      }
+#undef MOTE_PAIR_WORD
 #undef MOTE_PAIR_MAC
     }
 #else
@@ -215,7 +230,7 @@ struct Int8Math {
   struct Output {
     int32_t bias[N];
     int32_t pair_bias[N];
-    typename Select<kWordLoads, ChannelRequant32, ChannelRequant>::Type requant[N];
+    std::conditional_t<kWordLoads, ChannelRequant32, ChannelRequant> requant[N];
     int32_t offset, min, max;
 
     int8_t operator()(int32_t acc, int n) const {
@@ -553,7 +568,7 @@ void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, co
                                     bias, output_dims, output);
 }
 
-void conv_2d_int8_word_loads(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+void conv_2d_int8_32bit(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                              const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
                              const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output) {
   conv_2d_int8_with<true>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,

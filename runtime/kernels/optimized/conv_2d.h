@@ -5,9 +5,19 @@
 // x input channels values) when the dilation along x is 1, and so is the
 // matching filter row (OHWI). A window is therefore a few long dot products,
 // computed by the tiles of gemm_int8.h / gemm_float.h for two output pixels
-// and four output channels at a time. A 1x1 convolution with stride 1 is a
-// plain matrix product over all pixels. Output channels are the outer loop,
-// so each block of filter rows is read from memory once per image.
+// at a time and a block of output channels (four; two on 32-bit cores). A 1x1
+// convolution with stride 1 is a plain matrix product over all pixels.
+// Output channels are the outer loop, so each block of filter rows is read
+// from memory once per image.
+//
+// On 32-bit cores without SIMD (conv_2d_int8_32bit), when the input, the
+// filter and the channel count allow 4-byte loads: 1x1 convolutions go one
+// output channel at a time with the filter row sign-extended once into a
+// 512-byte stack buffer (and, on Xtensa, an inline-assembly inner loop, as
+// GCC spills its registers there), and other convolutions take
+// dot_tile_words_offset128 for pixel pairs whose window is whole. Both
+// compute with input + 128 and add (input_offset - 128) * the filter sum per
+// channel; requantization uses requantize32.h (no 64-bit products).
 //
 // Preconditions beyond the reference's (check with the *_applies functions):
 // no grouped convolution; for int8, output_multiplier[c] != INT32_MIN (prepare
@@ -36,7 +46,7 @@ void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, co
 // there): pixel pairs through 32-bit loads of four values when the input,
 // the filter and the channel count allow. Public so that tests run that path
 // on any host.
-void conv_2d_int8_word_loads(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+void conv_2d_int8_32bit(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                              const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
                              const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output);
 

@@ -3,8 +3,15 @@
 #include <string.h>
 
 #include "kernels/optimized/requantize.h"
+#include "kernels/optimized/requantize32.h"
 #include "kernels/optimized/requantize_avx2.h"
 #include "kernels/reference/accumulate.h"
+
+#if defined(__GNUC__)
+#define MOTE_NOINLINE __attribute__((noinline))
+#else
+#define MOTE_NOINLINE
+#endif
 
 namespace mote {
 namespace optimized {
@@ -83,8 +90,10 @@ inline void store_lanes(const ChannelRequant* requant, const int32_t* acc, int32
 // Output channels [oc0, oc0 + N) at every output pixel. Lane k reads input
 // channel ic0 + k (depth multiplier 1), or ic0 for every lane (kBroadcast:
 // one input channel feeding N of its depth_multiplier outputs).
+// Not inlined: inside the channel loop the compiler runs out of registers for
+// the per-pixel loops.
 template <int N, bool kBroadcast, bool k3x3>
-void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
+MOTE_NOINLINE void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
   const ConvParams& p = *j.p;
   const int32_t in_c = j.in.c;
   const int32_t out_c = j.out.c;  // also the filter's tap stride
@@ -100,7 +109,7 @@ void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
   for (int k = 0; k < N; ++k) {
     requant[k] = make_channel_requant(j.multiplier[oc0 + k], j.shift[oc0 + k]);
     int32_t filter_sum = 0;
-    for (int32_t t = 0; t < taps; ++t) filter_sum += filter[t * out_c + k];
+    for (int32_t t = 0; t < taps; ++t) filter_sum = wrap_add(filter_sum, filter[t * out_c + k]);
     bias[k] = j.bias != nullptr ? j.bias[oc0 + k] : 0;
     interior_start[k] = wrap_add(bias[k], wrap_mul(p.input_offset, filter_sum));
   }
@@ -124,14 +133,14 @@ void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
       requant_x8[g] = make_channel_requant_x8(requant + 8 * g);
       start_x8[g] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(interior_start + 8 * g));
       if (k3x3) {
-        for (int t = 0; t < 9; ++t)
-          filter_x8[t][g] = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(filter + t * out_c + 8 * g)));
+        for (int t = 0; t < 9; ++t) {
+          const int8_t* tap = filter + t * out_c + 8 * g;
+          filter_x8[t][g] = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(tap)));
+        }
       }
     }
   }
-#endif
-#if defined(__AVX2__)
-  // Tap t of lanes [8g, 8g + 8) for the input at x, widened to int32.
+  // Lanes [8g, 8g + 8) of the input at x, widened to int32.
   auto input_x8 = [&](const int8_t* x, int g) {
     return kBroadcast ? _mm256_set1_epi32(x[0])
                       : _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x + 8 * g)));
@@ -266,31 +275,34 @@ void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_t oc0) {
   }
 }
 
-
 // 3x3 without dilation, one output channel at a time: for 32-bit cores
-// without SIMD, where the channel blocks above spill their accumulators. The
-// nine weights and the requantization stay in registers (or fixed stack
-// slots) across the output pixels. Input bytes are read unsigned and XORed
-// with 0x80, giving input + 128 in one instruction instead of a sign
-// extension (cores without SEXT); the -128 * weight it adds is subtracted in
-// the start values.
+// without SIMD, where the channel blocks above run out of registers. The
+// weights and the requantization (in the 32-bit form of requantize32.h)
+// stay in registers or fixed stack slots across the output pixels.
+//
+// Products are formed as int16(input << 8) * int16(weight) = 256 * input *
+// weight: a byte load, a shift and a 16 x 16 multiply, which cores with a
+// 16-bit multiply that reads only the low halves (Xtensa MUL16S) do without
+// sign-extending the input. Nine such products fit int32 (9 * 2^22), and
+// the sum is divided by 256 exactly once per output.
+inline int32_t scaled_product(uint8_t input, int16_t weight) {
+  return int32_t(int16_t(uint16_t(input) << 8)) * weight;
+}
+
 void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
   const ConvParams& p = *j.p;
   const int32_t in_c = j.in.c;
   const int32_t out_c = j.out.c;
-  const int8_t* filter = j.filter + oc;
-  int32_t f[9];
+  int16_t f[9];
   int32_t filter_sum = 0;
   for (int t = 0; t < 9; ++t) {
-    f[t] = filter[t * out_c];
+    f[t] = j.filter[oc + t * out_c];
     filter_sum += f[t];
   }
-  const int32_t f0 = f[0], f1 = f[1], f2 = f[2], f3 = f[3], f4 = f[4], f5 = f[5], f6 = f[6], f7 = f[7], f8 = f[8];
   const int32_t bias = j.bias != nullptr ? j.bias[oc] : 0;
-  // Per tap: weight * (input + offset) = weight * ((input ^ 0x80) + offset - 128).
-  const int32_t flipped_offset = p.input_offset - 128;
-  const int32_t interior_start = wrap_add(bias, wrap_mul(flipped_offset, filter_sum));
-  const ChannelRequant requant = make_channel_requant(j.multiplier[oc], j.shift[oc]);
+  const int32_t input_offset = p.input_offset;
+  const int32_t interior_start = wrap_add(bias, wrap_mul(input_offset, filter_sum));
+  const ChannelRequant32 requant = make_channel_requant32(j.multiplier[oc], j.shift[oc]);
   const int32_t output_offset = p.output_offset;
   const int32_t activation_min = p.activation_min;
   const int32_t activation_max = p.activation_max;
@@ -303,19 +315,23 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
     for (int32_t out_y = 0; out_y < j.out.h; ++out_y) {
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc;
-      // Window clipped to the input; no interior when the row is not inside.
+      // The window clipped to the input: the taps inside, and
+      // input_offset * their weights.
+      const int32_t fy_begin = in_y0 < 0 ? -in_y0 : 0;
+      const int32_t fy_end = j.in.h - in_y0 < 3 ? j.in.h - in_y0 : 3;
       auto border = [&](int32_t out_x) {
         const int32_t in_x0 = out_x * p.stride_w - p.pad_w;
-        const int32_t fy_begin = in_y0 < 0 ? -in_y0 : 0;
-        const int32_t fy_end = j.in.h - in_y0 < 3 ? j.in.h - in_y0 : 3;
         const int32_t fx_begin = in_x0 < 0 ? -in_x0 : 0;
         const int32_t fx_end = j.in.w - in_x0 < 3 ? j.in.w - in_x0 : 3;
-        int32_t acc = bias;
+        int32_t sum = 0, weights = 0;
         for (int32_t fy = fy_begin; fy < fy_end; ++fy) {
           const uint8_t* x = image + (in_y0 + fy) * row_stride + in_x0 * in_c;
-          for (int32_t fx = fx_begin; fx < fx_end; ++fx)
-            acc = wrap_add(acc, ((x[fx * in_c] ^ 0x80) + flipped_offset) * f[fy * 3 + fx]);
+          for (int32_t fx = fx_begin; fx < fx_end; ++fx) {
+            sum += scaled_product(x[fx * in_c], f[fy * 3 + fx]);
+            weights += f[fy * 3 + fx];
+          }
         }
+        const int32_t acc = wrap_add(wrap_add(bias, wrap_mul(input_offset, weights)), sum >> 8);
         out_row[out_x * out_c] =
             int8_t(requantize_clamp(requant, acc, output_offset, activation_min, activation_max));
       };
@@ -328,12 +344,13 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
       for (int32_t n = x_end - x_begin; n > 0; --n, r0 += x_step, out += out_c) {
         const uint8_t* r1 = r0 + row_stride;
         const uint8_t* r2 = r1 + row_stride;
-        // Nine products of 9-bit and 8-bit values: no overflow.
-        const int32_t sum = (r0[0] ^ 0x80) * f0 + (r0[tap_step] ^ 0x80) * f1 + (r0[2 * tap_step] ^ 0x80) * f2 +
-                            (r1[0] ^ 0x80) * f3 + (r1[tap_step] ^ 0x80) * f4 + (r1[2 * tap_step] ^ 0x80) * f5 +
-                            (r2[0] ^ 0x80) * f6 + (r2[tap_step] ^ 0x80) * f7 + (r2[2 * tap_step] ^ 0x80) * f8;
-        *out = int8_t(
-            requantize_clamp(requant, wrap_add(interior_start, sum), output_offset, activation_min, activation_max));
+        const int32_t sum = scaled_product(r0[0], f[0]) + scaled_product(r0[tap_step], f[1]) +
+                            scaled_product(r0[2 * tap_step], f[2]) + scaled_product(r1[0], f[3]) +
+                            scaled_product(r1[tap_step], f[4]) + scaled_product(r1[2 * tap_step], f[5]) +
+                            scaled_product(r2[0], f[6]) + scaled_product(r2[tap_step], f[7]) +
+                            scaled_product(r2[2 * tap_step], f[8]);
+        *out = int8_t(requantize_clamp(requant, wrap_add(interior_start, sum >> 8), output_offset, activation_min,
+                                       activation_max));
       }
       for (int32_t out_x = x_end; out_x < j.out.w; ++out_x) border(out_x);
     }
@@ -437,6 +454,15 @@ void depthwise_conv_2d_int8_3x3(const ConvParams& params, const int32_t* output_
   const auto j = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
                           output_dims, output);
   int8_all_channels<true>(j);
+}
+
+void depthwise_conv_2d_int8_3x3_channelwise(const ConvParams& params, const int32_t* output_multiplier,
+                                            const int32_t* output_shift, const Dims4& input_dims,
+                                            const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
+                                            const int32_t* bias, const Dims4& output_dims, int8_t* output) {
+  const auto j = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
+                          output_dims, output);
+  for (int32_t oc = 0; oc < output_dims.c; ++oc) int8_channel_3x3(j, oc / params.depth_multiplier, oc);
 }
 
 void depthwise_conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input,

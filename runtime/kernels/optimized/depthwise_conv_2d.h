@@ -3,14 +3,17 @@
 //
 // Output channels are processed in blocks of 16 (then 8, then one by one)
 // with one accumulator per channel, so the inner loops have a fixed trip
-// count that compilers keep in registers or vectorize. Output pixels whose
-// window lies inside the input (the interior) take a loop without bounds
-// checks whose int8 input zero point is folded, once per channel block, into
-// the starting value bias + input_offset * sum(filter); pixels on the border
-// add the offset per tap and skip the padding, like the reference.
+// count that compilers vectorize (SSE2 at -O2 on x86-64; AVX2 intrinsics
+// with -mavx2). Output pixels whose window lies inside the input (the
+// interior) take a loop without bounds checks whose int8 input zero point is
+// folded, once per channel block, into the starting value
+// bias + input_offset * sum(filter); pixels on the border add the offset per
+// tap and skip the padding, like the reference. On 32-bit cores the 3x3
+// kernel runs one channel at a time instead (see _channelwise below). No
+// arena: nothing is precomputed in prepare.
 //
 // Preconditions beyond the reference's, which prepare guarantees:
-// output_multiplier[c] != INT32_MIN, output_shift[c] in [-31, 31] and
+// output_multiplier[c] in [0, 2^31), output_shift[c] in [-31, 31] and
 // input_offset in [-127, 128] (an int8 zero point).
 #pragma once
 
@@ -32,11 +35,21 @@ void depthwise_conv_2d_int8(const ConvParams& params, const int32_t* output_mult
                             const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output);
 
 // Only when depthwise_conv_2d_3x3_applies(): the interior is one unrolled
-// 3x3 window per pixel.
+// 3x3 window per pixel. 64-bit hosts run the channel blocks;
+// 32-bit cores run depthwise_conv_2d_int8_3x3_channelwise.
 void depthwise_conv_2d_int8_3x3(const ConvParams& params, const int32_t* output_multiplier,
                                 const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
                                 const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
                                 const Dims4& output_dims, int8_t* output);
+
+// The same, one output channel at a time with its nine weights and its
+// requantization held across the pixels: for 32-bit cores without SIMD,
+// where blocks of channels run out of registers. Callable on any target (the
+// tests run it on the host).
+void depthwise_conv_2d_int8_3x3_channelwise(const ConvParams& params, const int32_t* output_multiplier,
+                                            const int32_t* output_shift, const Dims4& input_dims,
+                                            const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
+                                            const int32_t* bias, const Dims4& output_dims, int8_t* output);
 
 // Any parameters. Each output is summed in the reference's order (0, then
 // the valid taps row by row, then the bias), so with -ffp-contract=off the

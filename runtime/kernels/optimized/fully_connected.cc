@@ -1,16 +1,39 @@
 #include "kernels/optimized/fully_connected.h"
 
+#include <type_traits>
+
 #include "kernels/optimized/gemm_float.h"
 #include "kernels/optimized/gemm_int8.h"
 #include "kernels/optimized/requantize.h"
+#include "kernels/optimized/requantize32.h"
 #include "kernels/reference/accumulate.h"
 
 namespace mote {
 namespace optimized {
 namespace {
 
-// Units per tile.
-constexpr int kTileUnits = 4;
+// 32-bit cores without SIMD (kSmallCore): two units per tile (four do not fit
+// a 16-register file) and requantization without 64-bit products.
+#if defined(__AVX2__)
+constexpr bool kThisCoreIsSmall = false;
+#else
+constexpr bool kThisCoreIsSmall = sizeof(void*) < 8;
+#endif
+template <bool kSmallCore>
+constexpr int kTileUnits = kSmallCore ? 2 : 4;
+template <bool kSmallCore>
+using Requant = std::conditional_t<kSmallCore, ChannelRequant32, ChannelRequant>;
+
+template <typename R>
+R make_requant(int32_t multiplier, int32_t shift);
+template <>
+inline ChannelRequant make_requant<ChannelRequant>(int32_t multiplier, int32_t shift) {
+  return make_channel_requant(multiplier, shift);
+}
+template <>
+inline ChannelRequant32 make_requant<ChannelRequant32>(int32_t multiplier, int32_t shift) {
+  return make_channel_requant32(multiplier, shift);
+}
 
 using reference::FullyConnectedParams;
 using reference::wrapping_add;
@@ -27,7 +50,7 @@ DotLayout row_layout(int32_t accum_depth) {
 // Units [unit, unit + N) of M batch rows starting at `batch`. `row_offset[m]`
 // is filter_offset * sum (input + input_offset) of row m (0 for symmetric
 // weights).
-template <int M, int N>
+template <bool kSmallCore, int M, int N>
 void int8_tile(const FullyConnectedParams& p, const int32_t* multiplier, const int32_t* shift, int32_t accum_depth,
                int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
                int32_t batch, int32_t unit, const int32_t* row_offset) {
@@ -36,8 +59,9 @@ void int8_tile(const FullyConnectedParams& p, const int32_t* multiplier, const i
                  acc);
   for (int n = 0; n < N; ++n) {
     const int32_t o = unit + n;
-    const ChannelRequant requant = multiplier != nullptr ? make_channel_requant(multiplier[o], shift[o])
-                                                         : make_channel_requant(p.output_multiplier, p.output_shift);
+    using R = Requant<kSmallCore>;
+    const R requant = multiplier != nullptr ? make_requant<R>(multiplier[o], shift[o])
+                                            : make_requant<R>(p.output_multiplier, p.output_shift);
     const int32_t channel_bias = bias != nullptr ? bias[o] : 0;
     for (int m = 0; m < M; ++m) {
       const int32_t total = wrapping_add(wrapping_add(acc[m * N + n], row_offset[m]), channel_bias);
@@ -47,7 +71,7 @@ void int8_tile(const FullyConnectedParams& p, const int32_t* multiplier, const i
   }
 }
 
-template <int M>
+template <bool kSmallCore, int M>
 void int8_rows(const FullyConnectedParams& p, const int32_t* multiplier, const int32_t* shift, int32_t accum_depth,
                int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
                int32_t batch) {
@@ -61,12 +85,13 @@ void int8_rows(const FullyConnectedParams& p, const int32_t* multiplier, const i
     }
   }
   int32_t unit = 0;
-  for (; unit + kTileUnits <= output_depth; unit += kTileUnits)
-    int8_tile<M, kTileUnits>(p, multiplier, shift, accum_depth, output_depth, input, filter, bias, output, batch, unit,
-                             row_offset);
+  constexpr int kUnits = kTileUnits<kSmallCore>;
+  for (; unit + kUnits <= output_depth; unit += kUnits)
+    int8_tile<kSmallCore, M, kUnits>(p, multiplier, shift, accum_depth, output_depth, input, filter, bias, output,
+                                     batch, unit, row_offset);
   for (; unit < output_depth; ++unit)
-    int8_tile<M, 1>(p, multiplier, shift, accum_depth, output_depth, input, filter, bias, output, batch, unit,
-                    row_offset);
+    int8_tile<kSmallCore, M, 1>(p, multiplier, shift, accum_depth, output_depth, input, filter, bias, output, batch,
+                                unit, row_offset);
 }
 
 template <int M, int N>
@@ -86,8 +111,8 @@ template <int M>
 void float_rows(const FullyConnectedParams& p, int32_t accum_depth, int32_t output_depth, const float* input,
                 const float* filter, const float* bias, float* output, int32_t batch) {
   int32_t unit = 0;
-  for (; unit + kTileUnits <= output_depth; unit += kTileUnits)
-    float_tile<M, kTileUnits>(p, accum_depth, output_depth, input, filter, bias, output, batch, unit);
+  for (; unit + 4 <= output_depth; unit += 4)
+    float_tile<M, 4>(p, accum_depth, output_depth, input, filter, bias, output, batch, unit);
   for (; unit < output_depth; ++unit)
     float_tile<M, 1>(p, accum_depth, output_depth, input, filter, bias, output, batch, unit);
 }
@@ -96,16 +121,37 @@ void float_rows(const FullyConnectedParams& p, int32_t accum_depth, int32_t outp
 
 bool fully_connected_int8_applies(int32_t accum_depth) { return accum_depth <= kMaxDotDepth; }
 
+namespace {
+
+template <bool kSmallCore>
+void fully_connected_int8_with(const FullyConnectedParams& params, const int32_t* output_multiplier,
+                               const int32_t* output_shift, int32_t batches, int32_t accum_depth,
+                               int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias,
+                               int8_t* output) {
+  int32_t batch = 0;
+  for (; batch + 2 <= batches; batch += 2)
+    int8_rows<kSmallCore, 2>(params, output_multiplier, output_shift, accum_depth, output_depth, input, filter, bias,
+                             output, batch);
+  if (batch < batches)
+    int8_rows<kSmallCore, 1>(params, output_multiplier, output_shift, accum_depth, output_depth, input, filter, bias,
+                             output, batch);
+}
+
+}  // namespace
+
 void fully_connected_int8(const FullyConnectedParams& params, const int32_t* output_multiplier,
                           const int32_t* output_shift, int32_t batches, int32_t accum_depth, int32_t output_depth,
                           const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output) {
-  int32_t batch = 0;
-  for (; batch + 2 <= batches; batch += 2)
-    int8_rows<2>(params, output_multiplier, output_shift, accum_depth, output_depth, input, filter, bias, output,
-                 batch);
-  if (batch < batches)
-    int8_rows<1>(params, output_multiplier, output_shift, accum_depth, output_depth, input, filter, bias, output,
-                 batch);
+  fully_connected_int8_with<kThisCoreIsSmall>(params, output_multiplier, output_shift, batches, accum_depth,
+                                              output_depth, input, filter, bias, output);
+}
+
+void fully_connected_int8_32bit(const FullyConnectedParams& params, const int32_t* output_multiplier,
+                                const int32_t* output_shift, int32_t batches, int32_t accum_depth,
+                                int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias,
+                                int8_t* output) {
+  fully_connected_int8_with<true>(params, output_multiplier, output_shift, batches, accum_depth, output_depth, input,
+                                  filter, bias, output);
 }
 
 void fully_connected_float(const FullyConnectedParams& params, int32_t batches, int32_t accum_depth,

@@ -23,6 +23,14 @@ void fully_connected_int8(const reference::FullyConnectedParams& params, const i
                           const int32_t* output_shift, int32_t batches, int32_t accum_depth, int32_t output_depth,
                           const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output);
 
+// The kernel as 32-bit cores without SIMD run it (fully_connected_int8 calls
+// it there): two units per tile, requantization without 64-bit products.
+// Public so that tests run that path on any host.
+void fully_connected_int8_32bit(const reference::FullyConnectedParams& params, const int32_t* output_multiplier,
+                                const int32_t* output_shift, int32_t batches, int32_t accum_depth,
+                                int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias,
+                                int8_t* output);
+
 // Any shape. Each output is summed in the reference's order (0, the products
 // in depth order, then the bias): the reference's bytes with
 // -ffp-contract=off.

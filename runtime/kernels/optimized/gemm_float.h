@@ -19,8 +19,7 @@ namespace mote {
 namespace optimized {
 
 template <int M, int N>
-__attribute__((noinline)) void dot_tile_float(const float* input, const float* filter, const DotLayout& layout,
-                                              float* acc) {
+inline void dot_tile_float_body(const float* input, const float* filter, const DotLayout& layout, float* acc) {
   float sum[M][N];
   for (int m = 0; m < M; ++m)
     for (int n = 0; n < N; ++n) sum[m][n] = acc[m * N + n];
@@ -43,6 +42,34 @@ __attribute__((noinline)) void dot_tile_float(const float* input, const float* f
   }
   for (int m = 0; m < M; ++m)
     for (int n = 0; n < N; ++n) acc[m * N + n] = sum[m][n];
+}
+
+// The tile entry points, not inlined so that the accumulators stay in
+// registers. GCC's straight-line (SLP) vectorizer helps two rows but packs a
+// single row's accumulators into one vector it keeps in memory, so it is off
+// there.
+#if defined(__GNUC__) && !defined(__clang__)
+#define MOTE_NO_SLP_VECTORIZE __attribute__((optimize("no-tree-slp-vectorize")))
+#else
+#define MOTE_NO_SLP_VECTORIZE
+#endif
+template <int N>
+__attribute__((noinline)) MOTE_NO_SLP_VECTORIZE void dot_tile_float_row(const float* input, const float* filter,
+                                                                        const DotLayout& layout, float* acc) {
+  dot_tile_float_body<1, N>(input, filter, layout, acc);
+}
+template <int M, int N>
+__attribute__((noinline)) void dot_tile_float_rows(const float* input, const float* filter, const DotLayout& layout,
+                                                   float* acc) {
+  dot_tile_float_body<M, N>(input, filter, layout, acc);
+}
+template <int M, int N>
+inline void dot_tile_float(const float* input, const float* filter, const DotLayout& layout, float* acc) {
+  if constexpr (M == 1) {
+    dot_tile_float_row<N>(input, filter, layout, acc);
+  } else {
+    dot_tile_float_rows<M, N>(input, filter, layout, acc);
+  }
 }
 
 }  // namespace optimized

@@ -18,6 +18,8 @@
 //     one row in each 32-bit half (see dot_tile_paired).
 //   - otherwise: one int32 accumulator per (m, n), so each value loaded
 //     feeds several multiplies.
+// dot_tile_words_offset128, for 32-bit cores, is called directly by the conv
+// kernel where its alignment preconditions hold.
 //
 // Preconditions: input_offset in [-128, 128] (minus an int8 zero point) and
 // rows * depth <= kMaxDotDepth.

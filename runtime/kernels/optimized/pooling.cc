@@ -6,6 +6,14 @@
 
 #include "kernels/reference/elementwise_broadcast.h"
 
+// 32-bit cores keep a block's accumulators in registers only when the lane
+// loops are unrolled; 64-bit hosts vectorize them as they are.
+#if defined(__GNUC__) && defined(__SIZEOF_POINTER__) && __SIZEOF_POINTER__ == 4
+#define MOTE_UNROLL_LANES _Pragma("GCC unroll 4")
+#else
+#define MOTE_UNROLL_LANES
+#endif
+
 namespace mote {
 namespace optimized {
 namespace {
@@ -47,12 +55,18 @@ void for_each_window(const PoolParams& p, const T* input, T* output, Visit visit
   }
 }
 
-// Calls block<N>(channel) over the channels in blocks of 16, 8 and 1.
+// Calls block<N>(channel) over the channels in blocks of 16, 8 and 1 on
+// 64-bit hosts (which vectorize them), of 4 and 1 on 32-bit cores (whose
+// registers hold four accumulators).
 template <typename Block>
 void for_channel_blocks(int32_t channels, Block&& block) {
   int32_t c = 0;
-  for (; c + 16 <= channels; c += 16) block.template run<16>(c);
-  for (; c + 8 <= channels; c += 8) block.template run<8>(c);
+  if (sizeof(void*) >= 8) {
+    for (; c + 16 <= channels; c += 16) block.template run<16>(c);
+    for (; c + 8 <= channels; c += 8) block.template run<8>(c);
+  } else {
+    for (; c + 4 <= channels; c += 4) block.template run<4>(c);
+  }
   for (; c < channels; ++c) block.template run<1>(c);
 }
 
@@ -67,9 +81,11 @@ struct AverageInt8 {
     for (int32_t y = 0; y < w.rows; ++y) {
       const int8_t* x = w.first + y * row_stride + c;
       for (int32_t i = 0; i < w.cols; ++i, x += channels)
+        MOTE_UNROLL_LANES
         for (int k = 0; k < N; ++k) sum[k] += x[k];
     }
     int8_t result[N];
+    MOTE_UNROLL_LANES
     for (int k = 0; k < N; ++k) {
       // Round half away from zero; C++ division truncates toward zero.
       const int32_t average = sum[k] > 0 ? (sum[k] + count / 2) / count : (sum[k] - count / 2) / count;
@@ -87,13 +103,16 @@ struct MaxInt8 {
   template <int N>
   void run(int32_t c) const {
     int32_t max[N];
+    MOTE_UNROLL_LANES
     for (int k = 0; k < N; ++k) max[k] = -128;
     for (int32_t y = 0; y < w.rows; ++y) {
       const int8_t* x = w.first + y * row_stride + c;
       for (int32_t i = 0; i < w.cols; ++i, x += channels)
+        MOTE_UNROLL_LANES
         for (int k = 0; k < N; ++k) max[k] = max[k] < x[k] ? x[k] : max[k];
     }
     int8_t result[N];
+    MOTE_UNROLL_LANES
     for (int k = 0; k < N; ++k) result[k] = int8_t(clamp_activation(max[k], activation_min, activation_max));
     memcpy(out + c, result, N);
   }
@@ -109,12 +128,15 @@ struct AverageFloat {
   template <int N>
   void run(int32_t c) const {
     float sum[N];
+    MOTE_UNROLL_LANES
     for (int k = 0; k < N; ++k) sum[k] = 0.0f;
     for (int32_t y = 0; y < w.rows; ++y) {
       const float* x = w.first + y * row_stride + c;
       for (int32_t i = 0; i < w.cols; ++i, x += channels)
+        MOTE_UNROLL_LANES
         for (int k = 0; k < N; ++k) sum[k] += x[k];
     }
+    MOTE_UNROLL_LANES
     for (int k = 0; k < N; ++k) out[c + k] = clamp_activation(sum[k] / count, activation_min, activation_max);
   }
 };
@@ -128,12 +150,15 @@ struct MaxFloat {
   template <int N>
   void run(int32_t c) const {
     float max[N];
+    MOTE_UNROLL_LANES
     for (int k = 0; k < N; ++k) max[k] = std::numeric_limits<float>::lowest();
     for (int32_t y = 0; y < w.rows; ++y) {
       const float* x = w.first + y * row_stride + c;
       for (int32_t i = 0; i < w.cols; ++i, x += channels)
+        MOTE_UNROLL_LANES
         for (int k = 0; k < N; ++k) max[k] = max[k] < x[k] ? x[k] : max[k];
     }
+    MOTE_UNROLL_LANES
     for (int k = 0; k < N; ++k) out[c + k] = clamp_activation(max[k], activation_min, activation_max);
   }
 };

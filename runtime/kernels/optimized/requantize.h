@@ -1,8 +1,8 @@
 // Requantization for the optimized kernels: exactly
 // fixedpoint::multiply_by_quantized_multiplier (TFLite's double rounding) with
-// one 64-bit multiply, one add and one shift, for any multiplier except
-// INT32_MIN and right shifts up to 31 (prepare only produces multipliers in
-// [2^30, 2^31) or 0, and shifts in [-31, 31]).
+// one 64-bit multiply, one add and one shift, for multipliers in [0, 2^31)
+// and shifts in [-31, 31] (what prepare produces: multipliers in
+// [2^30, 2^31) or 0).
 //
 // Why it is equal. Write x = acc << left_shift, p = x * multiplier and
 // e = right shift.
@@ -22,6 +22,9 @@
 #pragma once
 
 #include <stdint.h>
+
+#include "kernels/fixedpoint.h"
+#include "kernels/optimized/requantize32.h"
 
 // Xtensa cores without MULSH/MULUH (e.g. the ESP8266's lx106) multiply only
 // 32 x 32 -> low 32 bits; int64 products become a call to a 64 x 64 library
@@ -43,22 +46,10 @@ constexpr bool kHasWideMultiply = false;
 constexpr bool kHasWideMultiply = true;
 #endif
 
-// int64(a) * b. Without a 32 x 32 -> 64 multiply, from 16-bit halves: each
-// partial product fits 32 bits (|a_hi * b_lo|, |a_lo * b_hi| <= 2^31 - 2^16,
-// a_lo * b_lo < 2^32 unsigned). (The template parameter lets tests run both
-// forms on any host.)
-template <bool kWide = kHasWideMultiply>
-inline int64_t wide_multiply(int32_t a, int32_t b) {
-  if (kWide) return int64_t(a) * int64_t(b);
-  const int32_t a_hi = a >> 16, b_hi = b >> 16;
-  const uint32_t a_lo = uint32_t(a) & 0xFFFF, b_lo = uint32_t(b) & 0xFFFF;
-  const int64_t middle = int64_t(a_hi * int32_t(b_lo)) + int64_t(int32_t(a_lo) * b_hi);
-  return int64_t(a_hi * b_hi) * (int64_t(1) << 32) + middle * 65536 + int64_t(a_lo * b_lo);
-}
-
 // int32(v >> shift) for shift in [31, 62] when the result fits 32 bits. On
 // 32-bit cores the shift of the high word alone is much cheaper than a
-// variable 64-bit shift.
+// variable 64-bit shift. (The template parameters here let tests run every
+// form on any host.)
 template <bool k64BitCore = (sizeof(void*) >= 8)>
 inline int32_t shift_right_to_int32(int64_t v, int32_t shift) {
   if (k64BitCore) return int32_t(v >> shift);
@@ -67,9 +58,14 @@ inline int32_t shift_right_to_int32(int64_t v, int32_t shift) {
   return high >> (shift - 32);
 }
 
-// saturating_rounding_doubling_high_mul(a, b) for b != INT32_MIN (step 1).
+// saturating_rounding_doubling_high_mul(a, b) = floor((a * b + 2^30) / 2^31)
+// for b in [0, 2^31) (step 1). Without a 32 x 32 -> 64 multiply, with 16-bit
+// halves and 32-bit arithmetic (requantize32.h): a 64 x 64 library multiply
+// costs several times as much there.
+template <bool kWide = kHasWideMultiply>
 inline int32_t rounding_high_mul(int32_t a, int32_t b) {
-  return shift_right_to_int32(wide_multiply(a, b) + (int64_t(1) << 30), 31);
+  if (kWide) return shift_right_to_int32(int64_t(a) * int64_t(b) + (int64_t(1) << 30), 31);
+  return rounding_high_mul32(a, b >> 16, b & 0xFFFF);
 }
 
 // One output channel's requantization, precomputed from (multiplier, shift).
@@ -96,9 +92,14 @@ inline ChannelRequant make_channel_requant(int32_t multiplier, int32_t shift) {
   return r;
 }
 
-// multiply_by_quantized_multiplier(acc, multiplier, shift).
+// multiply_by_quantized_multiplier(acc, multiplier, shift). Without a
+// 32 x 32 -> 64 multiply, the reference's two steps in 32-bit arithmetic.
+template <bool kWide = kHasWideMultiply>
 inline int32_t requantize(const ChannelRequant& r, int32_t acc) {
-  const int64_t p = wide_multiply(int32_t(uint32_t(acc) << r.left_shift), r.multiplier);
+  const int32_t x = int32_t(uint32_t(acc) << r.left_shift);
+  if (!kWide)
+    return fixedpoint::rounding_divide_by_pot(rounding_high_mul<false>(x, r.multiplier), r.total_shift - 31);
+  const int64_t p = int64_t(x) * int64_t(r.multiplier);
   return shift_right_to_int32(p + (p < -(int64_t(1) << 30) ? r.negative_round : r.round), r.total_shift);
 }
 
