@@ -2,16 +2,15 @@
 
 #include <gtest/gtest.h>
 #include <stb/stb_image_write.h>
-#include <string.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "cli_harness.h"
+#include "op_harness.h"
 #include "tools/image_loader.h"
 #include "tools/tensor_io.h"
 
@@ -21,31 +20,9 @@ using mote::DType;
 using namespace mote::tools;
 namespace fs = std::filesystem;
 
-template <typename T>
-std::vector<uint8_t> bytes_of(const std::vector<T>& values) {
-  std::vector<uint8_t> bytes(values.size() * sizeof(T));
-  memcpy(bytes.data(), values.data(), bytes.size());
-  return bytes;
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-class CalibrationData : public ::testing::Test {
+class CalibrationData : public TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mote_calibration_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  void write_text(const std::string& name, const std::string& text) const {
-    fs::create_directories((dir_ / name).parent_path());
-    std::ofstream(path(name), std::ios::binary) << text;
-  }
+  void write_text(const std::string& name, const std::string& text) const { write_file(dir_ / name, text); }
   void write_floats(const std::string& name, const std::vector<float>& values) const {
     fs::create_directories((dir_ / name).parent_path());
     write_bin(path(name), bytes_of(values));
@@ -73,7 +50,6 @@ class CalibrationData : public ::testing::Test {
     return false;
   }
 
-  fs::path dir_;
   std::vector<std::string> warnings_;
 };
 

@@ -1,21 +1,14 @@
 // `mote bench`: runs the built binary on small models: exit codes, one row
 // per node and per op type, MACs, the JSON document. No timing assertions.
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "cli_harness.h"
 #include "tools/model_builder.h"
 
-namespace fs = std::filesystem;
 using mote::DType;
 using mote::tools::ModelBuilder;
 using mote::tools::Options;
@@ -24,27 +17,6 @@ using nlohmann::json;
 namespace schema = mote::schema;
 
 namespace {
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
 
 // Float32: image [1,6,6,2] -> CONV_2D 3x3x2 -> 4 channels [1,4,4,4] -> RELU
 // -> RESHAPE [1,64]. CONV_2D MACs: 4*4*4 outputs * 3*3*2 = 1152; RELU 64.
@@ -75,45 +47,18 @@ std::vector<uint8_t> conv_relu_model() {
   return b.serialize();
 }
 
-class CliBenchTest : public ::testing::Test {
+class CliBenchTest : public MoteCliTest {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("mote_cli_bench_test_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    MoteCliTest::SetUp();
     model_ = save("model.tflite", conv_relu_model());
   }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
 
-  CliResult mote(const std::vector<std::string>& args) {
-    std::string cmd = quote(MOTE_CLI_PATH);
-    for (const auto& a : args) cmd += " " + quote(a);
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    cmd += " >" + quote(out.string()) + " 2>" + quote(err.string());
-    CliResult r;
-    const int status = system(cmd.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    return r;
-  }
-
-  std::string save(const std::string& name, const std::vector<uint8_t>& bytes) {
-    std::ofstream out(dir_ / name, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    return (dir_ / name).string();
-  }
-
-  fs::path dir_;
   std::string model_;
 };
 
 TEST_F(CliBenchTest, TablesHaveOneRowPerNodeAndOpType) {
-  const CliResult r = mote({"bench", model_, "--repeat", "3", "--warmup", "1"});
+  const CommandResult r = mote({"bench", model_, "--repeat", "3", "--warmup", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "3 invokes after 1 warm-up")) << r.out;
   EXPECT_TRUE(contains(r.out, "Per node")) << r.out;
@@ -126,7 +71,7 @@ TEST_F(CliBenchTest, TablesHaveOneRowPerNodeAndOpType) {
 }
 
 TEST_F(CliBenchTest, JsonHasEveryNodeAndSharesAddUp) {
-  const CliResult r = mote({"bench", model_, "--repeat", "4", "--json"});
+  const CommandResult r = mote({"bench", model_, "--repeat", "4", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out);
   EXPECT_EQ(j["repeat"], 4);
@@ -152,16 +97,16 @@ TEST_F(CliBenchTest, JsonHasEveryNodeAndSharesAddUp) {
 
 TEST_F(CliBenchTest, InputFilesAreChecked) {
   const std::string good = save("good.bin", std::vector<uint8_t>(6 * 6 * 2 * 4, 0));
-  const CliResult ok = mote({"bench", model_, "-i", good, "-n", "1", "--json"});
+  const CommandResult ok = mote({"bench", model_, "-i", good, "-n", "1", "--json"});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(json::parse(ok.out)["inputs"][0], good);
 
   const std::string short_file = save("short.bin", std::vector<uint8_t>(10, 0));
-  const CliResult bad = mote({"bench", model_, "-i", short_file});
+  const CommandResult bad = mote({"bench", model_, "-i", short_file});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_TRUE(contains(bad.err, "input 0")) << bad.err;
 
-  const CliResult two = mote({"bench", model_, "-i", good, "-i", good});
+  const CommandResult two = mote({"bench", model_, "-i", good, "-i", good});
   EXPECT_EQ(two.exit_code, 1);
   EXPECT_TRUE(contains(two.err, "1 input")) << two.err;
 }
@@ -169,9 +114,9 @@ TEST_F(CliBenchTest, InputFilesAreChecked) {
 TEST_F(CliBenchTest, BadCommandLinesAndMissingModels) {
   EXPECT_EQ(mote({"bench", model_, "--repeat", "0"}).exit_code, 2);
   EXPECT_EQ(mote({"bench"}).exit_code, 2);
-  const CliResult missing = mote({"bench", (dir_ / "nope.tflite").string()});
+  const CommandResult missing = mote({"bench", path("nope.tflite")});
   EXPECT_EQ(missing.exit_code, 1);
-  const CliResult help = mote({"bench", "--help"});
+  const CommandResult help = mote({"bench", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_TRUE(contains(help.out, "Examples:")) << help.out;
   EXPECT_TRUE(contains(help.out, "--repeat")) << help.out;

@@ -1,20 +1,14 @@
 // Runs the built `mote` binary (MOTE_CLI_PATH) as a user would: exit codes,
 // the key parts of its messages, and the files it writes.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "cli_harness.h"
 #include "mote/interpreter.h"
 #include "mote/op_resolver.h"
 #include "mote/ops.h"
@@ -32,76 +26,7 @@ namespace schema = mote::schema;
 
 namespace {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_bytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-}
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mote_cli_test_" + std::to_string(getpid()) + "_" + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  // Runs `mote <args>`; stdout and stderr are captured separately.
-  CliResult mote(const std::vector<std::string>& args) {
-    std::string cmd = quote(MOTE_CLI_PATH);
-    for (const auto& a : args) cmd += " " + quote(a);
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    cmd += " >" + quote(out.string()) + " 2>" + quote(err.string());
-    CliResult r;
-    const int status = system(cmd.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-  }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string save(const std::string& name, const std::vector<uint8_t>& bytes) {
-    write_bytes(dir_ / name, bytes);
-    return path(name);
-  }
-  // Files in the temp dir (to catch leftover temporary outputs).
-  std::set<std::string> files() const {
-    std::set<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.insert(e.path().filename().string());
-    return names;
-  }
-
-  fs::path dir_;
-};
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
+class CliTest : public MoteCliTest {};
 
 // Float32 model: y = a + b, both [1,4].
 std::vector<uint8_t> add_model() {
@@ -207,45 +132,45 @@ std::vector<float> floats_of(const std::string& bytes) {
 
 TEST_F(CliTest, HelpTeachesWithExamplesAndExitsZero) {
   for (const auto& args : std::vector<std::vector<std::string>>{{"--help"}, {"inspect", "--help"}, {"run", "--help"}}) {
-    CliResult r = mote(args);
+    CommandResult r = mote(args);
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_TRUE(contains(r.out, "Examples:")) << r.out;
     EXPECT_TRUE(contains(r.out, "mote ")) << r.out;
   }
-  CliResult top = mote({"--help"});
+  CommandResult top = mote({"--help"});
   EXPECT_TRUE(contains(top.out, "inspect"));
   EXPECT_TRUE(contains(top.out, "run"));
-  CliResult run = mote({"run", "--help"});
+  CommandResult run = mote({"run", "--help"});
   EXPECT_TRUE(contains(run.out, "--input"));
   EXPECT_TRUE(contains(run.out, ".npy"));
 }
 
 TEST_F(CliTest, BadCommandLinesExitWithUsageError) {
-  CliResult none = mote({});
+  CommandResult none = mote({});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_TRUE(contains(none.err, "Usage"));
 
-  CliResult unknown = mote({"frobnicate"});
+  CommandResult unknown = mote({"frobnicate"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_TRUE(contains(unknown.err, "unknown command 'frobnicate'")) << unknown.err;
 
-  CliResult no_model = mote({"inspect"});
+  CommandResult no_model = mote({"inspect"});
   EXPECT_EQ(no_model.exit_code, 2);
   EXPECT_TRUE(contains(no_model.err, "MODEL")) << no_model.err;
   EXPECT_TRUE(contains(no_model.err, "mote inspect --help")) << no_model.err;
 
-  CliResult bad_option = mote({"run", "m.tflite", "--frob"});
+  CommandResult bad_option = mote({"run", "m.tflite", "--frob"});
   EXPECT_EQ(bad_option.exit_code, 2);
   EXPECT_TRUE(contains(bad_option.err, "--frob")) << bad_option.err;
 }
 
 TEST_F(CliTest, MissingAndNonModelFilesGiveClearErrors) {
-  CliResult missing = mote({"inspect", path("nope.tflite")});
+  CommandResult missing = mote({"inspect", path("nope.tflite")});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_TRUE(contains(missing.err, "does not exist")) << missing.err;
 
   const std::string text = save("notes.tflite", std::vector<uint8_t>(64, 'x'));
-  CliResult not_model = mote({"inspect", text});
+  CommandResult not_model = mote({"inspect", text});
   EXPECT_EQ(not_model.exit_code, 1);
   EXPECT_TRUE(contains(not_model.err, "TFL3")) << not_model.err;
   EXPECT_TRUE(contains(not_model.err, "hint:")) << not_model.err;
@@ -257,13 +182,13 @@ TEST_F(CliTest, TruncatedModelFailsCleanly) {
     std::vector<uint8_t> cut(model.begin(), model.begin() + std::ptrdiff_t(keep));
     const std::string file = save("cut_" + std::to_string(keep) + ".tflite", cut);
     for (const auto& args : std::vector<std::vector<std::string>>{{"inspect", file}, {"run", file, "-i", file}}) {
-      CliResult r = mote(args);
+      CommandResult r = mote(args);
       EXPECT_EQ(r.exit_code, 1) << args[0] << " on " << keep << " bytes: " << r.err;  // not a crash (>= 1000)
       EXPECT_TRUE(contains(r.err, "mote: error:")) << r.err;
       EXPECT_TRUE(contains(r.err, "not a usable model")) << r.err;
     }
   }
-  CliResult half = mote({"inspect", path("cut_" + std::to_string(model.size() / 2) + ".tflite")});
+  CommandResult half = mote({"inspect", path("cut_" + std::to_string(model.size() / 2) + ".tflite")});
   EXPECT_TRUE(contains(half.err, "truncated")) << half.err;
 }
 
@@ -272,7 +197,7 @@ TEST_F(CliTest, TruncatedModelFailsCleanly) {
 TEST_F(CliTest, InspectReportsMacsWeightsAndOpsOfABuiltModel) {
   const std::vector<uint8_t> model = small_cnn_model();
   const std::string file = save("cnn.tflite", model);
-  CliResult r = mote({"inspect", file, "--json"});
+  CommandResult r = mote({"inspect", file, "--json"});
   const Allocation direct = allocate_directly(model);
   EXPECT_EQ(r.exit_code, direct.ok ? 0 : 1) << r.err;
   json doc = json::parse(r.out);
@@ -313,7 +238,7 @@ TEST_F(CliTest, InspectReportsMacsWeightsAndOpsOfABuiltModel) {
     EXPECT_TRUE(contains(r.err, direct.error)) << r.err;
   }
 
-  CliResult text = mote({"inspect", file});
+  CommandResult text = mote({"inspect", file});
   EXPECT_EQ(text.exit_code, r.exit_code);
   EXPECT_TRUE(contains(text.out, "DEPTHWISE_CONV_2D"));
   EXPECT_TRUE(contains(text.out, "resolver.add(mote::ops::fully_connected());")) << text.out;
@@ -326,7 +251,7 @@ TEST_F(CliTest, InspectReportsMacsWeightsAndOpsOfABuiltModel) {
 
 TEST_F(CliTest, InspectWithAnUnsupportedCustomOpPrintsWhatItCanThenFails) {
   const std::string file = save("custom.tflite", custom_op_model());
-  CliResult r = mote({"inspect", file});
+  CommandResult r = mote({"inspect", file});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.out, "CUSTOM:FancyWindow")) << r.out;
   EXPECT_TRUE(contains(r.out, "MISSING")) << r.out;
@@ -334,7 +259,7 @@ TEST_F(CliTest, InspectWithAnUnsupportedCustomOpPrintsWhatItCanThenFails) {
   EXPECT_TRUE(contains(r.err, "FancyWindow")) << r.err;
   EXPECT_TRUE(contains(r.err, "hint:")) << r.err;
 
-  CliResult j = mote({"inspect", "--json", file});
+  CommandResult j = mote({"inspect", "--json", file});
   EXPECT_EQ(j.exit_code, 1);
   json doc = json::parse(j.out);
   EXPECT_EQ(doc["allocation"]["ok"], false);
@@ -348,7 +273,7 @@ TEST_F(CliTest, InspectPersonDetectShowsOpsAndTheInterpretersArenaSize) {
   MOTE_REQUIRE_SHARED();
   const std::vector<uint8_t> model = read_file(person_detect());
   const Allocation direct = allocate_directly(model);
-  CliResult r = mote({"inspect", person_detect()});
+  CommandResult r = mote({"inspect", person_detect()});
   for (const char* op : {"DEPTHWISE_CONV_2D", "CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "SOFTMAX"})
     EXPECT_TRUE(contains(r.out, op)) << op;
   EXPECT_TRUE(contains(r.out, "int8[1,96,96,1]")) << r.out;
@@ -365,7 +290,7 @@ TEST_F(CliTest, InspectJsonOfPersonDetectHasTheStableKeys) {
   MOTE_REQUIRE_SHARED();
   const std::vector<uint8_t> model = read_file(person_detect());
   const Allocation direct = allocate_directly(model);
-  CliResult r = mote({"inspect", person_detect(), "--json"});
+  CommandResult r = mote({"inspect", person_detect(), "--json"});
   EXPECT_EQ(r.exit_code, direct.ok ? 0 : 1) << r.err;
   json doc = json::parse(r.out);
   for (const char* key : {"model", "inputs", "outputs", "operators", "total_macs", "weight_bytes", "weight_tensors",
@@ -412,7 +337,7 @@ TEST_F(CliTest, RunWritesOutputsAndSummarises) {
   const std::string model = save("add.tflite", add_model());
   const std::vector<float> a = {1.5f, -2.0f, 3.25f, 0.0f}, b = {0.5f, 1.0f, 10.0f, -4.0f};
   const std::string a_file = save("a.bin", bytes_of(a)), b_file = save("b.bin", bytes_of(b));
-  CliResult r = mote({"run", model, "-i", a_file, "--input", b_file, "-o", path("sum.bin")});
+  CommandResult r = mote({"run", model, "-i", a_file, "--input", b_file, "-o", path("sum.bin")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string sum = slurp(dir_ / "sum.bin");
   ASSERT_EQ(sum.size(), 16u);
@@ -425,7 +350,7 @@ TEST_F(CliTest, RunWritesOutputsAndSummarises) {
   // .npy inputs and output.
   const std::string a_npy = path("a.npy");
   mote::tools::write_npy(a_npy, DType::kFloat32, {1, 4}, bytes_of(a));
-  CliResult n = mote({"run", model, "-i", a_npy, "-i", b_file, "-o", path("sum.npy")});
+  CommandResult n = mote({"run", model, "-i", a_npy, "-i", b_file, "-o", path("sum.npy")});
   ASSERT_EQ(n.exit_code, 0) << n.err;
   mote::tools::NpyArray out = mote::tools::read_npy(path("sum.npy"));
   EXPECT_EQ(out.type, DType::kFloat32);
@@ -440,19 +365,19 @@ TEST_F(CliTest, RunRejectsWrongInputCountAndSize) {
   const std::string good = save("good.bin", bytes_of(std::vector<float>(4, 1.0f)));
   const std::string short_file = save("short.bin", bytes_of(std::vector<float>(3, 1.0f)));
 
-  CliResult too_few = mote({"run", model, "-i", good, "-o", path("out.bin")});
+  CommandResult too_few = mote({"run", model, "-i", good, "-o", path("out.bin")});
   EXPECT_EQ(too_few.exit_code, 1);
   EXPECT_TRUE(contains(too_few.err, "2 inputs")) << too_few.err;
   EXPECT_TRUE(contains(too_few.err, "1 --input file")) << too_few.err;
   EXPECT_TRUE(contains(too_few.err, "'b'")) << "lists the expected inputs: " << too_few.err;
 
-  CliResult too_many = mote({"run", model, "-i", good, "-i", good, "-i", good});
+  CommandResult too_many = mote({"run", model, "-i", good, "-i", good, "-i", good});
   EXPECT_EQ(too_many.exit_code, 1);
   EXPECT_TRUE(contains(too_many.err, "3 --input files")) << too_many.err;
 
   // An existing output file must survive a failed run untouched.
-  write_bytes(dir_ / "out.bin", {'o', 'l', 'd'});
-  CliResult wrong_size = mote({"run", model, "-i", good, "-i", short_file, "-o", path("out.bin")});
+  save("out.bin", {'o', 'l', 'd'});
+  CommandResult wrong_size = mote({"run", model, "-i", good, "-i", short_file, "-o", path("out.bin")});
   EXPECT_EQ(wrong_size.exit_code, 1);
   EXPECT_TRUE(contains(wrong_size.err, "input 1 'b' expects float32[1,4] = 16 bytes")) << wrong_size.err;
   EXPECT_TRUE(contains(wrong_size.err, "has 12 bytes")) << wrong_size.err;
@@ -460,21 +385,21 @@ TEST_F(CliTest, RunRejectsWrongInputCountAndSize) {
   for (const auto& f : files()) EXPECT_FALSE(contains(f, ".tmp")) << f;
 
   mote::tools::write_npy(path("ints.npy"), DType::kInt32, {1, 4}, bytes_of(std::vector<int32_t>(4, 1)));
-  CliResult wrong_type = mote({"run", model, "-i", good, "-i", path("ints.npy")});
+  CommandResult wrong_type = mote({"run", model, "-i", good, "-i", path("ints.npy")});
   EXPECT_EQ(wrong_type.exit_code, 1);
   EXPECT_TRUE(contains(wrong_type.err, "float32")) << wrong_type.err;
   EXPECT_TRUE(contains(wrong_type.err, "int32")) << wrong_type.err;
 
-  CliResult missing = mote({"run", model, "-i", good, "-i", path("missing.bin")});
+  CommandResult missing = mote({"run", model, "-i", good, "-i", path("missing.bin")});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_TRUE(contains(missing.err, "does not exist")) << missing.err;
 
-  CliResult bad_ext = mote({"run", model, "-i", good, "-i", good, "-o", path("out.txt")});
+  CommandResult bad_ext = mote({"run", model, "-i", good, "-i", good, "-o", path("out.txt")});
   EXPECT_EQ(bad_ext.exit_code, 1);
   EXPECT_TRUE(contains(bad_ext.err, ".npy")) << bad_ext.err;
   EXPECT_FALSE(fs::exists(dir_ / "out.txt"));
 
-  CliResult no_dir = mote({"run", model, "-i", good, "-i", good, "-o", path("no/such/dir/out.bin")});
+  CommandResult no_dir = mote({"run", model, "-i", good, "-i", good, "-o", path("no/such/dir/out.bin")});
   EXPECT_EQ(no_dir.exit_code, 1);
   EXPECT_TRUE(contains(no_dir.err, "cannot write")) << no_dir.err;
 }
@@ -482,7 +407,7 @@ TEST_F(CliTest, RunRejectsWrongInputCountAndSize) {
 TEST_F(CliTest, RunWithAnUnsupportedOpFailsWithAHint) {
   const std::string model = save("custom.tflite", custom_op_model());
   const std::string in = save("x.bin", std::vector<uint8_t>(8, 1));
-  CliResult r = mote({"run", model, "-i", in, "-o", path("y.bin")});
+  CommandResult r = mote({"run", model, "-i", in, "-o", path("y.bin")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(contains(r.err, "FancyWindow")) << r.err;
   EXPECT_TRUE(contains(r.err, "hint:")) << r.err;
@@ -494,7 +419,7 @@ TEST_F(CliTest, RunPersonDetectMatchesTheInterpreter) {
   const std::vector<uint8_t> model = read_file(person_detect());
   const std::string input = shared_dir() + "/conformance/person_detect/input_0_0.bin";
   const RunResult direct = run_model(model, {read_file(input)});
-  CliResult r = mote({"run", person_detect(), "--input", input, "--output", path("scores.bin")});
+  CommandResult r = mote({"run", person_detect(), "--input", input, "--output", path("scores.bin")});
   if (!direct.ok()) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.err, direct.error)) << r.err;
@@ -511,7 +436,7 @@ TEST_F(CliTest, RunPersonDetectMatchesTheInterpreter) {
 
   std::vector<uint8_t> short_input = read_file(input);
   short_input.resize(9000);
-  CliResult bad = mote({"run", person_detect(), "--input", save("x.bin", short_input)});
+  CommandResult bad = mote({"run", person_detect(), "--input", save("x.bin", short_input)});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_TRUE(contains(bad.err, "input 0 'input' expects int8[1,96,96,1] = 9216 bytes")) << bad.err;
   EXPECT_TRUE(contains(bad.err, "has 9000 bytes")) << bad.err;

@@ -165,6 +165,43 @@ int out_size(Padding p, int in, int k, int stride, int dil) {
   return p == Padding::kSame ? (in + stride - 1) / stride : (in - eff) / stride + 1;
 }
 
+// bias(o) plus the filter's dot product with the input window, for every
+// output in NHWC order. x(i) is input element i as an offset from the real 0
+// (the float value, or q - zero point); a padded position counts as 0.
+template <typename Acc, typename Bias, typename Input, typename Filter>
+std::vector<Acc> window_sums(const WindowCase& k, int oh, int ow, Bias bias, Input x, const std::vector<Filter>& filter) {
+  const int filter_c = k.depthwise ? k.out_c : k.c / k.groups;
+  // Filter element (o, fy, fx, i) in either layout.
+  auto filter_index = [&](int o, int fy, int fx, int i) {
+    return k.depthwise ? size_t((fy * k.kw + fx) * k.out_c + o)
+                       : size_t(((o * k.kh + fy) * k.kw + fx) * filter_c + i);
+  };
+  auto input_channel = [&](int o, int i) {
+    if (k.depthwise) return o / (k.out_c / k.c);
+    return (o / (k.out_c / k.groups)) * filter_c + i;
+  };
+  const int pad_h = std::max(0, ((oh - 1) * k.stride_h + (k.kh - 1) * k.dil_h + 1 - k.h) / 2);
+  const int pad_w = std::max(0, ((ow - 1) * k.stride_w + (k.kw - 1) * k.dil_w + 1 - k.w) / 2);
+  std::vector<Acc> sums;
+  for (int bn = 0; bn < k.n; ++bn)
+    for (int oy = 0; oy < oh; ++oy)
+      for (int ox = 0; ox < ow; ++ox)
+        for (int o = 0; o < k.out_c; ++o) {
+          Acc total = bias(o);
+          for (int fy = 0; fy < k.kh; ++fy)
+            for (int fx = 0; fx < k.kw; ++fx)
+              for (int i = 0; i < (k.depthwise ? 1 : filter_c); ++i) {
+                const int iy = oy * k.stride_h - pad_h + fy * k.dil_h;
+                const int ix = ox * k.stride_w - pad_w + fx * k.dil_w;
+                if (iy < 0 || iy >= k.h || ix < 0 || ix >= k.w) continue;
+                total += x(((size_t(bn) * k.h + iy) * k.w + ix) * k.c + size_t(input_channel(o, i))) *
+                         filter[filter_index(o, fy, fx, i)];
+              }
+          sums.push_back(total);
+        }
+  return sums;
+}
+
 struct WindowModel {
   std::vector<uint8_t> model;
   std::vector<uint8_t> input;
@@ -188,17 +225,6 @@ WindowModel build_window_case(const WindowCase& k) {
   const size_t filter_count = size_t(k.kh) * k.kw * (k.depthwise ? k.out_c : k.out_c * filter_c);
   const size_t out_count = size_t(k.n) * m.oh * m.ow * k.out_c;
 
-  // Filter element (o, y, x, i) in either layout.
-  auto filter_index = [&](int o, int y, int x, int i) {
-    return k.depthwise ? size_t((y * k.kw + x) * k.out_c + o) : size_t(((o * k.kh + y) * k.kw + x) * filter_c + i);
-  };
-  auto input_channel = [&](int o, int i) {
-    if (k.depthwise) return o / (k.out_c / k.c);
-    return (o / (k.out_c / k.groups)) * filter_c + i;
-  };
-  const int pad_h = std::max(0, ((m.oh - 1) * k.stride_h + (k.kh - 1) * k.dil_h + 1 - k.h) / 2);
-  const int pad_w = std::max(0, ((m.ow - 1) * k.stride_w + (k.kw - 1) * k.dil_w + 1 - k.w) / 2);
-
   ModelBuilder b;
   int input_t, filter_t, bias_t = -1, output_t;
   if (k.type == DType::kFloat32) {
@@ -212,23 +238,10 @@ WindowModel build_window_case(const WindowCase& k) {
     m.input = bytes_of(input);
     double lo, hi;
     oracle_float_activation(k.act, &lo, &hi);
-    for (int bn = 0; bn < k.n; ++bn)
-      for (int oy = 0; oy < m.oh; ++oy)
-        for (int ox = 0; ox < m.ow; ++ox)
-          for (int o = 0; o < k.out_c; ++o) {
-            double total = k.has_bias ? bias[o] : 0.0;
-            for (int y = 0; y < k.kh; ++y)
-              for (int x = 0; x < k.kw; ++x)
-                for (int i = 0; i < (k.depthwise ? 1 : filter_c); ++i) {
-                  const int iy = oy * k.stride_h - pad_h + y * k.dil_h;
-                  const int ix = ox * k.stride_w - pad_w + x * k.dil_w;
-                  const bool inside = iy >= 0 && iy < k.h && ix >= 0 && ix < k.w;
-                  const double v =
-                      inside ? input[((size_t(bn) * k.h + iy) * k.w + ix) * k.c + input_channel(o, i)] : 0.0;
-                  total += v * filter[filter_index(o, y, x, i)];
-                }
-            m.expected_float.push_back(std::min(std::max(total, lo), hi));
-          }
+    const std::vector<double> totals = window_sums<double>(
+        k, m.oh, m.ow, [&](int o) { return k.has_bias ? double(bias[o]) : 0.0; },
+        [&](size_t i) { return double(input[i]); }, filter);
+    for (double total : totals) m.expected_float.push_back(std::min(std::max(total, lo), hi));
   } else {
     const bool is16 = k.type == DType::kInt16;
     const float in_scale = is16 ? 0.0005f : 0.05f;
@@ -281,37 +294,27 @@ WindowModel build_window_case(const WindowCase& k) {
 
     int64_t lo, hi;
     oracle_activation(k.act, out_scale, out_zp, k.type, &lo, &hi);
+    const std::vector<int64_t> accs = window_sums<int64_t>(
+        k, m.oh, m.ow, [&](int o) { return k.has_bias ? bias[o] : int64_t(0); },
+        [&](size_t i) { return input_at(i) - in_zp; }, filter);
     std::vector<int8_t> out8;
     std::vector<int16_t> out16;
-    for (int bn = 0; bn < k.n; ++bn)
-      for (int oy = 0; oy < m.oh; ++oy)
-        for (int ox = 0; ox < m.ow; ++ox)
-          for (int o = 0; o < k.out_c; ++o) {
-            int64_t acc = k.has_bias ? bias[o] : 0;
-            for (int y = 0; y < k.kh; ++y)
-              for (int x = 0; x < k.kw; ++x)
-                for (int i = 0; i < (k.depthwise ? 1 : filter_c); ++i) {
-                  const int iy = oy * k.stride_h - pad_h + y * k.dil_h;
-                  const int ix = ox * k.stride_w - pad_w + x * k.dil_w;
-                  const bool inside = iy >= 0 && iy < k.h && ix >= 0 && ix < k.w;
-                  // A padded position holds the real value 0, i.e. the zero point.
-                  const int64_t q =
-                      inside ? input_at(((size_t(bn) * k.h + iy) * k.w + ix) * k.c + input_channel(o, i)) : in_zp;
-                  acc += (q - in_zp) * filter[filter_index(o, y, x, i)];
-                }
-            const double real = double(in_scale) * double(w_scales[k.per_channel ? o : 0]) / double(out_scale);
-            const Multiplier mq = oracle_multiplier(real);
-            const int64_t scaled = acc64 ? oracle_requantize64(acc, mq) : oracle_requantize32(acc, mq);
-            if (!acc64) {
-              // The oracle itself: within one step of the exact product.
-              EXPECT_LE(std::fabs(double(scaled) - double(acc) * real), 1.0) << acc << " * " << real;
-            }
-            const int64_t v = clamp64(scaled + out_zp, lo, hi);
-            if (is16)
-              out16.push_back(int16_t(v));
-            else
-              out8.push_back(int8_t(v));
-          }
+    for (size_t j = 0; j < accs.size(); ++j) {
+      const int o = int(j % size_t(k.out_c));
+      const int64_t acc = accs[j];
+      const double real = double(in_scale) * double(w_scales[k.per_channel ? o : 0]) / double(out_scale);
+      const Multiplier mq = oracle_multiplier(real);
+      const int64_t scaled = acc64 ? oracle_requantize64(acc, mq) : oracle_requantize32(acc, mq);
+      if (!acc64) {
+        // The oracle itself: within one step of the exact product.
+        EXPECT_LE(std::fabs(double(scaled) - double(acc) * real), 1.0) << acc << " * " << real;
+      }
+      const int64_t v = clamp64(scaled + out_zp, lo, hi);
+      if (is16)
+        out16.push_back(int16_t(v));
+      else
+        out8.push_back(int8_t(v));
+    }
     m.expected = is16 ? bytes_of(out16) : bytes_of(out8);
   }
   EXPECT_EQ(k.type == DType::kFloat32 ? m.expected_float.size() : m.expected.size() / (k.type == DType::kInt16 ? 2 : 1),
@@ -373,6 +376,15 @@ void check_window_case(const WindowCase& k) {
       EXPECT_GT(std::unique(sorted.begin(), sorted.end()) - sorted.begin(), 8);
     }
   }
+}
+
+// Checks `k` as given and again without a bias, each with the next seed.
+void check_with_and_without_bias(WindowCase k, uint32_t* seed) {
+  k.seed = (*seed)++;
+  check_window_case(k);
+  k.has_bias = false;
+  k.seed = (*seed)++;
+  check_window_case(k);
 }
 
 // ------------------------------------------------------------------ hand-checked cases
@@ -485,13 +497,7 @@ TEST(Conv2D, Int8MatchesOracle) {
       {false, DType::kInt8, 1, 4, 4, 16, 4, 4, 3, 1, 3, 3, 1, 1, Padding::kSame},
       {false, DType::kInt8, 1, 5, 5, 4, 3, 3, 6, 2, 1, 1, 1, 1, Padding::kSame},
   };
-  for (WindowCase k : variants) {
-    k.seed = seed++;
-    check_window_case(k);
-    k.has_bias = false;
-    k.seed = seed++;
-    check_window_case(k);
-  }
+  for (const WindowCase& k : variants) check_with_and_without_bias(k, &seed);
 }
 
 TEST(DepthwiseConv2D, Int8MatchesOracle) {
@@ -516,13 +522,7 @@ TEST(DepthwiseConv2D, Int8MatchesOracle) {
       {true, DType::kInt8, 1, 12, 12, 8, 5, 3, 8, 1, 2, 1, 1, 1, Padding::kValid},
       {true, DType::kInt8, 1, 96 / 8, 96 / 8, 1, 3, 3, 8, 1, 2, 2, 1, 1, Padding::kSame},
   };
-  for (WindowCase k : variants) {
-    k.seed = seed++;
-    check_window_case(k);
-    k.has_bias = false;
-    k.seed = seed++;
-    check_window_case(k);
-  }
+  for (const WindowCase& k : variants) check_with_and_without_bias(k, &seed);
 }
 
 TEST(Conv2D, Int16MatchesOracle) {
@@ -749,37 +749,35 @@ void check_fc_case(const FcCase& k) {
   }
 }
 
-TEST(FullyConnected, HandChecked) {
-  // Input real [1, 2, 3] at scale 0.5, zero point 4; weights [[1,2,3],[-1,0,1]];
-  // bias [2, -2] at scale 0.5; output scale 0.5: accumulators 2+8+18+2 = 30
-  // and -2+0+6-2 = 2 are the outputs.
+// Input real [1, 2, 3] at scale 0.5, zero point 4; weights [[1,2,3],[-1,0,1]];
+// bias [2, -2]; output scale 0.5. With one weight scale of 1 (bias scale 0.5)
+// the accumulators 2+8+18+2 = 30 and -2+0+6-2 = 2 are the outputs.
+std::vector<uint8_t> small_fc_model(const std::vector<float>& w_scales, const std::vector<float>& bias_scales) {
+  const std::vector<int64_t> zero_points(w_scales.size(), 0);
   ModelBuilder b;
   int in = b.add_tensor({"in", DType::kInt8, {1, 3}, {0.5f}, {4}});
-  int w = b.add_tensor(TensorSpec::constant<int8_t>("w", DType::kInt8, {2, 3}, {1, 2, 3, -1, 0, 1}, {1.0f}, {0}));
-  int bias = b.add_tensor(TensorSpec::constant<int32_t>("b", DType::kInt32, {2}, {2, -2}, {0.5f}, {0}));
+  int w = b.add_tensor(
+      TensorSpec::constant<int8_t>("w", DType::kInt8, {2, 3}, {1, 2, 3, -1, 0, 1}, w_scales, zero_points, 0));
+  int bias = b.add_tensor(TensorSpec::constant<int32_t>("b", DType::kInt32, {2}, {2, -2}, bias_scales, zero_points));
   int out = b.add_tensor({"out", DType::kInt8, {1, 2}, {0.5f}, {0}});
   b.add_operator(schema::BuiltinOp::kFullyConnected, {in, w, bias}, {out},
                  Options(schema::OptionsType::kFullyConnected));
   b.set_inputs({in});
   b.set_outputs({out});
-  RunResult r = run_model(b.serialize(), {bytes_of(std::vector<int8_t>{6, 8, 10})});
+  return b.serialize();
+}
+
+const std::vector<int8_t> kSmallFcInput = {6, 8, 10};  // real 1, 2, 3
+
+TEST(FullyConnected, HandChecked) {
+  RunResult r = run_model(small_fc_model({1.0f}, {0.5f}), {bytes_of(kSmallFcInput)});
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.output<int8_t>(0), (std::vector<int8_t>{30, 2}));
 }
 
 TEST(FullyConnected, HandCheckedPerChannel) {
   // Same, with the second row's weight scale halved: its output halves.
-  ModelBuilder b;
-  int in = b.add_tensor({"in", DType::kInt8, {1, 3}, {0.5f}, {4}});
-  int w = b.add_tensor(
-      TensorSpec::constant<int8_t>("w", DType::kInt8, {2, 3}, {1, 2, 3, -1, 0, 1}, {1.0f, 0.5f}, {0, 0}, 0));
-  int bias = b.add_tensor(TensorSpec::constant<int32_t>("b", DType::kInt32, {2}, {2, -2}, {0.5f, 0.25f}, {0, 0}));
-  int out = b.add_tensor({"out", DType::kInt8, {1, 2}, {0.5f}, {0}});
-  b.add_operator(schema::BuiltinOp::kFullyConnected, {in, w, bias}, {out},
-                 Options(schema::OptionsType::kFullyConnected));
-  b.set_inputs({in});
-  b.set_outputs({out});
-  RunResult r = run_model(b.serialize(), {bytes_of(std::vector<int8_t>{6, 8, 10})});
+  RunResult r = run_model(small_fc_model({1.0f, 0.5f}, {0.5f, 0.25f}), {bytes_of(kSmallFcInput)});
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(r.output<int8_t>(0), (std::vector<int8_t>{30, 1}));
 }

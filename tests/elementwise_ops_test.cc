@@ -762,18 +762,6 @@ TEST(CastKernel, ConversionsFollowCpp) {
 
 // --- one-op models ----------------------------------------------------------------
 
-TensorSpec tensor(const char* name, DType type, std::vector<int32_t> shape, float scale = 0.0f, int64_t zp = 0) {
-  TensorSpec t;
-  t.name = name;
-  t.type = type;
-  t.shape = std::move(shape);
-  if (scale > 0.0f) {
-    t.scales = {scale};
-    t.zero_points = {zp};
-  }
-  return t;
-}
-
 // A model with one binary op: inputs a, b -> out.
 std::vector<uint8_t> binary_model(schema::BuiltinOp op, const TensorSpec& a, const TensorSpec& b,
                                   const TensorSpec& out, Options options) {

@@ -7,12 +7,10 @@
 // `mote run` prints.
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -20,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_harness.h"
 #include "mote/model.h"
 #include "mote/schema.h"
 #include "op_harness.h"
@@ -36,47 +35,6 @@ using nlohmann::json;
 namespace schema = mote::schema;
 
 namespace {
-
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void write_text(const fs::path& path, const std::string& text) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-// Runs a shell command line; stdout and stderr captured separately.
-CommandResult run_command(const std::string& command_line, const fs::path& scratch) {
-  const fs::path out = scratch / "cmd_stdout.txt", err = scratch / "cmd_stderr.txt";
-  const std::string cmd = command_line + " >" + quote(out.string()) + " 2>" + quote(err.string());
-  CommandResult r;
-  const int status = system(cmd.c_str());
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-  r.out = slurp(out);
-  r.err = slurp(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
-}
 
 bool on_path(const std::string& program) {
   const char* path = getenv("PATH");
@@ -195,23 +153,23 @@ const char* const kPicolibcSpecs = "/usr/lib/xtensa-lx106-elf/picolibc.specs";
 // Minimal declarations of what the generated platform seam calls, standing in
 // for ESP-IDF's and the Arduino core's headers.
 void write_seam_stubs(const fs::path& dir) {
-  write_text(dir / "esp_timer.h",
+  write_file(dir / "esp_timer.h",
              "#pragma once\n#include <stdint.h>\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
              "int64_t esp_timer_get_time(void);\n#ifdef __cplusplus\n}\n#endif\n");
-  write_text(dir / "esp_heap_caps.h",
+  write_file(dir / "esp_heap_caps.h",
              "#pragma once\n#include <stddef.h>\n#include <stdint.h>\n#define MALLOC_CAP_8BIT (1 << 2)\n"
              "#define MALLOC_CAP_SPIRAM (1 << 10)\n#define MALLOC_CAP_INTERNAL (1 << 11)\n"
              "#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
              "void* heap_caps_aligned_alloc(size_t alignment, size_t size, uint32_t caps);\n"
              "size_t heap_caps_get_free_size(uint32_t caps);\n#ifdef __cplusplus\n}\n#endif\n");
-  write_text(dir / "freertos/FreeRTOS.h",
+  write_file(dir / "freertos/FreeRTOS.h",
              "#pragma once\n#include <stdint.h>\ntypedef uint32_t TickType_t;\n"
              "#define pdMS_TO_TICKS(ms) ((TickType_t)(ms))\n");
-  write_text(dir / "freertos/task.h",
+  write_file(dir / "freertos/task.h",
              "#pragma once\n#include \"freertos/FreeRTOS.h\"\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
              "void vTaskDelay(TickType_t ticks);\n#ifdef __cplusplus\n}\n#endif\n");
-  write_text(dir / "sdkconfig.h", "#pragma once\n#define CONFIG_IDF_TARGET_ESP32S3 1\n");
-  write_text(dir / "Arduino.h",
+  write_file(dir / "sdkconfig.h", "#pragma once\n#define CONFIG_IDF_TARGET_ESP32S3 1\n");
+  write_file(dir / "Arduino.h",
              "#pragma once\n#include <stddef.h>\n#include <stdint.h>\n"
              "class HardwareSerial {\n public:\n  void begin(unsigned long baud);\n  size_t print(const char* s);\n};\n"
              "extern HardwareSerial Serial;\nvoid delay(uint32_t ms);\nunsigned long micros(void);\n");
@@ -287,16 +245,16 @@ std::string cross_compile_project(const fs::path& project, const std::string& fo
     if (runtime_file && (!with_runtime || !fs::exists(stdcxx))) continue;
     std::string cmd;
     if (source.extension() == ".S") {
-      cmd = std::string(kXtensaGcc) + " --specs=" + kPicolibcSpecs + " -c -I" + quote((project / app_dir).string());
+      cmd = std::string(kXtensaGcc) + " --specs=" + kPicolibcSpecs + " -c -I" + shell_quote((project / app_dir).string());
     } else {
       cmd = std::string(kXtensaGxx) + " -std=gnu++17 -fno-exceptions -fno-rtti";
       if (runtime_file) cmd += " -ffp-contract=off";
-      for (const std::string& f : flags) cmd += " " + quote(f);
-      for (const fs::path& d : include_dirs) cmd += " -I" + quote(d.string());
+      for (const std::string& f : flags) cmd += " " + shell_quote(f);
+      for (const fs::path& d : include_dirs) cmd += " -I" + shell_quote(d.string());
       if (source.extension() == ".ino") cmd += " -x c++";
       cmd += " -c";
     }
-    cmd += " " + quote(source.string()) + " -o " + quote((scratch / ("obj" + std::to_string(index++) + ".o")).string());
+    cmd += " " + shell_quote(source.string()) + " -o " + shell_quote((scratch / ("obj" + std::to_string(index++) + ".o")).string());
     const CommandResult r = run_command(cmd, scratch);
     if (r.exit_code != 0) {
       failures += fs::relative(source, project).generic_string() + ":\n" + r.err.substr(0, 3000) + "\n";
@@ -309,32 +267,9 @@ std::string cross_compile_project(const fs::path& project, const std::string& fo
 
 // ------------------------------------------------------------------ fixture
 
-class ExportTest : public ::testing::Test {
+class ExportTest : public MoteCliTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("mote_export_test_" + std::to_string(getpid()) + "_" + info->test_suite_name() + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!HasFailure()) fs::remove_all(dir_, ec);
-  }
-
-  CommandResult mote(const std::vector<std::string>& args) {
-    std::string cmd = quote(MOTE_CLI_PATH);
-    for (const auto& a : args) cmd += " " + quote(a);
-    return run_command(cmd, dir_);
-  }
-
-  std::string save(const std::string& name, const std::vector<uint8_t>& bytes) {
-    const fs::path p = dir_ / name;
-    std::ofstream out(p, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    return p.string();
-  }
+  ExportTest() { keep_dir_on_failure_ = true; }
 
   // `mote inspect --json`'s arena figure.
   int64_t inspect_arena(const std::string& model) {
@@ -394,8 +329,6 @@ class ExportTest : public ::testing::Test {
       fprintf(stderr, "note: %s not found: runtime sources not cross-compiled\n",
               (source_root() / "device" / "stdcxx").c_str());
   }
-
-  fs::path dir_;
 };
 
 std::string person_detect() { return shared_dir() + "/models/person_detect.tflite"; }
@@ -564,7 +497,7 @@ TEST_F(ExportTest, ReexportKeepsEditedFiles) {
   const std::string model = save("classifier.tflite", classifier_model());
   const fs::path out = dir_ / "app";
   // A file that exists before the first export is not mote's: kept.
-  write_text(out / "README.md", "my notes\n");
+  write_file(out / "README.md", "my notes\n");
   CommandResult r = mote({"export", model, "--out", out.string(), "--arena", "internal"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(slurp(out / "README.md"), "my notes\n");
@@ -573,7 +506,7 @@ TEST_F(ExportTest, ReexportKeepsEditedFiles) {
 
   // Edit one generated file, delete another, leave the rest.
   const std::string edited = slurp(out / "main/model_runner.cc") + "\n// my change\n";
-  write_text(out / "main/model_runner.cc", edited);
+  write_file(out / "main/model_runner.cc", edited);
   fs::remove(out / "main/model_ops.cc");
   const std::string old_header = slurp(out / "main/model.h");
 
@@ -721,7 +654,7 @@ TEST_F(ExportTest, RuntimeComponentCMakeForEspIdf) {
   ASSERT_EQ(mote({"export", model, "--out", project.string()}).exit_code, 0);
   const fs::path component = project / "components/mote";
 
-  write_text(dir_ / "fake_idf/CMakeLists.txt",
+  write_file(dir_ / "fake_idf/CMakeLists.txt",
              "cmake_minimum_required(VERSION 3.16)\nproject(fake_idf CXX)\n"
              "function(idf_component_register)\n"
              "  cmake_parse_arguments(ARG \"\" \"\" \"SRCS;INCLUDE_DIRS;PRIV_INCLUDE_DIRS;REQUIRES\" ${ARGN})\n"
@@ -734,7 +667,7 @@ TEST_F(ExportTest, RuntimeComponentCMakeForEspIdf) {
              "get_target_property(options mote_component COMPILE_OPTIONS)\n"
              "file(APPEND ${CMAKE_BINARY_DIR}/component.txt \"OPTIONS=${options}\\n\")\n");
   const fs::path build = dir_ / "fake_idf_build";
-  CommandResult r = run_command("cmake -S " + quote((dir_ / "fake_idf").string()) + " -B " + quote(build.string()), dir_);
+  CommandResult r = run_command("cmake -S " + shell_quote((dir_ / "fake_idf").string()) + " -B " + shell_quote(build.string()), dir_);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::string registered = slurp(build / "component.txt");
   EXPECT_TRUE(contains(registered, "INCLUDE_DIRS=include\n")) << registered;
@@ -752,12 +685,12 @@ TEST_F(ExportTest, RuntimeComponentCMakeForEspIdf) {
   // Early expansion: ESP-IDF includes the file in script mode with its own
   // idf_component_register macro, which returns right away.
   const fs::path early = dir_ / "early";
-  write_text(early / "expand.cmake",
+  write_file(early / "expand.cmake",
              "set(CMAKE_BUILD_EARLY_EXPANSION 1)\n"
              "macro(idf_component_register)\n  set(registered yes)\n  return()\nendmacro()\n"
              "function(read_requirements)\n  include(" + (component / "CMakeLists.txt").string() + ")\nendfunction()\n"
              "read_requirements()\nmessage(\"expanded\")\n");
-  r = run_command("cd " + quote(early.string()) + " && cmake -P expand.cmake", dir_);
+  r = run_command("cd " + shell_quote(early.string()) + " && cmake -P expand.cmake", dir_);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_TRUE(contains(r.err, "expanded")) << r.err;
   EXPECT_EQ(files_under(early), (std::set<std::string>{"expand.cmake"})) << "nothing may be generated in script mode";
@@ -775,7 +708,7 @@ TEST_F(ExportTest, GeneratedRunnerRunsOnHost) {
   CommandResult r = mote({"export", person_detect(), "--out", out.string(), "--sample", sample});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
-  write_text(dir_ / "host/mote_platform_host.cc",
+  write_file(dir_ / "host/mote_platform_host.cc",
              "#include \"mote_platform.h\"\n#include <stdarg.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
              "#include <time.h>\n"
              "int64_t mote_time_us(void) { timespec t; clock_gettime(CLOCK_MONOTONIC, &t);\n"
@@ -784,22 +717,22 @@ TEST_F(ExportTest, GeneratedRunnerRunsOnHost) {
              "void* mote_psram_alloc(size_t n) { return aligned_alloc(16, (n + 15) / 16 * 16); }\n"
              "size_t mote_internal_free_bytes(void) { return 0; }\n"
              "void mote_delay_ms(uint32_t) {}\n");
-  write_text(dir_ / "host/host_main.cc",
+  write_file(dir_ / "host/host_main.cc",
              "#include \"model_runner.h\"\nint main() {\n  if (!model_runner_setup()) return 1;\n"
              "  model_runner_run();\n  return 0;\n}\n");
   std::string cmd = "c++ -std=c++17 -O1 -fno-exceptions -fno-rtti -ffp-contract=off";
   for (const char* inc : {"main", "components/mote/include", "components/mote"})
-    cmd += " -I" + quote((out / inc).string());
+    cmd += " -I" + shell_quote((out / inc).string());
   for (const std::string& file : files_under(out)) {
     const fs::path p(file);
     if (p.extension() != ".cc" || file == "main/main.cc" || file == "main/mote_platform_esp_idf.cc") continue;
-    cmd += " " + quote((out / file).string());
+    cmd += " " + shell_quote((out / file).string());
   }
-  cmd += " " + quote((dir_ / "host/mote_platform_host.cc").string()) + " " +
-         quote((dir_ / "host/host_main.cc").string()) + " -o " + quote((dir_ / "host/runner").string());
+  cmd += " " + shell_quote((dir_ / "host/mote_platform_host.cc").string()) + " " +
+         shell_quote((dir_ / "host/host_main.cc").string()) + " -o " + shell_quote((dir_ / "host/runner").string());
   r = run_command(cmd, dir_);
   ASSERT_EQ(r.exit_code, 0) << r.err.substr(0, 4000);
-  const CommandResult run = run_command(quote((dir_ / "host/runner").string()), dir_);
+  const CommandResult run = run_command(shell_quote((dir_ / "host/runner").string()), dir_);
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
 
   const int64_t arena = inspect_arena(person_detect());

@@ -21,6 +21,7 @@
 
 #include "mote/status.h"
 #include "mote/tensor.h"
+#include "tools/model_builder.h"
 
 namespace mote {
 class OpResolver;
@@ -90,6 +91,21 @@ std::vector<T> RunResult::output(size_t i) const {
     return {};
   }
   return values_of<T>(outputs[i]);
+}
+
+// A tensor for a model built in a test: not quantized when scale is 0, else
+// with one scale and zero point.
+inline mote::tools::TensorSpec tensor(const char* name, mote::DType type, std::vector<int32_t> shape,
+                                      float scale = 0.0f, int64_t zp = 0) {
+  mote::tools::TensorSpec t;
+  t.name = name;
+  t.type = type;
+  t.shape = std::move(shape);
+  if (scale > 0.0f) {
+    t.scales = {scale};
+    t.zero_points = {zp};
+  }
+  return t;
 }
 
 // Whole file; throws std::runtime_error naming the path when it can't be read.

@@ -39,20 +39,26 @@ ref::PoolParams make_params(int32_t batches, int32_t height, int32_t width, int3
   return p;
 }
 
-// The input values under the window of output (b, oy, ox, c), in filter
-// row-major order, skipping positions in the padding.
+// For every output (b, oy, ox, c) in NHWC order, the input values under its
+// window, in filter row-major order, skipping positions in the padding.
 template <typename T>
-std::vector<T> window_values(const ref::PoolParams& p, const std::vector<T>& in, int b, int oy, int ox, int c) {
-  std::vector<T> v;
-  for (int fy = 0; fy < p.filter_height; ++fy) {
-    for (int fx = 0; fx < p.filter_width; ++fx) {
-      const int y = oy * p.stride_height - p.padding_height + fy;
-      const int x = ox * p.stride_width - p.padding_width + fx;
-      if (y < 0 || y >= p.input_height || x < 0 || x >= p.input_width) continue;
-      v.push_back(in[((b * p.input_height + y) * p.input_width + x) * p.channels + c]);
-    }
-  }
-  return v;
+std::vector<std::vector<T>> output_windows(const ref::PoolParams& p, const std::vector<T>& in) {
+  std::vector<std::vector<T>> windows;
+  for (int b = 0; b < p.batches; ++b)
+    for (int oy = 0; oy < p.output_height; ++oy)
+      for (int ox = 0; ox < p.output_width; ++ox)
+        for (int c = 0; c < p.channels; ++c) {
+          std::vector<T>& v = windows.emplace_back();
+          for (int fy = 0; fy < p.filter_height; ++fy) {
+            for (int fx = 0; fx < p.filter_width; ++fx) {
+              const int y = oy * p.stride_height - p.padding_height + fy;
+              const int x = ox * p.stride_width - p.padding_width + fx;
+              if (y < 0 || y >= p.input_height || x < 0 || x >= p.input_width) continue;
+              v.push_back(in[((b * p.input_height + y) * p.input_width + x) * p.channels + c]);
+            }
+          }
+        }
+  return windows;
 }
 
 template <typename T>
@@ -123,20 +129,18 @@ TEST(AveragePoolKernel, Int8AndInt16MatchRoundedMean) {
     std::vector<int16_t> out16(output_size(p));
     ASSERT_TRUE(ref::average_pool_int8(p, -100, 90, in8.data(), out8.data()));
     ASSERT_TRUE(ref::average_pool_int16(p, -32768, 32767, in16.data(), out16.data()));
-    size_t i = 0;
-    for (int b = 0; b < p.batches; ++b)
-      for (int oy = 0; oy < p.output_height; ++oy)
-        for (int ox = 0; ox < p.output_width; ++ox)
-          for (int c = 0; c < p.channels; ++c, ++i) {
-            const std::vector<int8_t> w8 = window_values(p, in8, b, oy, ox, c);
-            const std::vector<int16_t> w16 = window_values(p, in16, b, oy, ox, c);
-            double sum8 = 0, sum16 = 0;
-            for (int8_t v : w8) sum8 += v;
-            for (int16_t v : w16) sum16 += v;
-            const double avg8 = round(sum8 / double(w8.size()));  // round(): half away from zero
-            EXPECT_EQ(out8[i], int8_t(fmin(90, fmax(-100, avg8)))) << "geometry " << &g - kGeometries;
-            EXPECT_EQ(out16[i], int16_t(round(sum16 / double(w16.size()))));
-          }
+    const std::vector<std::vector<int8_t>> windows8 = output_windows(p, in8);
+    const std::vector<std::vector<int16_t>> windows16 = output_windows(p, in16);
+    for (size_t i = 0; i < out8.size(); ++i) {
+      const std::vector<int8_t>& w8 = windows8[i];
+      const std::vector<int16_t>& w16 = windows16[i];
+      double sum8 = 0, sum16 = 0;
+      for (int8_t v : w8) sum8 += v;
+      for (int16_t v : w16) sum16 += v;
+      const double avg8 = round(sum8 / double(w8.size()));  // round(): half away from zero
+      EXPECT_EQ(out8[i], int8_t(fmin(90, fmax(-100, avg8)))) << "geometry " << &g - kGeometries;
+      EXPECT_EQ(out16[i], int16_t(round(sum16 / double(w16.size()))));
+    }
   }
 }
 
@@ -150,16 +154,13 @@ TEST(AveragePoolKernel, FloatDividesSumByCount) {
     for (float& v : in) v = dist(rng);
     std::vector<float> out(output_size(p));
     ASSERT_TRUE(ref::average_pool_float(p, 0.0f, 6.0f, in.data(), out.data()));
-    size_t i = 0;
-    for (int b = 0; b < p.batches; ++b)
-      for (int oy = 0; oy < p.output_height; ++oy)
-        for (int ox = 0; ox < p.output_width; ++ox)
-          for (int c = 0; c < p.channels; ++c, ++i) {
-            const std::vector<float> w = window_values(p, in, b, oy, ox, c);
-            float sum = 0.0f;
-            for (float v : w) sum += v;
-            EXPECT_EQ(out[i], fminf(fmaxf(sum / float(w.size()), 0.0f), 6.0f));
-          }
+    const std::vector<std::vector<float>> windows = output_windows(p, in);
+    for (size_t i = 0; i < out.size(); ++i) {
+      const std::vector<float>& w = windows[i];
+      float sum = 0.0f;
+      for (float v : w) sum += v;
+      EXPECT_EQ(out[i], fminf(fmaxf(sum / float(w.size()), 0.0f), 6.0f));
+    }
   }
 }
 
@@ -189,36 +190,23 @@ TEST(MaxPoolKernel, AllTypesMatchWindowMax) {
     ref::max_pool_int8(p, -20, 100, in8.data(), out8.data());
     ref::max_pool_int16(p, -32768, 32767, in16.data(), out16.data());
     ref::max_pool_float(p, -1.0f, 1.0f, inf.data(), outf.data());
-    size_t i = 0;
-    for (int b = 0; b < p.batches; ++b)
-      for (int oy = 0; oy < p.output_height; ++oy)
-        for (int ox = 0; ox < p.output_width; ++ox)
-          for (int c = 0; c < p.channels; ++c, ++i) {
-            int m8 = -1000, m16 = -100000;
-            float mf = -1e30f;
-            for (int8_t v : window_values(p, in8, b, oy, ox, c)) m8 = v > m8 ? v : m8;
-            for (int16_t v : window_values(p, in16, b, oy, ox, c)) m16 = v > m16 ? v : m16;
-            for (float v : window_values(p, inf, b, oy, ox, c)) mf = v > mf ? v : mf;
-            EXPECT_EQ(out8[i], m8 < -20 ? -20 : (m8 > 100 ? 100 : m8));
-            EXPECT_EQ(out16[i], m16);
-            EXPECT_EQ(outf[i], fminf(fmaxf(mf, -1.0f), 1.0f));
-          }
+    const std::vector<std::vector<int8_t>> windows8 = output_windows(p, in8);
+    const std::vector<std::vector<int16_t>> windows16 = output_windows(p, in16);
+    const std::vector<std::vector<float>> windowsf = output_windows(p, inf);
+    for (size_t i = 0; i < out8.size(); ++i) {
+      int m8 = -1000, m16 = -100000;
+      float mf = -1e30f;
+      for (int8_t v : windows8[i]) m8 = v > m8 ? v : m8;
+      for (int16_t v : windows16[i]) m16 = v > m16 ? v : m16;
+      for (float v : windowsf[i]) mf = v > mf ? v : mf;
+      EXPECT_EQ(out8[i], m8 < -20 ? -20 : (m8 > 100 ? 100 : m8));
+      EXPECT_EQ(out16[i], m16);
+      EXPECT_EQ(outf[i], fminf(fmaxf(mf, -1.0f), 1.0f));
+    }
   }
 }
 
 // --- one-op models -------------------------------------------------------------------
-
-TensorSpec tensor(const char* name, DType type, std::vector<int32_t> shape, float scale = 0.0f, int64_t zp = 0) {
-  TensorSpec t;
-  t.name = name;
-  t.type = type;
-  t.shape = std::move(shape);
-  if (scale > 0.0f) {
-    t.scales = {scale};
-    t.zero_points = {zp};
-  }
-  return t;
-}
 
 std::vector<uint8_t> pool_model(schema::BuiltinOp op, const TensorSpec& in, const TensorSpec& out, int filter_h,
                                 int filter_w, int stride_h, int stride_w, schema::Padding padding, int activation) {

@@ -3,18 +3,14 @@
 // output file behind.
 #include <gtest/gtest.h>
 #include <math.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "cli_harness.h"
 #include "op_harness.h"
 #include "tools/model_builder.h"
 #include "tools/quantizer/graph.h"
@@ -28,33 +24,6 @@ using mote::tools::TensorSpec;
 namespace schema = mote::schema;
 
 namespace {
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-std::vector<uint8_t> float_bytes(const std::vector<float>& v) {
-  std::vector<uint8_t> b(v.size() * 4);
-  if (!v.empty()) memcpy(b.data(), v.data(), b.size());
-  return b;
-}
 
 // y = FC(relu) -> FC on a [1, 2] input; optionally with a DIV the quantizer
 // does not support or a NaN weight.
@@ -97,67 +66,28 @@ std::vector<uint8_t> int8_model() {
   return b.serialize();
 }
 
-class QuantizeCli : public ::testing::Test {
+class QuantizeCli : public MoteCliTest {
  protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("mote_quantize_cli_" + std::to_string(getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  CliResult mote(const std::vector<std::string>& args) {
-    std::string cmd = quote(MOTE_CLI_PATH);
-    for (const auto& a : args) cmd += " " + quote(a);
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    cmd += " >" + quote(out.string()) + " 2>" + quote(err.string());
-    CliResult r;
-    const int status = system(cmd.c_str());
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1000 + WTERMSIG(status);
-    r.out = slurp(out);
-    r.err = slurp(err);
-    fs::remove(out);
-    fs::remove(err);
-    return r;
-  }
-
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string save(const std::string& name, const std::vector<uint8_t>& bytes) {
-    std::ofstream out(dir_ / name, std::ios::binary);
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    return path(name);
-  }
   // N samples of a [1, 2] input as one .npy with a batch axis.
   std::string save_samples(const std::string& name, int n, float nan_at = -1) {
     std::vector<float> v;
     for (int i = 0; i < 2 * n; ++i) v.push_back(float(sin(0.37 * i)) * 2.0f);
     if (nan_at >= 0) v[size_t(nan_at)] = NAN;
-    mote::tools::write_npy(path(name), DType::kFloat32, {n, 2}, float_bytes(v));
+    mote::tools::write_npy(path(name), DType::kFloat32, {n, 2}, bytes_of(v));
     return path(name);
-  }
-  std::set<std::string> files() const {
-    std::set<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir_)) names.insert(e.path().filename().string());
-    return names;
   }
   // A failed run: exit code, message, and neither the output nor its
   // temporary file exists.
-  void expect_failure(const CliResult& r, const std::string& message, const std::string& output, int code = 1) {
+  void expect_failure(const CommandResult& r, const std::string& message, const std::string& output, int code = 1) {
     EXPECT_EQ(r.exit_code, code) << r.err;
     EXPECT_TRUE(contains(r.err, message)) << "stderr: " << r.err;
     EXPECT_FALSE(fs::exists(output)) << output;
     EXPECT_FALSE(fs::exists(output + ".tmp")) << output;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(QuantizeCli, HelpTeachesWithExamples) {
-  const CliResult r = mote({"quantize", "--help"});
+  const CommandResult r = mote({"quantize", "--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* needle : {"Examples:", "--calibration", "--input-type", "--output-type", "--per-channel-fc",
                              "--calibration-method", "--report", "--samples", "--random", "--scale", ".npy", "uint8"})
@@ -169,7 +99,7 @@ TEST_F(QuantizeCli, QuantizesAndWritesModelReportAndSummary) {
   const std::string model = save("float.tflite", small_model());
   const std::string data = save_samples("calib.npy", 50);
   const std::string out = path("int8.tflite");
-  const CliResult r = mote({"quantize", model, "-o", out, "--calibration", data, "--report", path("report.json")});
+  const CommandResult r = mote({"quantize", model, "-o", out, "--calibration", data, "--report", path("report.json")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* needle : {"Quantized", "FULLY_CONNECTED x2", "SQNR", "agreement", "top-1", "report"})
     EXPECT_TRUE(contains(r.out, needle)) << needle << "\n" << r.out;
@@ -194,7 +124,7 @@ TEST_F(QuantizeCli, ModelIoTypesAndHeldOutEvaluation) {
   const std::string data = save_samples("calib.npy", 30);
   const std::string holdout = save_samples("holdout.npy", 7);
   const std::string out = path("u8.tflite");
-  const CliResult r = mote({"quantize", model, "-o", out, "--calibration", data, "--eval", holdout, "--input-type",
+  const CommandResult r = mote({"quantize", model, "-o", out, "--calibration", data, "--eval", holdout, "--input-type",
                             "uint8", "--output-type", "float", "--calibration-method", "mse"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "7 held-out samples")) << r.out;
@@ -212,7 +142,7 @@ TEST_F(QuantizeCli, SharedModelsFromImagesAndFiles) {
   for (int n = 0; n < 10; ++n)
     fs::copy_file(inputs + "mnist_sample" + std::to_string(n) + ".png",
                   dir_ / "digits" / ("d" + std::to_string(n) + ".png"));
-  CliResult r = mote({"quantize", shared_dir() + "/models/mnist_lstm_float.tflite", "-o", path("mnist.tflite"),
+  CommandResult r = mote({"quantize", shared_dir() + "/models/mnist_lstm_float.tflite", "-o", path("mnist.tflite"),
                       "--calibration", path("digits"), "--report", path("mnist.html")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "UNIDIRECTIONAL_SEQUENCE_LSTM")) << r.out;
@@ -225,7 +155,7 @@ TEST_F(QuantizeCli, SharedModelsFromImagesAndFiles) {
         read_file(shared_dir() + "/conformance/kws_ref_model_int8/input_" + std::to_string(k) + "_0.bin");
     std::vector<float> x;
     for (uint8_t b : raw) x.push_back(0.584702909f * float(int(int8_t(b)) - 83));
-    save("kws" + std::to_string(k) + ".bin", float_bytes(x));
+    save("kws" + std::to_string(k) + ".bin", bytes_of(x));
   }
   r = mote({"quantize", shared_dir() + "/models/kws_ref_model_float32.tflite", "-o", path("kws.tflite"),
             "--calibration", path("kws0.bin"), path("kws1.bin"), path("kws2.bin")});
@@ -238,8 +168,8 @@ TEST_F(QuantizeCli, SharedModelsFromImagesAndFiles) {
 TEST_F(QuantizeCli, WrongShapeCalibrationFile) {
   const std::string model = save("float.tflite", small_model());
   std::vector<float> v(30, 0.5f);
-  mote::tools::write_npy(path("bad.npy"), DType::kFloat32, {10, 3}, float_bytes(v));
-  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("bad.npy")});
+  mote::tools::write_npy(path("bad.npy"), DType::kFloat32, {10, 3}, bytes_of(v));
+  const CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("bad.npy")});
   expect_failure(r, "bad.npy", path("out.tflite"));
   EXPECT_TRUE(contains(r.err, "'x' float32[1,2]")) << r.err;  // the hint shows what the model wants
 }
@@ -247,7 +177,7 @@ TEST_F(QuantizeCli, WrongShapeCalibrationFile) {
 TEST_F(QuantizeCli, WrongSizeBinFile) {
   const std::string model = save("float.tflite", small_model());
   save("short.bin", {1, 2, 3, 4, 5});
-  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("short.bin")});
+  const CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("short.bin")});
   expect_failure(r, "short.bin", path("out.tflite"));
 }
 
@@ -262,7 +192,7 @@ TEST_F(QuantizeCli, WrongDtypeFile) {
   npy += char(header.size() >> 8);
   npy += header + std::string(16, '\0');
   save("c.npy", std::vector<uint8_t>(npy.begin(), npy.end()));
-  CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("c.npy")});
+  CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("c.npy")});
   expect_failure(r, "c.npy", path("out.tflite"));
   save("text.txt", {'h', 'i'});
   r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("text.txt")});
@@ -272,37 +202,37 @@ TEST_F(QuantizeCli, WrongDtypeFile) {
 TEST_F(QuantizeCli, NanOrInfInCalibrationData) {
   const std::string model = save("float.tflite", small_model());
   const std::string data = save_samples("nan.npy", 5, 3);
-  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
+  const CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
   expect_failure(r, "NaN", path("out.tflite"));
 }
 
 TEST_F(QuantizeCli, EmptyDataset) {
   const std::string model = save("float.tflite", small_model());
   fs::create_directories(dir_ / "empty");
-  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("empty")});
+  const CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", path("empty")});
   expect_failure(r, "empty", path("out.tflite"));
-  const CliResult none = mote({"quantize", model, "-o", path("out.tflite")});
+  const CommandResult none = mote({"quantize", model, "-o", path("out.tflite")});
   expect_failure(none, "no calibration data", path("out.tflite"));
 }
 
 TEST_F(QuantizeCli, UnsupportedOperatorIsNamed) {
   const std::string model = save("float.tflite", small_model(Variant::kWithDiv));
   const std::string data = save_samples("calib.npy", 5);
-  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
+  const CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
   expect_failure(r, "node 1 (DIV)", path("out.tflite"));
 }
 
 TEST_F(QuantizeCli, AlreadyQuantizedModel) {
   const std::string model = save("int8.tflite", int8_model());
   const std::string data = save_samples("calib.npy", 5);
-  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
+  const CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
   expect_failure(r, "already quantized", path("out.tflite"));
 }
 
 TEST_F(QuantizeCli, NanWeights) {
   const std::string model = save("float.tflite", small_model(Variant::kNanWeight));
   const std::string data = save_samples("calib.npy", 5);
-  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
+  const CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--calibration", data});
   expect_failure(r, "NaN", path("out.tflite"));
   EXPECT_TRUE(contains(r.err, "'w1'")) << r.err;
 }
@@ -311,7 +241,7 @@ TEST_F(QuantizeCli, FailureLeavesAnExistingOutputUntouched) {
   const std::string model = save("float.tflite", small_model(Variant::kWithDiv));
   const std::string data = save_samples("calib.npy", 5);
   const std::string out = save("out.tflite", {'o', 'l', 'd'});
-  const CliResult r = mote({"quantize", model, "-o", out, "--calibration", data});
+  const CommandResult r = mote({"quantize", model, "-o", out, "--calibration", data});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(slurp(out), "old");
   EXPECT_FALSE(fs::exists(out + ".tmp"));
@@ -335,7 +265,7 @@ TEST_F(QuantizeCli, BadCommandLines) {
 
 TEST_F(QuantizeCli, RandomCalibrationWarns) {
   const std::string model = save("float.tflite", small_model());
-  const CliResult r = mote({"quantize", model, "-o", path("out.tflite"), "--random", "--samples", "20"});
+  const CommandResult r = mote({"quantize", model, "-o", path("out.tflite"), "--random", "--samples", "20"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.err, "warning")) << r.err;
   EXPECT_TRUE(fs::exists(path("out.tflite")));

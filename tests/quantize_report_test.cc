@@ -1,24 +1,21 @@
 #include "tools/quantize_report.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <sstream>
 #include <string>
 
+#include "cli_harness.h"
 #include "tools/json.h"
 
 namespace {
 
 using namespace mote::tools;
 namespace fs = std::filesystem;
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 TensorQuality tensor(int index, const std::string& name, const std::string& op, double sqnr) {
   TensorQuality t;
@@ -169,27 +166,12 @@ TEST(QuantizeReport, JsonHasStableKeys) {
   EXPECT_TRUE(tensors[4].at("sqnr_db").is_null()) << "undefined SQNR";
 }
 
-class ReportFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mote_report_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  static std::string read(const std::string& file) {
-    std::ifstream in(file);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  fs::path dir_;
-};
+class ReportFiles : public TempDirTest {};
 
 TEST_F(ReportFiles, HtmlIsSelfContainedWithChartAndEveryLayer) {
   const QuantizeReport r = sample_report();
   write_report(r, path("report.html"));
-  const std::string html = read(path("report.html"));
+  const std::string html = slurp(path("report.html"));
   ASSERT_FALSE(html.empty());
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_TRUE(contains(html, "</html>"));
@@ -216,9 +198,9 @@ TEST_F(ReportFiles, HtmlIsSelfContainedWithChartAndEveryLayer) {
 TEST_F(ReportFiles, JsonByExtensionAndUnknownExtension) {
   const QuantizeReport r = sample_report();
   write_report(r, path("r.JSON"));
-  EXPECT_EQ(Json::parse(read(path("r.JSON"))).at("samples"), 64);
+  EXPECT_EQ(Json::parse(slurp(path("r.JSON"))).at("samples"), 64);
   write_report(r, path("r.htm"));
-  EXPECT_TRUE(contains(read(path("r.htm")), "<svg"));
+  EXPECT_TRUE(contains(slurp(path("r.htm")), "<svg"));
 
   try {
     write_report(r, path("report.txt"));

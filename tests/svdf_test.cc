@@ -279,25 +279,27 @@ TEST(SvdfKernel, Int8StateIsClampedBeforeTheZeroPointAndWraps) {
   EXPECT_EQ(output, -78);  // -10000 / 128 = -78.1
 }
 
+// n values drawn uniformly from [-1, 1).
+std::vector<float> random_floats(std::mt19937& rng, size_t n) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float& x : v) x = u(rng);
+  return v;
+}
+
 TEST(SvdfKernel, FloatMatchesDouble) {
   const Shape s{2, 6, 6, 3, 5};
   std::mt19937 rng(31);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  auto random_floats = [&](size_t n) {
-    std::vector<float> v(n);
-    for (float& x : v) x = u(rng);
-    return v;
-  };
   for (schema::Activation act : {schema::Activation::kNone, schema::Activation::kRelu, schema::Activation::kTanh,
                                  schema::Activation::kReluN1To1}) {
-    const auto wf = random_floats(size_t(s.num_filters * s.input_size));
-    const auto wt = random_floats(size_t(s.num_filters * s.memory_size));
-    const auto bias = random_floats(size_t(s.num_units()));
+    const auto wf = random_floats(rng, size_t(s.num_filters * s.input_size));
+    const auto wt = random_floats(rng, size_t(s.num_filters * s.memory_size));
+    const auto bias = random_floats(rng, size_t(s.num_units()));
     FloatSvdfModel model(s, act, wf, wt, bias);
     std::vector<float> state(size_t(s.batches * s.num_filters * s.memory_size), 0.0f);
     std::vector<float> scratch(size_t(s.batches * s.num_filters));
     for (int step = 0; step < 8; ++step) {
-      const auto input = random_floats(size_t(s.batches * s.input_size));
+      const auto input = random_floats(rng, size_t(s.batches * s.input_size));
       std::vector<float> out(size_t(s.batches * s.num_units()));
       ref::svdf_float(dims_of(s), act, input.data(), wf.data(), wt.data(), bias.data(), state.data(), scratch.data(),
                       out.data());
@@ -396,15 +398,9 @@ TEST(SvdfOp, Int8WithInt8StateOverSeveralInvokes) {
 TEST(SvdfOp, FloatOverSeveralInvokes) {
   const Shape s{2, 4, 6, 2, 3};
   std::mt19937 rng(61);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  auto random_floats = [&](size_t n) {
-    std::vector<float> v(n);
-    for (float& x : v) x = u(rng);
-    return v;
-  };
-  const auto wf = random_floats(size_t(s.num_filters * s.input_size));
-  const auto wt = random_floats(size_t(s.num_filters * s.memory_size));
-  const auto bias = random_floats(size_t(s.num_units()));
+  const auto wf = random_floats(rng, size_t(s.num_filters * s.input_size));
+  const auto wt = random_floats(rng, size_t(s.num_filters * s.memory_size));
+  const auto bias = random_floats(rng, size_t(s.num_units()));
   ModelBuilder b;
   const int in = b.add_tensor({"in", DType::kFloat32, {s.batches, s.input_size}});
   const int wf_t = b.add_tensor(TensorSpec::constant<float>("wf", DType::kFloat32, {s.num_filters, s.input_size}, wf));
@@ -426,7 +422,7 @@ TEST(SvdfOp, FloatOverSeveralInvokes) {
   std::vector<std::vector<std::vector<uint8_t>>> steps;
   std::vector<std::vector<float>> inputs;
   for (int k = 0; k < 6; ++k) {
-    inputs.push_back(random_floats(size_t(s.batches * s.input_size)));
+    inputs.push_back(random_floats(rng, size_t(s.batches * s.input_size)));
     steps.push_back({bytes_of(inputs.back())});
   }
   const std::vector<RunResult> results = run_model_steps(b.serialize(), steps);

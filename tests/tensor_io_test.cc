@@ -1,13 +1,12 @@
 #include "tools/tensor_io.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "cli_harness.h"
 #include "op_harness.h"
 #include "tools/json.h"
 
@@ -17,20 +16,9 @@ using mote::DType;
 using namespace mote::tools;
 namespace fs = std::filesystem;
 
-// A fresh directory per test, removed afterwards.
-class TensorIo : public ::testing::Test {
+class TensorIo : public TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("mote_tensor_io_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  void write_raw(const std::string& name, const std::string& bytes) const {
-    std::ofstream(path(name), std::ios::binary) << bytes;
-  }
+  void write_raw(const std::string& name, const std::string& bytes) const { write_file(dir_ / name, bytes); }
   // The message of the runtime_error `f` throws ("" when it does not throw).
   template <typename F>
   static std::string error_of(F f) {
@@ -41,8 +29,6 @@ class TensorIo : public ::testing::Test {
     }
     return "";
   }
-
-  fs::path dir_;
 };
 
 // A .npy file as NumPy writes it: format 1.0, header padded with spaces to a
