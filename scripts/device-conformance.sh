@@ -186,7 +186,7 @@ for m in $models; do
       failed=1
       status="FAIL (exit $rc)"
       [ $rc -eq 124 ] && status="TIMEOUT"
-      rows+=("$m|$core|$status|-|-|-|$text|$runtime")
+      rows+=("$m|$core|$status|-|-|-|-|$text|$runtime")
       echo "--- $m on $core (exit $rc):" >&2
       tail -5 "$out" >&2
       continue
@@ -198,16 +198,18 @@ for m in $models; do
       grep '^MISMATCH' "$out" | head -3 >&2 || true
     fi
     count=$(field count "$result")
-    [ "$(field counter "$result")" = "icount" ] && count="~$count"
-    rows+=("$m|$core|$exact|$(field arena "$result")|$(field ref_arena "$result")|$count|$text|$runtime")
+    allocate_count=$(field allocate_count "$result")
+    if [ "$(field counter "$result")" = "icount" ]; then count="~$count"; allocate_count="~$allocate_count"; fi
+    rows+=("$m|$core|$exact|$(field arena "$result")|$(field ref_arena "$result")|$count|$allocate_count|$text|$runtime")
   done
 done
 
-printf '\n%-30s %-11s %-9s %8s %10s %15s %8s %8s\n' model core bit-exact arena "TFLM arena" "instr/invoke" \
-  ".text" runtime
+printf '\n%-30s %-11s %-9s %8s %10s %15s %14s %8s %8s\n' model core bit-exact arena "TFLM arena" "instr/invoke" \
+  "instr/alloc" ".text" runtime
 for row in "${rows[@]}"; do
-  IFS='|' read -r m core exact arena ref count text runtime <<< "$row"
-  printf '%-30s %-11s %-9s %8s %10s %15s %8s %8s\n' "$m" "$core" "$exact" "$arena" "$ref" "$count" "$text" "$runtime"
+  IFS='|' read -r m core exact arena ref count allocate_count text runtime <<< "$row"
+  printf '%-30s %-11s %-9s %8s %10s %15s %14s %8s %8s\n' "$m" "$core" "$exact" "$arena" "$ref" "$count" \
+    "$allocate_count" "$text" "$runtime"
 done
 for m in "${!skipped[@]}"; do
   printf '%-30s skipped: %s\n' "$m" "${skipped[$m]}"
@@ -218,6 +220,7 @@ cat <<EOF
 
 arena: mote's arena_used_bytes() on the device; TFLM arena: the reference's ILP32 figure.
 instr/invoke: sample 0; lx106 exact (ICOUNT), Cortex-M from qemu -icount via SysTick (~: +-40).
+instr/alloc: the one allocate() (model checks, every op's prepare, memory plan), counted the same way.
 .text: code of the whole image (runtime, runner, libc, helpers), from size -A;
 runtime: the part of it from the mote runtime (ops of this model only), from the linker map.
 EOF
