@@ -1,7 +1,5 @@
 #include "kernels/optimized/conv_2d.h"
 
-#include <type_traits>
-
 #include "kernels/optimized/gemm_float.h"
 #include "kernels/optimized/gemm_int8.h"
 #include "kernels/optimized/requantize.h"
@@ -16,13 +14,6 @@
 namespace mote {
 namespace optimized {
 namespace {
-
-// Word-load tiles where nothing better exists: 32-bit cores without SIMD.
-#if defined(__AVX2__)
-constexpr bool kConvWordLoads = false;
-#else
-constexpr bool kConvWordLoads = sizeof(void*) < 8;
-#endif
 
 // A range [begin, end) of output positions or filter taps.
 struct Span {
@@ -230,7 +221,7 @@ struct Int8Math {
   struct Output {
     int32_t bias[N];
     int32_t pair_bias[N];
-    std::conditional_t<kWordLoads, ChannelRequant32, ChannelRequant> requant[N];
+    CoreRequant<kWordLoads> requant[N];
     int32_t offset, min, max;
 
     int8_t operator()(int32_t acc, int n) const {
@@ -257,11 +248,7 @@ struct Int8Math {
         for (int32_t i = 0; i < filter_step; ++i) filter_sum += uint32_t(int32_t(channel_filter[i]));
         o.pair_bias[n] = int32_t(uint32_t(o.bias[n]) + uint32_t(p.input_offset - 128) * filter_sum);
       }
-      if constexpr (kWordLoads) {
-        o.requant[n] = make_channel_requant32(multiplier[channel + n], shift[channel + n]);
-      } else {
-        o.requant[n] = make_channel_requant(multiplier[channel + n], shift[channel + n]);
-      }
+      o.requant[n] = make_core_requant<kWordLoads>(multiplier[channel + n], shift[channel + n]);
     }
     o.offset = p.output_offset;
     o.min = p.activation_min;
@@ -564,7 +551,7 @@ void conv_2d_int8_with(const ConvParams& params, const int32_t* output_multiplie
 void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                   const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
                   const int32_t* bias, const Dims4& output_dims, int8_t* output) {
-  conv_2d_int8_with<kConvWordLoads>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter,
+  conv_2d_int8_with<kSmallCore>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter,
                                     bias, output_dims, output);
 }
 

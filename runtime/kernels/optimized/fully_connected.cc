@@ -1,7 +1,5 @@
 #include "kernels/optimized/fully_connected.h"
 
-#include <type_traits>
-
 #include "kernels/optimized/gemm_float.h"
 #include "kernels/optimized/gemm_int8.h"
 #include "kernels/optimized/requantize.h"
@@ -12,28 +10,10 @@ namespace mote {
 namespace optimized {
 namespace {
 
-// 32-bit cores without SIMD (kSmallCore): two units per tile (four do not fit
-// a 16-register file) and requantization without 64-bit products.
-#if defined(__AVX2__)
-constexpr bool kThisCoreIsSmall = false;
-#else
-constexpr bool kThisCoreIsSmall = sizeof(void*) < 8;
-#endif
-template <bool kSmallCore>
-constexpr int kTileUnits = kSmallCore ? 2 : 4;
-template <bool kSmallCore>
-using Requant = std::conditional_t<kSmallCore, ChannelRequant32, ChannelRequant>;
-
-template <typename R>
-R make_requant(int32_t multiplier, int32_t shift);
-template <>
-inline ChannelRequant make_requant<ChannelRequant>(int32_t multiplier, int32_t shift) {
-  return make_channel_requant(multiplier, shift);
-}
-template <>
-inline ChannelRequant32 make_requant<ChannelRequant32>(int32_t multiplier, int32_t shift) {
-  return make_channel_requant32(multiplier, shift);
-}
+// 32-bit cores (kSmallCore, requantize.h): two units per tile (four do not
+// fit a 16-register file) and requantization without 64-bit products.
+template <bool kSmall>
+constexpr int kTileUnits = kSmall ? 2 : 4;
 
 using reference::FullyConnectedParams;
 using reference::wrapping_add;
@@ -50,7 +30,7 @@ DotLayout row_layout(int32_t accum_depth) {
 // Units [unit, unit + N) of M batch rows starting at `batch`. `row_offset[m]`
 // is filter_offset * sum (input + input_offset) of row m (0 for symmetric
 // weights).
-template <bool kSmallCore, int M, int N>
+template <bool kSmall, int M, int N>
 void int8_tile(const FullyConnectedParams& p, const int32_t* multiplier, const int32_t* shift, int32_t accum_depth,
                int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
                int32_t batch, int32_t unit, const int32_t* row_offset) {
@@ -59,9 +39,9 @@ void int8_tile(const FullyConnectedParams& p, const int32_t* multiplier, const i
                  acc);
   for (int n = 0; n < N; ++n) {
     const int32_t o = unit + n;
-    using R = Requant<kSmallCore>;
-    const R requant = multiplier != nullptr ? make_requant<R>(multiplier[o], shift[o])
-                                            : make_requant<R>(p.output_multiplier, p.output_shift);
+    const CoreRequant<kSmall> requant = multiplier != nullptr
+                                            ? make_core_requant<kSmall>(multiplier[o], shift[o])
+                                            : make_core_requant<kSmall>(p.output_multiplier, p.output_shift);
     const int32_t channel_bias = bias != nullptr ? bias[o] : 0;
     for (int m = 0; m < M; ++m) {
       const int32_t total = wrapping_add(wrapping_add(acc[m * N + n], row_offset[m]), channel_bias);
@@ -71,7 +51,7 @@ void int8_tile(const FullyConnectedParams& p, const int32_t* multiplier, const i
   }
 }
 
-template <bool kSmallCore, int M>
+template <bool kSmall, int M>
 void int8_rows(const FullyConnectedParams& p, const int32_t* multiplier, const int32_t* shift, int32_t accum_depth,
                int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
                int32_t batch) {
@@ -85,12 +65,12 @@ void int8_rows(const FullyConnectedParams& p, const int32_t* multiplier, const i
     }
   }
   int32_t unit = 0;
-  constexpr int kUnits = kTileUnits<kSmallCore>;
+  constexpr int kUnits = kTileUnits<kSmall>;
   for (; unit + kUnits <= output_depth; unit += kUnits)
-    int8_tile<kSmallCore, M, kUnits>(p, multiplier, shift, accum_depth, output_depth, input, filter, bias, output,
+    int8_tile<kSmall, M, kUnits>(p, multiplier, shift, accum_depth, output_depth, input, filter, bias, output,
                                      batch, unit, row_offset);
   for (; unit < output_depth; ++unit)
-    int8_tile<kSmallCore, M, 1>(p, multiplier, shift, accum_depth, output_depth, input, filter, bias, output, batch,
+    int8_tile<kSmall, M, 1>(p, multiplier, shift, accum_depth, output_depth, input, filter, bias, output, batch,
                                 unit, row_offset);
 }
 
@@ -123,17 +103,17 @@ bool fully_connected_int8_applies(int32_t accum_depth) { return accum_depth <= k
 
 namespace {
 
-template <bool kSmallCore>
+template <bool kSmall>
 void fully_connected_int8_with(const FullyConnectedParams& params, const int32_t* output_multiplier,
                                const int32_t* output_shift, int32_t batches, int32_t accum_depth,
                                int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias,
                                int8_t* output) {
   int32_t batch = 0;
   for (; batch + 2 <= batches; batch += 2)
-    int8_rows<kSmallCore, 2>(params, output_multiplier, output_shift, accum_depth, output_depth, input, filter, bias,
+    int8_rows<kSmall, 2>(params, output_multiplier, output_shift, accum_depth, output_depth, input, filter, bias,
                              output, batch);
   if (batch < batches)
-    int8_rows<kSmallCore, 1>(params, output_multiplier, output_shift, accum_depth, output_depth, input, filter, bias,
+    int8_rows<kSmall, 1>(params, output_multiplier, output_shift, accum_depth, output_depth, input, filter, bias,
                              output, batch);
 }
 
@@ -142,7 +122,7 @@ void fully_connected_int8_with(const FullyConnectedParams& params, const int32_t
 void fully_connected_int8(const FullyConnectedParams& params, const int32_t* output_multiplier,
                           const int32_t* output_shift, int32_t batches, int32_t accum_depth, int32_t output_depth,
                           const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output) {
-  fully_connected_int8_with<kThisCoreIsSmall>(params, output_multiplier, output_shift, batches, accum_depth,
+  fully_connected_int8_with<kSmallCore>(params, output_multiplier, output_shift, batches, accum_depth,
                                               output_depth, input, filter, bias, output);
 }
 

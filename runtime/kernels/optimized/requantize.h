@@ -23,6 +23,8 @@
 
 #include <stdint.h>
 
+#include <type_traits>
+
 #include "kernels/fixedpoint.h"
 #include "kernels/optimized/requantize32.h"
 
@@ -110,6 +112,30 @@ inline int32_t requantize_clamp(const ChannelRequant& r, int32_t acc, int32_t ou
   int32_t q = int32_t(uint32_t(requantize(r, acc)) + uint32_t(output_offset));
   q = q < activation_min ? activation_min : q;
   return q > activation_max ? activation_max : q;
+}
+
+// requantize32.h's form under requantize()'s name, for kernels templated on
+// the requantization they store.
+inline int32_t requantize(const ChannelRequant32& r, int32_t acc) { return requantize32(r, acc); }
+
+// Cores that take the 32-bit paths of the optimized kernels: 32-bit cores
+// without SIMD, where 64-bit products are library calls and a 16-register
+// file holds fewer accumulators. (The template parameters below let tests run
+// those paths on any host.)
+#if defined(__AVX2__)
+constexpr bool kSmallCore = false;
+#else
+constexpr bool kSmallCore = sizeof(void*) < 8;
+#endif
+template <bool kSmall>
+using CoreRequant = std::conditional_t<kSmall, ChannelRequant32, ChannelRequant>;
+template <bool kSmall>
+inline CoreRequant<kSmall> make_core_requant(int32_t multiplier, int32_t shift) {
+  if constexpr (kSmall) {
+    return make_channel_requant32(multiplier, shift);
+  } else {
+    return make_channel_requant(multiplier, shift);
+  }
 }
 
 // requantize() from the raw multiplier and shift.
