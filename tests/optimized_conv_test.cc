@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "guarded_buffer.h"
 #include "kernels/conv_params.h"
 #include "kernels/optimized/conv_2d.h"
 #include "kernels/optimized/fully_connected.h"
@@ -32,34 +33,6 @@ namespace {
 using mote::ConvParams;
 using mote::Dims4;
 using mote::reference::FullyConnectedParams;
-
-constexpr size_t kGuardBytes = 64;
-constexpr uint8_t kGuard = 0xA5;
-
-// `count` elements of T starting `misalign` bytes past a 16-byte boundary,
-// followed by guard bytes.
-template <typename T>
-class GuardedBuffer {
- public:
-  GuardedBuffer(size_t count, size_t misalign) : count_(count) {
-    storage_.assign(16 + misalign + count * sizeof(T) + kGuardBytes, kGuard);
-    const uintptr_t base = reinterpret_cast<uintptr_t>(storage_.data());
-    start_ = static_cast<size_t>((16 - base % 16) % 16) + misalign;
-  }
-  T* data() { return reinterpret_cast<T*>(storage_.data() + start_); }
-  size_t size() const { return count_; }
-  bool guard_intact() const {
-    for (size_t i = start_ + count_ * sizeof(T); i < storage_.size(); ++i)
-      if (storage_[i] != kGuard) return false;
-    return true;
-  }
-  const uint8_t* bytes() const { return storage_.data() + start_; }
-
- private:
-  size_t count_;
-  size_t start_ = 0;
-  std::vector<uint8_t> storage_;
-};
 
 int32_t uniform(std::mt19937& rng, int32_t lo, int32_t hi) {
   return std::uniform_int_distribution<int32_t>(lo, hi)(rng);

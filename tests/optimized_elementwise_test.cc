@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "guarded_buffer.h"
 #include "kernels/optimized/add.h"
 #include "kernels/optimized/mul.h"
 #include "kernels/optimized/pooling.h"
@@ -28,36 +29,6 @@
 
 namespace {
 
-constexpr size_t kGuardBytes = 64;
-constexpr uint8_t kGuard = 0x5A;
-
-// `count` elements of T starting `misalign` bytes past a 16-byte boundary,
-// followed by guard bytes.
-template <typename T>
-class GuardedBuffer {
- public:
-  GuardedBuffer(size_t count, size_t misalign) : count_(count) {
-    storage_.assign(16 + misalign + count * sizeof(T) + kGuardBytes, kGuard);
-    const uintptr_t base = reinterpret_cast<uintptr_t>(storage_.data());
-    // Offsets below the element's own alignment would be undefined behaviour for
-    // int16/float; the runtime only ever hands kernels element-aligned tensors.
-    start_ = static_cast<size_t>((16 - base % 16) % 16) + misalign / alignof(T) * alignof(T);
-  }
-  T* data() { return reinterpret_cast<T*>(storage_.data() + start_); }
-  size_t size() const { return count_; }
-  const uint8_t* bytes() const { return storage_.data() + start_; }
-  bool guard_intact() const {
-    for (size_t i = start_ + count_ * sizeof(T); i < storage_.size(); ++i)
-      if (storage_[i] != kGuard) return false;
-    return true;
-  }
-
- private:
-  size_t count_;
-  size_t start_ = 0;
-  std::vector<uint8_t> storage_;
-};
-
 template <typename T>
 void fill_random(GuardedBuffer<T>& buffer, std::mt19937& rng) {
   std::uniform_int_distribution<int32_t> value(std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
@@ -67,11 +38,6 @@ void fill_random(GuardedBuffer<T>& buffer, std::mt19937& rng) {
 void fill_random(GuardedBuffer<float>& buffer, std::mt19937& rng) {
   std::uniform_real_distribution<float> value(-10.0f, 10.0f);
   for (size_t i = 0; i < buffer.size(); ++i) buffer.data()[i] = value(rng);
-}
-
-template <typename A, typename B>
-bool same_bytes(const GuardedBuffer<A>& a, const GuardedBuffer<B>& b) {
-  return a.size() * sizeof(A) == b.size() * sizeof(B) && memcmp(a.bytes(), b.bytes(), a.size() * sizeof(A)) == 0;
 }
 
 // ------------------------------------------------------------------ pooling

@@ -19,6 +19,8 @@
 #include <math.h>
 
 #include "kernels/fixedpoint.h"
+#include "kernels/optimized/lstm.h"
+#include "kernels/optimized/selection.h"
 #include "kernels/reference/lstm.h"
 #include "mote/ops.h"
 
@@ -58,6 +60,7 @@ struct LstmOpData {
   int32_t input_offset;
   int32_t cell_tanh_multiplier, cell_tanh_left_shift;
   int16_t quantized_cell_clip;
+  bool optimized_gates;  // int8: optimized::lstm_gate_preactivation_int8 applies
 };
 
 const char* const kGateNames[kLstmGateCount] = {"input", "forget", "cell", "output"};
@@ -263,6 +266,7 @@ Status prepare(OpContext& ctx) {
     if (cell.type != DType::kFloat32) return ctx.fail("float LSTM needs a float32 cell state");
   } else {
     MOTE_RETURN_IF_ERROR(prepare_int8(ctx, data, cell_clip));
+    data->optimized_gates = optimized::kEnabled && optimized::lstm_int8_applies(shape);
     element_bytes = sizeof(int16_t);
   }
   MOTE_RETURN_IF_ERROR(ctx.request_scratch(size_t(reference::lstm_scratch_elements(shape)) * element_bytes,
@@ -324,8 +328,11 @@ Status eval(OpContext& ctx) {
   params.cell_tanh_left_shift = data.cell_tanh_left_shift;
   params.use_cell_clip = data.cell_clip > 0.0f;
   params.cell_clip = data.quantized_cell_clip;
+  const reference::LstmGatePreactivationInt8 gates =
+      optimized::kEnabled && data.optimized_gates ? optimized::lstm_gate_preactivation_int8
+                                                  : reference::lstm_gate_preactivation_int8;
   reference::lstm_int8(params, input.as<int8_t>(), hidden.as<int8_t>(), cell.as<int16_t>(), output.as<int8_t>(),
-                       static_cast<int16_t*>(scratch));
+                       static_cast<int16_t*>(scratch), gates);
   return Status::kOk;
 }
 

@@ -80,11 +80,14 @@ inline int32_t matvec_row_int8(const int8_t* row, const int8_t* x, int32_t size,
   return fixedpoint::saturate<int16_t>(fixedpoint::multiply_by_quantized_multiplier(acc, multiplier, shift));
 }
 
-// Gate pre-activation in Q3.12: the input and recurrent products are each
-// saturated to int16 before the saturating sum, as TFLM computes them as two
-// fully connected ops with int16 outputs (only the first one with the bias).
-void gate_preactivation_int8(const LstmParamsInt8& params, const LstmGateInt8& gate, const int8_t* x,
-                             const int8_t* h, int32_t batches, int16_t* out) {
+inline int32_t multiply_requantize(int16_t a, int16_t b, int32_t multiplier, int32_t shift) {
+  return fixedpoint::multiply_by_quantized_multiplier(int32_t(a) * int32_t(b), multiplier, shift);
+}
+
+}  // namespace
+
+void lstm_gate_preactivation_int8(const LstmParamsInt8& params, const LstmGateInt8& gate, const int8_t* x,
+                                  const int8_t* h, int32_t batches, int16_t* out) {
   const int32_t input_size = params.shape.input_size;
   const int32_t state_size = params.shape.state_size;
   for (int32_t b = 0; b < batches; ++b) {
@@ -101,12 +104,6 @@ void gate_preactivation_int8(const LstmParamsInt8& params, const LstmGateInt8& g
     }
   }
 }
-
-inline int32_t multiply_requantize(int16_t a, int16_t b, int32_t multiplier, int32_t shift) {
-  return fixedpoint::multiply_by_quantized_multiplier(int32_t(a) * int32_t(b), multiplier, shift);
-}
-
-}  // namespace
 
 void lstm_float(const LstmParamsFloat& params, const float* input, float* hidden_state, float* cell_state,
                 float* output, float* scratch) {
@@ -144,7 +141,7 @@ void lstm_float(const LstmParamsFloat& params, const float* input, float* hidden
 }
 
 void lstm_int8(const LstmParamsInt8& params, const int8_t* input, int8_t* hidden_state, int16_t* cell_state,
-               int8_t* output, int16_t* scratch) {
+               int8_t* output, int16_t* scratch, LstmGatePreactivationInt8 gate_preactivation) {
   using fixedpoint::saturate;
   using integer_activations::sigmoid_int16;
   using integer_activations::tanh_int16;
@@ -166,11 +163,11 @@ void lstm_int8(const LstmParamsInt8& params, const int8_t* input, int8_t* hidden
 
     // Gate outputs are Q0.15; the pre-activations are Q3.12, i.e. the default
     // (0, 0) input scaling of the int16 sigmoid / tanh.
-    gate_preactivation_int8(params, gates[kLstmForgetGate], x, h, batches, forget_gate);
+    gate_preactivation(params, gates[kLstmForgetGate], x, h, batches, forget_gate);
     sigmoid_int16(forget_gate, forget_gate, n, 0, 0);
-    gate_preactivation_int8(params, gates[kLstmInputGate], x, h, batches, input_gate);
+    gate_preactivation(params, gates[kLstmInputGate], x, h, batches, input_gate);
     sigmoid_int16(input_gate, input_gate, n, 0, 0);
-    gate_preactivation_int8(params, gates[kLstmCellGate], x, h, batches, cell_gate);
+    gate_preactivation(params, gates[kLstmCellGate], x, h, batches, cell_gate);
     tanh_int16(cell_gate, cell_gate, n, 0, 0);
 
     for (int32_t i = 0; i < n; ++i) {
@@ -187,7 +184,7 @@ void lstm_int8(const LstmParamsInt8& params, const int8_t* input, int8_t* hidden
       c[i] = updated;
     }
 
-    gate_preactivation_int8(params, gates[kLstmOutputGate], x, h, batches, output_gate);
+    gate_preactivation(params, gates[kLstmOutputGate], x, h, batches, output_gate);
     sigmoid_int16(output_gate, output_gate, n, 0, 0);
     tanh_int16(c, cell_tanh, n, params.cell_tanh_multiplier, params.cell_tanh_left_shift);
     for (int32_t i = 0; i < n; ++i) {

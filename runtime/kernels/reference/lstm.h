@@ -91,8 +91,20 @@ struct LstmParamsInt8 {
   int16_t cell_clip = 0;  // clamp to [-cell_clip, cell_clip] when use_cell_clip
 };
 
+// One gate's pre-activations for `batches` rows of x and h, in Q3.12: the
+// input product (with the bias) and the recurrent product, each requantized
+// to int16 with saturation, then added with saturation, as TFLM computes them
+// (two fully connected ops with int16 outputs). out is [batches, state_size].
+void lstm_gate_preactivation_int8(const LstmParamsInt8& params, const LstmGateInt8& gate, const int8_t* x,
+                                  const int8_t* h, int32_t batches, int16_t* out);
+using LstmGatePreactivationInt8 = void (*)(const LstmParamsInt8&, const LstmGateInt8&, const int8_t*,
+                                           const int8_t*, int32_t, int16_t*);
+
+// gate_preactivation computes the matrix products (the reference's above, or
+// an optimized kernel with the same results).
 void lstm_int8(const LstmParamsInt8& params, const int8_t* input, int8_t* hidden_state, int16_t* cell_state,
-               int8_t* output, int16_t* scratch);
+               int8_t* output, int16_t* scratch,
+               LstmGatePreactivationInt8 gate_preactivation = lstm_gate_preactivation_int8);
 
 }  // namespace reference
 }  // namespace mote
