@@ -13,38 +13,25 @@ namespace ops {
 
 namespace {
 
-Status prepare(OpContext& ctx) {
-  PoolOpData* data = ctx.allocate_op_data<PoolOpData>();
-  if (data == nullptr) return Status::kError;
-  MOTE_RETURN_IF_ERROR(prepare_pool(ctx, data));
-  return ctx.allow_window_overlap(data->params.stride_height, data->params.stride_width, data->params.padding_height,
-                                  data->params.padding_width);  // kernels: see window_op_max_lead()
-}
-
 Status eval(OpContext& ctx) {
   const PoolOpData& data = *ctx.op_data<PoolOpData>();
-  const TensorView in = ctx.input(0);
-  const TensorView out = ctx.output(0);
+  const bool optimized = optimized::kEnabled;
   bool ok = false;
-  switch (in.type) {
+  switch (ctx.input(0).type) {
     case DType::kFloat32:
-      ok = optimized::kEnabled ? optimized::average_pool_float(data.params, data.float_min, data.float_max,
-                                                               in.as<float>(), out.as<float>())
-                               : reference::average_pool_float(data.params, data.float_min, data.float_max,
-                                                               in.as<float>(), out.as<float>());
+      ok = run_unary<float>(ctx, optimized ? optimized::average_pool_float : reference::average_pool_float,
+                            data.params, data.float_min, data.float_max);
       break;
     case DType::kInt8:
-      ok = optimized::kEnabled ? optimized::average_pool_int8(data.params, data.quantized_min, data.quantized_max,
-                                                              in.as<int8_t>(), out.as<int8_t>())
-                               : reference::average_pool_int8(data.params, data.quantized_min, data.quantized_max,
-                                                              in.as<int8_t>(), out.as<int8_t>());
+      ok = run_unary<int8_t>(ctx, optimized ? optimized::average_pool_int8 : reference::average_pool_int8,
+                             data.params, data.quantized_min, data.quantized_max);
       break;
     case DType::kInt16:
-      ok = reference::average_pool_int16(data.params, data.quantized_min, data.quantized_max, in.as<int16_t>(),
-                                         out.as<int16_t>());
+      ok = run_unary<int16_t>(ctx, reference::average_pool_int16, data.params, data.quantized_min,
+                              data.quantized_max);
       break;
     default:
-      return ctx.fail("type %s is not supported", dtype_name(in.type));
+      return ctx.fail("type %s is not supported", dtype_name(ctx.input(0).type));
   }
   return ok ? Status::kOk : ctx.fail("a pooling window lies entirely in the padding");
 }
@@ -53,7 +40,7 @@ Status eval(OpContext& ctx) {
 
 const OpRegistration& average_pool_2d() {
   static const OpRegistration registration = {int32_t(schema::BuiltinOp::kAveragePool2D), nullptr,
-                                              "AVERAGE_POOL_2D", prepare, eval};
+                                              "AVERAGE_POOL_2D", prepare_pool, eval};
   return registration;
 }
 

@@ -6,6 +6,7 @@
 #include "kernels/optimized/conv_2d.h"
 #include "kernels/optimized/selection.h"
 #include "mote/ops.h"
+#include "ops/conv_eval.h"
 #include "ops/conv_prepare.h"
 
 namespace mote {
@@ -50,33 +51,24 @@ struct Conv2DOpData {
 
 Status prepare(OpContext& ctx) {
   namespace opt = schema::conv2d_options;
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1)
-    return ctx.fail("expects 2 or 3 inputs and 1 output, got %d and %d", ctx.num_inputs(), ctx.num_outputs());
-  if (!ctx.has_input(0) || !ctx.has_input(1)) return ctx.fail("input and filter are required");
-  const TensorView input = ctx.input(0);
-  const TensorView filter = ctx.input(1);
-  const TensorView output = ctx.output(0);
-  const bool has_bias = ctx.num_inputs() == 3 && ctx.has_input(2);
-  const TensorView bias = has_bias ? ctx.input(2) : TensorView();
-
-  if (input.shape.rank != 4 || filter.shape.rank != 4 || output.shape.rank != 4)
-    return ctx.fail("input, filter and output must be 4-D (NHWC / OHWI), got ranks %d, %d, %d", int(input.shape.rank),
-                    int(filter.shape.rank), int(output.shape.rank));
+  conv_prepare::ConvTensors t;
+  MOTE_RETURN_IF_ERROR(conv_prepare::read_tensors(ctx, "filter", &t));
+  if (t.input.shape.rank != 4 || t.filter.shape.rank != 4 || t.output.shape.rank != 4)
+    return ctx.fail("input, filter and output must be 4-D (NHWC / OHWI), got ranks %d, %d, %d",
+                    int(t.input.shape.rank), int(t.filter.shape.rank), int(t.output.shape.rank));
   KernelType kernel = KernelType::kFloat32;
-  MOTE_RETURN_IF_ERROR(conv_prepare::select_kernel(ctx, input, filter, has_bias ? &bias : nullptr, output, &kernel));
+  MOTE_RETURN_IF_ERROR(conv_prepare::select_kernel(ctx, t, &kernel));
 
-  const Dims4 in = conv_prepare::to_dims4(input.shape);
-  const Dims4 fd = conv_prepare::to_dims4(filter.shape);
-  const Dims4 out = conv_prepare::to_dims4(output.shape);
+  const Dims4 in = conv_prepare::to_dims4(t.input.shape);
+  const Dims4 fd = conv_prepare::to_dims4(t.filter.shape);
+  const Dims4 out = conv_prepare::to_dims4(t.output.shape);
   if (in.c <= 0 || fd.c <= 0 || in.c % fd.c != 0)
     return ctx.fail("input has %d channels, not a multiple of the filter's %d", int(in.c), int(fd.c));
   const int32_t groups = in.c / fd.c;
   if (fd.n != out.c) return ctx.fail("filter has %d output channels but the output has %d", int(fd.n), int(out.c));
   if (out.c % groups != 0)
     return ctx.fail("%d output channels cannot be split into %d groups", int(out.c), int(groups));
-  if (in.n != out.n) return ctx.fail("input batch %d differs from output batch %d", int(in.n), int(out.n));
-  if (has_bias && bias.num_elements() != out.c)
-    return ctx.fail("bias has %lld elements for %d output channels", (long long)bias.num_elements(), int(out.c));
+  MOTE_RETURN_IF_ERROR(conv_prepare::check_batch_and_bias(ctx, t, in, out));
 
   if (ctx.options_type() != schema::OptionsType::kConv2D) return ctx.fail("Conv2DOptions are missing");
   const fb::Table options = ctx.options();
@@ -87,47 +79,13 @@ Status prepare(OpContext& ctx) {
   params.stride_h = options.scalar<int32_t>(opt::stride_h, 0);
   params.dilation_w = options.scalar<int32_t>(opt::dilation_w_factor, 1);
   params.dilation_h = options.scalar<int32_t>(opt::dilation_h_factor, 1);
-  if (params.stride_w <= 0 || params.stride_h <= 0 || params.dilation_w <= 0 || params.dilation_h <= 0)
-    return ctx.fail("strides (%d, %d) and dilations (%d, %d) must be positive", int(params.stride_h),
-                    int(params.stride_w), int(params.dilation_h), int(params.dilation_w));
-  if (fd.h <= 0 || fd.w <= 0) return ctx.fail("filter has an empty dimension");
-  if (params.stride_h > kMaxWindowExtent || params.stride_w > kMaxWindowExtent ||
-      int64_t(fd.h - 1) * params.dilation_h + 1 > kMaxWindowExtent ||
-      int64_t(fd.w - 1) * params.dilation_w + 1 > kMaxWindowExtent)
-    return ctx.fail("stride or dilated filter size is too large");
-  if (padding != schema::Padding::kSame && padding != schema::Padding::kValid)
-    return ctx.fail("unknown padding %d", int(padding));
-  if (!is_clamp_activation(activation))
-    return ctx.fail("fused activation %d is not supported (only NONE, RELU, RELU_N1_TO_1, RELU6)", int(activation));
-
-  const int32_t expected_h = conv_output_size(padding, in.h, fd.h, params.stride_h, params.dilation_h);
-  const int32_t expected_w = conv_output_size(padding, in.w, fd.w, params.stride_w, params.dilation_w);
-  if (out.h != expected_h || out.w != expected_w)
-    return ctx.fail("output is %dx%d but a %dx%d input with a %dx%d filter gives %dx%d", int(out.h), int(out.w),
-                    int(in.h), int(in.w), int(fd.h), int(fd.w), int(expected_h), int(expected_w));
-  params.pad_h = conv_padding_before(in.h, fd.h, params.stride_h, params.dilation_h, out.h);
-  params.pad_w = conv_padding_before(in.w, fd.w, params.stride_w, params.dilation_w, out.w);
+  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_window(ctx, padding, activation, in, fd, out, &params));
 
   auto* data = ctx.allocate_op_data<Conv2DOpData>();
   if (data == nullptr) return Status::kError;
-
-  if (kernel != KernelType::kFloat32) {
-    const QuantView input_q = ctx.input_quant(0);
-    const QuantView output_q = ctx.output_quant(0);
-    MOTE_RETURN_IF_ERROR(conv_prepare::check_activation_quant(ctx, "input", input_q, input.type));
-    MOTE_RETURN_IF_ERROR(conv_prepare::check_activation_quant(ctx, "output", output_q, output.type));
-    int32_t* multipliers = ctx.allocate_array<int32_t>(size_t(out.c), &data->output_multiplier);
-    int32_t* shifts = ctx.allocate_array<int32_t>(size_t(out.c), &data->output_shift);
-    if (multipliers == nullptr || shifts == nullptr) return Status::kError;
-    const int max_shift = kernel == KernelType::kInt16 ? conv_prepare::kMaxShift64 : conv_prepare::kMaxShift32;
-    MOTE_RETURN_IF_ERROR(conv_prepare::compute_channel_multipliers(ctx, input_q, ctx.input_quant(1), output_q, out.c,
-                                                                   /*channel_axis=*/0, max_shift, multipliers, shifts));
-    params.input_offset = kernel == KernelType::kInt8 ? -input_q.zero_point() : 0;
-    params.output_offset = kernel == KernelType::kInt8 ? output_q.zero_point() : 0;
-  }
-  conv_prepare::activation_range(kernel, activation, ctx.output_quant(0), &params.activation_min,
-                                 &params.activation_max, &params.float_activation_min, &params.float_activation_max);
-
+  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, kernel, t, activation, out.c, /*channel_axis=*/0,
+                                                               &data->output_multiplier, &data->output_shift,
+                                                               &params));
   data->params = params;
   data->variant = select_variant(kernel, in, fd);
   return Status::kOk;
@@ -135,42 +93,27 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<Conv2DOpData>();
-  const TensorView input = ctx.input(0);
-  const TensorView filter = ctx.input(1);
-  const TensorView output = ctx.output(0);
-  const void* bias = ctx.num_inputs() == 3 && ctx.has_input(2) ? ctx.input(2).data : nullptr;
-  const Dims4 input_dims = conv_prepare::to_dims4(input.shape);
-  const Dims4 filter_dims = conv_prepare::to_dims4(filter.shape);
-  const Dims4 output_dims = conv_prepare::to_dims4(output.shape);
-  const int32_t* multipliers = ctx.get(data.output_multiplier);
-  const int32_t* shifts = ctx.get(data.output_shift);
-  const auto* float_bias = static_cast<const float*>(bias);
-  const auto* int32_bias = static_cast<const int32_t*>(bias);
+  const conv_eval::ConvArgs args(ctx, data.params, data.output_multiplier, data.output_shift);
   switch (data.variant) {
     case Variant::kFloatReference:
-      reference::conv_2d_float(data.params, input_dims, input.as<float>(), filter_dims, filter.as<float>(), float_bias,
-                               output_dims, output.as<float>());
+      conv_eval::run_float(reference::conv_2d_float, args);
       break;
     case Variant::kFloatOptimized:
-      optimized::conv_2d_float(data.params, input_dims, input.as<float>(), filter_dims, filter.as<float>(), float_bias,
-                               output_dims, output.as<float>());
+      conv_eval::run_float(optimized::unless_reference_only(optimized::conv_2d_float, reference::conv_2d_float),
+                           args);
       break;
     case Variant::kInt8Reference:
-      reference::conv_2d_int8(data.params, multipliers, shifts, input_dims, input.as<int8_t>(), filter_dims,
-                              filter.as<int8_t>(), int32_bias, output_dims, output.as<int8_t>());
+      conv_eval::run_quantized(reference::conv_2d_int8, args);
       break;
     case Variant::kInt8Optimized:
-      optimized::conv_2d_int8(data.params, multipliers, shifts, input_dims, input.as<int8_t>(), filter_dims,
-                              filter.as<int8_t>(), int32_bias, output_dims, output.as<int8_t>());
+      conv_eval::run_quantized(optimized::unless_reference_only(optimized::conv_2d_int8, reference::conv_2d_int8),
+                               args);
       break;
     case Variant::kInt16Reference:
-      reference::conv_2d_int16(data.params, multipliers, shifts, input_dims, input.as<int16_t>(), filter_dims,
-                               filter.as<int8_t>(), static_cast<const int64_t*>(bias), output_dims,
-                               output.as<int16_t>());
+      conv_eval::run_quantized(reference::conv_2d_int16, args);
       break;
     case Variant::kInt16Bias32Reference:
-      reference::conv_2d_int16_bias32(data.params, multipliers, shifts, input_dims, input.as<int16_t>(), filter_dims,
-                                      filter.as<int8_t>(), int32_bias, output_dims, output.as<int16_t>());
+      conv_eval::run_quantized(reference::conv_2d_int16_bias32, args);
       break;
   }
   return Status::kOk;

@@ -1,6 +1,7 @@
 // Prepare-time helpers shared by CONV_2D, DEPTHWISE_CONV_2D and
-// FULLY_CONNECTED: activation quantization checks and the per-channel
-// requantization multipliers.
+// FULLY_CONNECTED: the node's tensors, kernel selection, window geometry,
+// activation quantization checks and the per-channel requantization
+// multipliers.
 #pragma once
 
 #include <float.h>
@@ -32,6 +33,31 @@ inline Dims4 to_dims4(const Shape& s) {
 
 inline bool valid_scale(float scale) { return scale > 0.0f && scale <= FLT_MAX; }
 
+// The tensors of the node: input, weights, optional bias, output.
+struct ConvTensors {
+  TensorView input;
+  TensorView filter;
+  TensorView bias;  // empty when has_bias is false
+  TensorView output;
+  bool has_bias = false;
+
+  const TensorView* optional_bias() const { return has_bias ? &bias : nullptr; }
+};
+
+// Checks for 2 inputs, an optional third (the bias) and one output;
+// `filter_name` is what the op calls its weights in messages.
+inline Status read_tensors(const OpContext& ctx, const char* filter_name, ConvTensors* t) {
+  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1)
+    return ctx.fail("expects 2 or 3 inputs and 1 output, got %d and %d", ctx.num_inputs(), ctx.num_outputs());
+  if (!ctx.has_input(0) || !ctx.has_input(1)) return ctx.fail("input and %s are required", filter_name);
+  t->input = ctx.input(0);
+  t->filter = ctx.input(1);
+  t->output = ctx.output(0);
+  t->has_bias = ctx.num_inputs() == 3 && ctx.has_input(2);
+  if (t->has_bias) t->bias = ctx.input(2);
+  return Status::kOk;
+}
+
 // Which kernel variant runs, by activation / weight / bias types.
 enum class KernelType : int32_t {
   kFloat32 = 0,      // float activations, float weights, float bias
@@ -40,10 +66,19 @@ enum class KernelType : int32_t {
   kInt16Bias32 = 3,  // int16 activations, int8 weights, int32 bias or none (32-bit accumulator)
 };
 
+// The kernels clamp, so only NONE and the RELU variants can be fused.
+inline Status check_fused_activation(const OpContext& ctx, schema::Activation activation) {
+  if (!is_clamp_activation(activation))
+    return ctx.fail("fused activation %d is not supported (only NONE, RELU, RELU_N1_TO_1, RELU6)", int(activation));
+  return Status::kOk;
+}
+
 // Checks the type combination (as TFLM accepts it) and picks the kernel.
-// `bias` is nullptr when the optional bias is omitted.
-inline Status select_kernel(const OpContext& ctx, const TensorView& input, const TensorView& filter,
-                            const TensorView* bias, const TensorView& output, KernelType* kernel) {
+inline Status select_kernel(const OpContext& ctx, const ConvTensors& t, KernelType* kernel) {
+  const TensorView& input = t.input;
+  const TensorView& filter = t.filter;
+  const TensorView& output = t.output;
+  const TensorView* bias = t.optional_bias();
   if (input.type != output.type)
     return ctx.fail("input is %s but output is %s; they must have the same type", dtype_name(input.type),
                     dtype_name(output.type));
@@ -75,6 +110,42 @@ inline Status select_kernel(const OpContext& ctx, const TensorView& input, const
   if (bias != nullptr && bias->type != bias_type)
     return ctx.fail("bias is %s; %s input with %s weights needs a %s bias", dtype_name(bias->type),
                     dtype_name(input.type), dtype_name(filter.type), dtype_name(bias_type));
+  return Status::kOk;
+}
+
+// CONV_2D / DEPTHWISE_CONV_2D: the output keeps the input's batch and has
+// one bias value per output channel.
+inline Status check_batch_and_bias(const OpContext& ctx, const ConvTensors& t, const Dims4& in, const Dims4& out) {
+  if (in.n != out.n) return ctx.fail("input batch %d differs from output batch %d", int(in.n), int(out.n));
+  if (t.has_bias && t.bias.num_elements() != out.c)
+    return ctx.fail("bias has %lld elements for %d output channels", (long long)t.bias.num_elements(), int(out.c));
+  return Status::kOk;
+}
+
+// CONV_2D / DEPTHWISE_CONV_2D: checks the strides and dilations already in
+// `params`, the padding, the fused activation and that the output has the
+// size they give; sets params->pad_h / pad_w.
+inline Status prepare_window(const OpContext& ctx, schema::Padding padding, schema::Activation activation,
+                             const Dims4& in, const Dims4& fd, const Dims4& out, ConvParams* params) {
+  if (params->stride_w <= 0 || params->stride_h <= 0 || params->dilation_w <= 0 || params->dilation_h <= 0)
+    return ctx.fail("strides (%d, %d) and dilations (%d, %d) must be positive", int(params->stride_h),
+                    int(params->stride_w), int(params->dilation_h), int(params->dilation_w));
+  if (fd.h <= 0 || fd.w <= 0) return ctx.fail("filter has an empty dimension");
+  if (params->stride_h > kMaxWindowExtent || params->stride_w > kMaxWindowExtent ||
+      int64_t(fd.h - 1) * params->dilation_h + 1 > kMaxWindowExtent ||
+      int64_t(fd.w - 1) * params->dilation_w + 1 > kMaxWindowExtent)
+    return ctx.fail("stride or dilated filter size is too large");
+  if (padding != schema::Padding::kSame && padding != schema::Padding::kValid)
+    return ctx.fail("unknown padding %d", int(padding));
+  MOTE_RETURN_IF_ERROR(check_fused_activation(ctx, activation));
+
+  const int32_t expected_h = conv_output_size(padding, in.h, fd.h, params->stride_h, params->dilation_h);
+  const int32_t expected_w = conv_output_size(padding, in.w, fd.w, params->stride_w, params->dilation_w);
+  if (out.h != expected_h || out.w != expected_w)
+    return ctx.fail("output is %dx%d but a %dx%d input with a %dx%d filter gives %dx%d", int(out.h), int(out.w),
+                    int(in.h), int(in.w), int(fd.h), int(fd.w), int(expected_h), int(expected_w));
+  params->pad_h = conv_padding_before(in.h, fd.h, params->stride_h, params->dilation_h, out.h);
+  params->pad_w = conv_padding_before(in.w, fd.w, params->stride_w, params->dilation_w, out.w);
   return Status::kOk;
 }
 
@@ -127,21 +198,65 @@ inline Status compute_channel_multipliers(const OpContext& ctx, const QuantView&
   return Status::kOk;
 }
 
+inline int max_shift(KernelType kernel) { return kernel == KernelType::kInt16 ? kMaxShift64 : kMaxShift32; }
+
+// Quantized kernels: checks the input and output quantization and sets the
+// activation zero-point offsets (int8 only; int16 activations are symmetric).
+// Params is ConvParams or reference::FullyConnectedParams.
+template <typename Params>
+Status prepare_activation_quant(const OpContext& ctx, KernelType kernel, const ConvTensors& t, Params* params) {
+  const QuantView input_q = ctx.input_quant(0);
+  const QuantView output_q = ctx.output_quant(0);
+  MOTE_RETURN_IF_ERROR(check_activation_quant(ctx, "input", input_q, t.input.type));
+  MOTE_RETURN_IF_ERROR(check_activation_quant(ctx, "output", output_q, t.output.type));
+  params->input_offset = kernel == KernelType::kInt8 ? -input_q.zero_point() : 0;
+  params->output_offset = kernel == KernelType::kInt8 ? output_q.zero_point() : 0;
+  return Status::kOk;
+}
+
+// Allocates the per-channel multiplier / shift arrays (`channels` of each)
+// and fills them from the weights' scales along `channel_axis`.
+inline Status prepare_channel_multipliers(OpContext& ctx, KernelType kernel, int32_t channels, int32_t channel_axis,
+                                          ArenaRef<int32_t>* multiplier_ref, ArenaRef<int32_t>* shift_ref) {
+  int32_t* multipliers = ctx.allocate_array<int32_t>(size_t(channels), multiplier_ref);
+  int32_t* shifts = ctx.allocate_array<int32_t>(size_t(channels), shift_ref);
+  if (multipliers == nullptr || shifts == nullptr) return Status::kError;
+  return compute_channel_multipliers(ctx, ctx.input_quant(0), ctx.input_quant(1), ctx.output_quant(0), channels,
+                                     channel_axis, max_shift(kernel), multipliers, shifts);
+}
+
 // Clamp range of the fused activation in the output's domain (quantized
 // kernels) or in float.
-inline void activation_range(KernelType kernel, schema::Activation activation, const QuantView& output_q, int32_t* min,
-                             int32_t* max, float* float_min, float* float_max) {
-  *min = 0;
-  *max = 0;
-  *float_min = 0.0f;
-  *float_max = 0.0f;
+template <typename Params>
+void set_activation_range(KernelType kernel, schema::Activation activation, const QuantView& output_q,
+                          Params* params) {
+  params->activation_min = 0;
+  params->activation_max = 0;
+  params->float_activation_min = 0.0f;
+  params->float_activation_max = 0.0f;
   if (kernel == KernelType::kFloat32) {
-    float_activation_range(activation, float_min, float_max);
+    float_activation_range(activation, &params->float_activation_min, &params->float_activation_max);
   } else if (kernel == KernelType::kInt8) {
-    int8_activation_range(activation, output_q.scale(), output_q.zero_point(), min, max);
+    int8_activation_range(activation, output_q.scale(), output_q.zero_point(), &params->activation_min,
+                          &params->activation_max);
   } else {
-    int16_activation_range(activation, output_q.scale(), output_q.zero_point(), min, max);
+    int16_activation_range(activation, output_q.scale(), output_q.zero_point(), &params->activation_min,
+                           &params->activation_max);
   }
+}
+
+// CONV_2D / DEPTHWISE_CONV_2D: the quantization checks, offsets and
+// per-channel multipliers of a quantized kernel, then the activation range.
+inline Status prepare_conv_quantization(OpContext& ctx, KernelType kernel, const ConvTensors& t,
+                                        schema::Activation activation, int32_t channels, int32_t channel_axis,
+                                        ArenaRef<int32_t>* multiplier_ref, ArenaRef<int32_t>* shift_ref,
+                                        ConvParams* params) {
+  if (kernel != KernelType::kFloat32) {
+    MOTE_RETURN_IF_ERROR(prepare_activation_quant(ctx, kernel, t, params));
+    MOTE_RETURN_IF_ERROR(prepare_channel_multipliers(ctx, kernel, channels, channel_axis, multiplier_ref, shift_ref));
+  }
+  set_activation_range(kernel, activation, ctx.output_quant(0), params);
+  return Status::kOk;
 }
 
 }  // namespace conv_prepare

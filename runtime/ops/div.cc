@@ -35,14 +35,11 @@ Status prepare(OpContext& ctx) {
       int32_activation_range(activation, &data->int32_min, &data->int32_max);
       return Status::kOk;
     case DType::kInt8: {
-      TensorQuant q1, q2, qo;
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input 1", &q1));
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(1), "input 2", &q2));
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &qo));
-      int32_t act_min, act_max;
-      quantized_activation_range_for(activation, type, qo, &act_min, &act_max);
-      reference::make_div_quant_params(q1.scale, q1.zero_point, q2.scale, q2.zero_point, qo.scale, qo.zero_point,
-                                       act_min, act_max, &data->quant);
+      BinaryQuant q;
+      MOTE_RETURN_IF_ERROR(read_binary_quant(ctx, activation, type, &q));
+      reference::make_div_quant_params(q.input1.scale, q.input1.zero_point, q.input2.scale, q.input2.zero_point,
+                                       q.output.scale, q.output.zero_point, q.activation_min, q.activation_max,
+                                       &data->quant);
       return Status::kOk;
     }
     default:
@@ -52,23 +49,18 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const DivOpData& data = *ctx.op_data<DivOpData>();
-  const TensorView in1 = ctx.input(0);
-  const TensorView in2 = ctx.input(1);
-  const TensorView out = ctx.output(0);
-  switch (out.type) {
+  switch (ctx.output(0).type) {
     case DType::kFloat32:
-      reference::div_float(data.broadcast, data.float_min, data.float_max, in1.as<float>(), in2.as<float>(),
-                           out.as<float>());
+      run_binary<float>(ctx, reference::div_float, data.broadcast, data.float_min, data.float_max);
       break;
     case DType::kInt32:
-      reference::div_int32(data.broadcast, data.int32_min, data.int32_max, in1.as<int32_t>(), in2.as<int32_t>(),
-                           out.as<int32_t>());
+      run_binary<int32_t>(ctx, reference::div_int32, data.broadcast, data.int32_min, data.int32_max);
       break;
     case DType::kInt8:
-      reference::div_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
+      run_binary<int8_t>(ctx, reference::div_int8, data.broadcast, data.quant);
       break;
     default:
-      return ctx.fail("type %s is not supported", dtype_name(out.type));
+      return ctx.fail("type %s is not supported", dtype_name(ctx.output(0).type));
   }
   return Status::kOk;
 }

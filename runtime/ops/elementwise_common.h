@@ -1,5 +1,6 @@
-// Prepare-time helpers shared by the elementwise, activation and pooling ops:
-// option reading, quantization checks, activation ranges, broadcast setup.
+// Helpers shared by the elementwise, activation and pooling ops: option
+// reading, quantization checks, activation ranges, broadcast setup, and the
+// calls eval makes into their kernels.
 #pragma once
 
 #include <stdint.h>
@@ -7,6 +8,7 @@
 #include <limits>
 
 #include "kernels/activation.h"
+#include "kernels/reference/add.h"
 #include "kernels/reference/elementwise_broadcast.h"
 #include "kernels/reference/pooling.h"
 #include "mote/op.h"
@@ -102,6 +104,44 @@ inline Status prepare_broadcast(const OpContext& ctx, reference::BroadcastDesc* 
   return Status::kOk;
 }
 
+// The per-tensor quantization of a binary node's inputs and output (int8 /
+// int16) and the clamp range of its fused activation on the output.
+struct BinaryQuant {
+  TensorQuant input1;
+  TensorQuant input2;
+  TensorQuant output;
+  int32_t activation_min = 0;
+  int32_t activation_max = 0;
+};
+
+inline Status read_binary_quant(const OpContext& ctx, schema::Activation activation, DType type, BinaryQuant* q) {
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input 1", &q->input1));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(1), "input 2", &q->input2));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &q->output));
+  quantized_activation_range_for(activation, type, q->output, &q->activation_min, &q->activation_max);
+  return Status::kOk;
+}
+
+// ADD (is_sub false) or SUB on int8 / int16: both inputs rescaled to a
+// common scale, the result to the output's.
+inline Status prepare_add_sub_quant(const OpContext& ctx, bool is_sub, schema::Activation activation, DType type,
+                                    reference::AddSubQuantParams* quant) {
+  BinaryQuant q;
+  MOTE_RETURN_IF_ERROR(read_binary_quant(ctx, activation, type, &q));
+  if (!reference::make_add_sub_quant_params(is_sub, type == DType::kInt16, q.input1.scale, q.input1.zero_point,
+                                            q.input2.scale, q.input2.zero_point, q.output.scale, q.output.zero_point,
+                                            q.activation_min, q.activation_max, quant)) {
+    return ctx.fail("input/output scales give a rescaling multiplier outside (0, 1)");
+  }
+  return Status::kOk;
+}
+
+// kernel(params..., input 1, input 2, output) on the node's tensors as T.
+template <typename T, typename Kernel, typename... Params>
+auto run_binary(const OpContext& ctx, Kernel kernel, const Params&... params) {
+  return kernel(params..., ctx.input(0).as<T>(), ctx.input(1).as<T>(), ctx.output(0).as<T>());
+}
+
 // A one-input node whose output has as many elements as its input and, unless
 // `any_output_type`, the same type.
 inline Status prepare_unary(const OpContext& ctx, bool any_output_type = false) {
@@ -119,6 +159,18 @@ inline Status prepare_unary(const OpContext& ctx, bool any_output_type = false) 
   return Status::kOk;
 }
 
+// The per-tensor quantization of a one-input node's input and output.
+inline Status read_unary_quant(const OpContext& ctx, TensorQuant* input, TensorQuant* output) {
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", input));
+  return per_tensor_quant(ctx, ctx.output_quant(0), "output", output);
+}
+
+// kernel(params..., input, output) on the node's tensors as T.
+template <typename T, typename Kernel, typename... Params>
+auto run_unary(const OpContext& ctx, Kernel kernel, const Params&... params) {
+  return kernel(params..., ctx.input(0).as<T>(), ctx.output(0).as<T>());
+}
+
 struct PoolOpData {
   reference::PoolParams params;
   float float_min;
@@ -131,7 +183,7 @@ struct PoolOpData {
 // int16 input, output of the size TFLite computes for the padding mode,
 // quantized output with the input's scale and zero point (TFLite Micro
 // requires that too).
-inline Status prepare_pool(const OpContext& ctx, PoolOpData* data) {
+inline Status check_pool(const OpContext& ctx, PoolOpData* data) {
   MOTE_RETURN_IF_ERROR(check_io_count(ctx, 1, 1));
   const TensorView in = ctx.input(0);
   const TensorView out = ctx.output(0);
@@ -190,6 +242,15 @@ inline Status prepare_pool(const OpContext& ctx, PoolOpData* data) {
     default:
       return ctx.fail("type %s is not supported", dtype_name(in.type));
   }
+}
+
+inline Status prepare_pool(OpContext& ctx) {
+  PoolOpData* data = ctx.allocate_op_data<PoolOpData>();
+  if (data == nullptr) return Status::kError;
+  MOTE_RETURN_IF_ERROR(check_pool(ctx, data));
+  const reference::PoolParams& p = data->params;
+  // Every pooling kernel may stream over its input (window_op_max_lead()).
+  return ctx.allow_window_overlap(p.stride_height, p.stride_width, p.padding_height, p.padding_width);
 }
 
 }  // namespace ops

@@ -52,14 +52,8 @@ struct FullyConnectedOpData {
 
 Status prepare(OpContext& ctx) {
   namespace opt = schema::fully_connected_options;
-  if (ctx.num_inputs() < 2 || ctx.num_inputs() > 3 || ctx.num_outputs() != 1)
-    return ctx.fail("expects 2 or 3 inputs and 1 output, got %d and %d", ctx.num_inputs(), ctx.num_outputs());
-  if (!ctx.has_input(0) || !ctx.has_input(1)) return ctx.fail("input and weights are required");
-  const TensorView input = ctx.input(0);
-  const TensorView filter = ctx.input(1);
-  const TensorView output = ctx.output(0);
-  const bool has_bias = ctx.num_inputs() == 3 && ctx.has_input(2);
-  const TensorView bias = has_bias ? ctx.input(2) : TensorView();
+  conv_prepare::ConvTensors t;
+  MOTE_RETURN_IF_ERROR(conv_prepare::read_tensors(ctx, "weights", &t));
 
   if (ctx.options_type() != schema::OptionsType::kFullyConnected) return ctx.fail("FullyConnectedOptions are missing");
   const fb::Table options = ctx.options();
@@ -67,60 +61,52 @@ Status prepare(OpContext& ctx) {
   const int8_t weights_format = options.scalar<int8_t>(opt::weights_format, 0);
   if (weights_format != 0)
     return ctx.fail("weights_format %d (shuffled weights) is not supported; only DEFAULT", int(weights_format));
-  if (!is_clamp_activation(activation))
-    return ctx.fail("fused activation %d is not supported (only NONE, RELU, RELU_N1_TO_1, RELU6)", int(activation));
+  MOTE_RETURN_IF_ERROR(conv_prepare::check_fused_activation(ctx, activation));
 
   KernelType kernel = KernelType::kFloat32;
-  MOTE_RETURN_IF_ERROR(conv_prepare::select_kernel(ctx, input, filter, has_bias ? &bias : nullptr, output, &kernel));
+  MOTE_RETURN_IF_ERROR(conv_prepare::select_kernel(ctx, t, &kernel));
 
-  if (filter.shape.rank != 2)
-    return ctx.fail("weights must be 2-D [units, depth], got rank %d", int(filter.shape.rank));
-  const int32_t output_depth = filter.shape.dims[0];
-  const int32_t accum_depth = filter.shape.dims[1];
+  if (t.filter.shape.rank != 2)
+    return ctx.fail("weights must be 2-D [units, depth], got rank %d", int(t.filter.shape.rank));
+  const int32_t output_depth = t.filter.shape.dims[0];
+  const int32_t accum_depth = t.filter.shape.dims[1];
   if (output_depth <= 0 || accum_depth <= 0) return ctx.fail("weights have an empty dimension");
-  if (output.shape.rank < 1 || output.shape.dims[output.shape.rank - 1] != output_depth)
+  if (t.output.shape.rank < 1 || t.output.shape.dims[t.output.shape.rank - 1] != output_depth)
     return ctx.fail("output's last dimension must be the %d units of the weights", int(output_depth));
-  const int64_t batches = output.num_elements() / output_depth;
-  if (input.num_elements() != batches * accum_depth)
-    return ctx.fail("input has %lld elements; %lld batches of depth %d need %lld", (long long)input.num_elements(),
+  const int64_t batches = t.output.num_elements() / output_depth;
+  if (t.input.num_elements() != batches * accum_depth)
+    return ctx.fail("input has %lld elements; %lld batches of depth %d need %lld", (long long)t.input.num_elements(),
                     (long long)batches, int(accum_depth), (long long)(batches * accum_depth));
-  if (has_bias && bias.num_elements() != output_depth)
-    return ctx.fail("bias has %lld elements for %d units", (long long)bias.num_elements(), int(output_depth));
+  if (t.has_bias && t.bias.num_elements() != output_depth)
+    return ctx.fail("bias has %lld elements for %d units", (long long)t.bias.num_elements(), int(output_depth));
 
   auto* data = ctx.allocate_op_data<FullyConnectedOpData>();
   if (data == nullptr) return Status::kError;
   reference::FullyConnectedParams params;
 
   if (kernel != KernelType::kFloat32) {
-    const QuantView input_q = ctx.input_quant(0);
+    MOTE_RETURN_IF_ERROR(conv_prepare::prepare_activation_quant(ctx, kernel, t, &params));
     const QuantView filter_q = ctx.input_quant(1);
-    const QuantView output_q = ctx.output_quant(0);
-    MOTE_RETURN_IF_ERROR(conv_prepare::check_activation_quant(ctx, "input", input_q, input.type));
-    MOTE_RETURN_IF_ERROR(conv_prepare::check_activation_quant(ctx, "output", output_q, output.type));
-    const int max_shift = kernel == KernelType::kInt16 ? conv_prepare::kMaxShift64 : conv_prepare::kMaxShift32;
     data->per_channel = filter_q.count > 1;
+    int32_t channels = 1;
+    int32_t* multipliers = &params.output_multiplier;
+    int32_t* shifts = &params.output_shift;
     if (data->per_channel) {
-      int32_t* multipliers = ctx.allocate_array<int32_t>(size_t(output_depth), &data->output_multiplier);
-      int32_t* shifts = ctx.allocate_array<int32_t>(size_t(output_depth), &data->output_shift);
+      channels = output_depth;
+      multipliers = ctx.allocate_array<int32_t>(size_t(output_depth), &data->output_multiplier);
+      shifts = ctx.allocate_array<int32_t>(size_t(output_depth), &data->output_shift);
       if (multipliers == nullptr || shifts == nullptr) return Status::kError;
-      MOTE_RETURN_IF_ERROR(conv_prepare::compute_channel_multipliers(ctx, input_q, filter_q, output_q, output_depth,
-                                                                     /*channel_axis=*/0, max_shift, multipliers,
-                                                                     shifts));
     } else {
-      MOTE_RETURN_IF_ERROR(conv_prepare::compute_channel_multipliers(ctx, input_q, filter_q, output_q, 1,
-                                                                     /*channel_axis=*/0, max_shift,
-                                                                     &params.output_multiplier, &params.output_shift));
       // Per-tensor weights keep their zero point (TFLite applies it there for
       // compatibility); per-channel weights are symmetric.
       params.filter_offset = -filter_q.zero_point();
     }
-    if (kernel == KernelType::kInt8) {
-      params.input_offset = -input_q.zero_point();
-      params.output_offset = output_q.zero_point();
-    }
+    MOTE_RETURN_IF_ERROR(conv_prepare::compute_channel_multipliers(ctx, ctx.input_quant(0), filter_q,
+                                                                   ctx.output_quant(0), channels, /*channel_axis=*/0,
+                                                                   conv_prepare::max_shift(kernel), multipliers,
+                                                                   shifts));
   }
-  conv_prepare::activation_range(kernel, activation, ctx.output_quant(0), &params.activation_min,
-                                 &params.activation_max, &params.float_activation_min, &params.float_activation_max);
+  conv_prepare::set_activation_range(kernel, activation, ctx.output_quant(0), &params);
 
   data->params = params;
   data->variant = select_variant(kernel, accum_depth);
@@ -146,16 +132,18 @@ Status eval(OpContext& ctx) {
                                        filter.as<float>(), float_bias, output.as<float>());
       break;
     case Variant::kFloatOptimized:
-      optimized::fully_connected_float(data.params, batches, accum_depth, output_depth, input.as<float>(),
-                                       filter.as<float>(), float_bias, output.as<float>());
+      optimized::unless_reference_only(optimized::fully_connected_float, reference::fully_connected_float)(
+          data.params, batches, accum_depth, output_depth, input.as<float>(), filter.as<float>(), float_bias,
+          output.as<float>());
       break;
     case Variant::kInt8Reference:
       reference::fully_connected_int8(data.params, multipliers, shifts, batches, accum_depth, output_depth,
                                       input.as<int8_t>(), filter.as<int8_t>(), int32_bias, output.as<int8_t>());
       break;
     case Variant::kInt8Optimized:
-      optimized::fully_connected_int8(data.params, multipliers, shifts, batches, accum_depth, output_depth,
-                                      input.as<int8_t>(), filter.as<int8_t>(), int32_bias, output.as<int8_t>());
+      optimized::unless_reference_only(optimized::fully_connected_int8, reference::fully_connected_int8)(
+          data.params, multipliers, shifts, batches, accum_depth, output_depth, input.as<int8_t>(),
+          filter.as<int8_t>(), int32_bias, output.as<int8_t>());
       break;
     case Variant::kInt16Reference:
       reference::fully_connected_int16(data.params, multipliers, shifts, batches, accum_depth, output_depth,

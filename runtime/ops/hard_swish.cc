@@ -25,8 +25,7 @@ Status prepare(OpContext& ctx) {
       return Status::kOk;
     case DType::kInt8: {
       TensorQuant qi, qo;
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", &qi));
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &qo));
+      MOTE_RETURN_IF_ERROR(read_unary_quant(ctx, &qi, &qo));
       if (!reference::make_hard_swish_quant_params(qi.scale, qi.zero_point, qo.scale, qo.zero_point, &data->quant)) {
         return ctx.fail("output scale below input scale / 128 is not supported");
       }
@@ -39,17 +38,15 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const HardSwishOpData& data = *ctx.op_data<HardSwishOpData>();
-  const TensorView in = ctx.input(0);
-  const TensorView out = ctx.output(0);
-  switch (in.type) {
+  switch (ctx.input(0).type) {
     case DType::kFloat32:
-      reference::hard_swish_float(data.size, in.as<float>(), out.as<float>());
+      run_unary<float>(ctx, reference::hard_swish_float, data.size);
       break;
     case DType::kInt8:
-      reference::hard_swish_int8(data.size, data.quant, in.as<int8_t>(), out.as<int8_t>());
+      run_unary<int8_t>(ctx, reference::hard_swish_int8, data.size, data.quant);
       break;
     default:
-      return ctx.fail("type %s is not supported", dtype_name(in.type));
+      return ctx.fail("type %s is not supported", dtype_name(ctx.input(0).type));
   }
   return Status::kOk;
 }

@@ -28,8 +28,7 @@ Status prepare(OpContext& ctx) {
     case DType::kInt8:
     case DType::kInt16: {
       TensorQuant qi, qo;
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", &qi));
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &qo));
+      MOTE_RETURN_IF_ERROR(read_unary_quant(ctx, &qi, &qo));
       reference::make_leaky_relu_quant_params(qi.scale, qi.zero_point, qo.scale, qo.zero_point, data->alpha,
                                               &data->quant);
       return Status::kOk;
@@ -41,20 +40,18 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const LeakyReluOpData& data = *ctx.op_data<LeakyReluOpData>();
-  const TensorView in = ctx.input(0);
-  const TensorView out = ctx.output(0);
-  switch (in.type) {
+  switch (ctx.input(0).type) {
     case DType::kFloat32:
-      reference::leaky_relu_float(data.size, data.alpha, in.as<float>(), out.as<float>());
+      run_unary<float>(ctx, reference::leaky_relu_float, data.size, data.alpha);
       break;
     case DType::kInt8:
-      reference::leaky_relu_int8(data.size, data.quant, in.as<int8_t>(), out.as<int8_t>());
+      run_unary<int8_t>(ctx, reference::leaky_relu_int8, data.size, data.quant);
       break;
     case DType::kInt16:
-      reference::leaky_relu_int16(data.size, data.quant, in.as<int16_t>(), out.as<int16_t>());
+      run_unary<int16_t>(ctx, reference::leaky_relu_int16, data.size, data.quant);
       break;
     default:
-      return ctx.fail("type %s is not supported", dtype_name(in.type));
+      return ctx.fail("type %s is not supported", dtype_name(ctx.input(0).type));
   }
   return Status::kOk;
 }

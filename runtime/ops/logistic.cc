@@ -3,78 +3,30 @@
 #include "kernels/reference/logistic.h"
 
 #include "mote/ops.h"
+#include "ops/logistic_tanh.h"
 
 namespace mote {
 namespace ops {
 namespace {
 
-struct LogisticOpData {
-  DType type;
-  int32_t count;
-  reference::Int8ActivationParams int8;
-  reference::Int16ActivationParams int16;
-};
-
 Status prepare(OpContext& ctx) {
-  if (ctx.num_inputs() != 1 || ctx.num_outputs() != 1)
-    return ctx.fail("expects 1 input and 1 output, got %d and %d", ctx.num_inputs(), ctx.num_outputs());
-  const TensorView input = ctx.input(0);
-  const TensorView output = ctx.output(0);
-  if (input.type != output.type)
-    return ctx.fail("input (%s) and output (%s) types differ", dtype_name(input.type), dtype_name(output.type));
-  if (input.num_elements() != output.num_elements()) return ctx.fail("input and output sizes differ");
-
-  auto* data = ctx.allocate_op_data<LogisticOpData>();
+  auto* data = ctx.allocate_op_data<LogisticTanhOpData>();
   if (data == nullptr) return Status::kError;
-  data->type = input.type;
-  data->count = int32_t(input.num_elements());
-  if (input.type == DType::kFloat32) return Status::kOk;
-
-  const QuantView in_q = ctx.input_quant(0);
-  const QuantView out_q = ctx.output_quant(0);
-  if (!in_q.quantized() || !out_q.quantized()) return ctx.fail("quantized input and output need scales");
-  if (input.type == DType::kInt8) {
-    // The kernel produces Q0.8 with zero point -128 (the scale is assumed
-    // 1/256, as in TFLite, which checks only the zero point).
-    if (out_q.zero_point() != -128)
-      return ctx.fail("int8 output zero point must be -128, got %d", int(out_q.zero_point()));
-    reference::int8_activation_params(in_q.scale(), in_q.zero_point(), &data->int8);
-    return Status::kOk;
-  }
-  if (input.type == DType::kInt16) {
-    if (in_q.zero_point() != 0 || out_q.zero_point() != 0) return ctx.fail("int16 needs zero points of 0");
-    int32_t output_log2 = 0;
-    if (!reference::checked_log2(out_q.scale(), &output_log2) || output_log2 != -15)
-      return ctx.fail("int16 output scale must be 2^-15, got %g", double(out_q.scale()));
-    reference::int16_activation_params(in_q.scale(), /*max_pot_left_shift=*/0, &data->int16);
-    return Status::kOk;
-  }
-  return ctx.fail("type %s is not supported (float32, int8, int16)", dtype_name(input.type));
-}
-
-Status eval(OpContext& ctx) {
-  const LogisticOpData& data = *ctx.op_data<LogisticOpData>();
-  const TensorView input = ctx.input(0);
-  const TensorView output = ctx.output(0);
-  switch (data.type) {
-    case DType::kFloat32:
-      reference::logistic_float(data.count, input.as<float>(), output.as<float>());
-      break;
-    case DType::kInt8:
-      reference::logistic_int8(data.int8, data.count, input.as<int8_t>(), output.as<int8_t>());
-      break;
-    default:
-      reference::logistic_int16(data.int16, data.count, input.as<int16_t>(), output.as<int16_t>());
-      break;
-  }
+  MOTE_RETURN_IF_ERROR(prepare_logistic_tanh(ctx, /*max_pot_left_shift=*/0, data));
+  // The int8 kernel produces Q0.8 with zero point -128 (the scale is assumed
+  // 1/256, as in TFLite, which checks only the zero point).
+  const int32_t output_zero_point = ctx.output_quant(0).zero_point();
+  if (data->type == DType::kInt8 && output_zero_point != -128)
+    return ctx.fail("int8 output zero point must be -128, got %d", int(output_zero_point));
   return Status::kOk;
 }
 
 }  // namespace
 
 const OpRegistration& logistic() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kLogistic), nullptr, "LOGISTIC",
-                                              prepare_in_place<prepare, 0>, eval};
+  static const OpRegistration registration = {
+      int32_t(schema::BuiltinOp::kLogistic), nullptr, "LOGISTIC", prepare_in_place<prepare, 0>,
+      eval_logistic_tanh<reference::logistic_float, reference::logistic_int8, reference::logistic_int16>};
   return registration;
 }
 

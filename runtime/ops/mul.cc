@@ -39,21 +39,19 @@ Status prepare(OpContext& ctx) {
       return Status::kOk;
     case DType::kInt8:
     case DType::kInt16: {
-      TensorQuant q1, q2, qo;
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input 1", &q1));
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(1), "input 2", &q2));
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &qo));
-      if (type == DType::kInt16 && (q1.zero_point != 0 || q2.zero_point != 0 || qo.zero_point != 0)) {
+      BinaryQuant q;
+      MOTE_RETURN_IF_ERROR(read_binary_quant(ctx, activation, type, &q));
+      if (type == DType::kInt16 &&
+          (q.input1.zero_point != 0 || q.input2.zero_point != 0 || q.output.zero_point != 0)) {
         return ctx.fail("int16 needs zero points of 0");
       }
-      int32_t act_min, act_max;
-      quantized_activation_range_for(activation, type, qo, &act_min, &act_max);
-      reference::make_mul_quant_params(q1.scale, q1.zero_point, q2.scale, q2.zero_point, qo.scale, qo.zero_point,
-                                       act_min, act_max, &data->quant);
+      reference::make_mul_quant_params(q.input1.scale, q.input1.zero_point, q.input2.scale, q.input2.zero_point,
+                                       q.output.scale, q.output.zero_point, q.activation_min, q.activation_max,
+                                       &data->quant);
       // A left shift of 32 or more bits is undefined in the requantization.
       if (data->quant.output_shift > 31)
-        return ctx.fail("input scales %g * %g over output scale %g is too large", double(q1.scale), double(q2.scale),
-                        double(qo.scale));
+        return ctx.fail("input scales %g * %g over output scale %g is too large", double(q.input1.scale),
+                        double(q.input2.scale), double(q.output.scale));
       return Status::kOk;
     }
     default:
@@ -63,32 +61,22 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const MulOpData& data = *ctx.op_data<MulOpData>();
-  const TensorView in1 = ctx.input(0);
-  const TensorView in2 = ctx.input(1);
-  const TensorView out = ctx.output(0);
-  switch (out.type) {
+  const bool optimized = optimized::kEnabled;
+  switch (ctx.output(0).type) {
     case DType::kFloat32:
-      reference::mul_float(data.broadcast, data.float_min, data.float_max, in1.as<float>(), in2.as<float>(),
-                           out.as<float>());
+      run_binary<float>(ctx, reference::mul_float, data.broadcast, data.float_min, data.float_max);
       break;
     case DType::kInt32:
-      reference::mul_int32(data.broadcast, data.int32_min, data.int32_max, in1.as<int32_t>(), in2.as<int32_t>(),
-                           out.as<int32_t>());
+      run_binary<int32_t>(ctx, reference::mul_int32, data.broadcast, data.int32_min, data.int32_max);
       break;
     case DType::kInt8:
-      if (optimized::kEnabled)
-        optimized::mul_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
-      else
-        reference::mul_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
+      run_binary<int8_t>(ctx, optimized ? optimized::mul_int8 : reference::mul_int8, data.broadcast, data.quant);
       break;
     case DType::kInt16:
-      if (optimized::kEnabled)
-        optimized::mul_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
-      else
-        reference::mul_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
+      run_binary<int16_t>(ctx, optimized ? optimized::mul_int16 : reference::mul_int16, data.broadcast, data.quant);
       break;
     default:
-      return ctx.fail("type %s is not supported", dtype_name(out.type));
+      return ctx.fail("type %s is not supported", dtype_name(ctx.output(0).type));
   }
   return Status::kOk;
 }

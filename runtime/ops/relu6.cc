@@ -44,21 +44,18 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const Relu6OpData& data = *ctx.op_data<Relu6OpData>();
-  const TensorView in = ctx.input(0);
-  const TensorView out = ctx.output(0);
-  switch (in.type) {
+  switch (ctx.input(0).type) {
     case DType::kFloat32:
-      reference::relu6_float(data.size, in.as<float>(), out.as<float>());
+      run_unary<float>(ctx, reference::relu6_float, data.size);
       break;
     case DType::kInt8:
-      reference::relu6_int8(data.size, int8_t(data.lower), int8_t(data.upper), in.as<int8_t>(), out.as<int8_t>());
+      run_unary<int8_t>(ctx, reference::relu6_int8, data.size, int8_t(data.lower), int8_t(data.upper));
       break;
     case DType::kInt16:
-      reference::relu6_int16(data.size, int16_t(data.lower), int16_t(data.upper), in.as<int16_t>(),
-                             out.as<int16_t>());
+      run_unary<int16_t>(ctx, reference::relu6_int16, data.size, int16_t(data.lower), int16_t(data.upper));
       break;
     default:
-      return ctx.fail("type %s is not supported", dtype_name(in.type));
+      return ctx.fail("type %s is not supported", dtype_name(ctx.input(0).type));
   }
   return Status::kOk;
 }

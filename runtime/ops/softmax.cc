@@ -146,18 +146,22 @@ Status eval(OpContext& ctx) {
       reference::softmax_int8_int16(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
       break;
     case SoftmaxKernel::kInt8Optimized:
-      optimized::softmax_int8(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int8_t>());
+      optimized::unless_reference_only(optimized::softmax_int8, reference::softmax_int8)(
+          data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int8_t>());
       break;
     case SoftmaxKernel::kInt8ToInt16Optimized:
-      optimized::softmax_int8_int16(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
+      optimized::unless_reference_only(optimized::softmax_int8_int16, reference::softmax_int8_int16)(
+          data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
       break;
-    case SoftmaxKernel::kInt8Table:
-      optimized::softmax_int8_with_table(data.int8, ctx.get(data.int8_exp_table), data.rows, data.depth,
-                                         input.as<int8_t>(), output.as<int8_t>());
+    case SoftmaxKernel::kInt8Table:  // only chosen when optimized::kEnabled (prepare)
+      if (optimized::kEnabled)
+        optimized::softmax_int8_with_table(data.int8, ctx.get(data.int8_exp_table), data.rows, data.depth,
+                                           input.as<int8_t>(), output.as<int8_t>());
       break;
     case SoftmaxKernel::kInt8ToInt16Table:
-      optimized::softmax_int8_int16_with_table(data.int8, ctx.get(data.int8_exp_table), data.rows, data.depth,
-                                               input.as<int8_t>(), output.as<int16_t>());
+      if (optimized::kEnabled)
+        optimized::softmax_int8_int16_with_table(data.int8, ctx.get(data.int8_exp_table), data.rows, data.depth,
+                                                 input.as<int8_t>(), output.as<int16_t>());
       break;
     case SoftmaxKernel::kInt16: {
       reference::SoftmaxInt16Params params;

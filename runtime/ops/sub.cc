@@ -35,20 +35,8 @@ Status prepare(OpContext& ctx) {
       int32_activation_range(activation, &data->int32_min, &data->int32_max);
       return Status::kOk;
     case DType::kInt8:
-    case DType::kInt16: {
-      TensorQuant q1, q2, qo;
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input 1", &q1));
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(1), "input 2", &q2));
-      MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &qo));
-      int32_t act_min, act_max;
-      quantized_activation_range_for(activation, type, qo, &act_min, &act_max);
-      if (!reference::make_add_sub_quant_params(true, type == DType::kInt16, q1.scale, q1.zero_point, q2.scale,
-                                                q2.zero_point, qo.scale, qo.zero_point, act_min, act_max,
-                                                &data->quant)) {
-        return ctx.fail("input/output scales give a rescaling multiplier outside (0, 1)");
-      }
-      return Status::kOk;
-    }
+    case DType::kInt16:
+      return prepare_add_sub_quant(ctx, /*is_sub=*/true, activation, type, &data->quant);
     default:
       return ctx.fail("type %s is not supported", dtype_name(type));
   }
@@ -56,26 +44,21 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const SubOpData& data = *ctx.op_data<SubOpData>();
-  const TensorView in1 = ctx.input(0);
-  const TensorView in2 = ctx.input(1);
-  const TensorView out = ctx.output(0);
-  switch (out.type) {
+  switch (ctx.output(0).type) {
     case DType::kFloat32:
-      reference::sub_float(data.broadcast, data.float_min, data.float_max, in1.as<float>(), in2.as<float>(),
-                           out.as<float>());
+      run_binary<float>(ctx, reference::sub_float, data.broadcast, data.float_min, data.float_max);
       break;
     case DType::kInt32:
-      reference::sub_int32(data.broadcast, data.int32_min, data.int32_max, in1.as<int32_t>(), in2.as<int32_t>(),
-                           out.as<int32_t>());
+      run_binary<int32_t>(ctx, reference::sub_int32, data.broadcast, data.int32_min, data.int32_max);
       break;
     case DType::kInt8:
-      reference::sub_int8(data.broadcast, data.quant, in1.as<int8_t>(), in2.as<int8_t>(), out.as<int8_t>());
+      run_binary<int8_t>(ctx, reference::sub_int8, data.broadcast, data.quant);
       break;
     case DType::kInt16:
-      reference::sub_int16(data.broadcast, data.quant, in1.as<int16_t>(), in2.as<int16_t>(), out.as<int16_t>());
+      run_binary<int16_t>(ctx, reference::sub_int16, data.broadcast, data.quant);
       break;
     default:
-      return ctx.fail("type %s is not supported", dtype_name(out.type));
+      return ctx.fail("type %s is not supported", dtype_name(ctx.output(0).type));
   }
   return Status::kOk;
 }

@@ -3,76 +3,26 @@
 #include "kernels/reference/tanh.h"
 
 #include "mote/ops.h"
+#include "ops/logistic_tanh.h"
 
 namespace mote {
 namespace ops {
 namespace {
 
-struct TanhOpData {
-  DType type;
-  int32_t count;
-  reference::Int8ActivationParams int8;
-  reference::Int16ActivationParams int16;
-};
-
+// The int8 kernel produces Q0.7 (scale 1/128, zero point 0); like TFLM, the
+// output's quantization is not checked.
 Status prepare(OpContext& ctx) {
-  if (ctx.num_inputs() != 1 || ctx.num_outputs() != 1)
-    return ctx.fail("expects 1 input and 1 output, got %d and %d", ctx.num_inputs(), ctx.num_outputs());
-  const TensorView input = ctx.input(0);
-  const TensorView output = ctx.output(0);
-  if (input.type != output.type)
-    return ctx.fail("input (%s) and output (%s) types differ", dtype_name(input.type), dtype_name(output.type));
-  if (input.num_elements() != output.num_elements()) return ctx.fail("input and output sizes differ");
-
-  auto* data = ctx.allocate_op_data<TanhOpData>();
+  auto* data = ctx.allocate_op_data<LogisticTanhOpData>();
   if (data == nullptr) return Status::kError;
-  data->type = input.type;
-  data->count = int32_t(input.num_elements());
-  if (input.type == DType::kFloat32) return Status::kOk;
-
-  const QuantView in_q = ctx.input_quant(0);
-  const QuantView out_q = ctx.output_quant(0);
-  if (!in_q.quantized() || !out_q.quantized()) return ctx.fail("quantized input and output need scales");
-  if (input.type == DType::kInt8) {
-    // The kernel produces Q0.7 (scale 1/128, zero point 0); like TFLM, the
-    // output's quantization is not checked.
-    reference::int8_activation_params(in_q.scale(), in_q.zero_point(), &data->int8);
-    return Status::kOk;
-  }
-  if (input.type == DType::kInt16) {
-    if (in_q.zero_point() != 0 || out_q.zero_point() != 0) return ctx.fail("int16 needs zero points of 0");
-    int32_t output_log2 = 0;
-    if (!reference::checked_log2(out_q.scale(), &output_log2) || output_log2 != -15)
-      return ctx.fail("int16 output scale must be 2^-15, got %g", double(out_q.scale()));
-    reference::int16_activation_params(in_q.scale(), /*max_pot_left_shift=*/1, &data->int16);
-    return Status::kOk;
-  }
-  return ctx.fail("type %s is not supported (float32, int8, int16)", dtype_name(input.type));
-}
-
-Status eval(OpContext& ctx) {
-  const TanhOpData& data = *ctx.op_data<TanhOpData>();
-  const TensorView input = ctx.input(0);
-  const TensorView output = ctx.output(0);
-  switch (data.type) {
-    case DType::kFloat32:
-      reference::tanh_float(data.count, input.as<float>(), output.as<float>());
-      break;
-    case DType::kInt8:
-      reference::tanh_int8(data.int8, data.count, input.as<int8_t>(), output.as<int8_t>());
-      break;
-    default:
-      reference::tanh_int16(data.int16, data.count, input.as<int16_t>(), output.as<int16_t>());
-      break;
-  }
-  return Status::kOk;
+  return prepare_logistic_tanh(ctx, /*max_pot_left_shift=*/1, data);
 }
 
 }  // namespace
 
 const OpRegistration& tanh() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kTanh), nullptr, "TANH",
-                                              prepare_in_place<prepare, 0>, eval};
+  static const OpRegistration registration = {
+      int32_t(schema::BuiltinOp::kTanh), nullptr, "TANH", prepare_in_place<prepare, 0>,
+      eval_logistic_tanh<reference::tanh_float, reference::tanh_int8, reference::tanh_int16>};
   return registration;
 }
 

@@ -329,8 +329,9 @@ Status eval(OpContext& ctx) {
   params.use_cell_clip = data.cell_clip > 0.0f;
   params.cell_clip = data.quantized_cell_clip;
   const reference::LstmGatePreactivationInt8 gates =
-      optimized::kEnabled && data.optimized_gates ? optimized::lstm_gate_preactivation_int8
-                                                  : reference::lstm_gate_preactivation_int8;
+      data.optimized_gates ? optimized::unless_reference_only(optimized::lstm_gate_preactivation_int8,
+                                                              reference::lstm_gate_preactivation_int8)
+                           : reference::lstm_gate_preactivation_int8;
   reference::lstm_int8(params, input.as<int8_t>(), hidden.as<int8_t>(), cell.as<int16_t>(), output.as<int8_t>(),
                        static_cast<int16_t*>(scratch), gates);
   return Status::kOk;

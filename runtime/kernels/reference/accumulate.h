@@ -30,5 +30,25 @@ inline float clamp_float(float x, float lo, float hi) {
   return hi < above ? hi : above;
 }
 
+// One quantized output from its accumulator: plus bias[channel] (bias may be
+// nullptr), requantized, plus the output offset, clamped to the activation
+// range. Params is ConvParams or FullyConnectedParams.
+template <typename Output, typename Acc, typename Bias, typename Params>
+inline Output quantized_output(const Params& p, Acc acc, const Bias* bias, int32_t channel, int32_t multiplier,
+                               int32_t shift) {
+  if (bias != nullptr) acc = wrapping_add(acc, Acc(bias[channel]));
+  int32_t result = wrapping_add(requantize(acc, multiplier, shift), p.output_offset);
+  if (result < p.activation_min) result = p.activation_min;
+  if (result > p.activation_max) result = p.activation_max;
+  return Output(result);
+}
+
+// One float output: the sum plus bias[channel] (bias may be nullptr), clamped
+// to the activation range.
+template <typename Params>
+inline float float_output(const Params& p, float total, const float* bias, int32_t channel) {
+  return clamp_float(total + (bias != nullptr ? bias[channel] : 0.0f), p.float_activation_min, p.float_activation_max);
+}
+
 }  // namespace reference
 }  // namespace mote

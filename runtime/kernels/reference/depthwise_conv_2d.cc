@@ -1,6 +1,7 @@
 #include "kernels/reference/depthwise_conv_2d.h"
 
 #include "kernels/reference/accumulate.h"
+#include "kernels/reference/conv_window.h"
 
 namespace mote {
 namespace reference {
@@ -10,36 +11,21 @@ template <typename Input, typename Acc, typename Bias>
 void depthwise_conv_2d_quantized(const ConvParams& p, const int32_t* output_multiplier, const int32_t* output_shift,
                                  const Dims4& in, const Input* input, const Dims4& fd, const int8_t* filter,
                                  const Bias* bias, const Dims4& out, Input* output) {
-  for (int32_t b = 0; b < out.n; ++b) {
-    for (int32_t out_y = 0; out_y < out.h; ++out_y) {
-      const int32_t in_y_origin = out_y * p.stride_h - p.pad_h;
-      for (int32_t out_x = 0; out_x < out.w; ++out_x) {
-        const int32_t in_x_origin = out_x * p.stride_w - p.pad_w;
-        for (int32_t ic = 0; ic < in.c; ++ic) {
-          for (int32_t m = 0; m < p.depth_multiplier; ++m) {
-            const int32_t oc = ic * p.depth_multiplier + m;
-            Acc acc = 0;
-            for (int32_t fy = 0; fy < fd.h; ++fy) {
-              const int32_t in_y = in_y_origin + fy * p.dilation_h;
-              if (in_y < 0 || in_y >= in.h) continue;
-              for (int32_t fx = 0; fx < fd.w; ++fx) {
-                const int32_t in_x = in_x_origin + fx * p.dilation_w;
-                if (in_x < 0 || in_x >= in.w) continue;
-                const int32_t input_value = input[((b * in.h + in_y) * in.w + in_x) * in.c + ic];
-                const int32_t filter_value = filter[(fy * fd.w + fx) * fd.c + oc];
-                acc = wrapping_add(acc, Acc(filter_value * (input_value + p.input_offset)));
-              }
-            }
-            if (bias != nullptr) acc = wrapping_add(acc, Acc(bias[oc]));
-            int32_t result = wrapping_add(requantize(acc, output_multiplier[oc], output_shift[oc]), p.output_offset);
-            if (result < p.activation_min) result = p.activation_min;
-            if (result > p.activation_max) result = p.activation_max;
-            output[((b * out.h + out_y) * out.w + out_x) * out.c + oc] = Input(result);
-          }
-        }
+  for_each_output_pixel(p, out, [&](int32_t b, int32_t in_y_origin, int32_t in_x_origin, int32_t output_pixel) {
+    for (int32_t ic = 0; ic < in.c; ++ic) {
+      for (int32_t m = 0; m < p.depth_multiplier; ++m) {
+        const int32_t oc = ic * p.depth_multiplier + m;
+        Acc acc = 0;
+        for_each_tap(p, in, fd, b, in_y_origin, in_x_origin, [&](int32_t input_pixel, int32_t fy, int32_t fx) {
+          const int32_t input_value = input[input_pixel + ic];
+          const int32_t filter_value = filter[(fy * fd.w + fx) * fd.c + oc];
+          acc = wrapping_add(acc, Acc(filter_value * (input_value + p.input_offset)));
+        });
+        output[output_pixel + oc] =
+            quantized_output<Input>(p, acc, bias, oc, output_multiplier[oc], output_shift[oc]);
       }
     }
-  }
+  });
 }
 
 }  // namespace
@@ -60,32 +46,18 @@ void depthwise_conv_2d_int16(const ConvParams& params, const int32_t* output_mul
 
 void depthwise_conv_2d_float(const ConvParams& p, const Dims4& in, const float* input, const Dims4& fd,
                              const float* filter, const float* bias, const Dims4& out, float* output) {
-  for (int32_t b = 0; b < out.n; ++b) {
-    for (int32_t out_y = 0; out_y < out.h; ++out_y) {
-      const int32_t in_y_origin = out_y * p.stride_h - p.pad_h;
-      for (int32_t out_x = 0; out_x < out.w; ++out_x) {
-        const int32_t in_x_origin = out_x * p.stride_w - p.pad_w;
-        for (int32_t ic = 0; ic < in.c; ++ic) {
-          for (int32_t m = 0; m < p.depth_multiplier; ++m) {
-            const int32_t oc = ic * p.depth_multiplier + m;
-            float total = 0.0f;
-            for (int32_t fy = 0; fy < fd.h; ++fy) {
-              const int32_t in_y = in_y_origin + fy * p.dilation_h;
-              if (in_y < 0 || in_y >= in.h) continue;
-              for (int32_t fx = 0; fx < fd.w; ++fx) {
-                const int32_t in_x = in_x_origin + fx * p.dilation_w;
-                if (in_x < 0 || in_x >= in.w) continue;
-                total += input[((b * in.h + in_y) * in.w + in_x) * in.c + ic] * filter[(fy * fd.w + fx) * fd.c + oc];
-              }
-            }
-            const float value = total + (bias != nullptr ? bias[oc] : 0.0f);
-            output[((b * out.h + out_y) * out.w + out_x) * out.c + oc] =
-                clamp_float(value, p.float_activation_min, p.float_activation_max);
-          }
-        }
+  for_each_output_pixel(p, out, [&](int32_t b, int32_t in_y_origin, int32_t in_x_origin, int32_t output_pixel) {
+    for (int32_t ic = 0; ic < in.c; ++ic) {
+      for (int32_t m = 0; m < p.depth_multiplier; ++m) {
+        const int32_t oc = ic * p.depth_multiplier + m;
+        float total = 0.0f;
+        for_each_tap(p, in, fd, b, in_y_origin, in_x_origin, [&](int32_t input_pixel, int32_t fy, int32_t fx) {
+          total += input[input_pixel + ic] * filter[(fy * fd.w + fx) * fd.c + oc];
+        });
+        output[output_pixel + oc] = float_output(p, total, bias, oc);
       }
     }
-  }
+  });
 }
 
 }  // namespace reference

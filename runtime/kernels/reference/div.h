@@ -10,19 +10,13 @@
 #include <stdint.h>
 
 #include "kernels/reference/elementwise_broadcast.h"
+#include "kernels/reference/mul.h"
 
 namespace mote {
 namespace reference {
 
-struct DivQuantParams {
-  int32_t input1_offset;  // -zero_point of input 1
-  int32_t input2_offset;
-  int32_t output_offset;  // zero_point of the output
-  int32_t output_multiplier;
-  int32_t output_shift;
-  int32_t activation_min;
-  int32_t activation_max;
-};
+// MUL's fields; the output multiplier is in1_scale / (in2_scale * out_scale).
+using DivQuantParams = MulQuantParams;
 
 void make_div_quant_params(float input1_scale, int32_t input1_zero_point, float input2_scale,
                            int32_t input2_zero_point, float output_scale, int32_t output_zero_point,

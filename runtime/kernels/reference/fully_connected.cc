@@ -19,13 +19,9 @@ void fully_connected_quantized(const FullyConnectedParams& p, const int32_t* out
         const int32_t product = (int32_t(filter_row[d]) + p.filter_offset) * (int32_t(input_row[d]) + p.input_offset);
         acc = wrapping_add(acc, Acc(product));
       }
-      if (bias != nullptr) acc = wrapping_add(acc, Acc(bias[o]));
       const int32_t multiplier = output_multiplier != nullptr ? output_multiplier[o] : p.output_multiplier;
       const int32_t shift = output_shift != nullptr ? output_shift[o] : p.output_shift;
-      int32_t result = wrapping_add(requantize(acc, multiplier, shift), p.output_offset);
-      if (result < p.activation_min) result = p.activation_min;
-      if (result > p.activation_max) result = p.activation_max;
-      output[b * output_depth + o] = Input(result);
+      output[b * output_depth + o] = quantized_output<Input>(p, acc, bias, o, multiplier, shift);
     }
   }
 }
@@ -62,8 +58,7 @@ void fully_connected_float(const FullyConnectedParams& p, int32_t batches, int32
       const float* filter_row = filter + o * accum_depth;
       float total = 0.0f;
       for (int32_t d = 0; d < accum_depth; ++d) total += input_row[d] * filter_row[d];
-      const float value = total + (bias != nullptr ? bias[o] : 0.0f);
-      output[b * output_depth + o] = clamp_float(value, p.float_activation_min, p.float_activation_max);
+      output[b * output_depth + o] = float_output(p, total, bias, o);
     }
   }
 }

@@ -75,20 +75,11 @@ void logistic_float(int32_t count, const float* input, float* output) {
 }
 
 void logistic_int8(const Int8ActivationParams& p, int32_t count, const int8_t* input, int8_t* output) {
-  for (int32_t i = 0; i < count; ++i) {
-    const int32_t x = int32_t(input[i]) - p.input_zero_point;
-    if (x <= -p.input_range_radius) {
-      output[i] = -128;
-    } else if (x >= p.input_range_radius) {
-      output[i] = 127;
-    } else {
-      const int32_t x_q4 = fixedpoint::multiply_by_quantized_multiplier(x, p.input_multiplier, p.input_shift);
-      const int32_t y_q0 = fixedpoint::logistic<4>(x_q4);
-      // Q0.31 -> Q0.8 (scale 1/256), zero point -128.
-      const int32_t y = fixedpoint::rounding_divide_by_pot(y_q0, 23) - 128;
-      output[i] = fixedpoint::saturate<int8_t>(y);
-    }
-  }
+  int8_activation(p, count, input, output, [](int32_t x_q4) {
+    // Q0.31 -> Q0.8 (scale 1/256), zero point -128.
+    const int32_t y = fixedpoint::rounding_divide_by_pot(fixedpoint::logistic<4>(x_q4), 23) - 128;
+    return fixedpoint::saturate<int8_t>(y);
+  });
 }
 
 void logistic_int16(const Int16ActivationParams& params, int32_t count, const int16_t* input, int16_t* output) {

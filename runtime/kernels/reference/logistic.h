@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "kernels/fixedpoint.h"
+
 namespace mote {
 namespace reference {
 
@@ -38,6 +40,23 @@ void int16_activation_params(float input_scale, int32_t max_pot_left_shift, Int1
 // round(log2(x)) in *log2, true when x is a power of two within 1e-3 in the
 // exponent (computed in float, as TFLite's CheckedLog2).
 bool checked_log2(float x, int32_t* log2);
+
+// The int8 loop of LOGISTIC and TANH: f(x) takes (input - zero point) in
+// Q4.27 and returns the int8 output; inputs beyond +-input_range_radius
+// saturate to -128 / 127 directly.
+template <typename F>
+void int8_activation(const Int8ActivationParams& p, int32_t count, const int8_t* input, int8_t* output, F f) {
+  for (int32_t i = 0; i < count; ++i) {
+    const int32_t x = int32_t(input[i]) - p.input_zero_point;
+    if (x <= -p.input_range_radius) {
+      output[i] = -128;
+    } else if (x >= p.input_range_radius) {
+      output[i] = 127;
+    } else {
+      output[i] = f(fixedpoint::multiply_by_quantized_multiplier(x, p.input_multiplier, p.input_shift));
+    }
+  }
+}
 
 void logistic_float(int32_t count, const float* input, float* output);
 void logistic_int8(const Int8ActivationParams& params, int32_t count, const int8_t* input, int8_t* output);

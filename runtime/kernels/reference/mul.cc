@@ -19,20 +19,27 @@ void mul_quantized(const BroadcastDesc& d, const MulQuantParams& p, const T* inp
 
 }  // namespace
 
-void make_mul_quant_params(float input1_scale, int32_t input1_zero_point, float input2_scale,
-                           int32_t input2_zero_point, float output_scale, int32_t output_zero_point,
-                           int32_t activation_min, int32_t activation_max, MulQuantParams* params) {
+void make_single_multiplier_params(double real_multiplier, int32_t input1_zero_point, int32_t input2_zero_point,
+                                   int32_t output_zero_point, int32_t activation_min, int32_t activation_max,
+                                   MulQuantParams* params) {
   MulQuantParams p = {};
   p.input1_offset = -input1_zero_point;
   p.input2_offset = -input2_zero_point;
   p.output_offset = output_zero_point;
   p.activation_min = activation_min;
   p.activation_max = activation_max;
-  const double real = double(input1_scale) * double(input2_scale) / double(output_scale);
   int shift = 0;
-  fixedpoint::quantize_multiplier(real, &p.output_multiplier, &shift);
+  fixedpoint::quantize_multiplier(real_multiplier, &p.output_multiplier, &shift);
   p.output_shift = shift;
   *params = p;
+}
+
+void make_mul_quant_params(float input1_scale, int32_t input1_zero_point, float input2_scale,
+                           int32_t input2_zero_point, float output_scale, int32_t output_zero_point,
+                           int32_t activation_min, int32_t activation_max, MulQuantParams* params) {
+  const double real = double(input1_scale) * double(input2_scale) / double(output_scale);
+  make_single_multiplier_params(real, input1_zero_point, input2_zero_point, output_zero_point, activation_min,
+                                activation_max, params);
 }
 
 void mul_float(const BroadcastDesc& d, float activation_min, float activation_max, const float* input1,

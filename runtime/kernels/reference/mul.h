@@ -10,6 +10,7 @@
 namespace mote {
 namespace reference {
 
+// Also DIV's parameters (reference/div.h): both requantize once.
 struct MulQuantParams {
   int32_t input1_offset;  // -zero_point of input 1
   int32_t input2_offset;
@@ -23,6 +24,13 @@ struct MulQuantParams {
 void make_mul_quant_params(float input1_scale, int32_t input1_zero_point, float input2_scale,
                            int32_t input2_zero_point, float output_scale, int32_t output_zero_point,
                            int32_t activation_min, int32_t activation_max, MulQuantParams* params);
+
+// The offsets and clamp range as given and `real_multiplier` as output
+// multiplier and shift; what make_mul_quant_params and make_div_quant_params
+// share.
+void make_single_multiplier_params(double real_multiplier, int32_t input1_zero_point, int32_t input2_zero_point,
+                                   int32_t output_zero_point, int32_t activation_min, int32_t activation_max,
+                                   MulQuantParams* params);
 
 void mul_float(const BroadcastDesc& d, float activation_min, float activation_max, const float* input1,
                const float* input2, float* output);
