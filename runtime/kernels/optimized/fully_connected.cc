@@ -18,15 +18,6 @@ constexpr int kTileUnits = kSmall ? 2 : 4;
 using reference::FullyConnectedParams;
 using reference::wrapping_add;
 
-// Batch rows and weight rows are both accum_depth values long, back to back.
-DotLayout row_layout(int32_t accum_depth) {
-  DotLayout layout;
-  layout.input_step = accum_depth;
-  layout.filter_step = accum_depth;
-  layout.depth = accum_depth;
-  return layout;
-}
-
 // Units [unit, unit + N) of M batch rows starting at `batch`. `row_offset[m]`
 // is filter_offset * sum (input + input_offset) of row m (0 for symmetric
 // weights).
@@ -35,7 +26,7 @@ void int8_tile(const FullyConnectedParams& p, const int32_t* multiplier, const i
                int32_t output_depth, const int8_t* input, const int8_t* filter, const int32_t* bias, int8_t* output,
                int32_t batch, int32_t unit, const int32_t* row_offset) {
   int32_t acc[M * N] = {};
-  dot_tile<M, N>(input + batch * accum_depth, filter + unit * accum_depth, row_layout(accum_depth), p.input_offset,
+  dot_tile<M, N>(input + batch * accum_depth, filter + unit * accum_depth, contiguous_rows(accum_depth), p.input_offset,
                  acc);
   for (int n = 0; n < N; ++n) {
     const int32_t o = unit + n;
@@ -78,7 +69,7 @@ template <int M, int N>
 void float_tile(const FullyConnectedParams& p, int32_t accum_depth, int32_t output_depth, const float* input,
                 const float* filter, const float* bias, float* output, int32_t batch, int32_t unit) {
   float acc[M * N] = {};
-  dot_tile_float<M, N>(input + batch * accum_depth, filter + unit * accum_depth, row_layout(accum_depth), acc);
+  dot_tile_float<M, N>(input + batch * accum_depth, filter + unit * accum_depth, contiguous_rows(accum_depth), acc);
   for (int n = 0; n < N; ++n) {
     const float channel_bias = bias != nullptr ? bias[unit + n] : 0.0f;
     for (int m = 0; m < M; ++m)

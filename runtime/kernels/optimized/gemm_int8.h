@@ -47,6 +47,16 @@ struct DotLayout {
   int32_t depth = 0;            // values per segment
 };
 
+// Input rows and filter rows both `depth` values long, back to back (a
+// matrix product: fully connected layers, the LSTM's gates).
+inline DotLayout contiguous_rows(int32_t depth) {
+  DotLayout layout;
+  layout.input_step = depth;
+  layout.filter_step = depth;
+  layout.depth = depth;
+  return layout;
+}
+
 inline int32_t wrapping_add32(int32_t a, uint32_t b) { return int32_t(uint32_t(a) + b); }
 
 // One int32 accumulator per (input row, filter row). Any M, N; any register

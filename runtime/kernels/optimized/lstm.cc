@@ -12,13 +12,6 @@ namespace {
 using reference::LstmGateInt8;
 using reference::LstmParamsInt8;
 
-DotLayout matrix_rows(int32_t columns) {
-  DotLayout layout;
-  layout.filter_step = columns;
-  layout.depth = columns;
-  return layout;
-}
-
 // Units [unit, unit + N) of one batch row.
 template <bool kSmall, int N>
 void gate_units(const LstmParamsInt8& params, const LstmGateInt8& gate, const CoreRequant<kSmall>& input_requant,
@@ -26,9 +19,9 @@ void gate_units(const LstmParamsInt8& params, const LstmGateInt8& gate, const Co
                 int16_t* out) {
   const int32_t input_size = params.shape.input_size, state_size = params.shape.state_size;
   int32_t from_input[N] = {}, from_recurrent[N] = {};
-  dot_tile<1, N>(x, gate.input_weights + unit * input_size, matrix_rows(input_size), params.input_offset,
+  dot_tile<1, N>(x, gate.input_weights + unit * input_size, contiguous_rows(input_size), params.input_offset,
                  from_input);
-  dot_tile<1, N>(h, gate.recurrent_weights + unit * state_size, matrix_rows(state_size), params.hidden_offset,
+  dot_tile<1, N>(h, gate.recurrent_weights + unit * state_size, contiguous_rows(state_size), params.hidden_offset,
                  from_recurrent);
   for (int n = 0; n < N; ++n) {
     const int32_t bias = gate.bias != nullptr ? gate.bias[unit + n] : 0;
