@@ -110,7 +110,8 @@ Status eval(OpContext& ctx) {
       break;
     case Variant::kFloatOptimized:
       conv_eval::run_float(
-          optimized::unless_reference_only(optimized::depthwise_conv_2d_float, reference::depthwise_conv_2d_float), args);
+          optimized::unless_reference_only(optimized::depthwise_conv_2d_float, reference::depthwise_conv_2d_float),
+          args);
       break;
     case Variant::kInt8Reference:
       conv_eval::run_quantized(reference::depthwise_conv_2d_int8, args);

@@ -142,6 +142,40 @@ auto run_binary(const OpContext& ctx, Kernel kernel, const Params&... params) {
   return kernel(params..., ctx.input(0).as<T>(), ctx.input(1).as<T>(), ctx.output(0).as<T>());
 }
 
+// SUB, MUL and DIV on float32 and int32: the fused activation's clamp range
+// for either type (ADD ignores it on int32, as TFLite does).
+struct ArithmeticRanges {
+  float float_min, float_max;
+  int32_t int32_min, int32_max;
+};
+
+// Prepare's shared part for SUB, MUL and DIV: broadcasting, the fused
+// activation (returned for the quantized types) and the unquantized ranges.
+inline Status prepare_arithmetic(OpContext& ctx, int activation_field, reference::BroadcastDesc* broadcast,
+                                 schema::Activation* activation, ArithmeticRanges* ranges) {
+  MOTE_RETURN_IF_ERROR(prepare_broadcast(ctx, broadcast));
+  MOTE_RETURN_IF_ERROR(read_fused_activation(ctx, activation_field, activation));
+  float_activation_range(*activation, &ranges->float_min, &ranges->float_max);
+  int32_activation_range(*activation, &ranges->int32_min, &ranges->int32_max);
+  return Status::kOk;
+}
+
+// Eval of a float32 or int32 SUB / MUL / DIV node; false for other types.
+template <typename FloatKernel, typename Int32Kernel>
+bool run_arithmetic_unquantized(const OpContext& ctx, FloatKernel float_kernel, Int32Kernel int32_kernel,
+                                const reference::BroadcastDesc& broadcast, const ArithmeticRanges& r) {
+  switch (ctx.output(0).type) {
+    case DType::kFloat32:
+      run_binary<float>(ctx, float_kernel, broadcast, r.float_min, r.float_max);
+      return true;
+    case DType::kInt32:
+      run_binary<int32_t>(ctx, int32_kernel, broadcast, r.int32_min, r.int32_max);
+      return true;
+    default:
+      return false;
+  }
+}
+
 // A one-input node whose output has as many elements as its input and, unless
 // `any_output_type`, the same type.
 inline Status prepare_unary(const OpContext& ctx, bool any_output_type = false) {

@@ -16,26 +16,20 @@ namespace {
 struct MulOpData {
   reference::BroadcastDesc broadcast;
   reference::MulQuantParams quant;
-  float float_min;
-  float float_max;
-  int32_t int32_min;
-  int32_t int32_max;
+  ArithmeticRanges ranges;
 };
 
 Status prepare(OpContext& ctx) {
   MulOpData* data = ctx.allocate_op_data<MulOpData>();
   if (data == nullptr) return Status::kError;
-  MOTE_RETURN_IF_ERROR(prepare_broadcast(ctx, &data->broadcast));
   schema::Activation activation;
-  MOTE_RETURN_IF_ERROR(read_fused_activation(ctx, schema::mul_options::fused_activation_function, &activation));
+  MOTE_RETURN_IF_ERROR(prepare_arithmetic(ctx, schema::mul_options::fused_activation_function, &data->broadcast,
+                                          &activation, &data->ranges));
 
   const DType type = ctx.output(0).type;
   switch (type) {
     case DType::kFloat32:
-      float_activation_range(activation, &data->float_min, &data->float_max);
-      return Status::kOk;
     case DType::kInt32:
-      int32_activation_range(activation, &data->int32_min, &data->int32_max);
       return Status::kOk;
     case DType::kInt8:
     case DType::kInt16: {
@@ -61,14 +55,10 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const MulOpData& data = *ctx.op_data<MulOpData>();
+  if (run_arithmetic_unquantized(ctx, reference::mul_float, reference::mul_int32, data.broadcast, data.ranges))
+    return Status::kOk;
   const bool optimized = optimized::kEnabled;
   switch (ctx.output(0).type) {
-    case DType::kFloat32:
-      run_binary<float>(ctx, reference::mul_float, data.broadcast, data.float_min, data.float_max);
-      break;
-    case DType::kInt32:
-      run_binary<int32_t>(ctx, reference::mul_int32, data.broadcast, data.int32_min, data.int32_max);
-      break;
     case DType::kInt8:
       run_binary<int8_t>(ctx, optimized ? optimized::mul_int8 : reference::mul_int8, data.broadcast, data.quant);
       break;

@@ -13,26 +13,20 @@ namespace {
 struct SubOpData {
   reference::BroadcastDesc broadcast;
   reference::AddSubQuantParams quant;
-  float float_min;
-  float float_max;
-  int32_t int32_min;
-  int32_t int32_max;
+  ArithmeticRanges ranges;
 };
 
 Status prepare(OpContext& ctx) {
   SubOpData* data = ctx.allocate_op_data<SubOpData>();
   if (data == nullptr) return Status::kError;
-  MOTE_RETURN_IF_ERROR(prepare_broadcast(ctx, &data->broadcast));
   schema::Activation activation;
-  MOTE_RETURN_IF_ERROR(read_fused_activation(ctx, schema::sub_options::fused_activation_function, &activation));
+  MOTE_RETURN_IF_ERROR(prepare_arithmetic(ctx, schema::sub_options::fused_activation_function, &data->broadcast,
+                                          &activation, &data->ranges));
 
   const DType type = ctx.output(0).type;
   switch (type) {
     case DType::kFloat32:
-      float_activation_range(activation, &data->float_min, &data->float_max);
-      return Status::kOk;
     case DType::kInt32:
-      int32_activation_range(activation, &data->int32_min, &data->int32_max);
       return Status::kOk;
     case DType::kInt8:
     case DType::kInt16:
@@ -44,13 +38,9 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const SubOpData& data = *ctx.op_data<SubOpData>();
+  if (run_arithmetic_unquantized(ctx, reference::sub_float, reference::sub_int32, data.broadcast, data.ranges))
+    return Status::kOk;
   switch (ctx.output(0).type) {
-    case DType::kFloat32:
-      run_binary<float>(ctx, reference::sub_float, data.broadcast, data.float_min, data.float_max);
-      break;
-    case DType::kInt32:
-      run_binary<int32_t>(ctx, reference::sub_int32, data.broadcast, data.int32_min, data.int32_max);
-      break;
     case DType::kInt8:
       run_binary<int8_t>(ctx, reference::sub_int8, data.broadcast, data.quant);
       break;
