@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "kernels/activation.h"
 #include "mote/schema.h"
 #include "op_harness.h"
 #include "tools/model_builder.h"
@@ -917,46 +916,6 @@ TEST(Conv2D, InvalidModelsAreErrors) {
   EXPECT_NE(run_error(conv_with(1, 3, Activation::kNone), {input}).find("output is 3x3"), std::string::npos);
   EXPECT_NE(run_error(conv_with(1, 2, Activation::kTanh), {input}).find("fused activation"), std::string::npos);
   EXPECT_NE(run_error(conv_with(1, 2, Activation::kNone, DType::kFloat32), {input}).find("bias"), std::string::npos);
-}
-
-TEST(FusedActivation, QuantizedRanges) {
-  int32_t lo, hi;
-  mote::int8_activation_range(Activation::kNone, 0.1f, -10, &lo, &hi);
-  EXPECT_EQ(lo, -128);
-  EXPECT_EQ(hi, 127);
-  mote::int8_activation_range(Activation::kRelu, 0.1f, -10, &lo, &hi);
-  EXPECT_EQ(lo, -10);
-  EXPECT_EQ(hi, 127);
-  mote::int8_activation_range(Activation::kRelu6, 0.1f, -10, &lo, &hi);
-  EXPECT_EQ(lo, -10);
-  EXPECT_EQ(hi, 50);
-  mote::int8_activation_range(Activation::kReluN1To1, 0.1f, -10, &lo, &hi);
-  EXPECT_EQ(lo, -20);
-  EXPECT_EQ(hi, 0);
-  // Bounds beyond the type's range are cut to it.
-  mote::int8_activation_range(Activation::kRelu6, 0.01f, 100, &lo, &hi);
-  EXPECT_EQ(lo, 100);
-  EXPECT_EQ(hi, 127);
-  mote::int16_activation_range(Activation::kReluN1To1, 1.0f / 16384, 0, &lo, &hi);
-  EXPECT_EQ(lo, -16384);
-  EXPECT_EQ(hi, 16384);
-  mote::quantized_activation_range(Activation::kRelu, 0.5f, -5, -128, 127, &lo, &hi);
-  EXPECT_EQ(lo, -5);
-}
-
-TEST(FusedActivation, FloatRanges) {
-  float lo, hi;
-  mote::float_activation_range(Activation::kRelu6, &lo, &hi);
-  EXPECT_EQ(lo, 0.0f);
-  EXPECT_EQ(hi, 6.0f);
-  mote::float_activation_range(Activation::kReluN1To1, &lo, &hi);
-  EXPECT_EQ(lo, -1.0f);
-  EXPECT_EQ(hi, 1.0f);
-  mote::float_activation_range(Activation::kNone, &lo, &hi);
-  EXPECT_LT(lo, -1e38f);
-  EXPECT_GT(hi, 1e38f);
-  EXPECT_TRUE(mote::is_clamp_activation(Activation::kRelu));
-  EXPECT_FALSE(mote::is_clamp_activation(Activation::kTanh));
 }
 
 }  // namespace

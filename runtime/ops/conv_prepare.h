@@ -4,13 +4,12 @@
 // multipliers.
 #pragma once
 
-#include <float.h>
 #include <stdint.h>
 
-#include "kernels/activation.h"
 #include "kernels/conv_params.h"
 #include "kernels/fixedpoint.h"
 #include "mote/op.h"
+#include "ops/quantization.h"
 
 namespace mote {
 namespace ops {
@@ -30,8 +29,6 @@ inline Dims4 to_dims4(const Shape& s) {
   d.c = s.dims[3];
   return d;
 }
-
-inline bool valid_scale(float scale) { return scale > 0.0f && scale <= FLT_MAX; }
 
 // The tensors of the node: input, weights, optional bias, output.
 struct ConvTensors {
@@ -65,13 +62,6 @@ enum class KernelType : int32_t {
   kInt16 = 2,        // int16 activations, int8 weights, int64 bias (64-bit accumulator)
   kInt16Bias32 = 3,  // int16 activations, int8 weights, int32 bias or none (32-bit accumulator)
 };
-
-// The kernels clamp, so only NONE and the RELU variants can be fused.
-inline Status check_fused_activation(const OpContext& ctx, schema::Activation activation) {
-  if (!is_clamp_activation(activation))
-    return ctx.fail("fused activation %d is not supported (only NONE, RELU, RELU_N1_TO_1, RELU6)", int(activation));
-  return Status::kOk;
-}
 
 // Checks the type combination (as TFLM accepts it) and picks the kernel.
 inline Status select_kernel(const OpContext& ctx, const ConvTensors& t, KernelType* kernel) {
@@ -149,22 +139,6 @@ inline Status prepare_window(const OpContext& ctx, schema::Padding padding, sche
   return Status::kOk;
 }
 
-// An int8 / int16 activation tensor must be quantized per-tensor with a
-// positive scale; int16 activations must be symmetric (zero point 0), which
-// TFLite's 16x8 kernels assume.
-inline Status check_activation_quant(const OpContext& ctx, const char* what, const QuantView& q, DType type) {
-  if (q.count != 1) {
-    if (q.count == 0) return ctx.fail("%s tensor (%s) is not quantized", what, dtype_name(type));
-    return ctx.fail("%s tensor has %d scales; activations must be quantized per-tensor", what, int(q.count));
-  }
-  if (!valid_scale(q.scale())) return ctx.fail("%s scale %g is not a positive number", what, double(q.scale()));
-  if (type == DType::kInt16 && q.zero_point() != 0)
-    return ctx.fail("int16 %s has zero point %d; int16 activations must have zero point 0", what, int(q.zero_point()));
-  if (type == DType::kInt8 && (q.zero_point() < -128 || q.zero_point() > 127))
-    return ctx.fail("int8 %s zero point %d is out of range", what, int(q.zero_point()));
-  return Status::kOk;
-}
-
 // Fills multipliers[c] / shifts[c] for c in [0, channels) so that
 // multiplier * 2^shift ~= input_scale * filter_scale[c] / output_scale,
 // computed in double as TFLite does. Per-tensor filter quantization repeats
@@ -205,12 +179,11 @@ inline int max_shift(KernelType kernel) { return kernel == KernelType::kInt16 ? 
 // Params is ConvParams or reference::FullyConnectedParams.
 template <typename Params>
 Status prepare_activation_quant(const OpContext& ctx, KernelType kernel, const ConvTensors& t, Params* params) {
-  const QuantView input_q = ctx.input_quant(0);
-  const QuantView output_q = ctx.output_quant(0);
-  MOTE_RETURN_IF_ERROR(check_activation_quant(ctx, "input", input_q, t.input.type));
-  MOTE_RETURN_IF_ERROR(check_activation_quant(ctx, "output", output_q, t.output.type));
-  params->input_offset = kernel == KernelType::kInt8 ? -input_q.zero_point() : 0;
-  params->output_offset = kernel == KernelType::kInt8 ? output_q.zero_point() : 0;
+  TensorQuant input_q, output_q;
+  MOTE_RETURN_IF_ERROR(activation_quant(ctx, ctx.input_quant(0), "input", t.input.type, &input_q));
+  MOTE_RETURN_IF_ERROR(activation_quant(ctx, ctx.output_quant(0), "output", t.output.type, &output_q));
+  params->input_offset = kernel == KernelType::kInt8 ? -input_q.zero_point : 0;
+  params->output_offset = kernel == KernelType::kInt8 ? output_q.zero_point : 0;
   return Status::kOk;
 }
 

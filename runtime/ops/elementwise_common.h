@@ -1,39 +1,22 @@
-// Helpers shared by the elementwise, activation and pooling ops: option
-// reading, quantization checks, activation ranges, broadcast setup, and the
-// calls eval makes into their kernels.
+// Helpers shared by the elementwise, activation and pooling ops: I/O checks,
+// broadcast setup, pooling geometry, and the calls eval makes into their
+// kernels. Quantization checks and activation ranges: ops/quantization.h.
 #pragma once
 
 #include <stdint.h>
 
 #include <limits>
 
-#include "kernels/activation.h"
 #include "kernels/reference/add.h"
 #include "kernels/reference/elementwise_broadcast.h"
 #include "kernels/reference/pooling.h"
 #include "mote/op.h"
 #include "mote/schema.h"
 #include "mote/tensor.h"
+#include "ops/quantization.h"
 
 namespace mote {
 namespace ops {
-
-struct TensorQuant {
-  float scale = 0.0f;
-  int32_t zero_point = 0;
-};
-
-// The per-tensor scale and zero point of `q`; fails unless it is quantized
-// with one positive scale.
-inline Status per_tensor_quant(const OpContext& ctx, const QuantView& q, const char* what, TensorQuant* out) {
-  if (!q.quantized()) return ctx.fail("%s is not quantized", what);
-  if (q.count != 1) return ctx.fail("%s has %d scales, only per-tensor quantization is supported", what, int(q.count));
-  const float scale = q.scale(0);
-  if (!(scale > 0.0f)) return ctx.fail("%s has a non-positive scale", what);
-  out->scale = scale;
-  out->zero_point = q.zero_point(0);
-  return Status::kOk;
-}
 
 inline Status check_io_count(const OpContext& ctx, int inputs, int outputs) {
   if (ctx.num_inputs() != inputs || ctx.num_outputs() != outputs) {
@@ -44,41 +27,6 @@ inline Status check_io_count(const OpContext& ctx, int inputs, int outputs) {
     if (!ctx.has_input(i)) return ctx.fail("input %d is missing", i);
   }
   return Status::kOk;
-}
-
-// The fused_activation_function option (field id `field`) of the node; NONE
-// when the node has no options. Fails for TANH / SIGN_BIT.
-inline Status read_fused_activation(const OpContext& ctx, int field, schema::Activation* activation) {
-  *activation = schema::Activation(ctx.options().scalar<int8_t>(field, 0));
-  if (!is_clamp_activation(*activation)) {
-    return ctx.fail("fused activation %d is not supported", int(*activation));
-  }
-  return Status::kOk;
-}
-
-// TFLite's integer CalculateActivationRange (unquantized int32 tensors).
-inline void int32_activation_range(schema::Activation activation, int32_t* min, int32_t* max) {
-  *min = std::numeric_limits<int32_t>::min();
-  *max = std::numeric_limits<int32_t>::max();
-  if (activation == schema::Activation::kRelu) {
-    *min = 0;
-  } else if (activation == schema::Activation::kRelu6) {
-    *min = 0;
-    *max = 6;
-  } else if (activation == schema::Activation::kReluN1To1) {
-    *min = -1;
-    *max = 1;
-  }
-}
-
-// The clamp range of a fused activation on a quantized int8 / int16 output.
-inline void quantized_activation_range_for(schema::Activation activation, DType type, const TensorQuant& q,
-                                           int32_t* min, int32_t* max) {
-  if (type == DType::kInt16) {
-    int16_activation_range(activation, q.scale, q.zero_point, min, max);
-  } else {
-    int8_activation_range(activation, q.scale, q.zero_point, min, max);
-  }
 }
 
 // Checks a binary elementwise node (two inputs of the output's type, as many

@@ -61,7 +61,7 @@ Status prepare(OpContext& ctx) {
   const int8_t weights_format = options.scalar<int8_t>(opt::weights_format, 0);
   if (weights_format != 0)
     return ctx.fail("weights_format %d (shuffled weights) is not supported; only DEFAULT", int(weights_format));
-  MOTE_RETURN_IF_ERROR(conv_prepare::check_fused_activation(ctx, activation));
+  MOTE_RETURN_IF_ERROR(check_fused_activation(ctx, activation));
 
   KernelType kernel = KernelType::kFloat32;
   MOTE_RETURN_IF_ERROR(conv_prepare::select_kernel(ctx, t, &kernel));

@@ -8,6 +8,7 @@
 
 #include "kernels/reference/logistic.h"
 #include "mote/op.h"
+#include "ops/quantization.h"
 
 namespace mote {
 namespace ops {
@@ -33,19 +34,19 @@ inline Status prepare_logistic_tanh(OpContext& ctx, int32_t max_pot_left_shift, 
   data->count = int32_t(input.num_elements());
   if (input.type == DType::kFloat32) return Status::kOk;
 
-  const QuantView in_q = ctx.input_quant(0);
-  const QuantView out_q = ctx.output_quant(0);
-  if (!in_q.quantized() || !out_q.quantized()) return ctx.fail("quantized input and output need scales");
+  TensorQuant in_q, out_q;
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", &in_q));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &out_q));
   if (input.type == DType::kInt8) {
-    reference::int8_activation_params(in_q.scale(), in_q.zero_point(), &data->int8);
+    reference::int8_activation_params(in_q.scale, in_q.zero_point, &data->int8);
     return Status::kOk;
   }
   if (input.type == DType::kInt16) {
-    if (in_q.zero_point() != 0 || out_q.zero_point() != 0) return ctx.fail("int16 needs zero points of 0");
+    if (in_q.zero_point != 0 || out_q.zero_point != 0) return ctx.fail("int16 needs zero points of 0");
     int32_t output_log2 = 0;
-    if (!reference::checked_log2(out_q.scale(), &output_log2) || output_log2 != -15)
-      return ctx.fail("int16 output scale must be 2^-15, got %g", double(out_q.scale()));
-    reference::int16_activation_params(in_q.scale(), max_pot_left_shift, &data->int16);
+    if (!reference::checked_log2(out_q.scale, &output_log2) || output_log2 != -15)
+      return ctx.fail("int16 output scale must be 2^-15, got %g", double(out_q.scale));
+    reference::int16_activation_params(in_q.scale, max_pot_left_shift, &data->int16);
     return Status::kOk;
   }
   return ctx.fail("type %s is not supported (float32, int8, int16)", dtype_name(input.type));

@@ -11,6 +11,7 @@
 
 #include "kernels/fixedpoint.h"
 #include "mote/ops.h"
+#include "ops/quantization.h"
 #include "ops/shape_op_util.h"
 
 namespace mote {
@@ -59,20 +60,15 @@ Status prepare(OpContext& ctx) {
                     shape_op::ShapeText(output.shape).c_str(), (long long)output.num_elements());
   if (input.type == DType::kFloat32) return Status::kOk;
 
-  const QuantView input_quant = ctx.input_quant(0);
-  const QuantView output_quant = ctx.output_quant(0);
-  if (!input_quant.quantized() || !output_quant.quantized())
-    return ctx.fail("%s input and output must be quantized", dtype_name(input.type));
-  const float input_scale = input_quant.scale();
-  const float output_scale = output_quant.scale();
-  if (!(input_scale > 0.0f) || !(output_scale > 0.0f))
-    return ctx.fail("scales must be positive (input %g, output %g)", double(input_scale), double(output_scale));
+  TensorQuant input_quant, output_quant;
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", &input_quant));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &output_quant));
 
   reference::MeanParams& p = data->params;
-  p.input_zero_point = input_quant.zero_point();
-  p.output_zero_point = output_quant.zero_point();
+  p.input_zero_point = input_quant.zero_point;
+  p.output_zero_point = output_quant.zero_point;
   int shift = 0;
-  fixedpoint::quantize_multiplier(double(input_scale) / double(output_scale), &p.multiplier, &shift);
+  fixedpoint::quantize_multiplier(double(input_quant.scale) / double(output_quant.scale), &p.multiplier, &shift);
   p.shift = shift;
   reference::mean_fold_count(p.reduced_count, &p.multiplier, &p.shift);
   const size_t num_sums = p.num_outputs > 0 ? size_t(p.num_outputs) : 1;

@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "mote/ops.h"
+#include "ops/quantization.h"
 
 namespace mote {
 namespace ops {
@@ -73,12 +74,12 @@ Status prepare(OpContext& ctx) {
     return Status::kOk;
   }
 
-  const QuantView in_q = ctx.input_quant(0);
-  const QuantView out_q = ctx.output_quant(0);
-  if (!in_q.quantized() || !out_q.quantized()) return ctx.fail("quantized input and output need scales");
-  const float input_scale = in_q.scale();
-  const float output_scale = out_q.scale();
-  const int32_t output_zero_point = out_q.zero_point();
+  TensorQuant in_q, out_q;
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", &in_q));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &out_q));
+  const float input_scale = in_q.scale;
+  const float output_scale = out_q.scale;
+  const int32_t output_zero_point = out_q.zero_point;
 
   if (input.type == DType::kInt8) {
     if (output.type == DType::kInt8) {
@@ -114,7 +115,7 @@ Status prepare(OpContext& ctx) {
 
   if (input.type == DType::kInt16) {
     if (output.type != DType::kInt16) return ctx.fail("int16 input needs an int16 output");
-    if (in_q.zero_point() != 0 || output_zero_point != 0) return ctx.fail("int16 softmax needs zero points of 0");
+    if (in_q.zero_point != 0 || output_zero_point != 0) return ctx.fail("int16 softmax needs zero points of 0");
     if (!near(output_scale, 1.0f / 32768, 0.001f * 1.0f / 32768))
       return ctx.fail("int16 output must have scale 1/32768 (got %g)", double(output_scale));
     // The sum of Q0.15 exps is accumulated in an int32.

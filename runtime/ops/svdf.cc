@@ -11,6 +11,7 @@
 
 #include "kernels/fixedpoint.h"
 #include "mote/ops.h"
+#include "ops/quantization.h"
 
 namespace mote {
 namespace ops {
@@ -117,32 +118,30 @@ Status prepare(OpContext& ctx) {
   }
   if (has_bias && bias.type != DType::kInt32) return ctx.fail("int8 SVDF needs an int32 bias");
 
-  const QuantView input_q = ctx.input_quant(kInput);
-  const QuantView feature_q = ctx.input_quant(kWeightsFeature);
-  const QuantView time_q = ctx.input_quant(kWeightsTime);
-  const QuantView state_q = ctx.input_quant(kState);
-  const QuantView output_q = ctx.output_quant(0);
-  if (!input_q.quantized() || !feature_q.quantized() || !time_q.quantized() || !state_q.quantized() ||
-      !output_q.quantized())
-    return ctx.fail("int8 SVDF needs quantized input, weights, state and output");
+  TensorQuant input_q, feature_q, time_q, state_q, output_q;
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(kInput), "input", &input_q));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(kWeightsFeature), "weights_feature", &feature_q));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(kWeightsTime), "weights_time", &time_q));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(kState), "activation state", &state_q));
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.output_quant(0), "output", &output_q));
   if (has_bias) {
     const QuantView bias_q = ctx.input_quant(kBias);
-    const double expected = double(state_q.scale() * time_q.scale());
+    const double expected = double(state_q.scale * time_q.scale);
     if (!bias_q.quantized() || fabs(double(bias_q.scale()) - expected) >= 1e-5)
       return ctx.fail("bias scale must be state scale * weights_time scale (%g)", expected);
   }
 
   // The scale products are taken in float, as TFLM does, before widening.
-  const double feature_scale = double(input_q.scale() * feature_q.scale() / state_q.scale());
-  const double output_scale = double(state_q.scale() * time_q.scale() / output_q.scale());
+  const double feature_scale = double(input_q.scale * feature_q.scale / state_q.scale);
+  const double output_scale = double(state_q.scale * time_q.scale / output_q.scale);
   int shift = 0;
   fixedpoint::quantize_multiplier(feature_scale, &data->quant.feature_multiplier, &shift);
   data->quant.feature_shift = shift;
   fixedpoint::quantize_multiplier(output_scale, &data->quant.output_multiplier, &shift);
   data->quant.output_shift = shift;
-  data->quant.input_zero_point = input_q.zero_point();
-  data->quant.state_zero_point = state_q.zero_point();
-  data->quant.output_zero_point = output_q.zero_point();
+  data->quant.input_zero_point = input_q.zero_point;
+  data->quant.state_zero_point = state_q.zero_point;
+  data->quant.output_zero_point = output_q.zero_point;
 
   // One request rather than two: every planned buffer costs planner work
   // space and a scratch record.

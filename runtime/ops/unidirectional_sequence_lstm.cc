@@ -23,6 +23,7 @@
 #include "kernels/optimized/selection.h"
 #include "kernels/reference/lstm.h"
 #include "mote/ops.h"
+#include "ops/quantization.h"
 
 namespace mote {
 namespace ops {
@@ -75,11 +76,8 @@ Status check_shape(OpContext& ctx, int index, const char* what, int32_t rows, in
 }
 
 Status check_quantized(OpContext& ctx, int index, const char* what) {
-  const QuantView q = ctx.input_quant(index);
-  if (!q.quantized()) return ctx.fail("%s (input %d) is not quantized", what, index);
-  if (q.count != 1) return ctx.fail("%s (input %d) must be quantized per tensor", what, index);
-  if (!(q.scale() > 0.0f)) return ctx.fail("%s (input %d) has a non-positive scale", what, index);
-  return Status::kOk;
+  TensorQuant q;
+  return per_tensor_quant(ctx, ctx.input_quant(index), what, &q);
 }
 
 // The requantizations shift by at most 31 either way.

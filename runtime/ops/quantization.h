@@ -1,0 +1,157 @@
+// Prepare-time quantization checks and fused-activation clamp ranges, for
+// every op: one definition of a usable scale and of a per-tensor quantized
+// tensor, and TFLite's CalculateActivationRange for each output type.
+#pragma once
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+
+#include <limits>
+
+#include "mote/op.h"
+#include "mote/schema.h"
+#include "mote/tensor.h"
+
+namespace mote {
+namespace ops {
+
+// A scale the fixed-point parameters can be derived from: positive and
+// finite. Zero, negatives, NaN and infinity fail (the comparisons are false
+// for NaN).
+inline bool valid_scale(float scale) { return scale > 0.0f && scale <= FLT_MAX; }
+
+struct TensorQuant {
+  float scale = 0.0f;
+  int32_t zero_point = 0;
+};
+
+// The per-tensor scale and zero point of `q` (`what` names the tensor in
+// messages); fails unless it is quantized with exactly one valid_scale().
+inline Status per_tensor_quant(const OpContext& ctx, const QuantView& q, const char* what, TensorQuant* out) {
+  if (!q.quantized()) return ctx.fail("%s is not quantized", what);
+  if (q.count != 1) return ctx.fail("%s has %d scales; it must be quantized per tensor", what, int(q.count));
+  const float scale = q.scale(0);
+  if (!valid_scale(scale)) return ctx.fail("%s scale %g is not a positive finite number", what, double(scale));
+  out->scale = scale;
+  out->zero_point = q.zero_point(0);
+  return Status::kOk;
+}
+
+// per_tensor_quant() of an int8 / int16 activation, plus its zero point: in
+// range for int8, 0 for int16 (TFLite's 16x8 kernels assume symmetric int16).
+inline Status activation_quant(const OpContext& ctx, const QuantView& q, const char* what, DType type,
+                               TensorQuant* out) {
+  MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, q, what, out));
+  if (type == DType::kInt16 && out->zero_point != 0)
+    return ctx.fail("int16 %s has zero point %d; int16 activations must have zero point 0", what,
+                    int(out->zero_point));
+  if (type == DType::kInt8 && (out->zero_point < -128 || out->zero_point > 127))
+    return ctx.fail("int8 %s zero point %d is out of range", what, int(out->zero_point));
+  return Status::kOk;
+}
+
+// True for the fused activations a kernel implements by clamping: NONE, RELU,
+// RELU_N1_TO_1 and RELU6. Ops reject the others (TANH, SIGN_BIT) in prepare.
+inline bool is_clamp_activation(schema::Activation activation) {
+  return activation == schema::Activation::kNone || activation == schema::Activation::kRelu ||
+         activation == schema::Activation::kReluN1To1 || activation == schema::Activation::kRelu6;
+}
+
+// The kernels clamp, so only NONE and the RELU variants can be fused.
+inline Status check_fused_activation(const OpContext& ctx, schema::Activation activation) {
+  if (!is_clamp_activation(activation))
+    return ctx.fail("fused activation %d is not supported (only NONE, RELU, RELU_N1_TO_1, RELU6)", int(activation));
+  return Status::kOk;
+}
+
+// The fused_activation_function option (field id `field`) of the node; NONE
+// when the node has no options. Fails for TANH / SIGN_BIT.
+inline Status read_fused_activation(const OpContext& ctx, int field, schema::Activation* activation) {
+  *activation = schema::Activation(ctx.options().scalar<int8_t>(field, 0));
+  return check_fused_activation(ctx, *activation);
+}
+
+// [*min, *max] in the quantized domain of an output with `scale` and
+// `zero_point`, intersected with [qmin, qmax]. The bounds 0, 6 and +-1 are
+// quantized as zero_point + round(bound / scale), with float division and
+// rounding half away from zero.
+inline void quantized_activation_range(schema::Activation activation, float scale, int32_t zero_point, int32_t qmin,
+                                       int32_t qmax, int32_t* min, int32_t* max) {
+  auto quantize = [scale, zero_point](float bound) { return zero_point + int32_t(roundf(bound / scale)); };
+  *min = qmin;
+  *max = qmax;
+  switch (activation) {
+    case schema::Activation::kRelu:
+      *min = quantize(0.0f) > qmin ? quantize(0.0f) : qmin;
+      break;
+    case schema::Activation::kRelu6:
+      *min = quantize(0.0f) > qmin ? quantize(0.0f) : qmin;
+      *max = quantize(6.0f) < qmax ? quantize(6.0f) : qmax;
+      break;
+    case schema::Activation::kReluN1To1:
+      *min = quantize(-1.0f) > qmin ? quantize(-1.0f) : qmin;
+      *max = quantize(1.0f) < qmax ? quantize(1.0f) : qmax;
+      break;
+    default:
+      break;
+  }
+}
+
+inline void int8_activation_range(schema::Activation activation, float scale, int32_t zero_point, int32_t* min,
+                                  int32_t* max) {
+  quantized_activation_range(activation, scale, zero_point, -128, 127, min, max);
+}
+
+inline void int16_activation_range(schema::Activation activation, float scale, int32_t zero_point, int32_t* min,
+                                   int32_t* max) {
+  quantized_activation_range(activation, scale, zero_point, -32768, 32767, min, max);
+}
+
+// The clamp range of a fused activation on a quantized int8 / int16 output.
+inline void quantized_activation_range_for(schema::Activation activation, DType type, const TensorQuant& q,
+                                           int32_t* min, int32_t* max) {
+  if (type == DType::kInt16) {
+    int16_activation_range(activation, q.scale, q.zero_point, min, max);
+  } else {
+    int8_activation_range(activation, q.scale, q.zero_point, min, max);
+  }
+}
+
+inline void float_activation_range(schema::Activation activation, float* min, float* max) {
+  *min = std::numeric_limits<float>::lowest();
+  *max = std::numeric_limits<float>::max();
+  switch (activation) {
+    case schema::Activation::kRelu:
+      *min = 0.0f;
+      break;
+    case schema::Activation::kRelu6:
+      *min = 0.0f;
+      *max = 6.0f;
+      break;
+    case schema::Activation::kReluN1To1:
+      *min = -1.0f;
+      *max = 1.0f;
+      break;
+    default:
+      break;
+  }
+}
+
+// TFLite's integer CalculateActivationRange (unquantized int32 tensors).
+inline void int32_activation_range(schema::Activation activation, int32_t* min, int32_t* max) {
+  *min = std::numeric_limits<int32_t>::min();
+  *max = std::numeric_limits<int32_t>::max();
+  if (activation == schema::Activation::kRelu) {
+    *min = 0;
+  } else if (activation == schema::Activation::kRelu6) {
+    *min = 0;
+    *max = 6;
+  } else if (activation == schema::Activation::kReluN1To1) {
+    *min = -1;
+    *max = 1;
+  }
+}
+
+}  // namespace ops
+}  // namespace mote
