@@ -44,7 +44,6 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const AddOpData& data = *ctx.op_data<AddOpData>();
-  const bool optimized = optimized::kEnabled;
   switch (ctx.output(0).type) {
     case DType::kFloat32:
       run_binary<float>(ctx, reference::add_float, data.broadcast, data.float_min, data.float_max);
@@ -54,10 +53,12 @@ Status eval(OpContext& ctx) {
                           std::numeric_limits<int32_t>::max());
       break;
     case DType::kInt8:
-      run_binary<int8_t>(ctx, optimized ? optimized::add_int8 : reference::add_int8, data.broadcast, data.quant);
+      run_binary<int8_t>(ctx, optimized::unless_reference_only(optimized::add_int8, reference::add_int8),
+                         data.broadcast, data.quant);
       break;
     case DType::kInt16:
-      run_binary<int16_t>(ctx, optimized ? optimized::add_int16 : reference::add_int16, data.broadcast, data.quant);
+      run_binary<int16_t>(ctx, optimized::unless_reference_only(optimized::add_int16, reference::add_int16),
+                          data.broadcast, data.quant);
       break;
     default:
       return ctx.fail("type %s is not supported", dtype_name(ctx.output(0).type));

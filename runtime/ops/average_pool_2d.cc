@@ -15,16 +15,17 @@ namespace {
 
 Status eval(OpContext& ctx) {
   const PoolOpData& data = *ctx.op_data<PoolOpData>();
-  const bool optimized = optimized::kEnabled;
   bool ok = false;
   switch (ctx.input(0).type) {
     case DType::kFloat32:
-      ok = run_unary<float>(ctx, optimized ? optimized::average_pool_float : reference::average_pool_float,
-                            data.params, data.float_min, data.float_max);
+      ok = run_unary<float>(
+          ctx, optimized::unless_reference_only(optimized::average_pool_float, reference::average_pool_float),
+          data.params, data.float_min, data.float_max);
       break;
     case DType::kInt8:
-      ok = run_unary<int8_t>(ctx, optimized ? optimized::average_pool_int8 : reference::average_pool_int8,
-                             data.params, data.quantized_min, data.quantized_max);
+      ok = run_unary<int8_t>(
+          ctx, optimized::unless_reference_only(optimized::average_pool_int8, reference::average_pool_int8),
+          data.params, data.quantized_min, data.quantized_max);
       break;
     case DType::kInt16:
       ok = run_unary<int16_t>(ctx, reference::average_pool_int16, data.params, data.quantized_min,

@@ -1,10 +1,8 @@
 // CONV_2D: input [N,H,W,Cin], filter [Cout,KH,KW,Cin/groups], optional bias
 // [Cout], output [N,OH,OW,Cout]. float32, int8 (per-tensor or per-channel
 // weights along dimension 0) and int16 activations with int8 weights.
-#include "kernels/reference/conv_2d.h"
+#include "kernels/conv_2d.h"
 
-#include "kernels/optimized/conv_2d.h"
-#include "kernels/optimized/selection.h"
 #include "mote/ops.h"
 #include "ops/conv_eval.h"
 #include "ops/conv_prepare.h"
@@ -13,38 +11,9 @@ namespace mote {
 namespace ops {
 namespace {
 
-using conv_prepare::KernelType;
-
-// The kernel eval runs, chosen in prepare.
-enum class Variant : int32_t {
-  kFloatReference,
-  kFloatOptimized,
-  kInt8Reference,
-  kInt8Optimized,
-  kInt16Reference,        // int64 bias
-  kInt16Bias32Reference,  // int32 bias or none
-};
-
-Variant select_variant(KernelType kernel, const Dims4& input_dims, const Dims4& filter_dims) {
-  const bool optimized = optimized::kEnabled;
-  switch (kernel) {
-    case KernelType::kFloat32:
-      return optimized && optimized::conv_2d_float_applies(input_dims, filter_dims) ? Variant::kFloatOptimized
-                                                                                    : Variant::kFloatReference;
-    case KernelType::kInt8:
-      return optimized && optimized::conv_2d_int8_applies(input_dims, filter_dims) ? Variant::kInt8Optimized
-                                                                                   : Variant::kInt8Reference;
-    case KernelType::kInt16:
-      return Variant::kInt16Reference;
-    case KernelType::kInt16Bias32:
-      break;
-  }
-  return Variant::kInt16Bias32Reference;
-}
-
 struct Conv2DOpData {
   ConvParams params;
-  Variant variant;
+  Conv2DVariant variant;
   ArenaRef<int32_t> output_multiplier;  // per output channel (quantized only)
   ArenaRef<int32_t> output_shift;
 };
@@ -56,8 +25,8 @@ Status prepare(OpContext& ctx) {
   if (t.input.shape.rank != 4 || t.filter.shape.rank != 4 || t.output.shape.rank != 4)
     return ctx.fail("input, filter and output must be 4-D (NHWC / OHWI), got ranks %d, %d, %d",
                     int(t.input.shape.rank), int(t.filter.shape.rank), int(t.output.shape.rank));
-  KernelType kernel = KernelType::kFloat32;
-  MOTE_RETURN_IF_ERROR(conv_prepare::select_kernel(ctx, t, &kernel));
+  ConvArithmetic arithmetic = ConvArithmetic::kFloat32;
+  MOTE_RETURN_IF_ERROR(conv_prepare::check_types(ctx, t, &arithmetic));
 
   const Dims4 in = conv_prepare::to_dims4(t.input.shape);
   const Dims4 fd = conv_prepare::to_dims4(t.filter.shape);
@@ -83,39 +52,18 @@ Status prepare(OpContext& ctx) {
 
   auto* data = ctx.allocate_op_data<Conv2DOpData>();
   if (data == nullptr) return Status::kError;
-  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, kernel, t, activation, out.c, /*channel_axis=*/0,
-                                                               &data->output_multiplier, &data->output_shift,
-                                                               &params));
+  const KernelChoice<Conv2DVariant> choice = select_conv_2d(arithmetic, in, fd, out);
+  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, arithmetic, t, activation, choice.requant_channels,
+                                                               /*channel_axis=*/0, &data->output_multiplier,
+                                                               &data->output_shift, &params));
   data->params = params;
-  data->variant = select_variant(kernel, in, fd);
+  data->variant = choice.variant;
   return Status::kOk;
 }
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<Conv2DOpData>();
-  const conv_eval::ConvArgs args(ctx, data.params, data.output_multiplier, data.output_shift);
-  switch (data.variant) {
-    case Variant::kFloatReference:
-      conv_eval::run_float(reference::conv_2d_float, args);
-      break;
-    case Variant::kFloatOptimized:
-      conv_eval::run_float(optimized::unless_reference_only(optimized::conv_2d_float, reference::conv_2d_float),
-                           args);
-      break;
-    case Variant::kInt8Reference:
-      conv_eval::run_quantized(reference::conv_2d_int8, args);
-      break;
-    case Variant::kInt8Optimized:
-      conv_eval::run_quantized(optimized::unless_reference_only(optimized::conv_2d_int8, reference::conv_2d_int8),
-                               args);
-      break;
-    case Variant::kInt16Reference:
-      conv_eval::run_quantized(reference::conv_2d_int16, args);
-      break;
-    case Variant::kInt16Bias32Reference:
-      conv_eval::run_quantized(reference::conv_2d_int16_bias32, args);
-      break;
-  }
+  run_conv_2d(data.variant, data.params, conv_eval::buffers(ctx, data.output_multiplier, data.output_shift));
   return Status::kOk;
 }
 

@@ -1,11 +1,12 @@
 // Prepare-time helpers shared by CONV_2D, DEPTHWISE_CONV_2D and
-// FULLY_CONNECTED: the node's tensors, kernel selection, window geometry,
+// FULLY_CONNECTED: the node's tensors, their types' arithmetic, window geometry,
 // activation quantization checks and the per-channel requantization
 // multipliers.
 #pragma once
 
 #include <stdint.h>
 
+#include "kernels/conv_kernel.h"
 #include "kernels/conv_params.h"
 #include "kernels/fixedpoint.h"
 #include "mote/op.h"
@@ -55,16 +56,9 @@ inline Status read_tensors(const OpContext& ctx, const char* filter_name, ConvTe
   return Status::kOk;
 }
 
-// Which kernel variant runs, by activation / weight / bias types.
-enum class KernelType : int32_t {
-  kFloat32 = 0,      // float activations, float weights, float bias
-  kInt8 = 1,         // int8 activations, int8 weights, int32 bias
-  kInt16 = 2,        // int16 activations, int8 weights, int64 bias (64-bit accumulator)
-  kInt16Bias32 = 3,  // int16 activations, int8 weights, int32 bias or none (32-bit accumulator)
-};
-
-// Checks the type combination (as TFLM accepts it) and picks the kernel.
-inline Status select_kernel(const OpContext& ctx, const ConvTensors& t, KernelType* kernel) {
+// Checks the type combination (as TFLM accepts it) and gives the arithmetic
+// the kernel wrappers select from.
+inline Status check_types(const OpContext& ctx, const ConvTensors& t, ConvArithmetic* arithmetic) {
   const TensorView& input = t.input;
   const TensorView& filter = t.filter;
   const TensorView& output = t.output;
@@ -74,7 +68,7 @@ inline Status select_kernel(const OpContext& ctx, const ConvTensors& t, KernelTy
                     dtype_name(output.type));
   DType bias_type = DType::kFloat32;
   if (input.type == DType::kFloat32 && filter.type == DType::kFloat32) {
-    *kernel = KernelType::kFloat32;
+    *arithmetic = ConvArithmetic::kFloat32;
     bias_type = DType::kFloat32;
   } else if (input.type == DType::kFloat32 &&
              (filter.type == DType::kInt8 || filter.type == DType::kUInt8 || filter.type == DType::kInt4)) {
@@ -83,11 +77,11 @@ inline Status select_kernel(const OpContext& ctx, const ConvTensors& t, KernelTy
         "quantize the whole model to int8 or keep float32 weights",
         dtype_name(filter.type));
   } else if (input.type == DType::kInt8 && filter.type == DType::kInt8) {
-    *kernel = KernelType::kInt8;
+    *arithmetic = ConvArithmetic::kInt8;
     bias_type = DType::kInt32;
   } else if (input.type == DType::kInt16 && filter.type == DType::kInt8) {
     const bool bias64 = bias != nullptr && bias->type == DType::kInt64;
-    *kernel = bias64 ? KernelType::kInt16 : KernelType::kInt16Bias32;
+    *arithmetic = bias64 ? ConvArithmetic::kInt16 : ConvArithmetic::kInt16Bias32;
     bias_type = bias64 ? DType::kInt64 : DType::kInt32;
   } else if (filter.type == DType::kInt4) {
     return ctx.fail("int4 weights are not supported; store the weights as int8");
@@ -172,44 +166,47 @@ inline Status compute_channel_multipliers(const OpContext& ctx, const QuantView&
   return Status::kOk;
 }
 
-inline int max_shift(KernelType kernel) { return kernel == KernelType::kInt16 ? kMaxShift64 : kMaxShift32; }
+inline int max_shift(ConvArithmetic arithmetic) {
+  return arithmetic == ConvArithmetic::kInt16 ? kMaxShift64 : kMaxShift32;
+}
 
 // Quantized kernels: checks the input and output quantization and sets the
 // activation zero-point offsets (int8 only; int16 activations are symmetric).
 // Params is ConvParams or reference::FullyConnectedParams.
 template <typename Params>
-Status prepare_activation_quant(const OpContext& ctx, KernelType kernel, const ConvTensors& t, Params* params) {
+Status prepare_activation_quant(const OpContext& ctx, ConvArithmetic arithmetic, const ConvTensors& t, Params* params) {
   TensorQuant input_q, output_q;
   MOTE_RETURN_IF_ERROR(activation_quant(ctx, ctx.input_quant(0), "input", t.input.type, &input_q));
   MOTE_RETURN_IF_ERROR(activation_quant(ctx, ctx.output_quant(0), "output", t.output.type, &output_q));
-  params->input_offset = kernel == KernelType::kInt8 ? -input_q.zero_point : 0;
-  params->output_offset = kernel == KernelType::kInt8 ? output_q.zero_point : 0;
+  params->input_offset = arithmetic == ConvArithmetic::kInt8 ? -input_q.zero_point : 0;
+  params->output_offset = arithmetic == ConvArithmetic::kInt8 ? output_q.zero_point : 0;
   return Status::kOk;
 }
 
 // Allocates the per-channel multiplier / shift arrays (`channels` of each)
 // and fills them from the weights' scales along `channel_axis`.
-inline Status prepare_channel_multipliers(OpContext& ctx, KernelType kernel, int32_t channels, int32_t channel_axis,
-                                          ArenaRef<int32_t>* multiplier_ref, ArenaRef<int32_t>* shift_ref) {
+inline Status prepare_channel_multipliers(OpContext& ctx, ConvArithmetic arithmetic, int32_t channels,
+                                          int32_t channel_axis, ArenaRef<int32_t>* multiplier_ref,
+                                          ArenaRef<int32_t>* shift_ref) {
   int32_t* multipliers = ctx.allocate_array<int32_t>(size_t(channels), multiplier_ref);
   int32_t* shifts = ctx.allocate_array<int32_t>(size_t(channels), shift_ref);
   if (multipliers == nullptr || shifts == nullptr) return Status::kError;
   return compute_channel_multipliers(ctx, ctx.input_quant(0), ctx.input_quant(1), ctx.output_quant(0), channels,
-                                     channel_axis, max_shift(kernel), multipliers, shifts);
+                                     channel_axis, max_shift(arithmetic), multipliers, shifts);
 }
 
 // Clamp range of the fused activation in the output's domain (quantized
 // kernels) or in float.
 template <typename Params>
-void set_activation_range(KernelType kernel, schema::Activation activation, const QuantView& output_q,
+void set_activation_range(ConvArithmetic arithmetic, schema::Activation activation, const QuantView& output_q,
                           Params* params) {
   params->activation_min = 0;
   params->activation_max = 0;
   params->float_activation_min = 0.0f;
   params->float_activation_max = 0.0f;
-  if (kernel == KernelType::kFloat32) {
+  if (arithmetic == ConvArithmetic::kFloat32) {
     float_activation_range(activation, &params->float_activation_min, &params->float_activation_max);
-  } else if (kernel == KernelType::kInt8) {
+  } else if (arithmetic == ConvArithmetic::kInt8) {
     int8_activation_range(activation, output_q.scale(), output_q.zero_point(), &params->activation_min,
                           &params->activation_max);
   } else {
@@ -218,17 +215,19 @@ void set_activation_range(KernelType kernel, schema::Activation activation, cons
   }
 }
 
-// CONV_2D / DEPTHWISE_CONV_2D: the quantization checks, offsets and
-// per-channel multipliers of a quantized kernel, then the activation range.
-inline Status prepare_conv_quantization(OpContext& ctx, KernelType kernel, const ConvTensors& t,
-                                        schema::Activation activation, int32_t channels, int32_t channel_axis,
+// CONV_2D / DEPTHWISE_CONV_2D: the quantization checks and offsets of a
+// quantized kernel, the multipliers and shifts of the `requant_channels`
+// output channels its wrapper asked for, then the activation range.
+inline Status prepare_conv_quantization(OpContext& ctx, ConvArithmetic arithmetic, const ConvTensors& t,
+                                        schema::Activation activation, int32_t requant_channels, int32_t channel_axis,
                                         ArenaRef<int32_t>* multiplier_ref, ArenaRef<int32_t>* shift_ref,
                                         ConvParams* params) {
-  if (kernel != KernelType::kFloat32) {
-    MOTE_RETURN_IF_ERROR(prepare_activation_quant(ctx, kernel, t, params));
-    MOTE_RETURN_IF_ERROR(prepare_channel_multipliers(ctx, kernel, channels, channel_axis, multiplier_ref, shift_ref));
-  }
-  set_activation_range(kernel, activation, ctx.output_quant(0), params);
+  if (arithmetic != ConvArithmetic::kFloat32)
+    MOTE_RETURN_IF_ERROR(prepare_activation_quant(ctx, arithmetic, t, params));
+  if (requant_channels > 0)
+    MOTE_RETURN_IF_ERROR(
+        prepare_channel_multipliers(ctx, arithmetic, requant_channels, channel_axis, multiplier_ref, shift_ref));
+  set_activation_range(arithmetic, activation, ctx.output_quant(0), params);
   return Status::kOk;
 }
 

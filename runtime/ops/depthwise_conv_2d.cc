@@ -2,10 +2,8 @@
 // [C*M], output [N,OH,OW,C*M] with depth multiplier M. float32, int8
 // (per-tensor or per-channel weights along dimension 3) and int16 activations
 // with int8 weights.
-#include "kernels/reference/depthwise_conv_2d.h"
+#include "kernels/depthwise_conv_2d.h"
 
-#include "kernels/optimized/depthwise_conv_2d.h"
-#include "kernels/optimized/selection.h"
 #include "mote/ops.h"
 #include "ops/conv_eval.h"
 #include "ops/conv_prepare.h"
@@ -14,35 +12,9 @@ namespace mote {
 namespace ops {
 namespace {
 
-using conv_prepare::KernelType;
-
-// The kernel eval runs, chosen in prepare.
-enum class Variant : int32_t {
-  kFloatReference,
-  kFloatOptimized,
-  kInt8Reference,
-  kInt8Optimized,
-  kInt8Optimized3x3,
-  kInt16Reference,
-};
-
-Variant select_variant(KernelType kernel, const ConvParams& params, const Dims4& filter_dims) {
-  const bool optimized = optimized::kEnabled;
-  switch (kernel) {
-    case KernelType::kFloat32:
-      return optimized ? Variant::kFloatOptimized : Variant::kFloatReference;
-    case KernelType::kInt8:
-      if (!optimized) return Variant::kInt8Reference;
-      return optimized::depthwise_conv_2d_3x3_applies(params, filter_dims) ? Variant::kInt8Optimized3x3
-                                                                           : Variant::kInt8Optimized;
-    default:
-      return Variant::kInt16Reference;
-  }
-}
-
 struct DepthwiseConv2DOpData {
   ConvParams params;
-  Variant variant;
+  DepthwiseConv2DVariant variant;
   ArenaRef<int32_t> output_multiplier;  // per output channel (quantized only)
   ArenaRef<int32_t> output_shift;
 };
@@ -54,13 +26,13 @@ Status prepare(OpContext& ctx) {
   if (t.input.shape.rank != 4 || t.filter.shape.rank != 4 || t.output.shape.rank != 4)
     return ctx.fail("input, filter and output must be 4-D (NHWC / 1HWC), got ranks %d, %d, %d",
                     int(t.input.shape.rank), int(t.filter.shape.rank), int(t.output.shape.rank));
-  KernelType kernel = KernelType::kFloat32;
-  MOTE_RETURN_IF_ERROR(conv_prepare::select_kernel(ctx, t, &kernel));
+  ConvArithmetic arithmetic = ConvArithmetic::kFloat32;
+  MOTE_RETURN_IF_ERROR(conv_prepare::check_types(ctx, t, &arithmetic));
   // TFLite's int16 depthwise kernel has only the 64-bit form (int64 bias or
   // none), unlike CONV_2D and FULLY_CONNECTED.
-  if (kernel == KernelType::kInt16Bias32) {
+  if (arithmetic == ConvArithmetic::kInt16Bias32) {
     if (t.has_bias) return ctx.fail("int16 activations need an int64 bias, got int32");
-    kernel = KernelType::kInt16;
+    arithmetic = ConvArithmetic::kInt16;
   }
 
   const Dims4 in = conv_prepare::to_dims4(t.input.shape);
@@ -92,44 +64,19 @@ Status prepare(OpContext& ctx) {
 
   auto* data = ctx.allocate_op_data<DepthwiseConv2DOpData>();
   if (data == nullptr) return Status::kError;
-  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, kernel, t, activation, out.c, /*channel_axis=*/3,
-                                                               &data->output_multiplier, &data->output_shift,
-                                                               &params));
+  const KernelChoice<DepthwiseConv2DVariant> choice = select_depthwise_conv_2d(arithmetic, params, fd, out);
+  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, arithmetic, t, activation, choice.requant_channels,
+                                                               /*channel_axis=*/3, &data->output_multiplier,
+                                                               &data->output_shift, &params));
   data->params = params;
-  data->variant = select_variant(kernel, params, fd);
+  data->variant = choice.variant;
   // Multiplier 1: every kernel may stream over its input (window_op_max_lead()).
   return ctx.allow_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w);
 }
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<DepthwiseConv2DOpData>();
-  const conv_eval::ConvArgs args(ctx, data.params, data.output_multiplier, data.output_shift);
-  switch (data.variant) {
-    case Variant::kFloatReference:
-      conv_eval::run_float(reference::depthwise_conv_2d_float, args);
-      break;
-    case Variant::kFloatOptimized:
-      conv_eval::run_float(
-          optimized::unless_reference_only(optimized::depthwise_conv_2d_float, reference::depthwise_conv_2d_float),
-          args);
-      break;
-    case Variant::kInt8Reference:
-      conv_eval::run_quantized(reference::depthwise_conv_2d_int8, args);
-      break;
-    case Variant::kInt8Optimized:
-      conv_eval::run_quantized(
-          optimized::unless_reference_only(optimized::depthwise_conv_2d_int8, reference::depthwise_conv_2d_int8),
-          args);
-      break;
-    case Variant::kInt8Optimized3x3:
-      conv_eval::run_quantized(
-          optimized::unless_reference_only(optimized::depthwise_conv_2d_int8_3x3, reference::depthwise_conv_2d_int8),
-          args);
-      break;
-    case Variant::kInt16Reference:
-      conv_eval::run_quantized(reference::depthwise_conv_2d_int16, args);
-      break;
-  }
+  run_depthwise_conv_2d(data.variant, data.params, conv_eval::buffers(ctx, data.output_multiplier, data.output_shift));
   return Status::kOk;
 }
 

@@ -3,10 +3,8 @@
 // [batches, units] (its shape, with or without keep_num_dims, comes from the
 // model). float32, int8 (per-tensor or per-channel weights along dimension 0)
 // and int16 activations with int8 weights.
-#include "kernels/reference/fully_connected.h"
+#include "kernels/fully_connected.h"
 
-#include "kernels/optimized/fully_connected.h"
-#include "kernels/optimized/selection.h"
 #include "mote/ops.h"
 #include "ops/conv_prepare.h"
 
@@ -14,37 +12,9 @@ namespace mote {
 namespace ops {
 namespace {
 
-using conv_prepare::KernelType;
-
-// The kernel eval runs, chosen in prepare.
-enum class Variant : int32_t {
-  kFloatReference,
-  kFloatOptimized,
-  kInt8Reference,
-  kInt8Optimized,
-  kInt16Reference,        // int64 bias
-  kInt16Bias32Reference,  // int32 bias or none
-};
-
-Variant select_variant(KernelType kernel, int32_t accum_depth) {
-  const bool optimized = optimized::kEnabled;
-  switch (kernel) {
-    case KernelType::kFloat32:
-      return optimized ? Variant::kFloatOptimized : Variant::kFloatReference;
-    case KernelType::kInt8:
-      return optimized && optimized::fully_connected_int8_applies(accum_depth) ? Variant::kInt8Optimized
-                                                                               : Variant::kInt8Reference;
-    case KernelType::kInt16:
-      return Variant::kInt16Reference;
-    case KernelType::kInt16Bias32:
-      break;
-  }
-  return Variant::kInt16Bias32Reference;
-}
-
 struct FullyConnectedOpData {
   reference::FullyConnectedParams params;
-  Variant variant;
+  FullyConnectedVariant variant;
   int32_t per_channel;  // output_multiplier / output_shift hold one value per unit
   ArenaRef<int32_t> output_multiplier;
   ArenaRef<int32_t> output_shift;
@@ -63,8 +33,8 @@ Status prepare(OpContext& ctx) {
     return ctx.fail("weights_format %d (shuffled weights) is not supported; only DEFAULT", int(weights_format));
   MOTE_RETURN_IF_ERROR(check_fused_activation(ctx, activation));
 
-  KernelType kernel = KernelType::kFloat32;
-  MOTE_RETURN_IF_ERROR(conv_prepare::select_kernel(ctx, t, &kernel));
+  ConvArithmetic arithmetic = ConvArithmetic::kFloat32;
+  MOTE_RETURN_IF_ERROR(conv_prepare::check_types(ctx, t, &arithmetic));
 
   if (t.filter.shape.rank != 2)
     return ctx.fail("weights must be 2-D [units, depth], got rank %d", int(t.filter.shape.rank));
@@ -82,19 +52,21 @@ Status prepare(OpContext& ctx) {
 
   auto* data = ctx.allocate_op_data<FullyConnectedOpData>();
   if (data == nullptr) return Status::kError;
+  const QuantView filter_q = ctx.input_quant(1);
+  data->per_channel = arithmetic != ConvArithmetic::kFloat32 && filter_q.count > 1;
+  const KernelChoice<FullyConnectedVariant> choice =
+      select_fully_connected(arithmetic, accum_depth, output_depth, data->per_channel != 0);
   reference::FullyConnectedParams params;
 
-  if (kernel != KernelType::kFloat32) {
-    MOTE_RETURN_IF_ERROR(conv_prepare::prepare_activation_quant(ctx, kernel, t, &params));
-    const QuantView filter_q = ctx.input_quant(1);
-    data->per_channel = filter_q.count > 1;
+  if (arithmetic != ConvArithmetic::kFloat32) {
+    MOTE_RETURN_IF_ERROR(conv_prepare::prepare_activation_quant(ctx, arithmetic, t, &params));
     int32_t channels = 1;
     int32_t* multipliers = &params.output_multiplier;
     int32_t* shifts = &params.output_shift;
-    if (data->per_channel) {
-      channels = output_depth;
-      multipliers = ctx.allocate_array<int32_t>(size_t(output_depth), &data->output_multiplier);
-      shifts = ctx.allocate_array<int32_t>(size_t(output_depth), &data->output_shift);
+    if (choice.requant_channels > 0) {
+      channels = choice.requant_channels;
+      multipliers = ctx.allocate_array<int32_t>(size_t(channels), &data->output_multiplier);
+      shifts = ctx.allocate_array<int32_t>(size_t(channels), &data->output_shift);
       if (multipliers == nullptr || shifts == nullptr) return Status::kError;
     } else {
       // Per-tensor weights keep their zero point (TFLite applies it there for
@@ -103,59 +75,31 @@ Status prepare(OpContext& ctx) {
     }
     MOTE_RETURN_IF_ERROR(conv_prepare::compute_channel_multipliers(ctx, ctx.input_quant(0), filter_q,
                                                                    ctx.output_quant(0), channels, /*channel_axis=*/0,
-                                                                   conv_prepare::max_shift(kernel), multipliers,
+                                                                   conv_prepare::max_shift(arithmetic), multipliers,
                                                                    shifts));
   }
-  conv_prepare::set_activation_range(kernel, activation, ctx.output_quant(0), &params);
+  conv_prepare::set_activation_range(arithmetic, activation, ctx.output_quant(0), &params);
 
   data->params = params;
-  data->variant = select_variant(kernel, accum_depth);
+  data->variant = choice.variant;
   return Status::kOk;
 }
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<FullyConnectedOpData>();
-  const TensorView input = ctx.input(0);
   const TensorView filter = ctx.input(1);
   const TensorView output = ctx.output(0);
-  const void* bias = ctx.num_inputs() == 3 && ctx.has_input(2) ? ctx.input(2).data : nullptr;
-  const int32_t output_depth = filter.shape.dims[0];
-  const int32_t accum_depth = filter.shape.dims[1];
-  const int32_t batches = int32_t(output.num_elements() / output_depth);
-  const int32_t* multipliers = data.per_channel ? ctx.get(data.output_multiplier) : nullptr;
-  const int32_t* shifts = data.per_channel ? ctx.get(data.output_shift) : nullptr;
-  const auto* float_bias = static_cast<const float*>(bias);
-  const auto* int32_bias = static_cast<const int32_t*>(bias);
-  switch (data.variant) {
-    case Variant::kFloatReference:
-      reference::fully_connected_float(data.params, batches, accum_depth, output_depth, input.as<float>(),
-                                       filter.as<float>(), float_bias, output.as<float>());
-      break;
-    case Variant::kFloatOptimized:
-      optimized::unless_reference_only(optimized::fully_connected_float, reference::fully_connected_float)(
-          data.params, batches, accum_depth, output_depth, input.as<float>(), filter.as<float>(), float_bias,
-          output.as<float>());
-      break;
-    case Variant::kInt8Reference:
-      reference::fully_connected_int8(data.params, multipliers, shifts, batches, accum_depth, output_depth,
-                                      input.as<int8_t>(), filter.as<int8_t>(), int32_bias, output.as<int8_t>());
-      break;
-    case Variant::kInt8Optimized:
-      optimized::unless_reference_only(optimized::fully_connected_int8, reference::fully_connected_int8)(
-          data.params, multipliers, shifts, batches, accum_depth, output_depth, input.as<int8_t>(),
-          filter.as<int8_t>(), int32_bias, output.as<int8_t>());
-      break;
-    case Variant::kInt16Reference:
-      reference::fully_connected_int16(data.params, multipliers, shifts, batches, accum_depth, output_depth,
-                                       input.as<int16_t>(), filter.as<int8_t>(), static_cast<const int64_t*>(bias),
-                                       output.as<int16_t>());
-      break;
-    case Variant::kInt16Bias32Reference:
-      reference::fully_connected_int16_bias32(data.params, multipliers, shifts, batches, accum_depth, output_depth,
-                                              input.as<int16_t>(), filter.as<int8_t>(), int32_bias,
-                                              output.as<int16_t>());
-      break;
-  }
+  FullyConnectedBuffers b;
+  b.output_depth = filter.shape.dims[0];
+  b.accum_depth = filter.shape.dims[1];
+  b.batches = int32_t(output.num_elements() / b.output_depth);
+  b.input = ctx.input(0).data;
+  b.filter = filter.data;
+  b.bias = ctx.num_inputs() == 3 && ctx.has_input(2) ? ctx.input(2).data : nullptr;
+  b.output = output.data;
+  b.output_multiplier = data.per_channel ? ctx.get(data.output_multiplier) : nullptr;
+  b.output_shift = data.per_channel ? ctx.get(data.output_shift) : nullptr;
+  run_fully_connected(data.variant, data.params, b);
   return Status::kOk;
 }
 

@@ -57,13 +57,14 @@ Status eval(OpContext& ctx) {
   const MulOpData& data = *ctx.op_data<MulOpData>();
   if (run_arithmetic_unquantized(ctx, reference::mul_float, reference::mul_int32, data.broadcast, data.ranges))
     return Status::kOk;
-  const bool optimized = optimized::kEnabled;
   switch (ctx.output(0).type) {
     case DType::kInt8:
-      run_binary<int8_t>(ctx, optimized ? optimized::mul_int8 : reference::mul_int8, data.broadcast, data.quant);
+      run_binary<int8_t>(ctx, optimized::unless_reference_only(optimized::mul_int8, reference::mul_int8),
+                         data.broadcast, data.quant);
       break;
     case DType::kInt16:
-      run_binary<int16_t>(ctx, optimized ? optimized::mul_int16 : reference::mul_int16, data.broadcast, data.quant);
+      run_binary<int16_t>(ctx, optimized::unless_reference_only(optimized::mul_int16, reference::mul_int16),
+                          data.broadcast, data.quant);
       break;
     default:
       return ctx.fail("type %s is not supported", dtype_name(ctx.output(0).type));

@@ -2,6 +2,7 @@
 
 #include "kernels/optimized/gemm_float.h"
 #include "kernels/optimized/gemm_int8.h"
+#include "kernels/optimized/input_offset_fold.h"
 #include "kernels/optimized/requantize.h"
 #include "kernels/optimized/requantize32.h"
 #include "kernels/reference/accumulate.h"
@@ -82,7 +83,7 @@ __attribute__((noinline)) void pointwise_channel_words(const int8_t* input, int3
     filter_sum += uint32_t(f0 + f1 + f2 + f3);
   }
   // sum (x + offset) f = sum (x + 128) f + (offset - 128) sum f
-  const int32_t start = int32_t(uint32_t(bias) + uint32_t(input_offset - 128) * filter_sum);
+  const int32_t start = fold_input_offset(bias, input_offset - 128, int32_t(filter_sum));
   constexpr uint32_t kFlipSigns = 0x80808080u;
   const auto store = [&](int32_t pixel, uint32_t sum) {
     out[pixel * out_step] =
@@ -242,12 +243,9 @@ struct Int8Math {
     for (int n = 0; n < N; ++n) {
       o.bias[n] = bias != nullptr ? bias[channel + n] : 0;
       o.pair_bias[n] = o.bias[n];
-      if (kWordLoads && aligned) {
-        const int8_t* channel_filter = filter + (channel + n) * filter_step;
-        uint32_t filter_sum = 0;
-        for (int32_t i = 0; i < filter_step; ++i) filter_sum += uint32_t(int32_t(channel_filter[i]));
-        o.pair_bias[n] = int32_t(uint32_t(o.bias[n]) + uint32_t(p.input_offset - 128) * filter_sum);
-      }
+      if (kWordLoads && aligned)
+        o.pair_bias[n] = fold_input_offset(o.bias[n], p.input_offset - 128,
+                                           filter_sum(filter + (channel + n) * filter_step, filter_step, 1));
       o.requant[n] = make_core_requant<kWordLoads>(multiplier[channel + n], shift[channel + n]);
     }
     o.offset = p.output_offset;

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "kernels/optimized/input_offset_fold.h"
 #include "kernels/optimized/requantize.h"
 #include "kernels/optimized/requantize32.h"
 #include "kernels/optimized/requantize_avx2.h"
@@ -39,7 +40,6 @@ Span interior_span(int32_t out_size, int32_t in_size, int32_t filter_size, int32
 }
 
 inline int32_t wrap_add(int32_t a, int32_t b) { return int32_t(uint32_t(a) + uint32_t(b)); }
-inline int32_t wrap_mul(int32_t a, int32_t b) { return int32_t(uint32_t(a) * uint32_t(b)); }
 
 template <typename T, typename Bias>
 struct Job {
@@ -100,18 +100,14 @@ MOTE_NOINLINE void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_
   const int32_t taps = j.fd.h * j.fd.w;
   const int8_t* filter = j.filter + oc0;
 
-  // Interior pixels start from bias + input_offset * sum(filter): the sum of
-  // filter * (input + offset) over a full window, regrouped (exact modulo
-  // 2^32, like the reference's wrapping accumulator).
+  // Interior pixels start from the bias with the input offset folded in.
   int32_t bias[N];
   int32_t interior_start[N];
   ChannelRequant requant[N];
   for (int k = 0; k < N; ++k) {
     requant[k] = make_channel_requant(j.multiplier[oc0 + k], j.shift[oc0 + k]);
-    int32_t filter_sum = 0;
-    for (int32_t t = 0; t < taps; ++t) filter_sum = wrap_add(filter_sum, filter[t * out_c + k]);
     bias[k] = j.bias != nullptr ? j.bias[oc0 + k] : 0;
-    interior_start[k] = wrap_add(bias[k], wrap_mul(p.input_offset, filter_sum));
+    interior_start[k] = fold_input_offset(bias[k], p.input_offset, filter_sum(filter + k, taps, out_c));
   }
 
   const int32_t row_stride = j.in.w * in_c;
@@ -294,14 +290,14 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
   const int32_t in_c = j.in.c;
   const int32_t out_c = j.out.c;
   int16_t f[9];
-  int32_t filter_sum = 0;
+  int32_t weight_sum = 0;
   for (int t = 0; t < 9; ++t) {
     f[t] = j.filter[oc + t * out_c];
-    filter_sum += f[t];
+    weight_sum += f[t];
   }
   const int32_t bias = j.bias != nullptr ? j.bias[oc] : 0;
   const int32_t input_offset = p.input_offset;
-  const int32_t interior_start = wrap_add(bias, wrap_mul(input_offset, filter_sum));
+  const int32_t interior_start = fold_input_offset(bias, input_offset, weight_sum);
   const ChannelRequant32 requant = make_channel_requant32(j.multiplier[oc], j.shift[oc]);
   const int32_t output_offset = p.output_offset;
   const int32_t activation_min = p.activation_min;
@@ -315,8 +311,8 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
     for (int32_t out_y = 0; out_y < j.out.h; ++out_y) {
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc;
-      // The window clipped to the input: the taps inside, and
-      // input_offset * their weights.
+      // The window clipped to the input: the taps inside, and the input
+      // offset folded over their weights.
       const int32_t fy_begin = in_y0 < 0 ? -in_y0 : 0;
       const int32_t fy_end = j.in.h - in_y0 < 3 ? j.in.h - in_y0 : 3;
       auto border = [&](int32_t out_x) {
@@ -331,7 +327,7 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
             weights += f[fy * 3 + fx];
           }
         }
-        const int32_t acc = wrap_add(wrap_add(bias, wrap_mul(input_offset, weights)), sum >> 8);
+        const int32_t acc = wrap_add(fold_input_offset(bias, input_offset, weights), sum >> 8);
         out_row[out_x * out_c] =
             int8_t(requantize_clamp(requant, acc, output_offset, activation_min, activation_max));
       };

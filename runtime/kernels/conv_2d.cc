@@ -1,0 +1,55 @@
+#include "kernels/conv_2d.h"
+
+#include "kernels/optimized/conv_2d.h"
+#include "kernels/optimized/selection.h"
+#include "kernels/reference/conv_2d.h"
+
+namespace mote {
+
+KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims4& input_dims, const Dims4& filter_dims,
+                                           const Dims4& output_dims) {
+  const bool optimized = optimized::kEnabled;
+  switch (arithmetic) {
+    case ConvArithmetic::kFloat32:
+      return {optimized && optimized::conv_2d_float_applies(input_dims, filter_dims) ? Conv2DVariant::kFloatOptimized
+                                                                                     : Conv2DVariant::kFloatReference,
+              0};
+    case ConvArithmetic::kInt8:
+      return {optimized && optimized::conv_2d_int8_applies(input_dims, filter_dims) ? Conv2DVariant::kInt8Optimized
+                                                                                    : Conv2DVariant::kInt8Reference,
+              output_dims.c};
+    case ConvArithmetic::kInt16:
+      return {Conv2DVariant::kInt16Reference, output_dims.c};
+    case ConvArithmetic::kInt16Bias32:
+      break;
+  }
+  return {Conv2DVariant::kInt16Bias32Reference, output_dims.c};
+}
+
+void run_conv_2d(Conv2DVariant variant, const ConvParams& params, const ConvBuffers& buffers) {
+  using conv_dispatch::run_float;
+  using conv_dispatch::run_quantized;
+  switch (variant) {
+    case Conv2DVariant::kFloatReference:
+      run_float(reference::conv_2d_float, params, buffers);
+      break;
+    case Conv2DVariant::kFloatOptimized:
+      run_float(optimized::unless_reference_only(optimized::conv_2d_float, reference::conv_2d_float), params, buffers);
+      break;
+    case Conv2DVariant::kInt8Reference:
+      run_quantized(reference::conv_2d_int8, params, buffers);
+      break;
+    case Conv2DVariant::kInt8Optimized:
+      run_quantized(optimized::unless_reference_only(optimized::conv_2d_int8, reference::conv_2d_int8), params,
+                    buffers);
+      break;
+    case Conv2DVariant::kInt16Reference:
+      run_quantized(reference::conv_2d_int16, params, buffers);
+      break;
+    case Conv2DVariant::kInt16Bias32Reference:
+      run_quantized(reference::conv_2d_int16_bias32, params, buffers);
+      break;
+  }
+}
+
+}  // namespace mote

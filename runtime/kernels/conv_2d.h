@@ -1,0 +1,29 @@
+// CONV_2D's kernel choice in one place (see kernels/conv_kernel.h):
+// select_conv_2d() in prepare, run_conv_2d() in eval.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernels/conv_kernel.h"
+#include "kernels/conv_params.h"
+
+namespace mote {
+
+enum class Conv2DVariant : int32_t {
+  kFloatReference,
+  kFloatOptimized,
+  kInt8Reference,
+  kInt8Optimized,
+  kInt16Reference,        // int64 bias
+  kInt16Bias32Reference,  // int32 bias or none
+};
+
+// The optimized kernels where their preconditions hold (no groups; for int8 a
+// window within gemm_int8.h's depth limit) and the build has them;
+// per-channel requantization for every quantized variant.
+KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims4& input_dims, const Dims4& filter_dims,
+                                           const Dims4& output_dims);
+
+void run_conv_2d(Conv2DVariant variant, const ConvParams& params, const ConvBuffers& buffers);
+
+}  // namespace mote

@@ -1,0 +1,58 @@
+#include "kernels/depthwise_conv_2d.h"
+
+#include "kernels/optimized/depthwise_conv_2d.h"
+#include "kernels/optimized/selection.h"
+#include "kernels/reference/depthwise_conv_2d.h"
+
+namespace mote {
+
+KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic arithmetic, const ConvParams& params,
+                                                              const Dims4& filter_dims, const Dims4& output_dims) {
+  const bool optimized = optimized::kEnabled;
+  switch (arithmetic) {
+    case ConvArithmetic::kFloat32:
+      return {optimized ? DepthwiseConv2DVariant::kFloatOptimized : DepthwiseConv2DVariant::kFloatReference, 0};
+    case ConvArithmetic::kInt8:
+      if (!optimized) return {DepthwiseConv2DVariant::kInt8Reference, output_dims.c};
+      return {optimized::depthwise_conv_2d_3x3_applies(params, filter_dims) ? DepthwiseConv2DVariant::kInt8Optimized3x3
+                                                                            : DepthwiseConv2DVariant::kInt8Optimized,
+              output_dims.c};
+    case ConvArithmetic::kInt16:
+    case ConvArithmetic::kInt16Bias32:
+      break;
+  }
+  return {DepthwiseConv2DVariant::kInt16Reference, output_dims.c};
+}
+
+void run_depthwise_conv_2d(DepthwiseConv2DVariant variant, const ConvParams& params, const ConvBuffers& buffers) {
+  using conv_dispatch::run_float;
+  using conv_dispatch::run_quantized;
+  switch (variant) {
+    case DepthwiseConv2DVariant::kFloatReference:
+      run_float(reference::depthwise_conv_2d_float, params, buffers);
+      break;
+    case DepthwiseConv2DVariant::kFloatOptimized:
+      run_float(
+          optimized::unless_reference_only(optimized::depthwise_conv_2d_float, reference::depthwise_conv_2d_float),
+          params, buffers);
+      break;
+    case DepthwiseConv2DVariant::kInt8Reference:
+      run_quantized(reference::depthwise_conv_2d_int8, params, buffers);
+      break;
+    case DepthwiseConv2DVariant::kInt8Optimized:
+      run_quantized(
+          optimized::unless_reference_only(optimized::depthwise_conv_2d_int8, reference::depthwise_conv_2d_int8),
+          params, buffers);
+      break;
+    case DepthwiseConv2DVariant::kInt8Optimized3x3:
+      run_quantized(
+          optimized::unless_reference_only(optimized::depthwise_conv_2d_int8_3x3, reference::depthwise_conv_2d_int8),
+          params, buffers);
+      break;
+    case DepthwiseConv2DVariant::kInt16Reference:
+      run_quantized(reference::depthwise_conv_2d_int16, params, buffers);
+      break;
+  }
+}
+
+}  // namespace mote

@@ -1,0 +1,30 @@
+// DEPTHWISE_CONV_2D's kernel choice in one place (see kernels/conv_kernel.h):
+// select_depthwise_conv_2d() in prepare, run_depthwise_conv_2d() in eval.
+#pragma once
+
+#include <stdint.h>
+
+#include "kernels/conv_kernel.h"
+#include "kernels/conv_params.h"
+
+namespace mote {
+
+enum class DepthwiseConv2DVariant : int32_t {
+  kFloatReference,
+  kFloatOptimized,
+  kInt8Reference,
+  kInt8Optimized,
+  kInt8Optimized3x3,
+  kInt16Reference,  // int64 bias or none
+};
+
+// The optimized kernels whenever the build has them (the 3x3 one for 3x3
+// filters without dilation); per-channel requantization for every quantized
+// variant. TFLite's int16 depthwise kernel has only the 64-bit form:
+// kInt16Bias32 must come without a bias and runs as kInt16.
+KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic arithmetic, const ConvParams& params,
+                                                              const Dims4& filter_dims, const Dims4& output_dims);
+
+void run_depthwise_conv_2d(DepthwiseConv2DVariant variant, const ConvParams& params, const ConvBuffers& buffers);
+
+}  // namespace mote

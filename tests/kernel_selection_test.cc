@@ -1,0 +1,238 @@
+// The kernel wrappers of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
+// (kernels/conv_2d.h, depthwise_conv_2d.h, fully_connected.h): which variant
+// select_*() picks and how many channels it has prepare requantize, and that
+// run_*() hands each variant the same buffers (every variant's bytes equal
+// the reference variant's, guard bytes after the output intact).
+#include <gtest/gtest.h>
+#include <stdint.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "guarded_buffer.h"
+#include "kernels/conv_2d.h"
+#include "kernels/depthwise_conv_2d.h"
+#include "kernels/fully_connected.h"
+#include "kernels/optimized/gemm_int8.h"
+#include "kernels/optimized/selection.h"
+
+namespace {
+
+using mote::ConvArithmetic;
+using mote::ConvBuffers;
+using mote::ConvParams;
+using mote::Conv2DVariant;
+using mote::DepthwiseConv2DVariant;
+using mote::Dims4;
+using mote::FullyConnectedBuffers;
+using mote::FullyConnectedVariant;
+using mote::reference::FullyConnectedParams;
+
+constexpr bool kOptimized = mote::optimized::kEnabled;
+
+Dims4 dims(int32_t n, int32_t h, int32_t w, int32_t c) {
+  Dims4 d;
+  d.n = n;
+  d.h = h;
+  d.w = w;
+  d.c = c;
+  return d;
+}
+
+TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
+  const Dims4 in = dims(1, 8, 8, 16), filter = dims(32, 3, 3, 16), out = dims(1, 8, 8, 32);
+  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out);
+  EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8Optimized : Conv2DVariant::kInt8Reference);
+  EXPECT_EQ(c.requant_channels, 32);
+  // Grouped: the optimized kernels do not apply.
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, dims(32, 3, 3, 8), out);
+  EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
+  EXPECT_EQ(c.requant_channels, 32);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out);
+  EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimized : Conv2DVariant::kFloatReference);
+  EXPECT_EQ(c.requant_channels, 0);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, dims(32, 3, 3, 8), out);
+  EXPECT_EQ(c.variant, Conv2DVariant::kFloatReference);
+  EXPECT_EQ(mote::select_conv_2d(ConvArithmetic::kInt16, in, filter, out).variant, Conv2DVariant::kInt16Reference);
+  c = mote::select_conv_2d(ConvArithmetic::kInt16Bias32, in, filter, out);
+  EXPECT_EQ(c.variant, Conv2DVariant::kInt16Bias32Reference);
+  EXPECT_EQ(c.requant_channels, 32);
+}
+
+TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {
+  ConvParams p;
+  const Dims4 out = dims(1, 8, 8, 24);
+  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out);
+  EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3 : DepthwiseConv2DVariant::kInt8Reference);
+  EXPECT_EQ(c.requant_channels, 24);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 5, 5, 24), out);
+  EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
+  p.dilation_h = 2;
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out);
+  EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kFloat32, p, dims(1, 3, 3, 24), out);
+  EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kFloatOptimized : DepthwiseConv2DVariant::kFloatReference);
+  EXPECT_EQ(c.requant_channels, 0);
+  EXPECT_EQ(mote::select_depthwise_conv_2d(ConvArithmetic::kInt16, p, dims(1, 3, 3, 24), out).variant,
+            DepthwiseConv2DVariant::kInt16Reference);
+}
+
+TEST(FullyConnectedSelection, PicksByArithmeticDepthAndWeights) {
+  auto c = mote::select_fully_connected(ConvArithmetic::kInt8, 64, 10, /*per_channel_weights=*/false);
+  EXPECT_EQ(c.variant, kOptimized ? FullyConnectedVariant::kInt8Optimized : FullyConnectedVariant::kInt8Reference);
+  EXPECT_EQ(c.requant_channels, 0);  // per tensor: in the params
+  c = mote::select_fully_connected(ConvArithmetic::kInt8, 64, 10, /*per_channel_weights=*/true);
+  EXPECT_EQ(c.requant_channels, 10);
+  c = mote::select_fully_connected(ConvArithmetic::kInt8, mote::optimized::kMaxDotDepth + 1, 10, true);
+  EXPECT_EQ(c.variant, FullyConnectedVariant::kInt8Reference);
+  c = mote::select_fully_connected(ConvArithmetic::kFloat32, 64, 10, false);
+  EXPECT_EQ(c.variant, kOptimized ? FullyConnectedVariant::kFloatOptimized : FullyConnectedVariant::kFloatReference);
+  EXPECT_EQ(mote::select_fully_connected(ConvArithmetic::kInt16, 64, 10, true).variant,
+            FullyConnectedVariant::kInt16Reference);
+  EXPECT_EQ(mote::select_fully_connected(ConvArithmetic::kInt16Bias32, 64, 10, true).variant,
+            FullyConnectedVariant::kInt16Bias32Reference);
+}
+
+// Random int8 data, per-channel requantization as prepare makes it.
+struct Int8Data {
+  std::vector<int8_t> input, filter;
+  std::vector<int32_t> bias, multiplier, shift;
+  std::vector<float> float_input, float_filter, float_bias;
+
+  Int8Data(std::mt19937& rng, size_t inputs, size_t weights, int32_t channels) {
+    std::uniform_int_distribution<int> byte(-128, 127);
+    std::uniform_real_distribution<float> real(-1.0f, 1.0f);
+    for (size_t i = 0; i < inputs; ++i) {
+      input.push_back(int8_t(byte(rng)));
+      float_input.push_back(real(rng));
+    }
+    for (size_t i = 0; i < weights; ++i) {
+      filter.push_back(int8_t(byte(rng)));
+      float_filter.push_back(real(rng));
+    }
+    for (int32_t c = 0; c < channels; ++c) {
+      bias.push_back(std::uniform_int_distribution<int32_t>(-5000, 5000)(rng));
+      float_bias.push_back(real(rng));
+      multiplier.push_back(std::uniform_int_distribution<int32_t>(1 << 30, INT32_MAX)(rng));
+      shift.push_back(std::uniform_int_distribution<int32_t>(-15, -8)(rng));
+    }
+  }
+};
+
+ConvParams quantized_params(int32_t pad) {
+  ConvParams p;
+  p.pad_h = pad;
+  p.pad_w = pad;
+  p.input_offset = 7;
+  p.output_offset = -3;
+  p.activation_min = -128;
+  p.activation_max = 127;
+  p.float_activation_min = -1e30f;
+  p.float_activation_max = 1e30f;
+  return p;
+}
+
+// run(variant) of every variant in `variants` gives run(reference)'s bytes.
+template <typename T, typename Variant, typename Run>
+void expect_same_as(Variant reference, std::initializer_list<Variant> variants, size_t outputs, Run run) {
+  GuardedBuffer<T> expected(outputs, 3);
+  run(reference, expected.data());
+  // Not saturated to one or two values: the comparison has something to see.
+  EXPECT_GT(std::set<T>(expected.data(), expected.data() + outputs).size(), std::min<size_t>(outputs / 4, 16));
+  for (Variant v : variants) {
+    SCOPED_TRACE(int(v));
+    GuardedBuffer<T> got(outputs, 3);
+    run(v, got.data());
+    EXPECT_TRUE(same_bytes(expected, got));
+    EXPECT_TRUE(got.guard_intact());
+  }
+}
+
+TEST(Conv2DWrapper, EveryVariantGivesTheReferenceBytes) {
+  std::mt19937 rng(11);
+  const Dims4 in = dims(1, 5, 6, 8), filter = dims(6, 3, 3, 8), out = dims(1, 5, 6, 6);
+  Int8Data d(rng, 5 * 6 * 8, 6 * 3 * 3 * 8, 6);
+  const ConvParams p = quantized_params(1);
+  auto run = [&](Conv2DVariant v, void* output, bool quantized) {
+    ConvBuffers b;
+    b.input_dims = in;
+    b.filter_dims = filter;
+    b.output_dims = out;
+    b.input = quantized ? static_cast<const void*>(d.input.data()) : d.float_input.data();
+    b.filter = quantized ? static_cast<const void*>(d.filter.data()) : d.float_filter.data();
+    b.bias = quantized ? static_cast<const void*>(d.bias.data()) : d.float_bias.data();
+    b.output = output;
+    b.output_multiplier = d.multiplier.data();
+    b.output_shift = d.shift.data();
+    mote::run_conv_2d(v, p, b);
+  };
+  expect_same_as<int8_t>(Conv2DVariant::kInt8Reference, {Conv2DVariant::kInt8Optimized}, 5 * 6 * 6,
+                         [&](Conv2DVariant v, int8_t* o) { run(v, o, true); });
+  expect_same_as<float>(Conv2DVariant::kFloatReference, {Conv2DVariant::kFloatOptimized}, 5 * 6 * 6,
+                        [&](Conv2DVariant v, float* o) { run(v, o, false); });
+}
+
+TEST(DepthwiseConv2DWrapper, EveryVariantGivesTheReferenceBytes) {
+  std::mt19937 rng(12);
+  const Dims4 in = dims(1, 6, 5, 20), filter = dims(1, 3, 3, 20), out = dims(1, 6, 5, 20);
+  Int8Data d(rng, 6 * 5 * 20, 3 * 3 * 20, 20);
+  const ConvParams p = quantized_params(1);
+  auto run = [&](DepthwiseConv2DVariant v, void* output, bool quantized) {
+    ConvBuffers b;
+    b.input_dims = in;
+    b.filter_dims = filter;
+    b.output_dims = out;
+    b.input = quantized ? static_cast<const void*>(d.input.data()) : d.float_input.data();
+    b.filter = quantized ? static_cast<const void*>(d.filter.data()) : d.float_filter.data();
+    b.bias = quantized ? static_cast<const void*>(d.bias.data()) : d.float_bias.data();
+    b.output = output;
+    b.output_multiplier = d.multiplier.data();
+    b.output_shift = d.shift.data();
+    mote::run_depthwise_conv_2d(v, p, b);
+  };
+  expect_same_as<int8_t>(DepthwiseConv2DVariant::kInt8Reference,
+                         {DepthwiseConv2DVariant::kInt8Optimized, DepthwiseConv2DVariant::kInt8Optimized3x3},
+                         6 * 5 * 20, [&](DepthwiseConv2DVariant v, int8_t* o) { run(v, o, true); });
+  expect_same_as<float>(DepthwiseConv2DVariant::kFloatReference, {DepthwiseConv2DVariant::kFloatOptimized},
+                        6 * 5 * 20, [&](DepthwiseConv2DVariant v, float* o) { run(v, o, false); });
+}
+
+TEST(FullyConnectedWrapper, EveryVariantGivesTheReferenceBytes) {
+  std::mt19937 rng(13);
+  const int32_t batches = 3, depth = 37, units = 9;
+  Int8Data d(rng, batches * depth, units * depth, units);
+  FullyConnectedParams p;
+  p.input_offset = 5;
+  p.output_offset = 2;
+  p.output_multiplier = 1 << 30;
+  p.output_shift = -9;
+  p.activation_min = -128;
+  p.activation_max = 127;
+  p.float_activation_min = -1e30f;
+  p.float_activation_max = 1e30f;
+  for (bool per_channel : {true, false}) {
+    SCOPED_TRACE(per_channel);
+    p.filter_offset = per_channel ? 0 : 3;
+    auto run = [&](FullyConnectedVariant v, void* output, bool quantized) {
+      FullyConnectedBuffers b;
+      b.batches = batches;
+      b.accum_depth = depth;
+      b.output_depth = units;
+      b.input = quantized ? static_cast<const void*>(d.input.data()) : d.float_input.data();
+      b.filter = quantized ? static_cast<const void*>(d.filter.data()) : d.float_filter.data();
+      b.bias = quantized ? static_cast<const void*>(d.bias.data()) : d.float_bias.data();
+      b.output = output;
+      b.output_multiplier = per_channel ? d.multiplier.data() : nullptr;
+      b.output_shift = per_channel ? d.shift.data() : nullptr;
+      mote::run_fully_connected(v, p, b);
+    };
+    expect_same_as<int8_t>(FullyConnectedVariant::kInt8Reference, {FullyConnectedVariant::kInt8Optimized},
+                           batches * units, [&](FullyConnectedVariant v, int8_t* o) { run(v, o, true); });
+    expect_same_as<float>(FullyConnectedVariant::kFloatReference, {FullyConnectedVariant::kFloatOptimized},
+                          batches * units, [&](FullyConnectedVariant v, float* o) { run(v, o, false); });
+  }
+}
+
+}  // namespace
