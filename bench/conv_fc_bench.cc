@@ -66,6 +66,8 @@ void conv_int8(benchmark::State& state, const ConvLayer& l, Kernel kernel) {
   const std::vector<int8_t> input = random_int8(elements(l.in), 1);
   const std::vector<int8_t> filter = random_int8(elements(l.filter), 2);
   std::vector<int32_t> bias(size_t(l.out.c), 1000), multiplier(size_t(l.out.c), 1518500250), shift(size_t(l.out.c), -9);
+  std::vector<int32_t> prepared = shift;  // the optimized kernels' form
+  mote::optimized::conv_2d_int8_prepare(l.filter, filter.data(), prepared.data());
   std::vector<int8_t> output(elements(l.out));
   for (auto _ : state) {
     switch (kernel) {
@@ -74,12 +76,12 @@ void conv_int8(benchmark::State& state, const ConvLayer& l, Kernel kernel) {
                                       filter.data(), bias.data(), l.out, output.data());
         break;
       case Kernel::kOptimized:
-        mote::optimized::conv_2d_int8(l.params, multiplier.data(), shift.data(), l.in, input.data(), l.filter,
+        mote::optimized::conv_2d_int8(l.params, multiplier.data(), prepared.data(), l.in, input.data(), l.filter,
                                       filter.data(), bias.data(), l.out, output.data());
         break;
       case Kernel::kWords:
-        mote::optimized::conv_2d_int8_32bit(l.params, multiplier.data(), shift.data(), l.in, input.data(), l.filter,
-                                            filter.data(), bias.data(), l.out, output.data());
+        mote::optimized::conv_2d_int8_32bit(l.params, multiplier.data(), prepared.data(), l.in, input.data(),
+                                            l.filter, filter.data(), bias.data(), l.out, output.data());
         break;
     }
     benchmark::DoNotOptimize(output.data());

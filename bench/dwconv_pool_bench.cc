@@ -73,6 +73,8 @@ void BM_DepthwiseInt8(benchmark::State& state, Kernel kernel) {
     mote::fixedpoint::quantize_multiplier(0.002 + 0.0001 * double(c), &multiplier[c], &s);
     shift[c] = s;
   }
+  std::vector<int32_t> prepared = shift;  // the optimized kernels' form
+  mote::optimized::depthwise_conv_2d_int8_prepare(l.filter, filter.data(), prepared.data());
   std::vector<int8_t> output(size_t(l.out.h) * l.out.w * l.out.c);
   for (auto _ : state) {
     switch (kernel) {
@@ -81,15 +83,15 @@ void BM_DepthwiseInt8(benchmark::State& state, Kernel kernel) {
                                                 l.filter, filter.data(), bias.data(), l.out, output.data());
         break;
       case Kernel::kOptimized:
-        mote::optimized::depthwise_conv_2d_int8(l.params, multiplier.data(), shift.data(), l.in, input.data(),
+        mote::optimized::depthwise_conv_2d_int8(l.params, multiplier.data(), prepared.data(), l.in, input.data(),
                                                 l.filter, filter.data(), bias.data(), l.out, output.data());
         break;
       case Kernel::kOptimized3x3:
-        mote::optimized::depthwise_conv_2d_int8_3x3(l.params, multiplier.data(), shift.data(), l.in, input.data(),
+        mote::optimized::depthwise_conv_2d_int8_3x3(l.params, multiplier.data(), prepared.data(), l.in, input.data(),
                                                     l.filter, filter.data(), bias.data(), l.out, output.data());
         break;
       case Kernel::kChannelwise3x3:
-        mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(l.params, multiplier.data(), shift.data(), l.in,
+        mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(l.params, multiplier.data(), prepared.data(), l.in,
                                                                 input.data(), l.filter, filter.data(), bias.data(),
                                                                 l.out, output.data());
         break;

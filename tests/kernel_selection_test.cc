@@ -1,8 +1,8 @@
 // The kernel wrappers of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED
 // (kernels/conv_2d.h, depthwise_conv_2d.h, fully_connected.h): which variant
 // select_*() picks and how many channels it has prepare requantize, and that
-// run_*() hands each variant the same buffers (every variant's bytes equal
-// the reference variant's, guard bytes after the output intact).
+// prepare_*() then run_*() give each variant the reference variant's bytes
+// (guard bytes after the output intact).
 #include <gtest/gtest.h>
 #include <stdint.h>
 
@@ -43,20 +43,26 @@ Dims4 dims(int32_t n, int32_t h, int32_t w, int32_t c) {
 
 TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
   const Dims4 in = dims(1, 8, 8, 16), filter = dims(32, 3, 3, 16), out = dims(1, 8, 8, 32);
-  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out);
+  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, true);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8Optimized : Conv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 32);
   // Grouped: the optimized kernels do not apply.
-  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, dims(32, 3, 3, 8), out);
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, dims(32, 3, 3, 8), out, true);
   EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 32);
-  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out);
+  // Without a constant filter prepare cannot take the sums the int8 kernel needs.
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, /*constant_filter=*/false);
+  EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, false);
+  EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimized : Conv2DVariant::kFloatReference);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, true);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimized : Conv2DVariant::kFloatReference);
   EXPECT_EQ(c.requant_channels, 0);
-  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, dims(32, 3, 3, 8), out);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, dims(32, 3, 3, 8), out, true);
   EXPECT_EQ(c.variant, Conv2DVariant::kFloatReference);
-  EXPECT_EQ(mote::select_conv_2d(ConvArithmetic::kInt16, in, filter, out).variant, Conv2DVariant::kInt16Reference);
-  c = mote::select_conv_2d(ConvArithmetic::kInt16Bias32, in, filter, out);
+  EXPECT_EQ(mote::select_conv_2d(ConvArithmetic::kInt16, in, filter, out, true).variant,
+            Conv2DVariant::kInt16Reference);
+  c = mote::select_conv_2d(ConvArithmetic::kInt16Bias32, in, filter, out, true);
   EXPECT_EQ(c.variant, Conv2DVariant::kInt16Bias32Reference);
   EXPECT_EQ(c.requant_channels, 32);
 }
@@ -64,18 +70,23 @@ TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
 TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {
   ConvParams p;
   const Dims4 out = dims(1, 8, 8, 24);
-  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out);
+  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out, true);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3 : DepthwiseConv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 24);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 5, 5, 24), out);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 5, 5, 24), out, true);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
   p.dilation_h = 2;
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out, true);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kFloat32, p, dims(1, 3, 3, 24), out);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out, /*constant_filter=*/false);
+  EXPECT_EQ(c.variant, DepthwiseConv2DVariant::kInt8Reference);
+  // A window whose weight sum would not fit beside the shift.
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 1024, 1024, 24), out, true);
+  EXPECT_EQ(c.variant, DepthwiseConv2DVariant::kInt8Reference);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kFloat32, p, dims(1, 3, 3, 24), out, true);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kFloatOptimized : DepthwiseConv2DVariant::kFloatReference);
   EXPECT_EQ(c.requant_channels, 0);
-  EXPECT_EQ(mote::select_depthwise_conv_2d(ConvArithmetic::kInt16, p, dims(1, 3, 3, 24), out).variant,
+  EXPECT_EQ(mote::select_depthwise_conv_2d(ConvArithmetic::kInt16, p, dims(1, 3, 3, 24), out, true).variant,
             DepthwiseConv2DVariant::kInt16Reference);
 }
 
@@ -164,8 +175,10 @@ TEST(Conv2DWrapper, EveryVariantGivesTheReferenceBytes) {
     b.filter = quantized ? static_cast<const void*>(d.filter.data()) : d.float_filter.data();
     b.bias = quantized ? static_cast<const void*>(d.bias.data()) : d.float_bias.data();
     b.output = output;
+    std::vector<int32_t> shift = d.shift;
+    mote::prepare_conv_2d(v, filter, d.filter.data(), shift.data());
     b.output_multiplier = d.multiplier.data();
-    b.output_shift = d.shift.data();
+    b.output_shift = shift.data();
     mote::run_conv_2d(v, p, b);
   };
   expect_same_as<int8_t>(Conv2DVariant::kInt8Reference, {Conv2DVariant::kInt8Optimized}, 5 * 6 * 6,
@@ -188,8 +201,10 @@ TEST(DepthwiseConv2DWrapper, EveryVariantGivesTheReferenceBytes) {
     b.filter = quantized ? static_cast<const void*>(d.filter.data()) : d.float_filter.data();
     b.bias = quantized ? static_cast<const void*>(d.bias.data()) : d.float_bias.data();
     b.output = output;
+    std::vector<int32_t> shift = d.shift;
+    mote::prepare_depthwise_conv_2d(v, filter, d.filter.data(), shift.data());
     b.output_multiplier = d.multiplier.data();
-    b.output_shift = d.shift.data();
+    b.output_shift = shift.data();
     mote::run_depthwise_conv_2d(v, p, b);
   };
   expect_same_as<int8_t>(DepthwiseConv2DVariant::kInt8Reference,

@@ -24,6 +24,7 @@
 #include "kernels/optimized/gemm_float.h"
 #include "kernels/fixedpoint.h"
 #include "kernels/optimized/gemm_int8.h"
+#include "kernels/optimized/prepared_shift.h"
 #include "kernels/optimized/requantize32.h"
 #include "kernels/reference/conv_2d.h"
 #include "kernels/reference/fully_connected.h"
@@ -181,13 +182,15 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
   GuardedBuffer<int8_t> actual(elements(out), (c.misalign + 2) % 4);
   mote::reference::conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(), bias_ptr, out,
                                 expected.data());
-  mote::optimized::conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(), bias_ptr, out,
-                                actual.data());
+  std::vector<int32_t> prepared = shift;  // the optimized kernels' form
+  mote::optimized::conv_2d_int8_prepare(fd, filter.data(), prepared.data());
+  mote::optimized::conv_2d_int8(p, multiplier.data(), prepared.data(), in, input.data(), fd, filter.data(), bias_ptr,
+                                out, actual.data());
   ASSERT_EQ(0, memcmp(expected.bytes(), actual.bytes(), elements(out)));
   EXPECT_TRUE(actual.guard_intact());
 
   GuardedBuffer<int8_t> words(elements(out), (c.misalign + 3) % 4);
-  mote::optimized::conv_2d_int8_32bit(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+  mote::optimized::conv_2d_int8_32bit(p, multiplier.data(), prepared.data(), in, input.data(), fd, filter.data(),
                                            bias_ptr, out, words.data());
   ASSERT_EQ(0, memcmp(expected.bytes(), words.bytes(), elements(out))) << "word loads";
   EXPECT_TRUE(words.guard_intact());
@@ -326,10 +329,12 @@ TEST(OptimizedConv2D, Int8ExactAtTheLargestAcceptedDepth) {
   std::vector<int8_t> expected(elements(out)), actual(elements(out)), words(elements(out));
   mote::reference::conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(), nullptr, out,
                                 expected.data());
-  mote::optimized::conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(), nullptr, out,
-                                actual.data());
-  mote::optimized::conv_2d_int8_32bit(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
-                                           nullptr, out, words.data());
+  std::vector<int32_t> prepared = shift;  // the optimized kernels' form
+  mote::optimized::conv_2d_int8_prepare(fd, filter.data(), prepared.data());
+  mote::optimized::conv_2d_int8(p, multiplier.data(), prepared.data(), in, input.data(), fd, filter.data(), nullptr,
+                                out, actual.data());
+  mote::optimized::conv_2d_int8_32bit(p, multiplier.data(), prepared.data(), in, input.data(), fd, filter.data(),
+                                      nullptr, out, words.data());
   EXPECT_EQ(expected, actual);
   EXPECT_EQ(expected, words);
   EXPECT_EQ(expected[0], int8_t(-64));  // -32640 * 65536 * 2^-25, rounded
@@ -448,6 +453,21 @@ std::vector<FcCase> fc_cases(std::mt19937& rng) {
         cases.push_back(c);
       }
   return cases;
+}
+
+// conv_2d_int8_prepare / depthwise_conv_2d_int8_prepare keep each channel's
+// weight sum in the spare bits of its shift: both come back exactly over
+// their whole ranges.
+TEST(OptimizedPreparedShift, ShiftAndWeightSumRoundTrip) {
+  using namespace mote::optimized;
+  const int32_t max_sum = int32_t(128 * kMaxPreparedWindow);
+  for (int32_t shift = -31; shift <= 31; ++shift) {
+    for (int32_t sum : {-max_sum, -128 * kMaxDotDepth, -1, 0, 1, 127 * kMaxDotDepth, max_sum}) {
+      const int32_t word = prepared_shift(shift, sum);
+      EXPECT_EQ(shift_of(word), shift) << sum;
+      EXPECT_EQ(filter_sum_of(word), sum) << shift;
+    }
+  }
 }
 
 TEST(OptimizedFullyConnected, Int8MatchesReference) {

@@ -135,21 +135,23 @@ void check_int8(const Case& c, std::mt19937& rng) {
   GuardedBuffer<int8_t> expected(elements(out), 0);
   mote::reference::depthwise_conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
                                           bias_ptr, out, expected.data());
+  std::vector<int32_t> prepared = shift;  // the optimized kernels' form
+  mote::optimized::depthwise_conv_2d_int8_prepare(fd, filter.data(), prepared.data());
 
   GuardedBuffer<int8_t> generic(elements(out), (c.misalign + 2) % 4);
-  mote::optimized::depthwise_conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
+  mote::optimized::depthwise_conv_2d_int8(p, multiplier.data(), prepared.data(), in, input.data(), fd, filter.data(),
                                           bias_ptr, out, generic.data());
   EXPECT_EQ(memcmp(expected.bytes(), generic.bytes(), elements(out)), 0) << "generic kernel differs";
   EXPECT_TRUE(generic.guard_intact()) << "generic kernel wrote past its output";
 
   if (mote::optimized::depthwise_conv_2d_3x3_applies(p, fd)) {
     GuardedBuffer<int8_t> special(elements(out), (c.misalign + 3) % 4);
-    mote::optimized::depthwise_conv_2d_int8_3x3(p, multiplier.data(), shift.data(), in, input.data(), fd,
+    mote::optimized::depthwise_conv_2d_int8_3x3(p, multiplier.data(), prepared.data(), in, input.data(), fd,
                                                 filter.data(), bias_ptr, out, special.data());
     EXPECT_EQ(memcmp(expected.bytes(), special.bytes(), elements(out)), 0) << "3x3 kernel differs";
     EXPECT_TRUE(special.guard_intact()) << "3x3 kernel wrote past its output";
     GuardedBuffer<int8_t> channelwise(elements(out), (c.misalign + 1) % 4);
-    mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(p, multiplier.data(), shift.data(), in, input.data(), fd,
+    mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(p, multiplier.data(), prepared.data(), in, input.data(), fd,
                                                             filter.data(), bias_ptr, out, channelwise.data());
     EXPECT_EQ(memcmp(expected.bytes(), channelwise.bytes(), elements(out)), 0) << "channelwise 3x3 kernel differs";
     EXPECT_TRUE(channelwise.guard_intact()) << "channelwise 3x3 kernel wrote past its output";
@@ -321,12 +323,14 @@ TEST(OptimizedDepthwiseConv, Int8ExtremeValues) {
       std::vector<int8_t> expected(elements(out)), generic(elements(out)), special(elements(out));
       mote::reference::depthwise_conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
                                               bias.data(), out, expected.data());
-      mote::optimized::depthwise_conv_2d_int8(p, multiplier.data(), shift.data(), in, input.data(), fd, filter.data(),
-                                              bias.data(), out, generic.data());
-      mote::optimized::depthwise_conv_2d_int8_3x3(p, multiplier.data(), shift.data(), in, input.data(), fd,
+      std::vector<int32_t> prepared = shift;  // the optimized kernels' form
+      mote::optimized::depthwise_conv_2d_int8_prepare(fd, filter.data(), prepared.data());
+      mote::optimized::depthwise_conv_2d_int8(p, multiplier.data(), prepared.data(), in, input.data(), fd,
+                                              filter.data(), bias.data(), out, generic.data());
+      mote::optimized::depthwise_conv_2d_int8_3x3(p, multiplier.data(), prepared.data(), in, input.data(), fd,
                                                   filter.data(), bias.data(), out, special.data());
       std::vector<int8_t> channelwise(elements(out));
-      mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(p, multiplier.data(), shift.data(), in, input.data(),
+      mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(p, multiplier.data(), prepared.data(), in, input.data(),
                                                               fd, filter.data(), bias.data(), out, channelwise.data());
       EXPECT_EQ(expected, generic);
       EXPECT_EQ(expected, special);

@@ -6,8 +6,8 @@
 
 namespace mote {
 
-KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims4& input_dims, const Dims4& filter_dims,
-                                           const Dims4& output_dims) {
+KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims4& input_dims,
+                                           const Dims4& filter_dims, const Dims4& output_dims, bool constant_filter) {
   const bool optimized = optimized::kEnabled;
   switch (arithmetic) {
     case ConvArithmetic::kFloat32:
@@ -15,8 +15,9 @@ KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims
                                                                                      : Conv2DVariant::kFloatReference,
               0};
     case ConvArithmetic::kInt8:
-      return {optimized && optimized::conv_2d_int8_applies(input_dims, filter_dims) ? Conv2DVariant::kInt8Optimized
-                                                                                    : Conv2DVariant::kInt8Reference,
+      return {optimized && constant_filter && optimized::conv_2d_int8_applies(input_dims, filter_dims)
+                  ? Conv2DVariant::kInt8Optimized
+                  : Conv2DVariant::kInt8Reference,
               output_dims.c};
     case ConvArithmetic::kInt16:
       return {Conv2DVariant::kInt16Reference, output_dims.c};
@@ -24,6 +25,11 @@ KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims
       break;
   }
   return {Conv2DVariant::kInt16Bias32Reference, output_dims.c};
+}
+
+void prepare_conv_2d(Conv2DVariant variant, const Dims4& filter_dims, const void* filter, int32_t* output_shift) {
+  if (optimized::kEnabled && variant == Conv2DVariant::kInt8Optimized)
+    optimized::conv_2d_int8_prepare(filter_dims, static_cast<const int8_t*>(filter), output_shift);
 }
 
 void run_conv_2d(Conv2DVariant variant, const ConvParams& params, const ConvBuffers& buffers) {

@@ -1,5 +1,5 @@
 // CONV_2D's kernel choice in one place (see kernels/conv_kernel.h):
-// select_conv_2d() in prepare, run_conv_2d() in eval.
+// select_conv_2d() and prepare_conv_2d() in prepare, run_conv_2d() in eval.
 #pragma once
 
 #include <stdint.h>
@@ -19,10 +19,16 @@ enum class Conv2DVariant : int32_t {
 };
 
 // The optimized kernels where their preconditions hold (no groups; for int8 a
-// window within gemm_int8.h's depth limit) and the build has them;
-// per-channel requantization for every quantized variant.
-KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims4& input_dims, const Dims4& filter_dims,
-                                           const Dims4& output_dims);
+// window within gemm_int8.h's depth limit and a constant filter, whose sums
+// prepare takes) and the build has them; per-channel requantization for
+// every quantized variant.
+KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims4& input_dims,
+                                           const Dims4& filter_dims, const Dims4& output_dims, bool constant_filter);
+
+// After the requant_channels multipliers and shifts are computed: turns them
+// into the form `variant` reads, in place and at the same size (the
+// optimized int8 kernel keeps each channel's weight sum beside its shift).
+void prepare_conv_2d(Conv2DVariant variant, const Dims4& filter_dims, const void* filter, int32_t* output_shift);
 
 void run_conv_2d(Conv2DVariant variant, const ConvParams& params, const ConvBuffers& buffers);
 

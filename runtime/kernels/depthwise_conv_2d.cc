@@ -7,13 +7,15 @@
 namespace mote {
 
 KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic arithmetic, const ConvParams& params,
-                                                              const Dims4& filter_dims, const Dims4& output_dims) {
+                                                              const Dims4& filter_dims, const Dims4& output_dims,
+                                                              bool constant_filter) {
   const bool optimized = optimized::kEnabled;
   switch (arithmetic) {
     case ConvArithmetic::kFloat32:
       return {optimized ? DepthwiseConv2DVariant::kFloatOptimized : DepthwiseConv2DVariant::kFloatReference, 0};
     case ConvArithmetic::kInt8:
-      if (!optimized) return {DepthwiseConv2DVariant::kInt8Reference, output_dims.c};
+      if (!optimized || !constant_filter || !optimized::depthwise_conv_2d_int8_applies(filter_dims))
+        return {DepthwiseConv2DVariant::kInt8Reference, output_dims.c};
       return {optimized::depthwise_conv_2d_3x3_applies(params, filter_dims) ? DepthwiseConv2DVariant::kInt8Optimized3x3
                                                                             : DepthwiseConv2DVariant::kInt8Optimized,
               output_dims.c};
@@ -22,6 +24,13 @@ KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic ari
       break;
   }
   return {DepthwiseConv2DVariant::kInt16Reference, output_dims.c};
+}
+
+void prepare_depthwise_conv_2d(DepthwiseConv2DVariant variant, const Dims4& filter_dims, const void* filter,
+                               int32_t* output_shift) {
+  if (optimized::kEnabled && (variant == DepthwiseConv2DVariant::kInt8Optimized ||
+                              variant == DepthwiseConv2DVariant::kInt8Optimized3x3))
+    optimized::depthwise_conv_2d_int8_prepare(filter_dims, static_cast<const int8_t*>(filter), output_shift);
 }
 
 void run_depthwise_conv_2d(DepthwiseConv2DVariant variant, const ConvParams& params, const ConvBuffers& buffers) {

@@ -1,5 +1,6 @@
 // DEPTHWISE_CONV_2D's kernel choice in one place (see kernels/conv_kernel.h):
-// select_depthwise_conv_2d() in prepare, run_depthwise_conv_2d() in eval.
+// select_depthwise_conv_2d() and prepare_depthwise_conv_2d() in prepare,
+// run_depthwise_conv_2d() in eval.
 #pragma once
 
 #include <stdint.h>
@@ -18,12 +19,20 @@ enum class DepthwiseConv2DVariant : int32_t {
   kInt16Reference,  // int64 bias or none
 };
 
-// The optimized kernels whenever the build has them (the 3x3 one for 3x3
-// filters without dilation); per-channel requantization for every quantized
-// variant. TFLite's int16 depthwise kernel has only the 64-bit form:
-// kInt16Bias32 must come without a bias and runs as kInt16.
+// The optimized kernels when the build has them (the 3x3 one for 3x3 filters
+// without dilation); for int8 the filter must be constant (prepare takes its
+// sums). Per-channel requantization for every quantized variant. TFLite's
+// int16 depthwise kernel has only the 64-bit form: kInt16Bias32 must come
+// without a bias and runs as kInt16.
 KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic arithmetic, const ConvParams& params,
-                                                              const Dims4& filter_dims, const Dims4& output_dims);
+                                                              const Dims4& filter_dims, const Dims4& output_dims,
+                                                              bool constant_filter);
+
+// After the requant_channels multipliers and shifts are computed: turns them
+// into the form `variant` reads, in place and at the same size (the
+// optimized int8 kernels keep each channel's weight sum beside its shift).
+void prepare_depthwise_conv_2d(DepthwiseConv2DVariant variant, const Dims4& filter_dims, const void* filter,
+                               int32_t* output_shift);
 
 void run_depthwise_conv_2d(DepthwiseConv2DVariant variant, const ConvParams& params, const ConvBuffers& buffers);
 

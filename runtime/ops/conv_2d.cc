@@ -52,10 +52,12 @@ Status prepare(OpContext& ctx) {
 
   auto* data = ctx.allocate_op_data<Conv2DOpData>();
   if (data == nullptr) return Status::kError;
-  const KernelChoice<Conv2DVariant> choice = select_conv_2d(arithmetic, in, fd, out);
+  const KernelChoice<Conv2DVariant> choice = select_conv_2d(arithmetic, in, fd, out, ctx.input_is_constant(1));
   MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, arithmetic, t, activation, choice.requant_channels,
                                                                /*channel_axis=*/0, &data->output_multiplier,
                                                                &data->output_shift, &params));
+  if (choice.requant_channels > 0)
+    prepare_conv_2d(choice.variant, fd, t.filter.data, ctx.get(data->output_shift));
   data->params = params;
   data->variant = choice.variant;
   return Status::kOk;

@@ -64,10 +64,13 @@ Status prepare(OpContext& ctx) {
 
   auto* data = ctx.allocate_op_data<DepthwiseConv2DOpData>();
   if (data == nullptr) return Status::kError;
-  const KernelChoice<DepthwiseConv2DVariant> choice = select_depthwise_conv_2d(arithmetic, params, fd, out);
+  const KernelChoice<DepthwiseConv2DVariant> choice =
+      select_depthwise_conv_2d(arithmetic, params, fd, out, ctx.input_is_constant(1));
   MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, arithmetic, t, activation, choice.requant_channels,
                                                                /*channel_axis=*/3, &data->output_multiplier,
                                                                &data->output_shift, &params));
+  if (choice.requant_channels > 0)
+    prepare_depthwise_conv_2d(choice.variant, fd, t.filter.data, ctx.get(data->output_shift));
   data->params = params;
   data->variant = choice.variant;
   // Multiplier 1: every kernel may stream over its input (window_op_max_lead()).

@@ -3,6 +3,7 @@
 #include "kernels/optimized/gemm_float.h"
 #include "kernels/optimized/gemm_int8.h"
 #include "kernels/optimized/input_offset_fold.h"
+#include "kernels/optimized/prepared_shift.h"
 #include "kernels/optimized/requantize.h"
 #include "kernels/optimized/requantize32.h"
 #include "kernels/reference/accumulate.h"
@@ -62,8 +63,9 @@ Span interior_span(int32_t out_size, int32_t in_size, int32_t filter_size, int32
 // pair, with no call in between.
 constexpr int32_t kPointwiseRowMax = 256;  // int16 values on the stack
 
+// `start` is the bias with the offset correction folded in.
 __attribute__((noinline)) void pointwise_channel_words(const int8_t* input, int32_t pixels, int32_t depth,
-                                                       const int8_t* filter_row, int32_t input_offset, int32_t bias,
+                                                       const int8_t* filter_row, int32_t start,
                                                        const ChannelRequant32& channel_requant,
                                                        const ConvParams& p, int8_t* out, int32_t out_step) {
   // Local copies: the int8 stores below may alias anything, so values read
@@ -72,22 +74,17 @@ __attribute__((noinline)) void pointwise_channel_words(const int8_t* input, int3
   const int32_t output_offset = p.output_offset, activation_min = p.activation_min;
   const int32_t activation_max = p.activation_max;
   int16_t row[kPointwiseRowMax];
-  uint32_t filter_sum = 0;
   for (int32_t k = 0; k < depth; k += 4) {
     const uint32_t w = load_aligned32(filter_row + k);
-    const int32_t f0 = signed_byte<0>(w), f1 = signed_byte<1>(w), f2 = signed_byte<2>(w), f3 = signed_byte<3>(w);
-    row[k] = int16_t(f0);
-    row[k + 1] = int16_t(f1);
-    row[k + 2] = int16_t(f2);
-    row[k + 3] = int16_t(f3);
-    filter_sum += uint32_t(f0 + f1 + f2 + f3);
+    row[k] = int16_t(signed_byte<0>(w));
+    row[k + 1] = int16_t(signed_byte<1>(w));
+    row[k + 2] = int16_t(signed_byte<2>(w));
+    row[k + 3] = int16_t(signed_byte<3>(w));
   }
-  // sum (x + offset) f = sum (x + 128) f + (offset - 128) sum f
-  const int32_t start = fold_input_offset(bias, input_offset - 128, int32_t(filter_sum));
   constexpr uint32_t kFlipSigns = 0x80808080u;
   const auto store = [&](int32_t pixel, uint32_t sum) {
-    out[pixel * out_step] =
-        int8_t(requantize_clamp(requant, int32_t(uint32_t(start) + sum), output_offset, activation_min, activation_max));
+    out[pixel * out_step] = int8_t(
+        requantize_clamp(requant, int32_t(uint32_t(start) + sum), output_offset, activation_min, activation_max));
   };
   int32_t i = 0;
   for (; i + 2 <= pixels; i += 2) {
@@ -180,7 +177,7 @@ struct Int8Math {
   static constexpr int kChannels = kWordLoads ? 2 : 4;
   const ConvParams& p;
   const int32_t* multiplier;
-  const int32_t* shift;
+  const int32_t* shift;  // prepared (prepared_shift.h)
   bool aligned;  // kWordLoads: input, filter and in.c allow word loads
   int32_t filter_step;
 
@@ -192,9 +189,12 @@ struct Int8Math {
   bool pointwise_by_channel(int32_t depth) const { return kWordLoads && aligned && depth <= kPointwiseRowMax; }
   void pointwise_channel(const int8_t* input, int32_t pixels, int32_t depth, const int8_t* filter, const int32_t* bias,
                          int32_t channel, int8_t* out, int32_t out_step) const {
-    pointwise_channel_words(input, pixels, depth, filter + channel * filter_step, p.input_offset,
-                            bias != nullptr ? bias[channel] : 0,
-                            make_channel_requant32(multiplier[channel], shift[channel]), p, out + channel, out_step);
+    // sum (x + offset) f = sum (x + 128) f + (offset - 128) sum f
+    const int32_t start =
+        fold_input_offset(bias != nullptr ? bias[channel] : 0, p.input_offset - 128, filter_sum_of(shift[channel]));
+    pointwise_channel_words(input, pixels, depth, filter + channel * filter_step, start,
+                            make_channel_requant32(multiplier[channel], shift_of(shift[channel])), p, out + channel,
+                            out_step);
   }
 
   template <int M, int N>
@@ -238,15 +238,15 @@ struct Int8Math {
     }
   };
   template <int N>
-  Output<N> output(const int8_t* filter, const int32_t* bias, int32_t channel) const {
+  Output<N> output(const int8_t*, const int32_t* bias, int32_t channel) const {
     Output<N> o;
     for (int n = 0; n < N; ++n) {
+      const int32_t prepared = shift[channel + n];
       o.bias[n] = bias != nullptr ? bias[channel + n] : 0;
-      o.pair_bias[n] = o.bias[n];
-      if (kWordLoads && aligned)
-        o.pair_bias[n] = fold_input_offset(o.bias[n], p.input_offset - 128,
-                                           filter_sum(filter + (channel + n) * filter_step, filter_step, 1));
-      o.requant[n] = make_core_requant<kWordLoads>(multiplier[channel + n], shift[channel + n]);
+      o.pair_bias[n] = kWordLoads && aligned
+                           ? fold_input_offset(o.bias[n], p.input_offset - 128, filter_sum_of(prepared))
+                           : o.bias[n];
+      o.requant[n] = make_core_requant<kWordLoads>(multiplier[channel + n], shift_of(prepared));
     }
     o.offset = p.output_offset;
     o.min = p.activation_min;
@@ -267,8 +267,9 @@ struct Int8Output2x4 {
   Int8Output2x4(const Int8Math<false>::Output<4>& o, const int32_t* multipliers, const int32_t* shifts) {
     int32_t left[4], right[4];
     for (int n = 0; n < 4; ++n) {
-      left[n] = shifts[n] > 0 ? shifts[n] : 0;
-      right[n] = shifts[n] > 0 ? 0 : -shifts[n];
+      const int32_t shift = shift_of(shifts[n]);
+      left[n] = shift > 0 ? shift : 0;
+      right[n] = shift > 0 ? 0 : -shift;
     }
     const auto twice = [](const int32_t* v) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v));
@@ -518,6 +519,15 @@ bool conv_2d_int8_applies(const Dims4& input_dims, const Dims4& filter_dims) {
 
 bool conv_2d_float_applies(const Dims4& input_dims, const Dims4& filter_dims) {
   return input_dims.c == filter_dims.c;
+}
+
+// conv_2d_int8_applies() bounds the window by kMaxDotDepth, so every sum fits.
+static_assert(kMaxDotDepth <= kMaxPreparedWindow, "filter sums must fit the prepared shift");
+
+void conv_2d_int8_prepare(const Dims4& filter_dims, const int8_t* filter, int32_t* output_shift) {
+  const int32_t window = filter_dims.h * filter_dims.w * filter_dims.c;
+  for (int32_t c = 0; c < filter_dims.n; ++c)
+    output_shift[c] = prepared_shift(output_shift[c], filter_sum(filter + c * window, window, 1));
 }
 
 namespace {

@@ -21,7 +21,8 @@
 //
 // Preconditions beyond the reference's (check with the *_applies functions):
 // no grouped convolution; for int8, output_multiplier[c] != INT32_MIN (prepare
-// computes them in [2^30, 2^31) or 0).
+// computes them in [2^30, 2^31) or 0), and output_shift in the form
+// conv_2d_int8_prepare() leaves it.
 #pragma once
 
 #include <stdint.h>
@@ -37,6 +38,11 @@ bool conv_2d_int8_applies(const Dims4& input_dims, const Dims4& filter_dims);
 
 // True when conv_2d_float applies: no groups.
 bool conv_2d_float_applies(const Dims4& input_dims, const Dims4& filter_dims);
+
+// Once, in prepare: turns output_shift (one per output channel) into the
+// form the int8 kernels below read, in place: each shift with the sum of its
+// channel's weights (prepared_shift.h). The filter must be constant.
+void conv_2d_int8_prepare(const Dims4& filter_dims, const int8_t* filter, int32_t* output_shift);
 
 void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                   const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,

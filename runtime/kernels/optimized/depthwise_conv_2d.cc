@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kernels/optimized/input_offset_fold.h"
+#include "kernels/optimized/prepared_shift.h"
 #include "kernels/optimized/requantize.h"
 #include "kernels/optimized/requantize32.h"
 #include "kernels/optimized/requantize_avx2.h"
@@ -97,7 +98,6 @@ MOTE_NOINLINE void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_
   const ConvParams& p = *j.p;
   const int32_t in_c = j.in.c;
   const int32_t out_c = j.out.c;  // also the filter's tap stride
-  const int32_t taps = j.fd.h * j.fd.w;
   const int8_t* filter = j.filter + oc0;
 
   // Interior pixels start from the bias with the input offset folded in.
@@ -105,9 +105,10 @@ MOTE_NOINLINE void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_
   int32_t interior_start[N];
   ChannelRequant requant[N];
   for (int k = 0; k < N; ++k) {
-    requant[k] = make_channel_requant(j.multiplier[oc0 + k], j.shift[oc0 + k]);
+    const int32_t prepared = j.shift[oc0 + k];
+    requant[k] = make_channel_requant(j.multiplier[oc0 + k], shift_of(prepared));
     bias[k] = j.bias != nullptr ? j.bias[oc0 + k] : 0;
-    interior_start[k] = fold_input_offset(bias[k], p.input_offset, filter_sum(filter + k, taps, out_c));
+    interior_start[k] = fold_input_offset(bias[k], p.input_offset, filter_sum_of(prepared));
   }
 
   const int32_t row_stride = j.in.w * in_c;
@@ -290,15 +291,11 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
   const int32_t in_c = j.in.c;
   const int32_t out_c = j.out.c;
   int16_t f[9];
-  int32_t weight_sum = 0;
-  for (int t = 0; t < 9; ++t) {
-    f[t] = j.filter[oc + t * out_c];
-    weight_sum += f[t];
-  }
+  for (int t = 0; t < 9; ++t) f[t] = j.filter[oc + t * out_c];
   const int32_t bias = j.bias != nullptr ? j.bias[oc] : 0;
   const int32_t input_offset = p.input_offset;
-  const int32_t interior_start = fold_input_offset(bias, input_offset, weight_sum);
-  const ChannelRequant32 requant = make_channel_requant32(j.multiplier[oc], j.shift[oc]);
+  const int32_t interior_start = fold_input_offset(bias, input_offset, filter_sum_of(j.shift[oc]));
+  const ChannelRequant32 requant = make_channel_requant32(j.multiplier[oc], shift_of(j.shift[oc]));
   const int32_t output_offset = p.output_offset;
   const int32_t activation_min = p.activation_min;
   const int32_t activation_max = p.activation_max;
@@ -430,6 +427,16 @@ void float_block(const Job<float, float>& j, int32_t ic0, int32_t oc0) {
 }
 
 }  // namespace
+
+bool depthwise_conv_2d_int8_applies(const Dims4& filter_dims) {
+  return int64_t(filter_dims.h) * filter_dims.w <= kMaxPreparedWindow;
+}
+
+void depthwise_conv_2d_int8_prepare(const Dims4& filter_dims, const int8_t* filter, int32_t* output_shift) {
+  const int32_t taps = filter_dims.h * filter_dims.w;
+  for (int32_t c = 0; c < filter_dims.c; ++c)
+    output_shift[c] = prepared_shift(output_shift[c], filter_sum(filter + c, taps, filter_dims.c));
+}
 
 bool depthwise_conv_2d_3x3_applies(const ConvParams& params, const Dims4& filter_dims) {
   return filter_dims.h == 3 && filter_dims.w == 3 && params.dilation_h == 1 && params.dilation_w == 1;

@@ -9,12 +9,14 @@
 // folded, once per channel block, into the starting value
 // bias + input_offset * sum(filter); pixels on the border add the offset per
 // tap and skip the padding, like the reference. On 32-bit cores the 3x3
-// kernel runs one channel at a time instead (see _channelwise below). No
-// arena: nothing is precomputed in prepare.
+// kernel runs one channel at a time instead (see _channelwise below). The
+// filter sums come from prepare, kept in the shift array's spare bits
+// (depthwise_conv_2d_int8_prepare), so they cost no arena bytes.
 //
 // Preconditions beyond the reference's, which prepare guarantees:
-// output_multiplier[c] in [0, 2^31), output_shift[c] in [-31, 31] and
-// input_offset in [-127, 128] (an int8 zero point).
+// depthwise_conv_2d_int8_applies(), output_multiplier[c] in [0, 2^31),
+// output_shift as depthwise_conv_2d_int8_prepare() leaves it from shifts in
+// [-31, 31], and input_offset in [-127, 128] (an int8 zero point).
 #pragma once
 
 #include <stdint.h>
@@ -23,6 +25,15 @@
 
 namespace mote {
 namespace optimized {
+
+// True when the int8 kernels apply: a window of at most kMaxPreparedWindow
+// taps (prepared_shift.h), far beyond any real filter.
+bool depthwise_conv_2d_int8_applies(const Dims4& filter_dims);
+
+// Once, in prepare: turns output_shift (one per output channel) into the
+// form the int8 kernels below read, in place: each shift with the sum of its
+// channel's weights (prepared_shift.h). The filter must be constant.
+void depthwise_conv_2d_int8_prepare(const Dims4& filter_dims, const int8_t* filter, int32_t* output_shift);
 
 // True when depthwise_conv_2d_int8_3x3 applies: a 3x3 filter without
 // dilation (any stride, any depth multiplier).
