@@ -1,6 +1,8 @@
 // Runs every model of shared/conformance on its reference inputs and compares
 // every output byte with what TFLM produced. On a mismatch it walks the
 // per-tensor dumps of sample 0 and names the first node whose output differs.
+// Stateful models with a sequence/ folder also run it: consecutive invokes on
+// one interpreter, every output and state tensor compared after every step.
 // When the suite runs in one process it ends with a table of all models.
 #include <gtest/gtest.h>
 #include <math.h>
@@ -9,10 +11,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,46 +21,28 @@
 #include "mote/op_resolver.h"
 #include "mote/ops.h"
 #include "op_harness.h"
+#include "tools/conformance_manifest.h"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
+using mote::tools::ConformanceModel;
 
 namespace {
 
-std::string conformance_dir() { return shared_dir() + "/conformance"; }
-
-std::vector<std::string> model_names() {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(conformance_dir(), ec)) {
-    if (e.is_directory() && fs::exists(e.path() / "manifest.json")) names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
+// Without shared data one placeholder case, which then skips (or fails on CI).
+std::vector<std::string> or_placeholder(std::vector<std::string> names) {
   if (names.empty()) names.push_back("no_shared_data");
   return names;
 }
 
-json load_json(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw std::runtime_error("cannot read " + path);
-  return json::parse(f);
-}
-
 struct Row {
-  std::string model;
   std::string result;
+  std::string sequence;  // the sequence test's result, when it ran
   size_t mote_arena = 0;
   long long tflm_arena = -1;
 };
 std::map<std::string, Row>& table() {
   static std::map<std::string, Row> rows;
   return rows;
-}
-
-bool has_custom_ops(const json& manifest) {
-  for (const auto& op : manifest["ops"])
-    if (op.get<std::string>().rfind("CUSTOM:", 0) == 0) return true;
-  return false;
 }
 
 // Float outputs: how far apart, for the report.
@@ -83,6 +65,28 @@ std::string float_difference(const std::vector<uint8_t>& got, const std::vector<
   return s.str();
 }
 
+std::vector<uint8_t> bytes_of(const mote::TensorView& v) {
+  const uint8_t* data = static_cast<const uint8_t*>(v.data);
+  return data == nullptr ? std::vector<uint8_t>() : std::vector<uint8_t>(data, data + v.bytes);
+}
+
+// "3 of 40 bytes differ, first at byte 6"; empty when equal.
+std::string byte_difference(const std::vector<uint8_t>& got, const std::vector<uint8_t>& want) {
+  if (got == want) return "";
+  std::ostringstream s;
+  if (got.size() != want.size()) {
+    s << got.size() << " bytes, the reference has " << want.size();
+    return s.str();
+  }
+  size_t differing = 0, first = 0;
+  for (size_t i = 0; i < want.size(); ++i) {
+    if (got[i] == want[i]) continue;
+    if (differing++ == 0) first = i;
+  }
+  s << differing << " of " << want.size() << " bytes differ, first at byte " << first;
+  return s.str();
+}
+
 struct Capture {
   std::map<int, std::vector<uint8_t>> tensors;  // tensor index -> bytes right after its producer ran
 };
@@ -92,7 +96,7 @@ void capture_node(void* user, int node, const mote::Interpreter& interp) {
   mote::OperatorInfo op = interp.model().op(uint32_t(node));
   for (uint32_t k = 0; k < op.outputs.size(); ++k) {
     mote::TensorView v = interp.tensor(op.outputs[k]);
-    if (v.data) cap->tensors[op.outputs[k]] = std::vector<uint8_t>((uint8_t*)v.data, (uint8_t*)v.data + v.bytes);
+    if (v.data) cap->tensors[op.outputs[k]] = bytes_of(v);
   }
   for (uint32_t k = 0; k < op.inputs.size(); ++k) {
     int32_t t = op.inputs[k];
@@ -100,54 +104,61 @@ void capture_node(void* user, int node, const mote::Interpreter& interp) {
     mote::TensorInfo info = interp.model().tensor(uint32_t(t));
     if (!info.is_variable) continue;
     mote::TensorView v = interp.tensor(t);
-    if (v.data) cap->tensors[t] = std::vector<uint8_t>((uint8_t*)v.data, (uint8_t*)v.data + v.bytes);
+    if (v.data) cap->tensors[t] = bytes_of(v);
   }
 }
 
-// Names the first node (in execution order) whose outputs differ from the
-// reference dump of sample 0.
-std::string first_divergence(const std::string& dir, const std::vector<uint8_t>& model_bytes, const json& manifest) {
-  json index = load_json(dir + "/tensors/index.json");
+// Names the first node (in execution order) whose outputs, or the state it
+// updates, differ from the reference dump of sample 0's first invoke.
+std::string first_divergence(const ConformanceModel& model, const std::vector<uint8_t>& model_bytes) {
+  const mote::tools::ConformanceDump dump = mote::tools::read_conformance_dump(model);
   mote::OpResolver resolver;
   mote::register_all_ops(resolver);
   std::vector<uint8_t> arena(4 << 20);
   mote::Interpreter interp(model_bytes.data(), model_bytes.size(), resolver, arena.data(), arena.size());
   if (interp.allocate() != mote::Status::kOk) return interp.error_message();
-  const auto& files = manifest["samples"][0]["inputs"];
+  const auto& files = model.samples.at(0).inputs;
   for (size_t i = 0; i < files.size(); ++i) {
-    auto in = read_file(dir + "/" + files[i].get<std::string>());
+    auto in = read_file(files[i]);
     mote::TensorView v = interp.input(i);
     memcpy(v.data, in.data(), std::min<size_t>(in.size(), v.bytes));
   }
   Capture cap;
   interp.set_node_observer(capture_node, &cap);
   if (interp.invoke() != mote::Status::kOk) return interp.error_message();
-  std::map<int, json> tensor_entries;
-  for (const auto& t : index["tensors"]) tensor_entries[t["index"].get<int>()] = t;
-  for (const auto& node : index["node_order"]) {
-    std::vector<int> checked = node["outputs"].get<std::vector<int>>();
-    for (int t : node["inputs"].get<std::vector<int>>())
-      if (t >= 0 && tensor_entries.count(t) && tensor_entries[t]["producer_op"] == "variable") checked.push_back(t);
-    for (int t : checked) {
-      const json& e = tensor_entries[t];
-      if (!e.contains("file") || e["file"].is_null()) continue;
-      auto want = read_file(dir + "/tensors/" + e["file"].get<std::string>());
+  for (const auto& node : dump.nodes) {
+    std::vector<int32_t> checked = node.outputs;
+    for (int32_t t : node.inputs) {
+      const auto* entry = dump.find(t);
+      if (entry != nullptr && entry->is_variable) checked.push_back(t);
+    }
+    for (int32_t t : checked) {
+      const auto* entry = dump.find(t);
+      if (entry == nullptr || entry->file.empty()) continue;
       auto it = cap.tensors.find(t);
       if (it == cap.tensors.end()) continue;
-      if (it->second != want) {
-        size_t first_diff = 0;
-        while (first_diff < want.size() && first_diff < it->second.size() && it->second[first_diff] == want[first_diff])
-          ++first_diff;
-        std::ostringstream s;
-        s << "first divergence at node " << node["node"] << " (" << node["op"].get<std::string>() << "), tensor "
-          << t << " '" << e["name"].get<std::string>() << "' (" << e["dtype"].get<std::string>() << "), byte "
-          << first_diff << " of " << want.size();
-        return s.str();
-      }
+      const std::string diff = byte_difference(it->second, read_file(entry->file));
+      if (diff.empty()) continue;
+      std::ostringstream s;
+      s << "first divergence in sample 0 at node " << node.node << " (" << node.op << "), tensor " << t << " '"
+        << entry->name << "' (" << entry->dtype << "): " << diff;
+      return s.str();
     }
   }
   return "no single node diverges in sample 0";
 }
+
+void fill_inputs(mote::Interpreter& interp, const std::vector<std::string>& files) {
+  ASSERT_EQ(files.size(), interp.num_inputs());
+  for (size_t i = 0; i < files.size(); ++i) {
+    auto in = read_file(files[i]);
+    mote::TensorView v = interp.input(i);
+    ASSERT_EQ(in.size(), v.bytes) << files[i];
+    memcpy(v.data, in.data(), in.size());
+  }
+}
+
+std::string conformance_dir() { return shared_dir() + "/conformance"; }
 
 class Conformance : public ::testing::TestWithParam<std::string> {};
 
@@ -159,10 +170,10 @@ TEST(ConformanceData, SharedDataPresent) {
 TEST_P(Conformance, BitExactOnAllSamples) {
   MOTE_REQUIRE_SHARED();
   const std::string name = GetParam();
-  const std::string dir = conformance_dir() + "/" + name;
-  json manifest = load_json(dir + "/manifest.json");
-  Row row{name, "", 0, manifest.value("arena_used_bytes_ilp32", -1LL)};
-  auto model_bytes = read_file(shared_dir() + "/models/" + manifest["model_file"].get<std::string>());
+  const ConformanceModel model = mote::tools::read_conformance_model(shared_dir(), name);
+  Row& row = table()[name];
+  row.tflm_arena = model.reference_arena_ilp32;
+  auto model_bytes = read_file(model.model_file);
 
   mote::OpResolver resolver;
   ASSERT_EQ(mote::register_all_ops(resolver), mote::Status::kOk);
@@ -170,23 +181,21 @@ TEST_P(Conformance, BitExactOnAllSamples) {
   auto interp = std::make_unique<mote::Interpreter>(model_bytes.data(), model_bytes.size(), resolver, arena.data(),
                                                     arena.size());
   mote::Status st = interp->allocate();
-  if (manifest["status"] != "ok") {
+  if (!model.reference_ok) {
     // No reference output (TFLM refused the model, e.g. a hybrid one): mote
     // must refuse it too, in prepare, naming the node.
     row.result = "rejected, as by TFLM";
-    table()[name] = row;
-    ASSERT_NE(st, mote::Status::kOk) << name << ": TFLM rejected this model (" << manifest.value("error", "")
+    ASSERT_NE(st, mote::Status::kOk) << name << ": TFLM rejected this model (" << model.reference_error
                                      << ") but mote allocated it";
     EXPECT_NE(std::string(interp->error_message()).find("node "), std::string::npos) << interp->error_message();
     return;
   }
-  if (has_custom_ops(manifest)) {
+  if (model.has_custom_ops()) {
     // Only the audio front ends use custom (Signal*) ops; mote has no kernels
     // for them and must say so clearly.
     ASSERT_NE(st, mote::Status::kOk) << "custom ops should not resolve";
     EXPECT_NE(std::string(interp->error_message()).find("custom op"), std::string::npos) << interp->error_message();
     row.result = "unsupported (custom ops)";
-    table()[name] = row;
     return;
   }
   ASSERT_EQ(st, mote::Status::kOk) << interp->error_message();
@@ -194,41 +203,97 @@ TEST_P(Conformance, BitExactOnAllSamples) {
 
   bool all_exact = true;
   std::string float_note;
-  for (const auto& sample : manifest["samples"]) {
+  for (size_t k = 0; k < model.samples.size(); ++k) {
+    const auto& sample = model.samples[k];
     // Each reference output is the first invoke() after allocation;
     // reset_state() must bring a used interpreter back to that point.
     ASSERT_EQ(interp->reset_state(), mote::Status::kOk);
-    const auto& inputs = sample["inputs"];
-    ASSERT_EQ(inputs.size(), interp->num_inputs());
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      auto in = read_file(dir + "/" + inputs[i].get<std::string>());
-      mote::TensorView v = interp->input(i);
-      ASSERT_EQ(in.size(), v.bytes) << "input " << i;
-      memcpy(v.data, in.data(), in.size());
-    }
+    fill_inputs(*interp, sample.inputs);
+    if (HasFatalFailure()) return;
     ASSERT_EQ(interp->invoke(), mote::Status::kOk) << interp->error_message();
-    const auto& outputs = sample["outputs"];
-    ASSERT_EQ(outputs.size(), interp->num_outputs());
-    for (size_t j = 0; j < outputs.size(); ++j) {
-      auto want = read_file(dir + "/" + outputs[j].get<std::string>());
+    ASSERT_EQ(sample.outputs.size(), interp->num_outputs());
+    for (size_t j = 0; j < sample.outputs.size(); ++j) {
+      auto want = read_file(sample.outputs[j]);
       mote::TensorView v = interp->output(j);
-      std::vector<uint8_t> got((uint8_t*)v.data, (uint8_t*)v.data + v.bytes);
+      std::vector<uint8_t> got = bytes_of(v);
       if (got == want) continue;
       all_exact = false;
       if (v.type == mote::DType::kFloat32) float_note = float_difference(got, want);
-      ADD_FAILURE() << name << " sample " << sample["sample"] << " output " << j << " differs"
+      ADD_FAILURE() << name << " sample " << k << " output " << j << " differs"
                     << (float_note.empty() ? "" : " (" + float_note + ")") << "; "
-                    << first_divergence(dir, model_bytes, manifest);
+                    << first_divergence(model, model_bytes);
     }
   }
   row.result = all_exact ? "bit-exact" : ("DIFFERS" + (float_note.empty() ? "" : " (" + float_note + ")"));
-  table()[name] = row;
   if (row.tflm_arena > 0) {
     EXPECT_LE(row.mote_arena, size_t(row.tflm_arena)) << name << ": mote's arena is larger than TFLM's (ILP32)";
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(SharedModels, Conformance, ::testing::ValuesIn(model_names()),
+INSTANTIATE_TEST_SUITE_P(SharedModels, Conformance,
+                         ::testing::ValuesIn(or_placeholder(mote::tools::conformance_model_names(shared_dir()))),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// Consecutive invokes on one interpreter, no reset: after every step each
+// output and each listed state tensor must equal the reference bytes. The
+// first step that differs fails the test (later steps inherit its state).
+class ConformanceSequence : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ConformanceSequence, BitExactAtEveryStep) {
+  MOTE_REQUIRE_SHARED();
+  const std::string name = GetParam();
+  const ConformanceModel model = mote::tools::read_conformance_model(shared_dir(), name);
+  const std::vector<mote::tools::ConformanceStep> steps = mote::tools::read_conformance_sequence(model);
+  ASSERT_FALSE(steps.empty()) << name << ": sequence/sequence.json lists no steps";
+  auto model_bytes = read_file(model.model_file);
+  mote::OpResolver resolver;
+  ASSERT_EQ(mote::register_all_ops(resolver), mote::Status::kOk);
+  std::vector<uint8_t> arena(4 << 20);
+  mote::Interpreter interp(model_bytes.data(), model_bytes.size(), resolver, arena.data(), arena.size());
+  ASSERT_EQ(interp.allocate(), mote::Status::kOk) << interp.error_message();
+
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const mote::tools::ConformanceStep& step = steps[s];
+    fill_inputs(interp, step.sample.inputs);
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(interp.invoke(), mote::Status::kOk) << "step " << s << ": " << interp.error_message();
+    ASSERT_EQ(step.sample.outputs.size(), interp.num_outputs());
+    std::vector<std::string> differences;
+    std::string float_note;  // the last float difference, for the table
+    auto compare = [&](const std::string& what, const mote::TensorView& v, const std::string& file) {
+      const std::vector<uint8_t> got = bytes_of(v), want = read_file(file);
+      std::string diff = byte_difference(got, want);
+      if (diff.empty()) return;
+      if (v.type == mote::DType::kFloat32) {
+        float_note = float_difference(got, want);
+        diff += " (" + float_note + ")";
+      }
+      differences.push_back(what + ": " + diff);
+    };
+    for (size_t j = 0; j < step.sample.outputs.size(); ++j)
+      compare("output " + std::to_string(j), interp.output(j), step.sample.outputs[j]);
+    for (const auto& state : step.state_after) {
+      const mote::TensorView v = interp.tensor(state.tensor);
+      ASSERT_NE(v.data, nullptr) << "step " << s << ": state tensor " << state.tensor << " has no data";
+      compare("state tensor " + std::to_string(state.tensor), v, state.file);
+    }
+    if (differences.empty()) continue;
+    table()[name].sequence = "DIFFERS at step " + std::to_string(s) +
+                             (float_note.empty() ? "" : " (" + float_note + ")");
+    std::ostringstream where;
+    for (const std::string& d : differences) where << "\n  " << d;
+    // Step 0 is sample 0's first invoke, which the per-tensor dump covers;
+    // later steps began from state that still matched.
+    where << "\n  " << (s == 0 ? first_divergence(model, model_bytes)
+                               : "the state after step " + std::to_string(s - 1) +
+                                     " matched, so this step's invoke carries or updates it differently");
+    FAIL() << name << " differs from the reference at step " << s << " of " << steps.size() << where.str();
+  }
+  table()[name].sequence = "bit-exact, " + std::to_string(steps.size()) + " steps";
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedModels, ConformanceSequence,
+                         ::testing::ValuesIn(or_placeholder(mote::tools::conformance_sequence_names(shared_dir()))),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
 // Prints the table when the conformance tests ran in this process.
@@ -236,15 +301,15 @@ class ReportTable : public ::testing::Environment {
  public:
   void TearDown() override {
     if (table().empty()) return;
-    printf("\n%-32s %-28s %12s %12s %7s\n", "model", "result", "mote arena", "TFLM ilp32", "ratio");
+    printf("\n%-32s %-28s %12s %12s %7s  %s\n", "model", "result", "mote arena", "TFLM ilp32", "ratio", "sequence");
     for (const auto& [name, row] : table()) {
-      if (row.mote_arena && row.tflm_arena > 0) {
-        printf("%-32s %-28s %12zu %12lld %7.3f\n", name.c_str(), row.result.c_str(), row.mote_arena, row.tflm_arena,
-               double(row.mote_arena) / double(row.tflm_arena));
-      } else {
-        printf("%-32s %-28s %12s %12s %7s\n", name.c_str(), row.result.c_str(), "-",
-               row.tflm_arena > 0 ? std::to_string(row.tflm_arena).c_str() : "-", "-");
-      }
+      char ratio[16] = "-";
+      if (row.mote_arena && row.tflm_arena > 0)
+        snprintf(ratio, sizeof(ratio), "%.3f", double(row.mote_arena) / double(row.tflm_arena));
+      printf("%-32s %-28s %12s %12s %7s  %s\n", name.c_str(), row.result.empty() ? "-" : row.result.c_str(),
+             row.mote_arena ? std::to_string(row.mote_arena).c_str() : "-",
+             row.tflm_arena > 0 ? std::to_string(row.tflm_arena).c_str() : "-", ratio,
+             row.sequence.empty() ? "-" : row.sequence.c_str());
     }
   }
 };
