@@ -10,18 +10,17 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "mote/interpreter.h"
 #include "mote/op_resolver.h"
 #include "mote/ops.h"
+#include "tools/conformance_manifest.h"
 
 namespace {
 
@@ -52,12 +51,10 @@ struct LoadedModel {
 };
 
 // Nullptr when the model can't run here (custom ops, rejected by TFLM, ...).
-std::unique_ptr<LoadedModel> load(const fs::path& dir) {
-  const nlohmann::json manifest = nlohmann::json::parse(read_file(dir / "manifest.json"));
-  if (manifest.value("status", "") != "ok") return nullptr;
+std::unique_ptr<LoadedModel> load(const mote::tools::ConformanceModel& model) {
+  if (!model.reference_ok || model.samples.empty()) return nullptr;
   auto m = std::make_unique<LoadedModel>();
-  const fs::path model_path = fs::path(shared_dir()) / "models" / manifest["model_file"].get<std::string>();
-  const std::vector<uint8_t> file = read_file(model_path);
+  const std::vector<uint8_t> file = read_file(model.model_file);
   if (file.empty()) return nullptr;
   m->model_bytes = file.size();
   m->model_words.resize(file.size() / 8 + 1);
@@ -69,10 +66,10 @@ std::unique_ptr<LoadedModel> load(const fs::path& dir) {
                                                   reinterpret_cast<uint8_t*>(m->arena_words.data()),
                                                   m->arena_words.size() * 8);
   if (m->interp->allocate() != mote::Status::kOk) return nullptr;
-  const auto& files = manifest["samples"][0]["inputs"];
+  const auto& files = model.samples[0].inputs;
   if (files.size() != m->interp->num_inputs()) return nullptr;
   for (size_t i = 0; i < files.size(); ++i) {
-    m->inputs.push_back(read_file(dir / files[i].get<std::string>()));
+    m->inputs.push_back(read_file(files[i]));
     if (m->inputs.back().size() != m->interp->input(i).bytes) return nullptr;
   }
   return m;
@@ -105,16 +102,11 @@ int main(int argc, char** argv) {
            conformance.string().c_str());
     return 0;
   }
-  std::vector<fs::path> dirs;
-  for (const auto& e : fs::directory_iterator(conformance, ec))
-    if (e.is_directory() && fs::exists(e.path() / "manifest.json")) dirs.push_back(e.path());
-  std::sort(dirs.begin(), dirs.end());
   std::vector<std::unique_ptr<LoadedModel>> models;  // alive while the benchmarks run
-  for (const fs::path& dir : dirs) {
-    std::unique_ptr<LoadedModel> m = load(dir);
+  for (const std::string& name : mote::tools::conformance_model_names(shared_dir())) {
+    std::unique_ptr<LoadedModel> m = load(mote::tools::read_conformance_model(shared_dir(), name));
     if (m == nullptr) continue;
-    benchmark::RegisterBenchmark(dir.filename().string().c_str(), invoke_model, m.get())
-        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(name.c_str(), invoke_model, m.get())->Unit(benchmark::kMicrosecond);
     models.push_back(std::move(m));
   }
   benchmark::RunSpecifiedBenchmarks();
