@@ -1,10 +1,12 @@
 // Bare-metal conformance runner: runs the embedded model (device_model.h) on
 // each embedded reference input with only the mote runtime, and compares
-// every output byte with the embedded TFLM reference output.
+// every output byte with the embedded TFLM reference output. A stateful
+// model's sequence then runs as consecutive invokes on the same interpreter,
+// every output and state tensor compared after every step.
 //
 // Prints one machine-readable line that scripts/device-conformance.sh parses:
 //   RESULT model=<name> core=<core> exact=yes|no arena=<bytes> planned=<bytes>
-//          persistent=<bytes> ref_arena=<bytes> samples=<n> counter=<name>
+//          persistent=<bytes> ref_arena=<bytes> samples=<n> steps=<n> counter=<name>
 //          count=<sample 0> count_max=<max over samples>
 //          allocate_count=<allocate(), model load and memory plan included>
 // Exit status: 0 bit-exact, 1 an output differs, 2 the runtime failed.
@@ -25,11 +27,11 @@ uint32_t counter_overhead() {
   return platform_counter_stop();
 }
 
-// Compares one output; prints where it differs (and, for float32, by how much).
-bool same_bytes(int sample, int output, const mote::TensorView& got, const DeviceBlob& want) {
-  if (got.bytes != want.size) {
-    printf("MISMATCH sample %d output %d: %lu bytes, reference has %lu\n", sample, output, (unsigned long)got.bytes,
-           (unsigned long)want.size);
+// Compares one tensor with its reference; prints where it differs (and, for
+// float32, by how much). `what` says which tensor, e.g. "sample 1 output 0".
+bool same_bytes(const char* what, const mote::TensorView& got, const DeviceBlob& want) {
+  if (got.data == nullptr || got.bytes != want.size) {
+    printf("MISMATCH %s: %lu bytes, reference has %lu\n", what, (unsigned long)got.bytes, (unsigned long)want.size);
     return false;
   }
   const uint8_t* bytes = static_cast<const uint8_t*>(got.data);
@@ -39,9 +41,8 @@ bool same_bytes(int sample, int output, const mote::TensorView& got, const Devic
     if (differing++ == 0) first = i;
   }
   if (differing == 0) return true;
-  printf("MISMATCH sample %d output %d: %lu of %lu bytes differ, first at byte %lu (got 0x%02x, want 0x%02x)\n", sample,
-         output, (unsigned long)differing, (unsigned long)want.size, (unsigned long)first, bytes[first],
-         want.data[first]);
+  printf("MISMATCH %s: %lu of %lu bytes differ, first at byte %lu (got 0x%02x, want 0x%02x)\n", what,
+         (unsigned long)differing, (unsigned long)want.size, (unsigned long)first, bytes[first], want.data[first]);
   if (got.type == mote::DType::kFloat32) {
     // Largest difference in units of the reference value's last place.
     uint32_t max_ulp = 0;
@@ -52,9 +53,60 @@ bool same_bytes(int sample, int output, const mote::TensorView& got, const Devic
       const uint32_t ulp = a > b ? uint32_t(a) - uint32_t(b) : uint32_t(b) - uint32_t(a);
       if (ulp > max_ulp) max_ulp = ulp;
     }
-    printf("MISMATCH sample %d output %d: float32, max %lu ulp\n", sample, output, (unsigned long)max_ulp);
+    printf("MISMATCH %s: float32, max %lu ulp\n", what, (unsigned long)max_ulp);
   }
   return false;
+}
+
+// Copies one sample's inputs in; false (after saying why) when a size differs.
+bool fill_inputs(mote::Interpreter& interpreter, const DeviceModel& model, const DeviceSample& sample) {
+  for (int i = 0; i < model.num_inputs; ++i) {
+    const mote::TensorView input = interpreter.input(i);
+    if (input.bytes != sample.inputs[i].size) {
+      printf("ERROR: input %d has %lu bytes, the reference input %lu\n", i, (unsigned long)input.bytes,
+             (unsigned long)sample.inputs[i].size);
+      return false;
+    }
+    memcpy(input.data, sample.inputs[i].data, input.bytes);
+  }
+  return true;
+}
+
+bool same_outputs(const char* kind, int index, mote::Interpreter& interpreter, const DeviceModel& model,
+                  const DeviceSample& sample) {
+  bool exact = true;
+  char what[64];
+  for (int j = 0; j < model.num_outputs; ++j) {
+    snprintf(what, sizeof(what), "%s %d output %d", kind, index, j);
+    exact &= same_bytes(what, interpreter.output(j), sample.outputs[j]);
+  }
+  return exact;
+}
+
+// The sequence: consecutive invokes from the initial state, no reset in
+// between. Returns 1 exact, 0 a tensor differs, -1 the runtime failed.
+int run_sequence(mote::Interpreter& interpreter, const DeviceModel& model) {
+  if (interpreter.reset_state() != mote::Status::kOk) {
+    printf("ERROR: reset_state: %s\n", interpreter.error_message());
+    return -1;
+  }
+  for (int s = 0; s < model.num_steps; ++s) {
+    const DeviceStep& step = model.steps[s];
+    if (!fill_inputs(interpreter, model, step.sample)) return -1;
+    if (interpreter.invoke() != mote::Status::kOk) {
+      printf("ERROR: invoke at step %d: %s\n", s, interpreter.error_message());
+      return -1;
+    }
+    bool exact = same_outputs("step", s, interpreter, model, step.sample);
+    char what[64];
+    for (int v = 0; v < step.num_state; ++v) {
+      snprintf(what, sizeof(what), "step %d state tensor %ld", s, (long)step.state_after[v].tensor);
+      exact &= same_bytes(what, interpreter.tensor(step.state_after[v].tensor), step.state_after[v].bytes);
+    }
+    // Later steps inherit this step's state: the first differing step is the one to report.
+    if (!exact) return 0;
+  }
+  return 1;
 }
 
 int run(const DeviceModel& model) {
@@ -91,15 +143,7 @@ int run(const DeviceModel& model) {
       printf("ERROR: reset_state: %s\n", interpreter.error_message());
       return 2;
     }
-    for (int i = 0; i < model.num_inputs; ++i) {
-      const mote::TensorView input = interpreter.input(i);
-      if (input.bytes != sample.inputs[i].size) {
-        printf("ERROR: input %d has %lu bytes, the reference input %lu\n", i, (unsigned long)input.bytes,
-               (unsigned long)sample.inputs[i].size);
-        return 2;
-      }
-      memcpy(input.data, sample.inputs[i].data, input.bytes);
-    }
+    if (!fill_inputs(interpreter, model, sample)) return 2;
     platform_counter_start();
     const mote::Status status = interpreter.invoke();
     const uint32_t measured = platform_counter_stop();
@@ -110,16 +154,19 @@ int run(const DeviceModel& model) {
     }
     if (k == 0) first_count = count;
     if (count > max_count) max_count = count;
-    for (int j = 0; j < model.num_outputs; ++j) exact &= same_bytes(k, j, interpreter.output(j), sample.outputs[j]);
+    exact &= same_outputs("sample", k, interpreter, model, sample);
   }
+  const int sequence = run_sequence(interpreter, model);
+  if (sequence < 0) return 2;
+  exact &= sequence == 1;
 
   printf(
-      "RESULT model=%s core=%s exact=%s arena=%lu planned=%lu persistent=%lu ref_arena=%ld samples=%d counter=%s "
-      "count=%lu count_max=%lu allocate_count=%lu\n",
+      "RESULT model=%s core=%s exact=%s arena=%lu planned=%lu persistent=%lu ref_arena=%ld samples=%d steps=%d "
+      "counter=%s count=%lu count_max=%lu allocate_count=%lu\n",
       model.name, platform_name(), exact ? "yes" : "no", (unsigned long)interpreter.arena_used_bytes(),
       (unsigned long)interpreter.arena_planned_bytes(), (unsigned long)interpreter.arena_persistent_bytes(),
-      (long)model.reference_arena_bytes, model.num_samples, counter ? counter : "none", (unsigned long)first_count,
-      (unsigned long)max_count, (unsigned long)allocate_count);
+      (long)model.reference_arena_bytes, model.num_samples, model.num_steps, counter ? counter : "none",
+      (unsigned long)first_count, (unsigned long)max_count, (unsigned long)allocate_count);
   return exact ? 0 : 1;
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs mote's device-side runtime on emulated MCU cores (qemu) and checks that
-# each conformance model gives exactly the bytes of the TFLM reference.
+# each conformance model gives exactly the bytes of the TFLM reference, and
+# for stateful models every output and state tensor of the sequence of
+# consecutive invokes (conformance/<model>/sequence/).
 #
 #   scripts/device-conformance.sh [--build-dir DIR] [--cores "lx106 cortex-m4f cortex-m55"]
 #                                 [--models "hello_world_int8 person_detect ..."]
@@ -76,8 +78,14 @@ log="$build/build.log"
 
 # --- host side: model embedding tool, soft-float/division helper check --------
 embed="$build/embed_model"
-if [ ! -x "$embed" ] || [ "$root/device/embed_model.cc" -nt "$embed" ]; then
-  c++ -std=c++17 -O1 "$root/device/embed_model.cc" -o "$embed"
+embed_sources=("$root/device/embed_model.cc" "$root/tools/conformance_manifest.cc")
+stale=0
+[ -x "$embed" ] || stale=1
+for f in "${embed_sources[@]}" "$root/tools/conformance_manifest.h" "$root/tools/json.h"; do
+  if [ "$f" -nt "$embed" ]; then stale=1; fi
+done
+if [ $stale -eq 1 ]; then
+  c++ -std=c++17 -O1 -I"$root" "${embed_sources[@]}" -o "$embed"
 fi
 if [[ " $cores " == *" lx106 "* ]]; then
   selftest="$build/helpers_selftest"
@@ -186,7 +194,7 @@ for m in $models; do
       failed=1
       status="FAIL (exit $rc)"
       [ $rc -eq 124 ] && status="TIMEOUT"
-      rows+=("$m|$core|$status|-|-|-|-|$text|$runtime")
+      rows+=("$m|$core|$status|-|-|-|-|-|$text|$runtime")
       echo "--- $m on $core (exit $rc):" >&2
       tail -5 "$out" >&2
       continue
@@ -200,16 +208,19 @@ for m in $models; do
     count=$(field count "$result")
     allocate_count=$(field allocate_count "$result")
     if [ "$(field counter "$result")" = "icount" ]; then count="~$count"; allocate_count="~$allocate_count"; fi
-    rows+=("$m|$core|$exact|$(field arena "$result")|$(field ref_arena "$result")|$count|$allocate_count|$text|$runtime")
+    steps=$(field steps "$result")
+    if [ "$steps" = "0" ]; then steps="-"; fi
+    rows+=("$m|$core|$exact|$steps|$(field arena "$result")|$(field ref_arena "$result")|$count|$allocate_count|$text|"\
+"$runtime")
   done
 done
 
-printf '\n%-30s %-11s %-9s %8s %10s %15s %14s %8s %8s\n' model core bit-exact arena "TFLM arena" "instr/invoke" \
-  "instr/alloc" ".text" runtime
+printf '\n%-30s %-11s %-9s %5s %8s %10s %15s %14s %8s %8s\n' model core bit-exact steps arena "TFLM arena" \
+  "instr/invoke" "instr/alloc" ".text" runtime
 for row in "${rows[@]}"; do
-  IFS='|' read -r m core exact arena ref count allocate_count text runtime <<< "$row"
-  printf '%-30s %-11s %-9s %8s %10s %15s %14s %8s %8s\n' "$m" "$core" "$exact" "$arena" "$ref" "$count" \
-    "$allocate_count" "$text" "$runtime"
+  IFS='|' read -r m core exact steps arena ref count allocate_count text runtime <<< "$row"
+  printf '%-30s %-11s %-9s %5s %8s %10s %15s %14s %8s %8s\n' "$m" "$core" "$exact" "$steps" "$arena" "$ref" \
+    "$count" "$allocate_count" "$text" "$runtime"
 done
 for m in "${!skipped[@]}"; do
   printf '%-30s skipped: %s\n' "$m" "${skipped[$m]}"
@@ -218,6 +229,8 @@ for m in "${!skipped[@]}"; do
 done
 cat <<EOF
 
+bit-exact: every output of every sample, and for stateful models every output and state tensor after each
+of the sequence's consecutive invokes on one interpreter (steps).
 arena: mote's arena_used_bytes() on the device; TFLM arena: the reference's ILP32 figure.
 instr/invoke: sample 0; lx106 exact (ICOUNT), Cortex-M from qemu -icount via SysTick (~: +-40).
 instr/alloc: the one allocate() (model checks, every op's prepare, memory plan), counted the same way.
