@@ -20,10 +20,10 @@
 
 namespace {
 
+using mote::Conv2DVariant;
 using mote::ConvArithmetic;
 using mote::ConvBuffers;
 using mote::ConvParams;
-using mote::Conv2DVariant;
 using mote::DepthwiseConv2DVariant;
 using mote::Dims4;
 using mote::FullyConnectedBuffers;
@@ -32,22 +32,13 @@ using mote::reference::FullyConnectedParams;
 
 constexpr bool kOptimized = mote::optimized::kEnabled;
 
-Dims4 dims(int32_t n, int32_t h, int32_t w, int32_t c) {
-  Dims4 d;
-  d.n = n;
-  d.h = h;
-  d.w = w;
-  d.c = c;
-  return d;
-}
-
 TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
-  const Dims4 in = dims(1, 8, 8, 16), filter = dims(32, 3, 3, 16), out = dims(1, 8, 8, 32);
+  const Dims4 in = Dims4{1, 8, 8, 16}, filter = Dims4{32, 3, 3, 16}, out = Dims4{1, 8, 8, 32};
   auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, true);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8Optimized : Conv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 32);
   // Grouped: the optimized kernels do not apply.
-  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, dims(32, 3, 3, 8), out, true);
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{32, 3, 3, 8}, out, true);
   EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 32);
   // Without a constant filter prepare cannot take the sums the int8 kernel needs.
@@ -58,7 +49,7 @@ TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
   c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, true);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimized : Conv2DVariant::kFloatReference);
   EXPECT_EQ(c.requant_channels, 0);
-  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, dims(32, 3, 3, 8), out, true);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, Dims4{32, 3, 3, 8}, out, true);
   EXPECT_EQ(c.variant, Conv2DVariant::kFloatReference);
   EXPECT_EQ(mote::select_conv_2d(ConvArithmetic::kInt16, in, filter, out, true).variant,
             Conv2DVariant::kInt16Reference);
@@ -69,24 +60,24 @@ TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
 
 TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {
   ConvParams p;
-  const Dims4 out = dims(1, 8, 8, 24);
-  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out, true);
+  const Dims4 out = Dims4{1, 8, 8, 24};
+  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, true);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3 : DepthwiseConv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 24);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 5, 5, 24), out, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 5, 5, 24}, out, true);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
   p.dilation_h = 2;
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, true);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 3, 3, 24), out, /*constant_filter=*/false);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, /*constant_filter=*/false);
   EXPECT_EQ(c.variant, DepthwiseConv2DVariant::kInt8Reference);
   // A window whose weight sum would not fit beside the shift.
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, dims(1, 1024, 1024, 24), out, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 1024, 1024, 24}, out, true);
   EXPECT_EQ(c.variant, DepthwiseConv2DVariant::kInt8Reference);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kFloat32, p, dims(1, 3, 3, 24), out, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kFloat32, p, Dims4{1, 3, 3, 24}, out, true);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kFloatOptimized : DepthwiseConv2DVariant::kFloatReference);
   EXPECT_EQ(c.requant_channels, 0);
-  EXPECT_EQ(mote::select_depthwise_conv_2d(ConvArithmetic::kInt16, p, dims(1, 3, 3, 24), out, true).variant,
+  EXPECT_EQ(mote::select_depthwise_conv_2d(ConvArithmetic::kInt16, p, Dims4{1, 3, 3, 24}, out, true).variant,
             DepthwiseConv2DVariant::kInt16Reference);
 }
 
@@ -132,6 +123,22 @@ struct Int8Data {
   }
 };
 
+// The data as one CONV_2D / DEPTHWISE_CONV_2D call reads it, int8 or float.
+ConvBuffers conv_buffers_of(const Int8Data& d, const Dims4& in, const Dims4& filter, const Dims4& out, bool quantized,
+                            void* output, const int32_t* shift) {
+  ConvBuffers b;
+  b.input_dims = in;
+  b.filter_dims = filter;
+  b.output_dims = out;
+  b.input = quantized ? static_cast<const void*>(d.input.data()) : d.float_input.data();
+  b.filter = quantized ? static_cast<const void*>(d.filter.data()) : d.float_filter.data();
+  b.bias = quantized ? static_cast<const void*>(d.bias.data()) : d.float_bias.data();
+  b.output = output;
+  b.output_multiplier = d.multiplier.data();
+  b.output_shift = shift;
+  return b;
+}
+
 ConvParams quantized_params(int32_t pad) {
   ConvParams p;
   p.pad_h = pad;
@@ -163,23 +170,13 @@ void expect_same_as(Variant reference, std::initializer_list<Variant> variants, 
 
 TEST(Conv2DWrapper, EveryVariantGivesTheReferenceBytes) {
   std::mt19937 rng(11);
-  const Dims4 in = dims(1, 5, 6, 8), filter = dims(6, 3, 3, 8), out = dims(1, 5, 6, 6);
+  const Dims4 in = Dims4{1, 5, 6, 8}, filter = Dims4{6, 3, 3, 8}, out = Dims4{1, 5, 6, 6};
   Int8Data d(rng, 5 * 6 * 8, 6 * 3 * 3 * 8, 6);
   const ConvParams p = quantized_params(1);
   auto run = [&](Conv2DVariant v, void* output, bool quantized) {
-    ConvBuffers b;
-    b.input_dims = in;
-    b.filter_dims = filter;
-    b.output_dims = out;
-    b.input = quantized ? static_cast<const void*>(d.input.data()) : d.float_input.data();
-    b.filter = quantized ? static_cast<const void*>(d.filter.data()) : d.float_filter.data();
-    b.bias = quantized ? static_cast<const void*>(d.bias.data()) : d.float_bias.data();
-    b.output = output;
     std::vector<int32_t> shift = d.shift;
     mote::prepare_conv_2d(v, filter, d.filter.data(), shift.data());
-    b.output_multiplier = d.multiplier.data();
-    b.output_shift = shift.data();
-    mote::run_conv_2d(v, p, b);
+    mote::run_conv_2d(v, p, conv_buffers_of(d, in, filter, out, quantized, output, shift.data()));
   };
   expect_same_as<int8_t>(Conv2DVariant::kInt8Reference, {Conv2DVariant::kInt8Optimized}, 5 * 6 * 6,
                          [&](Conv2DVariant v, int8_t* o) { run(v, o, true); });
@@ -189,29 +186,19 @@ TEST(Conv2DWrapper, EveryVariantGivesTheReferenceBytes) {
 
 TEST(DepthwiseConv2DWrapper, EveryVariantGivesTheReferenceBytes) {
   std::mt19937 rng(12);
-  const Dims4 in = dims(1, 6, 5, 20), filter = dims(1, 3, 3, 20), out = dims(1, 6, 5, 20);
+  const Dims4 in = Dims4{1, 6, 5, 20}, filter = Dims4{1, 3, 3, 20}, out = Dims4{1, 6, 5, 20};
   Int8Data d(rng, 6 * 5 * 20, 3 * 3 * 20, 20);
   const ConvParams p = quantized_params(1);
   auto run = [&](DepthwiseConv2DVariant v, void* output, bool quantized) {
-    ConvBuffers b;
-    b.input_dims = in;
-    b.filter_dims = filter;
-    b.output_dims = out;
-    b.input = quantized ? static_cast<const void*>(d.input.data()) : d.float_input.data();
-    b.filter = quantized ? static_cast<const void*>(d.filter.data()) : d.float_filter.data();
-    b.bias = quantized ? static_cast<const void*>(d.bias.data()) : d.float_bias.data();
-    b.output = output;
     std::vector<int32_t> shift = d.shift;
     mote::prepare_depthwise_conv_2d(v, filter, d.filter.data(), shift.data());
-    b.output_multiplier = d.multiplier.data();
-    b.output_shift = shift.data();
-    mote::run_depthwise_conv_2d(v, p, b);
+    mote::run_depthwise_conv_2d(v, p, conv_buffers_of(d, in, filter, out, quantized, output, shift.data()));
   };
   expect_same_as<int8_t>(DepthwiseConv2DVariant::kInt8Reference,
                          {DepthwiseConv2DVariant::kInt8Optimized, DepthwiseConv2DVariant::kInt8Optimized3x3},
                          6 * 5 * 20, [&](DepthwiseConv2DVariant v, int8_t* o) { run(v, o, true); });
-  expect_same_as<float>(DepthwiseConv2DVariant::kFloatReference, {DepthwiseConv2DVariant::kFloatOptimized},
-                        6 * 5 * 20, [&](DepthwiseConv2DVariant v, float* o) { run(v, o, false); });
+  expect_same_as<float>(DepthwiseConv2DVariant::kFloatReference, {DepthwiseConv2DVariant::kFloatOptimized}, 6 * 5 * 20,
+                        [&](DepthwiseConv2DVariant v, float* o) { run(v, o, false); });
 }
 
 TEST(FullyConnectedWrapper, EveryVariantGivesTheReferenceBytes) {

@@ -193,6 +193,16 @@ TEST(FusedActivation, QuantizedRanges) {
   int32_activation_range(Activation::kRelu6, &lo, &hi);
   EXPECT_EQ(lo, 0);
   EXPECT_EQ(hi, 6);
+  int32_activation_range(Activation::kReluN1To1, &lo, &hi);
+  EXPECT_EQ(lo, -1);
+  EXPECT_EQ(hi, 1);
+  int32_activation_range(Activation::kNone, &lo, &hi);
+  EXPECT_EQ(lo, INT32_MIN);
+  EXPECT_EQ(hi, INT32_MAX);
+  // Activations a kernel cannot clamp to leave the whole range.
+  int8_activation_range(Activation::kTanh, 0.1f, 3, &lo, &hi);
+  EXPECT_EQ(lo, -128);
+  EXPECT_EQ(hi, 127);
 }
 
 TEST(FusedActivation, FloatRanges) {

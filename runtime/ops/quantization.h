@@ -72,30 +72,42 @@ inline Status read_fused_activation(const OpContext& ctx, int field, schema::Act
   return check_fused_activation(ctx, *activation);
 }
 
-// [*min, *max] in the quantized domain of an output with `scale` and
-// `zero_point`, intersected with [qmin, qmax]. The bounds 0, 6 and +-1 are
-// quantized as zero_point + round(bound / scale), with float division and
-// rounding half away from zero.
-inline void quantized_activation_range(schema::Activation activation, float scale, int32_t zero_point, int32_t qmin,
-                                       int32_t qmax, int32_t* min, int32_t* max) {
-  auto quantize = [scale, zero_point](float bound) { return zero_point + int32_t(roundf(bound / scale)); };
-  *min = qmin;
-  *max = qmax;
+// The clamp range of a fused activation in float: lowest / max where it does
+// not clamp.
+inline void float_activation_range(schema::Activation activation, float* min, float* max) {
+  *min = std::numeric_limits<float>::lowest();
+  *max = std::numeric_limits<float>::max();
   switch (activation) {
     case schema::Activation::kRelu:
-      *min = quantize(0.0f) > qmin ? quantize(0.0f) : qmin;
+      *min = 0.0f;
       break;
     case schema::Activation::kRelu6:
-      *min = quantize(0.0f) > qmin ? quantize(0.0f) : qmin;
-      *max = quantize(6.0f) < qmax ? quantize(6.0f) : qmax;
+      *min = 0.0f;
+      *max = 6.0f;
       break;
     case schema::Activation::kReluN1To1:
-      *min = quantize(-1.0f) > qmin ? quantize(-1.0f) : qmin;
-      *max = quantize(1.0f) < qmax ? quantize(1.0f) : qmax;
+      *min = -1.0f;
+      *max = 1.0f;
       break;
     default:
       break;
   }
+}
+
+// [*min, *max] in the quantized domain of an output with `scale` and
+// `zero_point`, intersected with [qmin, qmax]. The finite bounds of
+// float_activation_range() (0, 6, +-1) are quantized as
+// zero_point + round(bound / scale), with float division and rounding half
+// away from zero.
+inline void quantized_activation_range(schema::Activation activation, float scale, int32_t zero_point, int32_t qmin,
+                                       int32_t qmax, int32_t* min, int32_t* max) {
+  auto quantize = [scale, zero_point](float bound) { return zero_point + int32_t(roundf(bound / scale)); };
+  float lower = 0.0f, upper = 0.0f;
+  float_activation_range(activation, &lower, &upper);
+  *min = qmin;
+  *max = qmax;
+  if (lower != std::numeric_limits<float>::lowest() && quantize(lower) > qmin) *min = quantize(lower);
+  if (upper != std::numeric_limits<float>::max() && quantize(upper) < qmax) *max = quantize(upper);
 }
 
 inline void int8_activation_range(schema::Activation activation, float scale, int32_t zero_point, int32_t* min,
@@ -118,39 +130,13 @@ inline void quantized_activation_range_for(schema::Activation activation, DType 
   }
 }
 
-inline void float_activation_range(schema::Activation activation, float* min, float* max) {
-  *min = std::numeric_limits<float>::lowest();
-  *max = std::numeric_limits<float>::max();
-  switch (activation) {
-    case schema::Activation::kRelu:
-      *min = 0.0f;
-      break;
-    case schema::Activation::kRelu6:
-      *min = 0.0f;
-      *max = 6.0f;
-      break;
-    case schema::Activation::kReluN1To1:
-      *min = -1.0f;
-      *max = 1.0f;
-      break;
-    default:
-      break;
-  }
-}
-
-// TFLite's integer CalculateActivationRange (unquantized int32 tensors).
+// TFLite's integer CalculateActivationRange (unquantized int32 tensors): the
+// bounds of float_activation_range() as integers.
 inline void int32_activation_range(schema::Activation activation, int32_t* min, int32_t* max) {
-  *min = std::numeric_limits<int32_t>::min();
-  *max = std::numeric_limits<int32_t>::max();
-  if (activation == schema::Activation::kRelu) {
-    *min = 0;
-  } else if (activation == schema::Activation::kRelu6) {
-    *min = 0;
-    *max = 6;
-  } else if (activation == schema::Activation::kReluN1To1) {
-    *min = -1;
-    *max = 1;
-  }
+  float lower = 0.0f, upper = 0.0f;
+  float_activation_range(activation, &lower, &upper);
+  *min = lower == std::numeric_limits<float>::lowest() ? std::numeric_limits<int32_t>::min() : int32_t(lower);
+  *max = upper == std::numeric_limits<float>::max() ? std::numeric_limits<int32_t>::max() : int32_t(upper);
 }
 
 }  // namespace ops
