@@ -11,9 +11,10 @@
 
 #include "cli/cli_common.h"
 #include "kernels/optimized/selection.h"
+#include "tools/common/shapes.h"
+#include "tools/common/text_table.h"
 #include "tools/model_stats.h"
 #include "tools/tensor_io.h"
-#include "tools/text_table.h"
 
 namespace mote {
 namespace cli {
@@ -21,11 +22,10 @@ namespace {
 
 using nlohmann::json;
 using tools::Align;
+using tools::dims_of;
 using tools::TextTable;
 using tools::with_commas;
 using Clock = std::chrono::steady_clock;
-
-std::vector<int32_t> dims_of(const Shape& s) { return std::vector<int32_t>(s.dims, s.dims + s.rank); }
 
 // Values a real input could hold: the whole range of small integer types,
 // [-1, 1) for floats, small non-negative numbers for wide integers (often
@@ -95,15 +95,15 @@ std::string mmacs(int64_t macs, double us) { return macs > 0 && us > 0 ? fixed(d
 }  // namespace
 
 json bench_report(const BenchOptions& options) {
-  if (options.repeat < 1) throw CliError("--repeat must be at least 1, got " + std::to_string(options.repeat));
-  if (options.warmup < 0) throw CliError("--warmup must be 0 or more, got " + std::to_string(options.warmup));
+  if (options.repeat < 1) throw UserError("--repeat must be at least 1, got " + std::to_string(options.repeat));
+  if (options.warmup < 0) throw UserError("--warmup must be 0 or more, got " + std::to_string(options.warmup));
   std::unique_ptr<ModelFile> file = load_model_file(options.model_path);
   const Model& m = file->model;
   if (!options.inputs.empty() && options.inputs.size() != m.num_inputs()) {
-    throw CliError("the model has " + std::to_string(m.num_inputs()) + " input" + (m.num_inputs() == 1 ? "" : "s") +
-                       " but " + std::to_string(options.inputs.size()) + " --input file" +
-                       (options.inputs.size() == 1 ? " was" : "s were") + " given",
-                   "pass one --input per model input, in order, or none for random inputs");
+    throw UserError("the model has " + std::to_string(m.num_inputs()) + " input" + (m.num_inputs() == 1 ? "" : "s") +
+                        " but " + std::to_string(options.inputs.size()) + " --input file" +
+                        (options.inputs.size() == 1 ? " was" : "s were") + " given",
+                    "pass one --input per model input, in order, or none for random inputs");
   }
 
   // Inputs: files (checked like `mote run`), or random values from the seed.
@@ -118,17 +118,17 @@ json bench_report(const BenchOptions& options) {
     try {
       inputs.push_back(tools::read_tensor_file(options.inputs[i], info.type, dims_of(info.shape)));
     } catch (const std::exception& e) {
-      throw CliError("input " + std::to_string(i) + " ('" + options.inputs[i] + "'): " + e.what(),
-                     "input " + std::to_string(i) + " is " + tools::type_and_shape(info) + " = " +
-                         std::to_string(info.bytes) +
-                         " bytes; give raw bytes (.bin) or a .npy of that dtype and shape");
+      throw UserError("input " + std::to_string(i) + " ('" + options.inputs[i] + "'): " + e.what(),
+                      "input " + std::to_string(i) + " is " + tools::type_and_shape(info) + " = " +
+                          std::to_string(info.bytes) +
+                          " bytes; give raw bytes (.bin) or a .npy of that dtype and shape");
     }
   }
 
   HostInterpreter host(*file);
   if (!ok(host.allocate())) {
     const std::string error = host.error_message();
-    throw CliError("cannot allocate '" + options.model_path + "': " + error, allocate_hint(error));
+    throw UserError("cannot allocate '" + options.model_path + "': " + error, allocate_hint(error));
   }
   Interpreter& interp = host.interpreter();
   const size_t num_nodes = m.num_operators();
@@ -142,11 +142,11 @@ json bench_report(const BenchOptions& options) {
     // Every invoke sees the same inputs and state: ops may run in place over
     // their inputs, and stateful models would drift otherwise.
     for (uint32_t i = 0; i < m.num_inputs(); ++i) memcpy(interp.input(i).data, inputs[i].data(), inputs[i].size());
-    if (!ok(interp.reset_state())) throw CliError(std::string("reset_state failed: ") + interp.error_message());
+    if (!ok(interp.reset_state())) throw UserError(std::string("reset_state failed: ") + interp.error_message());
     const Clock::time_point start = Clock::now();
     if (!ok(interp.invoke())) {
-      throw CliError(std::string("inference failed: ") + interp.error_message(),
-                     "the message names the failing node; `mote inspect MODEL` shows its operator and tensors");
+      throw UserError(std::string("inference failed: ") + interp.error_message(),
+                      "the message names the failing node; `mote inspect MODEL` shows its operator and tensors");
     }
     const Clock::time_point end = Clock::now();
     if (run < options.warmup) continue;

@@ -28,7 +28,7 @@ struct BenchOptions {
 
 CLI::App* add_bench_command(CLI::App& app, BenchOptions& options);
 
-// Returns the exit code; throws CliError for errors the user can fix.
+// Returns the exit code; throws UserError for errors the user can fix.
 int run_bench(const BenchOptions& options);
 
 // The measurements as one JSON document (the --json output).

@@ -49,23 +49,23 @@ std::unique_ptr<ModelFile> load_model_file(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(path, ec))
-    throw CliError("model file '" + path + "' does not exist", "check the path; models usually end in .tflite");
-  if (fs::is_directory(path, ec)) throw CliError("'" + path + "' is a directory, not a model file");
+    throw UserError("model file '" + path + "' does not exist", "check the path; models usually end in .tflite");
+  if (fs::is_directory(path, ec)) throw UserError("'" + path + "' is a directory, not a model file");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw CliError("cannot open model file '" + path + "': " + strerror(errno));
+  if (!in) throw UserError("cannot open model file '" + path + "': " + strerror(errno));
   in.seekg(0, std::ios::end);
   const std::streamoff size = in.tellg();
   in.seekg(0, std::ios::beg);
-  if (size < 0) throw CliError("cannot read model file '" + path + "'");
+  if (size < 0) throw UserError("cannot read model file '" + path + "'");
   auto file = std::make_unique<ModelFile>();
   file->path = path;
   file->size = size_t(size);
   file->data = aligned_buffer(file->size);
   if (file->size > 0 && !in.read(reinterpret_cast<char*>(file->data.get()), size))
-    throw CliError("cannot read model file '" + path + "': " + strerror(errno));
+    throw UserError("cannot read model file '" + path + "': " + strerror(errno));
   char error[256] = {};
   if (!ok(file->model.load(file->data.get(), file->size, error, sizeof(error))))
-    throw CliError("'" + path + "' is not a usable model: " + error, load_hint(error, file->size));
+    throw UserError("'" + path + "' is not a usable model: " + error, load_hint(error, file->size));
   return file;
 }
 

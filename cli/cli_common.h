@@ -13,6 +13,7 @@
 #include "mote/interpreter.h"
 #include "mote/model.h"
 #include "mote/op_resolver.h"
+#include "tools/common/user_error.h"
 
 namespace mote {
 namespace cli {
@@ -22,17 +23,8 @@ constexpr int kExitOk = 0;
 constexpr int kExitError = 1;  // the model, an input file or the runtime failed
 constexpr int kExitUsage = 2;  // bad command line
 
-// An error the user can act on: `what()` says what went wrong, `hint` what to
-// do about it. main() prints both and exits with kExitError.
-class CliError : public std::runtime_error {
- public:
-  explicit CliError(const std::string& message, std::string hint = std::string())
-      : std::runtime_error(message), hint_(std::move(hint)) {}
-  const std::string& hint() const { return hint_; }
-
- private:
-  std::string hint_;
-};
+// main() prints a UserError's message and hint and exits with kExitError.
+using tools::UserError;
 
 // Prints "mote: error: <message>" and "  hint: <hint>" to stderr.
 void print_error(const std::string& message, const std::string& hint = std::string());
@@ -52,7 +44,7 @@ struct ModelFile {
   Model model;  // loaded (validated) view of `data`
 };
 
-// Reads and validates the model; throws CliError (file missing, not a
+// Reads and validates the model; throws UserError (file missing, not a
 // .tflite, truncated, ...).
 std::unique_ptr<ModelFile> load_model_file(const std::string& path);
 

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "cli/cli_common.h"
+#include "tools/common/text_table.h"
 #include "tools/exporter/exporter.h"
-#include "tools/text_table.h"
 
 #ifndef MOTE_VERSION
 #define MOTE_VERSION "unknown"
@@ -154,15 +154,15 @@ CLI::App* add_export_command(CLI::App& app, ExportCommandOptions& options) {
 
 int run_export(const ExportCommandOptions& options) {
   if (options.framework == "arduino" && options.format != "platformio")
-    throw CliError("--framework applies to --format platformio only",
-                   "--format arduino already means an Arduino sketch; --format idf is ESP-IDF");
+    throw UserError("--framework applies to --format platformio only",
+                    "--format arduino already means an Arduino sketch; --format idf is ESP-IDF");
   try {
     const exporter::ExportResult result = exporter::export_project(to_exporter_options(options));
     print_report(options, result);
-  } catch (const exporter::ExportError& e) {
-    throw CliError(e.what(), e.hint());
+  } catch (const UserError&) {
+    throw;
   } catch (const std::runtime_error& e) {
-    throw CliError(e.what());
+    throw UserError(e.what());
   }
   return kExitOk;
 }

@@ -29,7 +29,7 @@ struct ExportCommandOptions {
 
 CLI::App* add_export_command(CLI::App& app, ExportCommandOptions& options);
 
-// Returns the exit code; throws CliError for errors the user can fix.
+// Returns the exit code; throws UserError for errors the user can fix.
 int run_export(const ExportCommandOptions& options);
 
 }  // namespace cli

@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "cli/cli_common.h"
+#include "tools/common/shapes.h"
+#include "tools/common/text_table.h"
 #include "tools/model_stats.h"
-#include "tools/text_table.h"
 
 namespace mote {
 namespace cli {
@@ -158,11 +159,7 @@ std::string short_name(const std::string& name) {
   return "..." + name.substr(name.size() - (kNameWidth - 3));
 }
 
-std::string shape_text(const json& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i].get<int64_t>());
-  return s + "]";
-}
+std::string shape_text(const json& shape) { return tools::shape_text(shape.get<std::vector<int32_t>>()); }
 
 std::string list_text(const json& list) {
   std::string s;

@@ -26,7 +26,7 @@ CLI::App* add_inspect_command(CLI::App& app, InspectOptions& options);
 // Runs it; returns the exit code.
 int run_inspect(const InspectOptions& options);
 
-// The whole report as one JSON document (the --json output). Throws CliError
+// The whole report as one JSON document (the --json output). Throws UserError
 // when the model can't be loaded. `allocated` tells whether the interpreter
 // could allocate the model (the document then has the memory plan).
 nlohmann::json inspect_report(const std::string& model_path, bool* allocated);

@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
     if (export_cmd->parsed()) return run_export(export_options);
     if (quantize->parsed()) return run_quantize(quantize_options);
     if (bench->parsed()) return run_bench(bench_options);
-  } catch (const CliError& e) {
+  } catch (const UserError& e) {
     print_error(e.what(), e.hint());
     return kExitError;
   } catch (const std::exception& e) {

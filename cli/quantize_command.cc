@@ -11,11 +11,12 @@
 #include <fstream>
 
 #include "cli/cli_common.h"
-#include "tools/calibration_data.h"
-#include "tools/quantize_report.h"
+#include "tools/common/shapes.h"
+#include "tools/common/text_table.h"
+#include "tools/quantizer/calibration_data.h"
 #include "tools/quantizer/op_rules.h"
+#include "tools/quantizer/quantize_report.h"
 #include "tools/quantizer/quantizer.h"
-#include "tools/text_table.h"
 
 namespace mote {
 namespace cli {
@@ -73,7 +74,7 @@ class Progress {
   bool tty_;
 };
 
-std::vector<uint8_t> read_file_bytes(const std::string& path) {
+std::vector<uint8_t> read_model_bytes(const std::string& path) {
   std::unique_ptr<ModelFile> file = load_model_file(path);  // errors for missing / invalid files
   return std::vector<uint8_t>(file->data.get(), file->data.get() + file->size);
 }
@@ -108,13 +109,11 @@ std::vector<tools::Sample> load_samples(const std::vector<std::string>& paths,
   } catch (const std::exception& e) {
     std::string shapes;
     for (const tools::InputSpec& in : inputs) {
-      std::string dims;
-      for (int32_t d : in.shape) dims += (dims.empty() ? "" : ",") + std::to_string(d);
-      shapes += (shapes.empty() ? "" : ", ") + std::string("'") + in.name + "' float32[" + dims + "]";
+      shapes += (shapes.empty() ? "" : ", ") + std::string("'") + in.name + "' float32" + tools::shape_text(in.shape);
     }
-    throw CliError(std::string(what) + ": " + e.what(),
-                   "the model's input" + std::string(inputs.size() == 1 ? " is " : "s are ") + shapes +
-                       "; see `mote quantize --help` for the accepted files");
+    throw UserError(std::string(what) + ": " + e.what(),
+                    "the model's input" + std::string(inputs.size() == 1 ? " is " : "s are ") + shapes +
+                        "; see `mote quantize --help` for the accepted files");
   }
 }
 
@@ -136,10 +135,10 @@ void check_writable_path(const std::string& path, const char* what) {
   const fs::path parent = fs::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty() && !fs::is_directory(parent, ec))
-    throw CliError(std::string("cannot write the ") + what + " '" + path + "': folder '" + parent.string() +
-                   "' does not exist");
+    throw UserError(std::string("cannot write the ") + what + " '" + path + "': folder '" + parent.string() +
+                    "' does not exist");
   if (fs::is_directory(path, ec))
-    throw CliError(std::string("cannot write the ") + what + " '" + path + "': it is a directory");
+    throw UserError(std::string("cannot write the ") + what + " '" + path + "': it is a directory");
 }
 
 // Writes `bytes` to path + ".tmp" and renames it over `path`; the temporary
@@ -148,20 +147,20 @@ void write_atomically(const std::string& path, const std::vector<uint8_t>& bytes
   const std::string temp = path + ".tmp";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw CliError("cannot write '" + temp + "': " + strerror(errno));
+    if (!out) throw UserError("cannot write '" + temp + "': " + strerror(errno));
     out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
     out.close();
     if (!out) {
       std::error_code ec;
       fs::remove(temp, ec);
-      throw CliError("cannot write '" + path + "': " + strerror(errno), "is the disk full?");
+      throw UserError("cannot write '" + path + "': " + strerror(errno), "is the disk full?");
     }
   }
   std::error_code ec;
   fs::rename(temp, path, ec);
   if (ec) {
     fs::remove(temp, ec);
-    throw CliError("cannot rename '" + temp + "' to '" + path + "': " + ec.message());
+    throw UserError("cannot rename '" + temp + "' to '" + path + "': " + ec.message());
   }
 }
 
@@ -254,28 +253,28 @@ int run_quantize(const QuantizeCommandOptions& o) {
     rewrite.input_type = q::parse_io_type(o.input_type);
     rewrite.output_type = q::parse_io_type(o.output_type);
     settings.method = q::parse_method(o.method);
-  } catch (const q::QuantizeError& e) {
-    throw CliError(e.what(), "see `mote quantize --help`");
+  } catch (const UserError& e) {
+    throw UserError(e.what(), "see `mote quantize --help`");
   }
   rewrite.per_channel_fc = o.per_channel_fc;
   if (!(o.percentile > 0.0 && o.percentile <= 100.0))
-    throw CliError("--percentile must be in (0, 100], got " + number(o.percentile));
+    throw UserError("--percentile must be in (0, 100], got " + number(o.percentile));
   settings.percentile = o.percentile;
-  if (o.samples == 0 || o.samples < -1) throw CliError("--samples must be at least 1");
+  if (o.samples == 0 || o.samples < -1) throw UserError("--samples must be at least 1");
   if (o.calibration.empty() && !o.random)
-    throw CliError("no calibration data given",
-                   "pass --calibration PATH... with a few hundred representative inputs (see `mote quantize "
-                   "--help`); --random exists for smoke tests only");
+    throw UserError("no calibration data given",
+                    "pass --calibration PATH... with a few hundred representative inputs (see `mote quantize "
+                    "--help`); --random exists for smoke tests only");
   if (!o.calibration.empty() && o.random)
-    throw CliError("--random and --calibration exclude each other", "drop --random to calibrate on your data");
+    throw UserError("--random and --calibration exclude each other", "drop --random to calibrate on your data");
   if (fs::absolute(o.output_path).lexically_normal() == fs::absolute(o.model_path).lexically_normal())
-    throw CliError("the output file is the input model", "write the int8 model to another file");
+    throw UserError("the output file is the input model", "write the int8 model to another file");
   check_writable_path(o.output_path, "model");
   if (!o.report_path.empty()) {
     const std::string ext = extension_of(o.report_path);
     if (ext != ".json" && ext != ".html" && ext != ".htm")
-      throw CliError("don't know which format to write the report '" + o.report_path + "' in",
-                     "name it *.json or *.html");
+      throw UserError("don't know which format to write the report '" + o.report_path + "' in",
+                      "name it *.json or *.html");
     check_writable_path(o.report_path, "report");
   }
   tools::CalibrationOptions data_options;
@@ -287,49 +286,45 @@ int run_quantize(const QuantizeCommandOptions& o) {
     if (!o.scale.empty()) data_options.scale = tools::parse_float_list(o.scale, "--scale");
     if (!o.mean.empty()) data_options.mean = tools::parse_float_list(o.mean, "--mean");
   } catch (const std::exception& e) {
-    throw CliError(e.what());
+    throw UserError(e.what());
   }
 
-  try {
-    const q::FloatModel float_model = q::prepare_float_model(read_file_bytes(o.model_path));
-    const std::vector<tools::InputSpec> inputs = q::input_specs(float_model);
-    const std::vector<tools::Sample> samples = load_samples(o.calibration, inputs, data_options, "calibration data");
-    std::vector<tools::Sample> eval_samples;
-    if (!o.eval.empty()) {
-      tools::CalibrationOptions eval_options = data_options;
-      eval_options.max_samples = -1;
-      eval_options.random = false;
-      eval_samples = load_samples(o.eval, inputs, eval_options, "--eval data");
-    }
-
-    Progress progress;
-    q::QuantizeOptions options;
-    options.rewrite = rewrite;
-    options.calibration = settings;
-    options.calibration.progress = [&](const std::string& phase, int done, int total) { progress(phase, done, total); };
-    const q::QuantizedModel quantized = q::quantize_model(float_model, samples, options);
-    const bool held_out = !eval_samples.empty();
-    tools::QuantizeReport report = q::evaluate_quantization(float_model, quantized, held_out ? eval_samples : samples,
-                                                            options.calibration.progress);
-    report.float_model = o.model_path;
-    report.quantized_model = o.output_path;
-    report.method = q::method_name(settings.method);
-
-    if (!o.report_path.empty()) {
-      try {
-        tools::write_report(report, o.report_path);
-      } catch (const std::exception& e) {
-        throw CliError(std::string("cannot write the report: ") + e.what());
-      }
-    }
-    write_atomically(o.output_path, quantized.bytes);
-
-    printf("%s", tools::report_to_text(report, o.report_rows).c_str());
-    print_summary(o, float_model, quantized, report, report.samples, held_out);
-    if (!o.report_path.empty()) printf("  report        %s\n", o.report_path.c_str());
-  } catch (const q::QuantizeError& e) {
-    throw CliError(e.what(), std::string());
+  const q::FloatModel float_model = q::prepare_float_model(read_model_bytes(o.model_path));
+  const std::vector<tools::InputSpec> inputs = q::input_specs(float_model);
+  const std::vector<tools::Sample> samples = load_samples(o.calibration, inputs, data_options, "calibration data");
+  std::vector<tools::Sample> eval_samples;
+  if (!o.eval.empty()) {
+    tools::CalibrationOptions eval_options = data_options;
+    eval_options.max_samples = -1;
+    eval_options.random = false;
+    eval_samples = load_samples(o.eval, inputs, eval_options, "--eval data");
   }
+
+  Progress progress;
+  q::QuantizeOptions options;
+  options.rewrite = rewrite;
+  options.calibration = settings;
+  options.calibration.progress = [&](const std::string& phase, int done, int total) { progress(phase, done, total); };
+  const q::QuantizedModel quantized = q::quantize_model(float_model, samples, options);
+  const bool held_out = !eval_samples.empty();
+  tools::QuantizeReport report =
+      q::evaluate_quantization(float_model, quantized, held_out ? eval_samples : samples, options.calibration.progress);
+  report.float_model = o.model_path;
+  report.quantized_model = o.output_path;
+  report.method = q::method_name(settings.method);
+
+  if (!o.report_path.empty()) {
+    try {
+      tools::write_report(report, o.report_path);
+    } catch (const std::exception& e) {
+      throw UserError(std::string("cannot write the report: ") + e.what());
+    }
+  }
+  write_atomically(o.output_path, quantized.bytes);
+
+  printf("%s", tools::report_to_text(report, o.report_rows).c_str());
+  print_summary(o, float_model, quantized, report, report.samples, held_out);
+  if (!o.report_path.empty()) printf("  report        %s\n", o.report_path.c_str());
   return kExitOk;
 }
 

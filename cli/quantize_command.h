@@ -36,7 +36,7 @@ struct QuantizeCommandOptions {
 
 CLI::App* add_quantize_command(CLI::App& app, QuantizeCommandOptions& options);
 
-// Returns the exit code; throws CliError for errors the user can fix.
+// Returns the exit code; throws UserError for errors the user can fix.
 int run_quantize(const QuantizeCommandOptions& options);
 
 }  // namespace cli

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "cli/cli_common.h"
+#include "tools/common/shapes.h"
 #include "tools/model_stats.h"
 #include "tools/tensor_io.h"
 
@@ -19,8 +20,7 @@ namespace cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::vector<int32_t> dims_of(const Shape& s) { return std::vector<int32_t>(s.dims, s.dims + s.rank); }
+using tools::dims_of;
 
 // "input 0 'input' (int8[1,96,96,1], 9216 bytes)"
 std::string describe(const char* kind, uint32_t i, const TensorInfo& info) {
@@ -40,18 +40,15 @@ std::string expected_inputs_list(const Model& m) {
 void check_output_format(const std::string& path) {
   const std::string ext = extension_of(path);
   if (ext != ".bin" && ext != ".npy")
-    throw CliError("don't know which format to write '" + path + "' in",
-                   "name output files *.bin (raw little-endian tensor bytes) or *.npy (NumPy array)");
+    throw UserError("don't know which format to write '" + path + "' in",
+                    "name output files *.bin (raw little-endian tensor bytes) or *.npy (NumPy array)");
 }
 
 // "np.int8, shape (1, 96, 96, 1)": how to make a matching array in NumPy.
 std::string numpy_recipe(const TensorInfo& info) {
   std::string dtype = dtype_name(info.type);
   if (info.type == DType::kBool) dtype = "bool_";
-  std::string shape = "(";
-  for (int i = 0; i < info.shape.rank; ++i) shape += (i ? ", " : "") + std::to_string(info.shape.dims[i]);
-  if (info.shape.rank == 1) shape += ",";
-  return "np." + dtype + ", shape " + shape + ")";
+  return "np." + dtype + ", shape " + tools::python_shape_tuple(dims_of(info.shape));
 }
 
 std::vector<uint8_t> read_input(const std::string& path, uint32_t i, const TensorInfo& info) {
@@ -59,29 +56,29 @@ std::vector<uint8_t> read_input(const std::string& path, uint32_t i, const Tenso
   const std::string expects =
       what + " expects " + tools::type_and_shape(info) + " = " + std::to_string(info.bytes) + " bytes";
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw CliError("file '" + path + "' for " + what + " does not exist");
-  if (fs::is_directory(path, ec)) throw CliError("'" + path + "' (for " + what + ") is a directory, not a file");
+  if (!fs::exists(path, ec)) throw UserError("file '" + path + "' for " + what + " does not exist");
+  if (fs::is_directory(path, ec)) throw UserError("'" + path + "' (for " + what + ") is a directory, not a file");
   if (extension_of(path) == ".npy") {
     try {
       return tools::read_npy(path, info.type, dims_of(info.shape));
     } catch (const std::exception& e) {
-      throw CliError(what + " expects " + tools::type_and_shape(info) + ": " + e.what(),
-                     "save the array as " + numpy_recipe(info) + "; or pass the raw bytes as a .bin file");
+      throw UserError(what + " expects " + tools::type_and_shape(info) + ": " + e.what(),
+                      "save the array as " + numpy_recipe(info) + "; or pass the raw bytes as a .bin file");
     }
   }
   try {
     const uintmax_t size = fs::file_size(path, ec);
     if (!ec && size != info.bytes) {
-      throw CliError(expects + ", file " + path + " has " + std::to_string(size) + " bytes",
-                     "a .bin input is the tensor's raw little-endian bytes, no header, " +
-                         std::to_string(dtype_size(info.type)) + " byte(s) per " + dtype_name(info.type) +
-                         " element; or pass a .npy file of that dtype and shape");
+      throw UserError(expects + ", file " + path + " has " + std::to_string(size) + " bytes",
+                      "a .bin input is the tensor's raw little-endian bytes, no header, " +
+                          std::to_string(dtype_size(info.type)) + " byte(s) per " + dtype_name(info.type) +
+                          " element; or pass a .npy file of that dtype and shape");
     }
     return tools::read_bin(path, info.bytes);
-  } catch (const CliError&) {
+  } catch (const UserError&) {
     throw;
   } catch (const std::exception& e) {
-    throw CliError(expects + ": " + e.what());
+    throw UserError(expects + ": " + e.what());
   }
 }
 
@@ -203,16 +200,18 @@ class PendingFiles {
     const std::string temp = path + ".tmp-mote-" + std::to_string(getpid());
     files_.emplace_back(temp, path);
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw CliError("cannot write '" + path + "': " + strerror(errno), "check that the folder exists and is writable");
+    if (!out)
+      throw UserError("cannot write '" + path + "': " + strerror(errno),
+                      "check that the folder exists and is writable");
     out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
     out.close();
-    if (!out) throw CliError("cannot write '" + path + "': " + strerror(errno), "is the disk full?");
+    if (!out) throw UserError("cannot write '" + path + "': " + strerror(errno), "is the disk full?");
   }
   void commit() {
     for (const auto& [temp, final_path] : files_) {
       std::error_code ec;
       fs::rename(temp, final_path, ec);
-      if (ec) throw CliError("cannot rename '" + temp + "' to '" + final_path + "': " + ec.message());
+      if (ec) throw UserError("cannot rename '" + temp + "' to '" + final_path + "': " + ec.message());
     }
     files_.clear();
   }
@@ -262,20 +261,21 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
 }
 
 int run_run(const RunOptions& options) {
-  if (options.values_shown < 0) throw CliError("--show must be 0 or more, got " + std::to_string(options.values_shown));
+  if (options.values_shown < 0)
+    throw UserError("--show must be 0 or more, got " + std::to_string(options.values_shown));
   for (const std::string& path : options.outputs) check_output_format(path);
   std::unique_ptr<ModelFile> file = load_model_file(options.model_path);
   const Model& m = file->model;
   if (options.inputs.size() != m.num_inputs()) {
-    throw CliError("the model has " + std::to_string(m.num_inputs()) + " input" + (m.num_inputs() == 1 ? "" : "s") +
-                       " but " + std::to_string(options.inputs.size()) + " --input file" +
-                       (options.inputs.size() == 1 ? " was" : "s were") + " given",
-                   "pass one --input per model input, in this order:" + expected_inputs_list(m));
+    throw UserError("the model has " + std::to_string(m.num_inputs()) + " input" + (m.num_inputs() == 1 ? "" : "s") +
+                        " but " + std::to_string(options.inputs.size()) + " --input file" +
+                        (options.inputs.size() == 1 ? " was" : "s were") + " given",
+                    "pass one --input per model input, in this order:" + expected_inputs_list(m));
   }
   if (options.outputs.size() > m.num_outputs()) {
-    throw CliError("the model has " + std::to_string(m.num_outputs()) + " output" + (m.num_outputs() == 1 ? "" : "s") +
-                       " but " + std::to_string(options.outputs.size()) + " --output files were given",
-                   "give at most one --output per model output; output j is written to the j-th --output");
+    throw UserError("the model has " + std::to_string(m.num_outputs()) + " output" + (m.num_outputs() == 1 ? "" : "s") +
+                        " but " + std::to_string(options.outputs.size()) + " --output files were given",
+                    "give at most one --output per model output; output j is written to the j-th --output");
   }
   // Read every input before allocating, so file errors come first.
   std::vector<std::vector<uint8_t>> inputs;
@@ -285,20 +285,20 @@ int run_run(const RunOptions& options) {
   HostInterpreter host(*file);
   if (!ok(host.allocate())) {
     const std::string error = host.error_message();
-    throw CliError("cannot allocate '" + options.model_path + "': " + error, allocate_hint(error));
+    throw UserError("cannot allocate '" + options.model_path + "': " + error, allocate_hint(error));
   }
   Interpreter& interp = host.interpreter();
   for (uint32_t i = 0; i < m.num_inputs(); ++i) {
     TensorView v = interp.input(i);
     if (v.data == nullptr || v.bytes != inputs[i].size())
-      throw CliError("input " + std::to_string(i) + " has no buffer of " + std::to_string(inputs[i].size()) +
-                     " bytes in the interpreter (internal error)");
+      throw UserError("input " + std::to_string(i) + " has no buffer of " + std::to_string(inputs[i].size()) +
+                      " bytes in the interpreter (internal error)");
     memcpy(v.data, inputs[i].data(), inputs[i].size());
   }
   const auto start = std::chrono::steady_clock::now();
   if (!ok(interp.invoke())) {
-    throw CliError(std::string("inference failed: ") + interp.error_message(),
-                   "the message names the failing node; `mote inspect MODEL` shows its operator and tensors");
+    throw UserError(std::string("inference failed: ") + interp.error_message(),
+                    "the message names the failing node; `mote inspect MODEL` shows its operator and tensors");
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
@@ -310,8 +310,8 @@ int run_run(const RunOptions& options) {
       try {
         bytes = tools::encode_npy(v.type, dims_of(v.shape), bytes);
       } catch (const std::exception& e) {
-        throw CliError("cannot save output " + std::to_string(j) + " as .npy: " + e.what(),
-                       "save it as .bin (raw bytes) instead");
+        throw UserError("cannot save output " + std::to_string(j) + " as .npy: " + e.what(),
+                        "save it as .bin (raw bytes) instead");
       }
     }
     pending.write(options.outputs[j], bytes);

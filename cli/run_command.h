@@ -22,7 +22,7 @@ struct RunOptions {
 
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
 
-// Returns the exit code; throws CliError for errors the user can fix.
+// Returns the exit code; throws UserError for errors the user can fix.
 int run_run(const RunOptions& options);
 
 }  // namespace cli

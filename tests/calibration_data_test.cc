@@ -1,4 +1,4 @@
-#include "tools/calibration_data.h"
+#include "tools/quantizer/calibration_data.h"
 
 #include <gtest/gtest.h>
 #include <stb/stb_image_write.h>
@@ -11,7 +11,7 @@
 
 #include "cli_harness.h"
 #include "op_harness.h"
-#include "tools/image_loader.h"
+#include "tools/quantizer/image_loader.h"
 #include "tools/tensor_io.h"
 
 namespace {

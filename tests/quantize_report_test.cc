@@ -1,4 +1,4 @@
-#include "tools/quantize_report.h"
+#include "tools/quantizer/quantize_report.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cli_harness.h"
-#include "tools/json.h"
+#include "tools/common/json.h"
 
 namespace {
 

@@ -1278,7 +1278,7 @@ TEST(QuantizeOps, EverySupportedOpQuantizesAndRuns) {
     q::QuantizedModel qm;
     try {
       qm = quantize(fm, samples);
-    } catch (const q::QuantizeError& e) {
+    } catch (const mote::tools::UserError& e) {
       ADD_FAILURE() << e.what();
       continue;
     }
@@ -1446,7 +1446,7 @@ TEST(QuantizeCalibration, ProgressIsReportedPerSample) {
 std::string error_of(const std::function<void()>& f) {
   try {
     f();
-  } catch (const q::QuantizeError& e) {
+  } catch (const mote::tools::UserError& e) {
     return e.what();
   }
   return "(no error)";

@@ -8,7 +8,7 @@
 
 #include "cli_harness.h"
 #include "op_harness.h"
-#include "tools/json.h"
+#include "tools/common/json.h"
 
 namespace {
 

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "mote/schema.h"
+#include "tools/common/shapes.h"
 
 namespace mote {
 namespace tools {
@@ -226,16 +227,9 @@ const char* tensor_kind(const TensorInfo& info) {
   return "activation";
 }
 
-std::string shape_string(const Shape& shape) {
-  std::string s = "[";
-  for (int i = 0; i < shape.rank; ++i) {
-    if (i) s += ",";
-    s += std::to_string(shape.dims[i]);
-  }
-  return s + "]";
+std::string type_and_shape(const TensorInfo& info) {
+  return std::string(dtype_name(info.type)) + shape_text(info.shape);
 }
-
-std::string type_and_shape(const TensorInfo& info) { return std::string(dtype_name(info.type)) + shape_string(info.shape); }
 
 }  // namespace tools
 }  // namespace mote

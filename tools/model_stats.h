@@ -63,8 +63,6 @@ std::vector<RequiredOp> required_ops(const Model& model);
 // "constant", "variable" or "activation".
 const char* tensor_kind(const TensorInfo& info);
 
-// "[1,96,96,1]"
-std::string shape_string(const Shape& shape);
 // "int8[1,96,96,1]"
 std::string type_and_shape(const TensorInfo& info);
 std::string name_of(fb::Bytes bytes);

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include <fstream>
-#include <iterator>
 #include <limits>
 #include <stdexcept>
+
+#include "tools/common/file_reading.h"
+#include "tools/common/shapes.h"
 
 namespace mote {
 namespace tools {
@@ -22,14 +24,6 @@ constexpr size_t kNpyHeaderAlignment = 64;
 
 [[noreturn]] void fail(const std::string& name, const std::string& message) {
   throw std::runtime_error(name + ": " + message);
-}
-
-std::vector<uint8_t> read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open file");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) fail(path, "read error");
-  return bytes;
 }
 
 void write_whole_file(const std::string& path, const std::vector<uint8_t>& bytes) {
@@ -165,16 +159,10 @@ std::vector<int32_t> without_leading_ones(const std::vector<int32_t>& shape) {
 }
 
 std::string tensor_description(DType type, const std::vector<int32_t>& shape) {
-  return std::string(dtype_name(type)) + " " + shape_to_string(shape);
+  return std::string(dtype_name(type)) + " " + spaced_shape_text(shape);
 }
 
 }  // namespace
-
-std::string shape_to_string(const std::vector<int32_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
 
 int64_t element_count(const std::vector<int32_t>& shape) {
   int64_t n = 1;
@@ -197,7 +185,7 @@ DType dtype_from_name(const std::string& name) {
 // --- raw .bin ---
 
 std::vector<uint8_t> read_bin(const std::string& path, size_t expected_bytes) {
-  std::vector<uint8_t> bytes = read_whole_file(path);
+  std::vector<uint8_t> bytes = read_file_bytes(path);
   if (bytes.size() != expected_bytes)
     fail(path, "has " + std::to_string(bytes.size()) + " bytes, expected exactly " + std::to_string(expected_bytes));
   return bytes;
@@ -257,13 +245,13 @@ NpyArray parse_npy(const std::vector<uint8_t>& file, const std::string& name) {
   const size_t expected = size_t(elements) * dtype_size(array.type);
   const size_t actual = file.size() - data_start;
   if (actual != expected)
-    fail(name, "data has " + std::to_string(actual) + " bytes, but " + descr + " " + shape_to_string(array.shape) +
+    fail(name, "data has " + std::to_string(actual) + " bytes, but " + descr + " " + spaced_shape_text(array.shape) +
                    " needs " + std::to_string(expected));
   array.data.assign(file.begin() + long(data_start), file.end());
   return array;
 }
 
-NpyArray read_npy(const std::string& path) { return parse_npy(read_whole_file(path), path); }
+NpyArray read_npy(const std::string& path) { return parse_npy(read_file_bytes(path), path); }
 
 std::vector<uint8_t> read_npy(const std::string& path, DType expected_type, const std::vector<int32_t>& expected_shape) {
   NpyArray array = read_npy(path);
@@ -271,8 +259,8 @@ std::vector<uint8_t> read_npy(const std::string& path, DType expected_type, cons
     fail(path, std::string("holds ") + dtype_name(array.type) + " (" + npy_descr(array.type) + "), expected " +
                    dtype_name(expected_type));
   if (without_leading_ones(array.shape) != without_leading_ones(expected_shape))
-    fail(path, "shape " + shape_to_string(array.shape) + " does not match the expected shape " +
-                   shape_to_string(expected_shape));
+    fail(path, "shape " + spaced_shape_text(array.shape) + " does not match the expected shape " +
+                   spaced_shape_text(expected_shape));
   return std::move(array.data);
 }
 
@@ -281,10 +269,8 @@ std::vector<uint8_t> encode_npy(DType type, const std::vector<int32_t>& shape, c
   if (data.size() != expected)
     throw std::runtime_error("encode_npy: " + std::to_string(data.size()) + " bytes given for " +
                              tensor_description(type, shape) + ", which needs " + std::to_string(expected));
-  std::string dims;
-  for (size_t i = 0; i < shape.size(); ++i) dims += (i ? ", " : "") + std::to_string(shape[i]);
-  if (shape.size() == 1) dims += ",";
-  std::string header = "{'descr': '" + npy_descr(type) + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+  std::string header =
+      "{'descr': '" + npy_descr(type) + "', 'fortran_order': False, 'shape': " + python_shape_tuple(shape) + ", }";
   // Pad with spaces so magic + version + length + header + '\n' is aligned.
   const size_t prefix = kNpyMagicBytes + 2 + 2;
   const size_t total = (prefix + header.size() + 1 + kNpyHeaderAlignment - 1) / kNpyHeaderAlignment *

@@ -23,8 +23,6 @@ struct NpyArray {
   std::vector<uint8_t> data;   // C order, little-endian
 };
 
-// "[1, 4, 3]"
-std::string shape_to_string(const std::vector<int32_t>& shape);
 // Product of the dims (1 for a scalar).
 int64_t element_count(const std::vector<int32_t>& shape);
 

@@ -12,10 +12,12 @@
 #include <new>
 #include <set>
 
+#include "tools/common/file_reading.h"
+#include "tools/common/shapes.h"
+#include "tools/common/text_table.h"
 #include "tools/exporter/runtime_bundle.h"
 #include "tools/exporter/templates.h"
 #include "tools/tensor_io.h"
-#include "tools/text_table.h"
 
 namespace mote {
 namespace exporter {
@@ -23,6 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using tools::shape_text;
 using tools::with_commas;
 
 // Where each kind of project keeps things.
@@ -64,12 +67,6 @@ std::string printable(const std::string& s) {
   return out;
 }
 
-std::string shape_text(const std::vector<int32_t>& shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? "," : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
 std::string float_text(double v) {
   char buf[32];
   snprintf(buf, sizeof(buf), "%.6g", v);
@@ -86,10 +83,11 @@ std::string tensor_line(size_t i, const ModelTensor& t) {
   return s;
 }
 
-std::string read_whole_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ExportError("cannot read '" + path + "': " + strerror(errno), "check the path of the model file");
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+std::string read_model_file(const std::string& path) {
+  std::string bytes;
+  if (tools::read_whole_file(path, &bytes) != tools::FileRead::kOk)
+    throw tools::UserError("cannot read '" + path + "': " + strerror(errno), "check the path of the model file");
+  return bytes;
 }
 
 // `name` as a C/C++ byte array, 16 bytes per line.
@@ -418,8 +416,8 @@ FlashPlan plan_flash(const Context& c) {
     if (kFactoryOffset + plan.app_partition <= size_t(flash_mb) * mb) break;
   }
   if (kFactoryOffset + plan.app_partition > size_t(32) * mb)
-    throw ExportError("the model (" + with_commas(int64_t(c.model.model_bytes)) +
-                      " bytes) does not fit the flash of any ESP32-S3 module");
+    throw tools::UserError("the model (" + with_commas(int64_t(c.model.model_bytes)) +
+                           " bytes) does not fit the flash of any ESP32-S3 module");
   return plan;
 }
 
@@ -665,12 +663,12 @@ std::string identifier_from_name(const std::string& name) {
 
 ExportResult export_project(const ExportOptions& options) {
   if (options.target != "esp32s3")
-    throw ExportError("unknown target '" + options.target + "'", "the supported target is esp32s3");
-  if (options.out_dir.empty()) throw ExportError("no output folder", "give one with --out DIR");
+    throw tools::UserError("unknown target '" + options.target + "'", "the supported target is esp32s3");
+  if (options.out_dir.empty()) throw tools::UserError("no output folder", "give one with --out DIR");
   const Layout layout = layout_for(options);
   if (options.embed == Embed::kFile && layout.arduino_sketch)
-    throw ExportError("--embed file needs a build system that embeds files; the Arduino IDE has none",
-                      "use --embed array (the default) for Arduino sketches");
+    throw tools::UserError("--embed file needs a build system that embeds files; the Arduino IDE has none",
+                           "use --embed array (the default) for Arduino sketches");
 
   std::error_code ec;
   fs::path out_abs = fs::absolute(options.out_dir).lexically_normal();
@@ -678,21 +676,21 @@ ExportResult export_project(const ExportOptions& options) {
   const fs::path canonical = fs::weakly_canonical(out_abs, ec);
   if (!ec) out_abs = canonical;
   if (fs::exists(out_abs, ec) && !fs::is_directory(out_abs, ec))
-    throw ExportError("'" + options.out_dir + "' exists and is not a folder");
+    throw tools::UserError("'" + options.out_dir + "' exists and is not a folder");
   const std::string folder_name = out_abs.filename().string();
   std::string name = options.name.empty() ? folder_name : options.name;
   if (!valid_project_name(name))
-    throw ExportError("'" + name + "' is not a usable project name",
-                      std::string(options.name.empty() ? "it comes from the --out folder; " : "") +
-                          "use --name with letters, digits, '_', '-' or '.', starting with a letter or digit, "
-                          "at most 63 characters");
+    throw tools::UserError("'" + name + "' is not a usable project name",
+                           std::string(options.name.empty() ? "it comes from the --out folder; " : "") +
+                               "use --name with letters, digits, '_', '-' or '.', starting with a letter or digit, "
+                               "at most 63 characters");
   if (layout.arduino_sketch && name != folder_name)
-    throw ExportError("an Arduino sketch must live in a folder named like the sketch: '" + name + "' vs '" +
-                          folder_name + "'",
-                      "use --out .../" + name + " (or leave out --name)");
+    throw tools::UserError(
+        "an Arduino sketch must live in a folder named like the sketch: '" + name + "' vs '" + folder_name + "'",
+        "use --out .../" + name + " (or leave out --name)");
 
   // The model, 16-byte aligned like the device will see it.
-  const std::string bytes = read_whole_file(options.model_path);
+  const std::string bytes = read_model_file(options.model_path);
   std::unique_ptr<uint8_t[], void (*)(uint8_t*)> aligned(
       static_cast<uint8_t*>(::operator new[](bytes.size() + 1, std::align_val_t(16))),
       [](uint8_t* p) { ::operator delete[](p, std::align_val_t(16)); });
@@ -713,18 +711,19 @@ ExportResult export_project(const ExportOptions& options) {
   result.arena_reason = c.arena_reason;
 
   if (options.samples.size() > model.inputs.size())
-    throw ExportError(std::to_string(options.samples.size()) + " --sample files for a model with " +
-                          std::to_string(model.inputs.size()) + " input(s)",
-                      "give one --sample per input, in input order");
+    throw tools::UserError(std::to_string(options.samples.size()) + " --sample files for a model with " +
+                               std::to_string(model.inputs.size()) + " input(s)",
+                           "give one --sample per input, in input order");
   for (size_t i = 0; i < options.samples.size(); ++i) {
     const ModelTensor& input = model.inputs[i];
     try {
       c.samples.push_back(tools::read_tensor_file(options.samples[i], input.type, input.shape));
     } catch (const std::exception& e) {
-      throw ExportError(std::string("--sample for input ") + std::to_string(i) + ": " + e.what(),
-                        "input " + std::to_string(i) + " is " + dtype_name(input.type) + shape_text(input.shape) +
-                            " (" + std::to_string(input.bytes) + " bytes): give a .npy of that dtype and shape or "
-                            "a raw .bin of exactly that size");
+      throw tools::UserError(std::string("--sample for input ") + std::to_string(i) + ": " + e.what(),
+                             "input " + std::to_string(i) + " is " + dtype_name(input.type) + shape_text(input.shape) +
+                                 " (" + std::to_string(input.bytes) +
+                                 " bytes): give a .npy of that dtype and shape or "
+                                 "a raw .bin of exactly that size");
     }
   }
 

@@ -62,7 +62,7 @@ struct ExportResult {
   std::string next_steps;  // commands to build and flash
 };
 
-// Throws ExportError (bad options, unusable model, sample mismatch) or
+// Throws tools::UserError (bad options, unusable model, sample mismatch) or
 // std::runtime_error (I/O).
 ExportResult export_project(const ExportOptions& options);
 

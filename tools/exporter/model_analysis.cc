@@ -47,8 +47,8 @@ ModelAnalysis analyze_model(const uint8_t* data, size_t size) {
   Model model;
   char error[256] = {};
   if (!ok(model.load(data, size, error, sizeof(error))))
-    throw ExportError(std::string("not a usable model: ") + error,
-                      "check the file with `mote inspect MODEL`; mote reads binary .tflite flatbuffers");
+    throw tools::UserError(std::string("not a usable model: ") + error,
+                           "check the file with `mote inspect MODEL`; mote reads binary .tflite flatbuffers");
 
   ModelAnalysis a;
   a.model_bytes = size;
@@ -64,20 +64,20 @@ ModelAnalysis analyze_model(const uint8_t* data, size_t size) {
   OpResolver model_ops;
   for (const tools::RequiredOp& r : tools::required_ops(model)) {
     if (r.builtin_code == int32_t(schema::BuiltinOp::kCustom))
-      throw ExportError("the model uses the custom op '" + r.custom_code + "', which mote does not implement",
-                        "implement it as a mote::OpRegistration whose custom_name is '" + r.custom_code +
-                            "', or convert the model without custom ops");
+      throw tools::UserError("the model uses the custom op '" + r.custom_code + "', which mote does not implement",
+                             "implement it as a mote::OpRegistration whose custom_name is '" + r.custom_code +
+                                 "', or convert the model without custom ops");
     const std::string function = tools::op_registration_function(r.builtin_code);
     fb::Bytes no_name{nullptr, 0};
     const OpRegistration* registration = all_ops.find(r.builtin_code, no_name);
     if (function.empty() || registration == nullptr)
-      throw ExportError("the model uses " + r.name + " (" + std::to_string(r.count) +
-                            " nodes), which this build of mote has no kernel for",
-                        "`mote inspect MODEL` lists every op the model needs and marks the missing ones; "
-                        "convert the model with ops mote supports or add a kernel in runtime/ops/");
+      throw tools::UserError("the model uses " + r.name + " (" + std::to_string(r.count) +
+                                 " nodes), which this build of mote has no kernel for",
+                             "`mote inspect MODEL` lists every op the model needs and marks the missing ones; "
+                             "convert the model with ops mote supports or add a kernel in runtime/ops/");
     if (!ok(model_ops.add(*registration)))
-      throw ExportError("the model uses more than " + std::to_string(OpResolver::kCapacity) +
-                        " different ops, more than one mote::OpResolver holds");
+      throw tools::UserError("the model uses more than " + std::to_string(OpResolver::kCapacity) +
+                             " different ops, more than one mote::OpResolver holds");
     a.ops.push_back({r.name, function, r.count, r.max_version});
   }
 
@@ -95,17 +95,18 @@ ModelAnalysis analyze_model(const uint8_t* data, size_t size) {
     }
     const std::string message = interpreter->error_message();
     if (message.compare(0, 5, "arena") == 0 && arena_size != host_arena_sizes[1]) continue;
-    throw ExportError("the model does not allocate on mote: " + message,
-                      "run `mote inspect MODEL` for the operator table and the node the message names");
+    throw tools::UserError("the model does not allocate on mote: " + message,
+                           "run `mote inspect MODEL` for the operator table and the node the message names");
   }
 
   // The firmware's situation: only the model's ops, exactly arena_bytes.
   AlignedBytes exact_arena = aligned_bytes(a.arena_bytes);
   Interpreter firmware(data, size, model_ops, exact_arena.get(), a.arena_bytes);
   if (!ok(firmware.allocate()) || firmware.arena_used_bytes() != a.arena_bytes)
-    throw ExportError(std::string("internal error: the model does not allocate with only its own ops in exactly ") +
-                          std::to_string(a.arena_bytes) + " bytes: " + firmware.error_message(),
-                      "please report this with the model");
+    throw tools::UserError(
+        std::string("internal error: the model does not allocate with only its own ops in exactly ") +
+            std::to_string(a.arena_bytes) + " bytes: " + firmware.error_message(),
+        "please report this with the model");
   return a;
 }
 

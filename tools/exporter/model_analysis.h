@@ -6,25 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "mote/tensor.h"
+#include "tools/common/user_error.h"
 
 namespace mote {
 namespace exporter {
-
-// An error the user can act on: what() says what went wrong, hint() what to do.
-class ExportError : public std::runtime_error {
- public:
-  explicit ExportError(const std::string& message, std::string hint = std::string())
-      : std::runtime_error(message), hint_(std::move(hint)) {}
-  const std::string& hint() const { return hint_; }
-
- private:
-  std::string hint_;
-};
 
 struct ModelOp {
   std::string name;      // "CONV_2D"
@@ -61,7 +50,7 @@ struct ModelAnalysis {
 // Loads, checks and allocates the model (`data` must be 16-byte aligned).
 // Also allocates it a second time with a resolver holding only `ops`, in an
 // arena of exactly `arena_bytes`, which is what the generated firmware does.
-// Throws ExportError when the model can't run on mote (corrupt file, custom
+// Throws tools::UserError when the model can't run on mote (corrupt file, custom
 // or missing op, prepare failure).
 ModelAnalysis analyze_model(const uint8_t* data, size_t size);
 

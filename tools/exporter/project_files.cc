@@ -5,9 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <stdexcept>
 
+#include "tools/common/file_reading.h"
 #include "tools/exporter/sha256.h"
 
 namespace mote {
@@ -18,10 +18,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 bool read_file(const fs::path& path, std::string* content) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  content->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
+  return tools::read_whole_file(path.string(), content) == tools::FileRead::kOk;
 }
 
 // Writes through a temporary file and a rename, so an interrupted export never

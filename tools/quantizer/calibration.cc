@@ -121,27 +121,27 @@ CalibrationMethod parse_method(const std::string& name) {
   if (name == "minmax") return CalibrationMethod::kMinMax;
   if (name == "percentile") return CalibrationMethod::kPercentile;
   if (name == "mse") return CalibrationMethod::kMse;
-  throw QuantizeError("unknown calibration method '" + name + "' (use minmax, percentile or mse)");
+  throw UserError("unknown calibration method '" + name + "' (use minmax, percentile or mse)");
 }
 
 void check_samples(const FloatModel& model, const std::vector<Sample>& samples) {
   const Graph& g = model.graph;
-  if (samples.empty()) throw QuantizeError("the calibration dataset is empty: give at least one representative sample");
+  if (samples.empty()) throw UserError("the calibration dataset is empty: give at least one representative sample");
   for (size_t k = 0; k < samples.size(); ++k) {
     if (samples[k].size() != g.inputs.size())
-      throw QuantizeError(sample_label(k) + " has " + std::to_string(samples[k].size()) + " inputs; the model has " +
-                          std::to_string(g.inputs.size()));
+      throw UserError(sample_label(k) + " has " + std::to_string(samples[k].size()) + " inputs; the model has " +
+                      std::to_string(g.inputs.size()));
     for (size_t i = 0; i < g.inputs.size(); ++i) {
       const Tensor& in = g.tensors[size_t(g.inputs[i])];
       const std::vector<float>& v = samples[k][i];
       if (int64_t(v.size()) != in.num_elements())
-        throw QuantizeError(sample_label(k) + ", input " + std::to_string(i) + " '" + in.name + "': " +
-                            std::to_string(v.size()) + " values, the input needs " + std::to_string(in.num_elements()));
+        throw UserError(sample_label(k) + ", input " + std::to_string(i) + " '" + in.name + "': " +
+                        std::to_string(v.size()) + " values, the input needs " + std::to_string(in.num_elements()));
       for (size_t e = 0; e < v.size(); ++e) {
         if (!isfinite(v[e]))
-          throw QuantizeError(sample_label(k) + ", input " + std::to_string(i) + " '" + in.name + "' holds " +
-                              (isnan(v[e]) ? "NaN" : "Inf") + " at element " + std::to_string(e) +
-                              "; calibration data must be finite");
+          throw UserError(sample_label(k) + ", input " + std::to_string(i) + " '" + in.name + "' holds " +
+                          (isnan(v[e]) ? "NaN" : "Inf") + " at element " + std::to_string(e) +
+                          "; calibration data must be finite");
       }
     }
   }
@@ -172,9 +172,9 @@ Calibration calibrate(const FloatModel& model, const std::vector<Sample>& sample
           const std::vector<float> values = runner.tensor_values(t);
           for (float v : values) {
             if (!isfinite(v))
-              throw QuantizeError("the float model produced " + std::string(isnan(v) ? "NaN" : "Inf") + " in '" +
-                                  g.tensors[size_t(t)].name + "' (" + node_label(g, node) + ") on " + sample_label(k) +
-                                  "; check the calibration data's scaling");
+              throw UserError("the float model produced " + std::string(isnan(v) ? "NaN" : "Inf") + " in '" +
+                              g.tensors[size_t(t)].name + "' (" + node_label(g, node) + ") on " + sample_label(k) +
+                              "; check the calibration data's scaling");
           }
           visit(t, values);
         }

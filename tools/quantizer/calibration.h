@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/calibration_data.h"
+#include "tools/quantizer/calibration_data.h"
 #include "tools/quantizer/float_model.h"
 
 namespace mote {
@@ -35,7 +35,7 @@ enum class CalibrationMethod { kMinMax, kPercentile, kMse };
 
 // "minmax", "percentile", "mse"
 const char* method_name(CalibrationMethod method);
-// Parses a method name; throws QuantizeError for an unknown one.
+// Parses a method name; throws UserError for an unknown one.
 CalibrationMethod parse_method(const std::string& name);
 
 // Called after each sample: phase ("calibrating", "histograms", ...), samples
@@ -68,12 +68,12 @@ struct Calibration {
   int samples = 0;
 };
 
-// Throws QuantizeError for an empty dataset, samples that do not fit the
+// Throws UserError for an empty dataset, samples that do not fit the
 // model's inputs, NaN/Inf in the samples, or NaN/Inf produced by the model.
 Calibration calibrate(const FloatModel& model, const std::vector<Sample>& samples, const CalibrationSettings& settings);
 
 // Checks that every sample has one vector per input of the right size and
-// only finite values; throws QuantizeError naming the sample and input.
+// only finite values; throws UserError naming the sample and input.
 void check_samples(const FloatModel& model, const std::vector<Sample>& samples);
 
 }  // namespace quantizer

@@ -7,10 +7,10 @@
 
 #include <vector>
 
-#include "tools/calibration_data.h"
-#include "tools/quantize_report.h"
 #include "tools/quantizer/calibration.h"
+#include "tools/quantizer/calibration_data.h"
 #include "tools/quantizer/float_model.h"
+#include "tools/quantizer/quantize_report.h"
 
 namespace mote {
 namespace tools {
@@ -19,7 +19,7 @@ namespace quantizer {
 struct QuantizedModel;
 
 // Fills `samples`, `tensors` and `outputs` of the report (the caller sets the
-// file names and method). Throws QuantizeError when a model fails to run.
+// file names and method). Throws UserError when a model fails to run.
 QuantizeReport evaluate_quantization(const FloatModel& model, const QuantizedModel& quantized,
                                      const std::vector<Sample>& samples, const ProgressCallback& progress);
 

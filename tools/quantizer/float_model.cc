@@ -34,16 +34,16 @@ void refuse_quantized(const Graph& g) {
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     const Tensor& t = g.tensors[size_t(g.inputs[i])];
     if (is_quantized_int(t.type) && t.quantized())
-      throw QuantizeError("the model is already quantized: input " + std::to_string(i) + " '" + t.name + "' is " +
-                          dtype_name(t.type) +
-                          "; mote quantize takes the float32 model (the one exported before quantization)");
+      throw UserError("the model is already quantized: input " + std::to_string(i) + " '" + t.name + "' is " +
+                      dtype_name(t.type) +
+                      "; mote quantize takes the float32 model (the one exported before quantization)");
   }
   for (size_t i = 0; i < g.tensors.size(); ++i) {
     const Tensor& t = g.tensors[i];
     if (!t.is_constant() && !t.is_variable && is_quantized_int(t.type) && t.quantized() && g.producer(int32_t(i)) >= 0)
-      throw QuantizeError("the model is already quantized: activation " + describe_tensor(g, int32_t(i)) + " is " +
-                          dtype_name(t.type) +
-                          "; mote quantize takes the float32 model (the one exported before quantization)");
+      throw UserError("the model is already quantized: activation " + describe_tensor(g, int32_t(i)) + " is " +
+                      dtype_name(t.type) +
+                      "; mote quantize takes the float32 model (the one exported before quantization)");
   }
 }
 
@@ -75,22 +75,22 @@ void check_lstm(const Graph& g, int32_t node) {
   const Operator& op = g.ops[size_t(node)];
   const std::string where = node_label(g, node);
   if (op.inputs.size() != size_t(kLstmInputs))
-    throw QuantizeError(where + " has " + std::to_string(op.inputs.size()) + " inputs; expected 24");
+    throw UserError(where + " has " + std::to_string(op.inputs.size()) + " inputs; expected 24");
   for (int i = 0; i < kLstmInputs; ++i) {
     const bool optional = (i >= 9 && i <= 11) || i == 16 || i == 17 || i >= 20;
     if (!optional && op.input(size_t(i)) < 0)
-      throw QuantizeError(where + ": LSTMs without input " + std::to_string(i) +
-                          " (CIFG) cannot be quantized; mote's int8 LSTM (as TFLM's) needs all four gates");
+      throw UserError(where + ": LSTMs without input " + std::to_string(i) +
+                      " (CIFG) cannot be quantized; mote's int8 LSTM (as TFLM's) needs all four gates");
     if (optional && op.input(size_t(i)) >= 0) {
       const char* variant = i <= 11 ? "peephole" : i <= 17 ? "projection" : "layer-norm";
-      throw QuantizeError(where + ": " + variant +
-                          " LSTMs cannot be quantized (mote's int8 LSTM, as TFLM's, is the plain LSTM)");
+      throw UserError(where + ": " + variant +
+                      " LSTMs cannot be quantized (mote's int8 LSTM, as TFLM's, is the plain LSTM)");
     }
   }
   for (int i : {18, 19}) {
     const Tensor& state = g.tensors[size_t(op.input(size_t(i)))];
     if (!state.is_variable && !state.is_constant() && g.producer(op.input(size_t(i))) >= 0)
-      throw QuantizeError(where + ": the LSTM state (input " + std::to_string(i) + ") must be a variable tensor");
+      throw UserError(where + ": the LSTM state (input " + std::to_string(i) + ") must be a variable tensor");
   }
 }
 
@@ -99,22 +99,22 @@ void check_op(const Graph& g, int32_t node) {
   const std::string where = node_label(g, node);
   const OpRule* rule = find_rule(op.code);
   if (rule == nullptr)
-    throw QuantizeError(where + " is an operator mote quantize does not support (" + op_name(op) +
-                        " has no int8 recipe here); supported operators: " + supported_op_names());
-  if (!op.options_known) throw QuantizeError(where + " has builtin options mote quantize cannot read");
+    throw UserError(where + " is an operator mote quantize does not support (" + op_name(op) +
+                    " has no int8 recipe here); supported operators: " + supported_op_names());
+  if (!op.options_known) throw UserError(where + " has builtin options mote quantize cannot read");
   for (int32_t out : op.outputs) {
     if (out < 0) continue;
     if (!is_float(g.tensors[size_t(out)].type))
-      throw QuantizeError(where + " writes " + describe_tensor(g, out) + "; mote quantize expects float32 outputs");
+      throw UserError(where + " writes " + describe_tensor(g, out) + "; mote quantize expects float32 outputs");
   }
   if (op.code == int32_t(Op::kUnidirectionalSequenceLstm)) check_lstm(g, node);
   if (op.code == int32_t(Op::kSvdf)) {
     if (op.inputs.size() != 5 || op.input(4) < 0 || !g.tensors[size_t(op.input(4))].is_variable)
-      throw QuantizeError(where + ": an SVDF needs 5 inputs with a variable activation state (input 4)");
+      throw UserError(where + ": an SVDF needs 5 inputs with a variable activation state (input 4)");
   }
   if (op.code == int32_t(Op::kConcatenation) &&
       option_int(op.options, schema::concatenation_options::fused_activation_function, 0) != 0)
-    throw QuantizeError(where + " has a fused activation, which the int8 CONCATENATION kernel does not support");
+    throw UserError(where + " has a fused activation, which the int8 CONCATENATION kernel does not support");
   for (size_t i = 0; i < op.inputs.size(); ++i) {
     const int32_t t = op.inputs[i];
     if (t < 0) continue;
@@ -123,12 +123,12 @@ void check_op(const Graph& g, int32_t node) {
     const bool weight = int(i) == rule->weight_input || (lstm && i >= 1 && i <= 8) || (svdf && (i == 1 || i == 2));
     const bool bias = int(i) == rule->bias_input || (lstm && i >= 12 && i <= 15) || (svdf && i == 3);
     if ((weight || bias) && !tensor.is_constant())
-      throw QuantizeError(where + ": its " + (weight ? "weights" : "bias") + " (input " + std::to_string(i) + ", " +
-                          describe_tensor(g, t) + ") are not constant; mote quantize needs constant weights");
+      throw UserError(where + ": its " + (weight ? "weights" : "bias") + " (input " + std::to_string(i) + ", " +
+                      describe_tensor(g, t) + ") are not constant; mote quantize needs constant weights");
     if (tensor.is_constant()) continue;
     if (is_activation_input(*rule, int(i)) || weight || bias || tensor.is_variable) {
       if (!is_float(tensor.type))
-        throw QuantizeError(where + " reads " + describe_tensor(g, t) + "; mote quantize expects float32 activations");
+        throw UserError(where + " reads " + describe_tensor(g, t) + "; mote quantize expects float32 activations");
     }
   }
 }
@@ -168,9 +168,9 @@ void refuse_non_finite_constants(const Graph& g) {
     const std::vector<float> values = from_bytes<float>(t.data);
     for (size_t k = 0; k < values.size(); ++k) {
       if (!isfinite(values[k]))
-        throw QuantizeError("constant " + describe_tensor(g, int32_t(i)) + " holds " +
-                            (isnan(values[k]) ? std::string("NaN") : std::string("Inf")) + " at element " +
-                            std::to_string(k) + "; the float model's weights must be finite numbers");
+        throw UserError("constant " + describe_tensor(g, int32_t(i)) + " holds " +
+                        (isnan(values[k]) ? std::string("NaN") : std::string("Inf")) + " at element " +
+                        std::to_string(k) + "; the float model's weights must be finite numbers");
     }
   }
 }
@@ -187,27 +187,27 @@ FloatModel prepare_float_model(const std::vector<uint8_t>& file) {
   Model model;
   char error[256] = {};
   if (!ok(model.load(data.get(), file.size(), error, sizeof(error))))
-    throw QuantizeError(std::string("not a usable .tflite model: ") + error);
+    throw UserError(std::string("not a usable .tflite model: ") + error);
 
   FloatModel result;
   result.original_bytes = file.size();
   result.graph = read_graph(model);
   Graph& g = result.graph;
-  if (g.ops.empty()) throw QuantizeError("the model has no operators");
+  if (g.ops.empty()) throw UserError("the model has no operators");
   refuse_quantized(g);
   result.folded_dequantize_ops = fold_constant_dequantize(g);
   for (size_t i = 0; i < g.ops.size(); ++i) check_op(g, int32_t(i));
   for (size_t i = 0; i < g.outputs.size(); ++i) {
     const Tensor& t = g.tensors[size_t(g.outputs[i])];
     if (!is_float(t.type))
-      throw QuantizeError("output " + std::to_string(i) + " '" + t.name + "' is " + dtype_name(t.type) +
-                          "; mote quantize expects a float32 model");
+      throw UserError("output " + std::to_string(i) + " '" + t.name + "' is " + dtype_name(t.type) +
+                      "; mote quantize expects a float32 model");
   }
   for (size_t i = 0; i < g.inputs.size(); ++i) {
     const Tensor& t = g.tensors[size_t(g.inputs[i])];
     if (!is_float(t.type))
-      throw QuantizeError("input " + std::to_string(i) + " '" + t.name + "' is " + dtype_name(t.type) +
-                          "; mote quantize expects float32 model inputs");
+      throw UserError("input " + std::to_string(i) + " '" + t.name + "' is " + dtype_name(t.type) +
+                      "; mote quantize expects float32 model inputs");
   }
   result.dequantized_constants = dequantize_constants(g);
   refuse_non_finite_constants(g);

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/calibration_data.h"
+#include "tools/quantizer/calibration_data.h"
 #include "tools/quantizer/graph.h"
 
 namespace mote {
@@ -29,7 +29,7 @@ struct FloatModel {
   int folded_dequantize_ops = 0;
 };
 
-// Throws QuantizeError with a message for the user.
+// Throws UserError with a message for the user.
 FloatModel prepare_float_model(const std::vector<uint8_t>& file);
 
 // The model's inputs as the calibration data loader needs them.

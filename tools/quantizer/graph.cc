@@ -238,8 +238,8 @@ bool Graph::is_model_output(int32_t tensor) const {
 
 Graph read_graph(const Model& model) {
   if (model.num_subgraphs() != 1)
-    throw QuantizeError("the model has " + std::to_string(model.num_subgraphs()) +
-                        " subgraphs (control flow such as WHILE/IF); mote quantize handles single-subgraph models");
+    throw UserError("the model has " + std::to_string(model.num_subgraphs()) +
+                    " subgraphs (control flow such as WHILE/IF); mote quantize handles single-subgraph models");
   Graph g;
   const fb::Bytes description = model.description();
   g.description = name_of(description);
@@ -285,7 +285,7 @@ std::vector<uint8_t> write_graph(const Graph& graph) {
   }
   for (size_t i = 0; i < graph.ops.size(); ++i) {
     const Operator& op = graph.ops[i];
-    if (!op.options_known) throw QuantizeError(node_label(graph, int32_t(i)) + " has builtin options mote cannot copy");
+    if (!op.options_known) throw UserError(node_label(graph, int32_t(i)) + " has builtin options mote cannot copy");
     b.add_operator(schema::BuiltinOp(op.code), op.inputs, op.outputs, op.options, op.version, op.intermediates,
                    op.custom_code, op.custom_options);
   }
@@ -335,16 +335,16 @@ std::vector<float> constant_as_float(const Tensor& t) {
     return values;
   }
   if (!t.quantized())
-    throw QuantizeError("constant tensor '" + t.name + "' is " + dtype_name(t.type) +
-                        " without quantization parameters; it cannot be read as real values");
+    throw UserError("constant tensor '" + t.name + "' is " + dtype_name(t.type) +
+                    " without quantization parameters; it cannot be read as real values");
   // Per-channel parameters run along quantized_dimension.
   const int32_t channels = int32_t(t.scales.size());
   int64_t inner = 1;
   if (channels > 1) {
     const int32_t axis = t.quantized_dimension;
     if (axis < 0 || axis >= int32_t(t.shape.size()) || t.shape[size_t(axis)] != channels)
-      throw QuantizeError("tensor '" + t.name + "' has " + std::to_string(channels) +
-                          " scales that do not match its quantized dimension");
+      throw UserError("tensor '" + t.name + "' has " + std::to_string(channels) +
+                      " scales that do not match its quantized dimension");
     for (size_t d = size_t(axis) + 1; d < t.shape.size(); ++d) inner *= t.shape[d];
   }
   for (int64_t i = 0; i < n; ++i) {
@@ -358,8 +358,8 @@ std::vector<float> constant_as_float(const Tensor& t) {
       case DType::kInt16: q = load(int16_t(), i); break;
       case DType::kInt32: q = load(int32_t(), i); break;
       default:
-        throw QuantizeError("constant tensor '" + t.name + "' has type " + dtype_name(t.type) +
-                            ", which cannot be dequantized");
+        throw UserError("constant tensor '" + t.name + "' has type " + dtype_name(t.type) +
+                        ", which cannot be dequantized");
     }
     values[size_t(i)] = float(scale * double(q - zp));
   }

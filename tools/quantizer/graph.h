@@ -15,18 +15,12 @@
 #include <vector>
 
 #include "mote/model.h"
+#include "tools/common/user_error.h"
 #include "tools/model_builder.h"
 
 namespace mote {
 namespace tools {
 namespace quantizer {
-
-// Every error the quantizer reports to the user (bad model, unsupported op,
-// bad data). The message is complete and names what is wrong.
-class QuantizeError : public std::runtime_error {
- public:
-  explicit QuantizeError(const std::string& message) : std::runtime_error(message) {}
-};
 
 struct Tensor {
   std::string name;
@@ -74,12 +68,12 @@ struct Graph {
   bool is_model_output(int32_t tensor) const;
 };
 
-// Copies subgraph 0 of a loaded model. Throws QuantizeError for models with
+// Copies subgraph 0 of a loaded model. Throws UserError for models with
 // more than one subgraph.
 Graph read_graph(const Model& model);
 
 // Serializes the graph (constant data 16-byte aligned, one buffer per constant
-// tensor). Throws QuantizeError when an op's options could not be read.
+// tensor). Throws UserError when an op's options could not be read.
 std::vector<uint8_t> write_graph(const Graph& graph);
 
 // "CONV_2D", "CUSTOM:name", or "OP_<code>".
@@ -93,7 +87,7 @@ float option_float(const Options& options, int field, float fallback);
 
 // Reads the tensor's constant data as float values (float32, float16, or a
 // quantized int8/uint8/int16/int32 tensor dequantized per tensor or per
-// channel). Throws QuantizeError for other types.
+// channel). Throws UserError for other types.
 std::vector<float> constant_as_float(const Tensor& tensor);
 
 // Raw bytes of a vector of trivially copyable values.

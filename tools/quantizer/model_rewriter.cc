@@ -153,7 +153,7 @@ IoType parse_io_type(const std::string& name) {
   if (name == "int8") return IoType::kInt8;
   if (name == "uint8") return IoType::kUInt8;
   if (name == "float" || name == "float32") return IoType::kFloat32;
-  throw QuantizeError("unknown input/output type '" + name + "' (use int8, uint8 or float)");
+  throw UserError("unknown input/output type '" + name + "' (use int8, uint8 or float)");
 }
 
 QuantizedGraph build_quantized_graph(const FloatModel& model, const Calibration& cal, const RewriteOptions& options) {

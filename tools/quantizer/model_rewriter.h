@@ -29,7 +29,7 @@ enum class IoType { kInt8, kUInt8, kFloat32 };
 
 // "int8", "uint8", "float"
 const char* io_type_name(IoType type);
-// Accepts int8, uint8, float / float32; throws QuantizeError otherwise.
+// Accepts int8, uint8, float / float32; throws UserError otherwise.
 IoType parse_io_type(const std::string& name);
 
 struct RewriteOptions {

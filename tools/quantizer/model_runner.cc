@@ -44,7 +44,7 @@ ModelRunner::ModelRunner(const std::vector<uint8_t>& model, const std::string& w
     if (ok(status)) return;
     if (strncmp(interpreter_->error_message(), "arena", 5) != 0) break;
   }
-  throw QuantizeError(what_ + " does not run in mote: " + interpreter_->error_message());
+  throw UserError(what_ + " does not run in mote: " + interpreter_->error_message());
 }
 
 ModelRunner::~ModelRunner() = default;
@@ -53,8 +53,8 @@ void ModelRunner::set_input(size_t i, const std::vector<float>& values) {
   const TensorView in = interpreter_->input(i);
   const QuantView q = interpreter_->input_quant(i);
   if (int64_t(values.size()) != in.num_elements())
-    throw QuantizeError(what_ + ": input " + std::to_string(i) + " needs " + std::to_string(in.num_elements()) +
-                        " values, got " + std::to_string(values.size()));
+    throw UserError(what_ + ": input " + std::to_string(i) + " needs " + std::to_string(in.num_elements()) +
+                    " values, got " + std::to_string(values.size()));
   const int64_t n = in.num_elements();
   QuantParams p;
   if (q.quantized()) {
@@ -74,8 +74,8 @@ void ModelRunner::set_input(size_t i, const std::vector<float>& values) {
         in.as<int16_t>()[k] = int16_t(quantize_value(values[size_t(k)], p, -32768, 32767));
       return;
     default:
-      throw QuantizeError(what_ + ": input " + std::to_string(i) + " has type " + dtype_name(in.type) +
-                          ", which mote quantize cannot feed");
+      throw UserError(what_ + ": input " + std::to_string(i) + " has type " + dtype_name(in.type) +
+                      ", which mote quantize cannot feed");
   }
 }
 
@@ -94,7 +94,7 @@ void ModelRunner::run(const std::function<void(int node)>& after_node) {
   const Status status = interpreter_->invoke();
   interpreter_->set_node_observer(nullptr, nullptr);
   after_node_ = nullptr;
-  if (!ok(status)) throw QuantizeError(what_ + " failed to run: " + interpreter_->error_message());
+  if (!ok(status)) throw UserError(what_ + " failed to run: " + interpreter_->error_message());
 }
 
 void ModelRunner::reset_state() { interpreter_->reset_state(); }

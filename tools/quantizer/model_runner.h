@@ -20,7 +20,7 @@ namespace quantizer {
 
 class ModelRunner {
  public:
-  // Loads and allocates; throws QuantizeError with the interpreter's message
+  // Loads and allocates; throws UserError with the interpreter's message
   // (prefixed by `what`, e.g. "the float model") on failure.
   ModelRunner(const std::vector<uint8_t>& model, const std::string& what);
   ~ModelRunner();
@@ -34,7 +34,7 @@ class ModelRunner {
   // with the input's parameters for int8 / uint8 / int16 inputs.
   void set_input(size_t i, const std::vector<float>& values);
   // Invokes once; `after_node(node)` runs after every node (tensors written
-  // by that node are valid then). Throws QuantizeError on failure.
+  // by that node are valid then). Throws UserError on failure.
   void run(const std::function<void(int node)>& after_node = nullptr);
   // Variable tensors back to their initial values.
   void reset_state();

@@ -7,7 +7,7 @@
 //   QuantizedModel q = quantize_model(fm, data, options);       // calibrate + rewrite
 //   QuantizeReport r = evaluate_quantization(fm, q, data, {});  // SQNR per tensor, output agreement
 //
-// Every failure throws QuantizeError with a message for the user.
+// Every failure throws UserError with a message for the user.
 #pragma once
 
 #include <stdint.h>
@@ -16,12 +16,12 @@
 #include <utility>
 #include <vector>
 
-#include "tools/calibration_data.h"
-#include "tools/quantize_report.h"
 #include "tools/quantizer/calibration.h"
+#include "tools/quantizer/calibration_data.h"
 #include "tools/quantizer/evaluation.h"
 #include "tools/quantizer/float_model.h"
 #include "tools/quantizer/model_rewriter.h"
+#include "tools/quantizer/quantize_report.h"
 
 namespace mote {
 namespace tools {

@@ -9,8 +9,8 @@ namespace quantizer {
 void quantize_weights(Tensor& t, int32_t axis) {
   const std::vector<float> values = constant_as_float(t);
   if (axis >= int32_t(t.shape.size()))
-    throw QuantizeError("weights '" + t.name + "' have rank " + std::to_string(t.shape.size()) +
-                        ", too low for per-channel quantization along dimension " + std::to_string(axis));
+    throw UserError("weights '" + t.name + "' have rank " + std::to_string(t.shape.size()) +
+                    ", too low for per-channel quantization along dimension " + std::to_string(axis));
   std::vector<float> scales;
   for (float m : max_abs_per_channel(values, t.shape, axis)) scales.push_back(symmetric_weight_scale(m));
   const std::vector<int8_t> q =
@@ -27,8 +27,8 @@ void quantize_bias(Tensor& t, float input_scale, const std::vector<float>& weigh
   std::vector<float> scales;
   for (float w : weight_scales) scales.push_back(bias_scale(input_scale, w));
   if (scales.size() != 1 && scales.size() != values.size())
-    throw QuantizeError("bias '" + t.name + "' has " + std::to_string(values.size()) + " values for " +
-                        std::to_string(scales.size()) + " weight channels");
+    throw UserError("bias '" + t.name + "' has " + std::to_string(values.size()) + " values for " +
+                    std::to_string(scales.size()) + " weight channels");
   t.type = DType::kInt32;
   t.data = to_bytes(quantizer::quantize_bias(values, scales));
   t.scales = scales;

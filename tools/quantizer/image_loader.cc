@@ -1,4 +1,4 @@
-#include "tools/image_loader.h"
+#include "tools/quantizer/image_loader.h"
 
 #include <cmath>
 

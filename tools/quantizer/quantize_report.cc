@@ -1,4 +1,4 @@
-#include "tools/quantize_report.h"
+#include "tools/quantizer/quantize_report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,8 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "tools/json.h"
-#include "tools/text_table.h"
+#include "tools/common/json.h"
+#include "tools/common/text_table.h"
 
 namespace mote {
 namespace tools {

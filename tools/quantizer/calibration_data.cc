@@ -1,4 +1,4 @@
-#include "tools/calibration_data.h"
+#include "tools/quantizer/calibration_data.h"
 
 #include <cmath>
 #include <stdlib.h>
@@ -6,12 +6,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <random>
 #include <stdexcept>
 
-#include "tools/image_loader.h"
+#include "tools/common/file_reading.h"
+#include "tools/common/shapes.h"
+#include "tools/quantizer/image_loader.h"
 #include "tools/tensor_io.h"
 
 namespace mote {
@@ -23,6 +23,7 @@ using Warn = std::function<void(const std::string&)>;
 
 constexpr int kDefaultRandomSamples = 100;
 constexpr int kFewSamples = 10;
+const char kCannotOpen[] = "cannot open file (check that it exists and is readable)";
 const char kSupportedList[] = ".npy, .bin/.raw, .csv, .png, .bmp, .jpg or .jpeg";
 
 [[noreturn]] void fail(const std::string& message) { throw std::runtime_error(message); }
@@ -47,7 +48,9 @@ std::vector<int32_t> without_leading_ones(const std::vector<int32_t>& shape) {
 
 std::string quoted(const std::string& name) { return "'" + name + "'"; }
 
-std::string describe(const InputSpec& input) { return "input " + quoted(input.name) + " " + shape_to_string(input.shape); }
+std::string describe(const InputSpec& input) {
+  return "input " + quoted(input.name) + " " + spaced_shape_text(input.shape);
+}
 
 // "[0, 2, 5]": the position of flat index `flat` in `shape`.
 std::string index_in(const std::vector<int32_t>& shape, int64_t flat) {
@@ -56,15 +59,7 @@ std::string index_in(const std::vector<int32_t>& shape, int64_t flat) {
     index[d] = int32_t(flat % shape[d]);
     flat /= shape[d];
   }
-  return shape_to_string(index);
-}
-
-std::vector<uint8_t> read_file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path + ": cannot open file (check that it exists and is readable)");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) fail(path + ": read error");
-  return bytes;
+  return spaced_shape_text(index);
 }
 
 // Per-channel (value - mean) * scale, channels being the fastest-moving axis.
@@ -237,10 +232,10 @@ class InputLoader {
       const std::vector<int32_t> one = core_shape_.empty() ? std::vector<int32_t>{1} : core_shape_;
       std::vector<int32_t> batch = one;
       batch.insert(batch.begin(), -1);
-      std::string batch_text = shape_to_string(batch);
+      std::string batch_text = spaced_shape_text(batch);
       batch_text.replace(1, 2, "N");
-      fail(path + ": shape " + shape_to_string(shape) + " does not fit " + describe(input_) + "; expected " +
-           shape_to_string(one) + " for one sample or " + batch_text +
+      fail(path + ": shape " + spaced_shape_text(shape) + " does not fit " + describe(input_) + "; expected " +
+           spaced_shape_text(one) + " for one sample or " + batch_text +
            " for N samples (reshape the array, e.g. a.reshape(-1, ...))");
     }
     if (count == 0) fail(path + ": holds no samples (batch dimension is 0)");
@@ -319,7 +314,7 @@ class InputLoader {
   }
 
   void load_bin(const std::string& path) {
-    const std::vector<uint8_t> bytes = read_file_bytes(path);
+    const std::vector<uint8_t> bytes = read_file_bytes(path, kCannotOpen);
     const size_t sample_bytes = size_t(elements_) * sizeof(float);
     if (bytes.empty() || bytes.size() % sample_bytes != 0) {
       fail(path + ": has " + std::to_string(bytes.size()) + " bytes, but one sample of " + describe(input_) + " is " +
@@ -341,7 +336,7 @@ class InputLoader {
   }
 
   void load_csv(const std::string& path) {
-    const std::vector<uint8_t> bytes = read_file_bytes(path);
+    const std::vector<uint8_t> bytes = read_file_bytes(path, kCannotOpen);
     const std::string text(bytes.begin(), bytes.end());
     const Normalization* norm = data_normalization();
     size_t line_start = 0;
