@@ -126,11 +126,7 @@ json bench_report(const BenchOptions& options) {
   }
 
   HostInterpreter host(*file);
-  if (!ok(host.allocate())) {
-    const std::string error = host.error_message();
-    throw UserError("cannot allocate '" + options.model_path + "': " + error, allocate_hint(error));
-  }
-  Interpreter& interp = host.interpreter();
+  Interpreter& interp = host.allocated();
   const size_t num_nodes = m.num_operators();
   Timings timings;
   timings.node_end.resize(num_nodes);

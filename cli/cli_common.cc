@@ -87,6 +87,14 @@ Status HostInterpreter::allocate() {
   return status;
 }
 
+Interpreter& HostInterpreter::allocated() {
+  if (!ok(allocate())) {
+    const std::string error = error_message();
+    throw UserError("cannot allocate '" + file_.path + "': " + error, allocate_hint(error));
+  }
+  return *interpreter_;
+}
+
 std::string allocate_hint(const std::string& error) {
   if (error.find("custom op") != std::string::npos)
     return "custom ops are not part of mote: implement it as an OpRegistration whose custom_name is the op's "

@@ -55,6 +55,9 @@ class HostInterpreter {
   explicit HostInterpreter(const ModelFile& file);
   // kOk or the interpreter's error (see error_message()).
   Status allocate();
+  // allocate(), or a UserError "cannot allocate '<model path>': <error>"
+  // with allocate_hint(); for the commands that need a running model.
+  Interpreter& allocated();
   Interpreter& interpreter() { return *interpreter_; }
   const Interpreter& interpreter() const { return *interpreter_; }
   const OpResolver& resolver() const { return resolver_; }

@@ -18,6 +18,7 @@ namespace {
 
 using nlohmann::json;
 using tools::Align;
+using tools::float_text;
 using tools::TextTable;
 using tools::with_commas;
 
@@ -168,12 +169,6 @@ std::string list_text(const json& list) {
     s += (i ? "," : "") + (v < 0 ? std::string("-") : std::to_string(v));
   }
   return s;
-}
-
-std::string float_text(double v) {
-  char buf[32];
-  snprintf(buf, sizeof(buf), "%.6g", v);
-  return buf;
 }
 
 // "s=0.00392157 zp=-128" or "per-channel x8 (axis 3): s=0.0123,0.0145,0.0111,... zp=0,0,0,..."

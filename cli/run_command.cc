@@ -283,11 +283,7 @@ int run_run(const RunOptions& options) {
     inputs.push_back(read_input(options.inputs[i], i, m.tensor(uint32_t(m.input(i)))));
 
   HostInterpreter host(*file);
-  if (!ok(host.allocate())) {
-    const std::string error = host.error_message();
-    throw UserError("cannot allocate '" + options.model_path + "': " + error, allocate_hint(error));
-  }
-  Interpreter& interp = host.interpreter();
+  Interpreter& interp = host.allocated();
   for (uint32_t i = 0; i < m.num_inputs(); ++i) {
     TensorView v = interp.input(i);
     if (v.data == nullptr || v.bytes != inputs[i].size())

@@ -78,6 +78,12 @@ std::string si_units(int64_t value) {
   return buf;
 }
 
+std::string float_text(double v) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%.6g", v);
+  return buf;
+}
+
 std::string bytes_string(int64_t bytes) {
   std::string s = with_commas(bytes) + " B";
   char buf[32];

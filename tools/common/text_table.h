@@ -41,6 +41,8 @@ std::string with_commas(int64_t value);
 std::string si_units(int64_t value);
 // Bytes as "85,024 B (83.0 KiB)".
 std::string bytes_string(int64_t bytes);
+// 0.00392157, 1e+06: six significant digits ("%.6g").
+std::string float_text(double v);
 
 }  // namespace tools
 }  // namespace mote

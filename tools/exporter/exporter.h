@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "tools/exporter/model_analysis.h"
-#include "tools/exporter/project_files.h"
+#include "tools/exporter/project_writer.h"
 
 namespace mote {
 namespace exporter {

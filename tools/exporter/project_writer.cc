@@ -1,4 +1,4 @@
-#include "tools/exporter/project_files.h"
+#include "tools/exporter/project_writer.h"
 
 #include <errno.h>
 #include <string.h>
