@@ -20,7 +20,7 @@
 #include "mote/interpreter.h"
 #include "mote/op_resolver.h"
 #include "mote/ops.h"
-#include "tools/conformance_manifest.h"
+#include "tools/common/conformance_manifest.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 //   embed_model --shared ../shared --model hello_world_int8
 //               --ops-dir runtime/ops --out build/model_data.cc
 //
-// Reads ../shared/conformance/<model>/ through tools/conformance_manifest.
+// Reads ../shared/conformance/<model>/ through tools/common/conformance_manifest.
 // Exit status: 0 written, 3 model skipped (reason on stdout), 1 error.
 #include <stdio.h>
 
@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/conformance_manifest.h"
+#include "tools/common/conformance_manifest.h"
 
 namespace {
 

@@ -78,10 +78,10 @@ log="$build/build.log"
 
 # --- host side: model embedding tool, soft-float/division helper check --------
 embed="$build/embed_model"
-embed_sources=("$root/device/embed_model.cc" "$root/tools/conformance_manifest.cc")
+embed_sources=("$root/device/embed_model.cc" "$root/tools/common/conformance_manifest.cc")
 stale=0
 [ -x "$embed" ] || stale=1
-for f in "${embed_sources[@]}" "$root/tools/conformance_manifest.h" "$root/tools/json.h"; do
+for f in "${embed_sources[@]}" "$root/tools/common/conformance_manifest.h" "$root/tools/common/json.h"; do
   if [ "$f" -nt "$embed" ]; then stale=1; fi
 done
 if [ $stale -eq 1 ]; then

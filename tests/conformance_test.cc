@@ -21,7 +21,7 @@
 #include "mote/op_resolver.h"
 #include "mote/ops.h"
 #include "op_harness.h"
-#include "tools/conformance_manifest.h"
+#include "tools/common/conformance_manifest.h"
 
 namespace fs = std::filesystem;
 using mote::tools::ConformanceModel;

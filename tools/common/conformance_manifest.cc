@@ -1,10 +1,10 @@
-#include "tools/conformance_manifest.h"
+#include "tools/common/conformance_manifest.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
 
-#include "tools/json.h"
+#include "tools/common/json.h"
 
 namespace mote {
 namespace tools {
