@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "guarded_buffer.h"
 #include "kernels/conv_params.h"
 #include "kernels/fixedpoint.h"
 #include "kernels/optimized/depthwise_conv_2d.h"
@@ -25,35 +26,6 @@ namespace {
 
 using mote::ConvParams;
 using mote::Dims4;
-
-constexpr size_t kGuardBytes = 64;
-constexpr uint8_t kGuard = 0xA5;
-
-// `count` elements of T starting `misalign` bytes past a 16-byte boundary,
-// followed by guard bytes.
-template <typename T>
-class GuardedBuffer {
- public:
-  GuardedBuffer(size_t count, size_t misalign) : count_(count), misalign_(misalign) {
-    storage_.assign(16 + misalign + count * sizeof(T) + kGuardBytes, kGuard);
-    const uintptr_t base = reinterpret_cast<uintptr_t>(storage_.data());
-    start_ = static_cast<size_t>((16 - base % 16) % 16) + misalign;
-  }
-  T* data() { return reinterpret_cast<T*>(storage_.data() + start_); }
-  size_t size() const { return count_; }
-  bool guard_intact() const {
-    for (size_t i = start_ + count_ * sizeof(T); i < storage_.size(); ++i)
-      if (storage_[i] != kGuard) return false;
-    return true;
-  }
-  const uint8_t* bytes() const { return storage_.data() + start_; }
-  size_t misalign() const { return misalign_; }
-
- private:
-  size_t count_, misalign_;
-  size_t start_ = 0;
-  std::vector<uint8_t> storage_;
-};
 
 struct Case {
   int32_t batches = 1, in_h = 5, in_w = 5, in_c = 8, multiplier = 1;
