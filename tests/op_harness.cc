@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -17,7 +18,10 @@ namespace {
 
 constexpr size_t kAlignment = 16;
 constexpr size_t kGuardBytes = 256;
-constexpr uint8_t kArenaFill = 0xCD;
+// Fills the arena before allocate() and, after it, everything but the
+// persistent section: non-zero, so a kernel relying on memory it did not
+// clear fails, and the sentinel the unused bytes must keep through invoke().
+constexpr uint8_t kArenaSentinel = 0xCD;
 
 uint8_t guard_byte(size_t i) { return static_cast<uint8_t>(0xA5 ^ (i * 31)); }
 
@@ -45,7 +49,7 @@ class Sandbox {
       block_[i] = guard_byte(i);
       block_[kGuardBytes + arena_bytes + i] = guard_byte(i);
     }
-    memset(arena(), kArenaFill, arena_bytes);
+    memset(arena(), kArenaSentinel, arena_bytes);
   }
 
   const uint8_t* model() const { return model_.get(); }
@@ -81,6 +85,92 @@ class Sandbox {
   AlignedBytes model_;
   AlignedBytes block_;
   std::vector<uint8_t> original_model_;
+};
+
+bool all_sentinel(const uint8_t* bytes, size_t n) {
+  static const std::vector<uint8_t> sentinel(4096, kArenaSentinel);
+  for (size_t done = 0; done < n; done += sentinel.size()) {
+    if (memcmp(bytes + done, sentinel.data(), std::min(sentinel.size(), n - done)) != 0) return false;
+  }
+  return true;
+}
+
+// One byte range of the arena that the interpreter owns after allocate().
+struct ArenaRegion {
+  size_t begin = 0, end = 0;
+  std::string what;  // for messages: "tensor 3 'conv'", "scratch of node 2", "the persistent section"
+};
+
+std::string tensor_label(const mote::Interpreter& interp, int32_t index) {
+  const mote::fb::Bytes name = interp.model().tensor(uint32_t(index)).name;
+  return "tensor " + std::to_string(index) + " '" +
+         std::string(reinterpret_cast<const char*>(name.data), name.data ? name.size : 0) + "'";
+}
+
+// The arena as allocate() left it: planned buffers (activations, scratch) and
+// the persistent section are in use; every other byte (gaps the alignment and
+// the plan leave, the free middle) is unused and must keep the sentinel
+// through every invoke(), so a kernel writing past its buffer into unused
+// space is caught (writes into another live buffer are the planner tests'
+// concern). ggml guards tensors the same way.
+class UnusedArena {
+ public:
+  UnusedArena(const mote::Interpreter& interp, uint8_t* arena, size_t arena_bytes)
+      : arena_(arena), arena_bytes_(arena_bytes) {
+    std::vector<mote::PlannedBuffer> plan(size_t(interp.memory_plan(nullptr, 0)));
+    interp.memory_plan(plan.data(), int(plan.size()));
+    for (const mote::PlannedBuffer& b : plan) {
+      const size_t begin = b.placement.offset;
+      used_.push_back({begin, begin + b.placement.size,
+                       b.tensor >= 0 ? tensor_label(interp, b.tensor) : "scratch of node " + std::to_string(b.node)});
+    }
+    // The interpreter uses the arena rounded down to its alignment (the base
+    // is aligned here); the persistent section ends there.
+    const size_t usable = arena_bytes / mote::kBufferAlignment * mote::kBufferAlignment;
+    persistent_begin_ = usable - interp.arena_persistent_bytes();
+    used_.push_back({persistent_begin_, usable, "the persistent section"});
+    std::sort(used_.begin(), used_.end(),
+              [](const ArenaRegion& a, const ArenaRegion& b) { return a.begin < b.begin; });
+  }
+
+  // Sentinel over all but the persistent section: what allocate() left in
+  // the planned part (hints, planner work memory) is garbage to the kernels.
+  void fill() { memset(arena_, kArenaSentinel, persistent_begin_); }
+
+  // Fails the test when an unused byte lost the sentinel, naming the region
+  // that ends closest before the first such byte (the likely writer).
+  void check(const char* when) const {
+    size_t changed = 0, first = 0;
+    size_t cursor = 0;
+    for (size_t i = 0; i <= used_.size(); ++i) {
+      const size_t gap_end = i < used_.size() ? used_[i].begin : arena_bytes_;
+      if (cursor < gap_end && !all_sentinel(arena_ + cursor, gap_end - cursor)) {
+        for (size_t at = cursor; at < gap_end; ++at) {
+          if (arena_[at] != kArenaSentinel) {
+            if (changed == 0) first = at;
+            ++changed;
+          }
+        }
+      }
+      if (i < used_.size() && used_[i].end > cursor) cursor = used_[i].end;
+    }
+    if (changed == 0) return;
+    const ArenaRegion* before = nullptr;
+    for (const ArenaRegion& r : used_)
+      if (r.end <= first && (before == nullptr || r.end > before->end)) before = &r;
+    std::string culprit = "before any buffer";
+    if (before != nullptr)
+      culprit = std::to_string(first - before->end) + " byte(s) past the end of " + before->what + " [" +
+                std::to_string(before->begin) + ", " + std::to_string(before->end) + ")";
+    ADD_FAILURE() << "unused arena written " << when << ": " << changed << " byte(s) lost the sentinel, the first at "
+                  << "arena offset " << first << ", " << culprit;
+  }
+
+ private:
+  uint8_t* arena_;
+  size_t arena_bytes_;
+  size_t persistent_begin_ = 0;
+  std::vector<ArenaRegion> used_;  // sorted by begin; may overlap (in-place ops)
 };
 
 mote::Status fail(RunResult* r, std::string message) {
@@ -162,11 +252,14 @@ std::vector<RunResult> run_model_steps_with(const mote::OpResolver& resolver, co
     box.check();
     return results;
   }
+  UnusedArena unused(interp, box.arena(), box.arena_bytes());
+  unused.fill();
   for (const auto& inputs : steps) {
     RunResult r;
     r.arena_used = interp.arena_used_bytes();
     if (set_inputs(interp, inputs, &r) == mote::Status::kOk) {
       r.status = interp.invoke();
+      unused.check(("by invoke " + std::to_string(results.size())).c_str());
       if (r.status == mote::Status::kOk)
         collect_outputs(interp, &r);
       else

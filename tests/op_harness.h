@@ -8,8 +8,12 @@
 //
 // The arena sits between guard zones filled with a sentinel pattern; a write
 // outside the arena is reported as a test failure (ADD_FAILURE). The arena
-// itself is filled with a non-zero pattern before allocate(), so a kernel that
-// relies on zero-initialized memory it did not clear fails deterministically.
+// itself is filled with a non-zero sentinel before allocate() and, after it,
+// everywhere but the persistent section, so a kernel that relies on memory it
+// did not clear fails deterministically. After each invoke() every arena byte
+// outside the planned buffers (activations, scratch) and the persistent
+// section must still hold the sentinel: a kernel writing past its buffer into
+// unused space is a test failure that names the buffer it ran past.
 #pragma once
 
 #include <gtest/gtest.h>

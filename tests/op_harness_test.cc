@@ -53,6 +53,16 @@ Status overrun_eval(OpContext& ctx) {
 }
 const mote::OpRegistration kOverrun = {kCustom, "Overrun", "Overrun", prepare_nothing, overrun_eval};
 
+// A faulty kernel: AddOne, then one byte past the end of its output, which
+// lands in the alignment gap after that buffer (unused arena).
+Status past_output_eval(OpContext& ctx) {
+  add_one_eval(ctx);
+  mote::TensorView out = ctx.output(0);
+  static_cast<uint8_t*>(out.data)[out.bytes] ^= 0xFF;
+  return Status::kOk;
+}
+const mote::OpRegistration kPastOutput = {kCustom, "PastOutput", "PastOutput", prepare_nothing, past_output_eval};
+
 Status failing_eval(OpContext& ctx) { return ctx.fail("asked to fail"); }
 const mote::OpRegistration kFail = {kCustom, "Fail", "Fail", prepare_nothing, failing_eval};
 
@@ -61,7 +71,7 @@ mote::OpResolver& test_ops() {
   static bool added = false;
   if (!added) {
     added = true;
-    for (const mote::OpRegistration* r : {&kAddOne, &kAccumulate, &kOverrun, &kFail}) resolver.add(*r);
+    for (const mote::OpRegistration* r : {&kAddOne, &kAccumulate, &kOverrun, &kPastOutput, &kFail}) resolver.add(*r);
   }
   return resolver;
 }
@@ -130,6 +140,18 @@ TEST(OpHarness, ReportsInterpreterErrors) {
 TEST(OpHarness, DetectsWritesPastTheArena) {
   std::vector<uint8_t> model = unary_model("Overrun", DType::kInt8, {4});
   EXPECT_NONFATAL_FAILURE(run_model_with(test_ops(), model, {bytes_of<int8_t>({1, 2, 3, 4})}), "arena overrun");
+}
+
+TEST(OpHarness, DetectsWritesIntoUnusedArena) {
+  // 3 int8 outputs in a 16-byte aligned buffer: the byte after them is a gap.
+  std::vector<uint8_t> model = unary_model("PastOutput", DType::kInt8, {3});
+  EXPECT_NONFATAL_FAILURE(run_model_with(test_ops(), model, {bytes_of<int8_t>({1, 2, 3})}),
+                          "unused arena written by invoke 0: 1 byte(s) lost the sentinel");
+  EXPECT_NONFATAL_FAILURE(run_model_with(test_ops(), model, {bytes_of<int8_t>({1, 2, 3})}),
+                          "0 byte(s) past the end of tensor 1 'out'");
+  // The same kernel without the stray byte passes the check.
+  RunResult clean = run_model_with(test_ops(), unary_model("AddOne", DType::kInt8, {3}), {bytes_of<int8_t>({1, 2, 3})});
+  EXPECT_TRUE(clean.ok()) << clean.error;
 }
 
 TEST(OpHarness, WrongInputsAreTestErrors) {
