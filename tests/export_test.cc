@@ -175,8 +175,6 @@ void write_seam_stubs(const fs::path& dir) {
              "extern HardwareSerial Serial;\nvoid delay(uint32_t ms);\nunsigned long micros(void);\n");
 }
 
-enum class CrossCompile { kCompiled, kSkipped };
-
 // Whether the Xtensa cross compiler is here; on CI it must be (scripts/install-deps.sh installs it).
 bool have_cross_compiler(std::string* why) {
   if (on_path(kXtensaGxx) && fs::exists(kPicolibcSpecs)) return true;
@@ -188,10 +186,13 @@ bool have_cross_compiler(std::string* why) {
 #define MOTE_REQUIRE_CROSS_COMPILER()                                              \
   do {                                                                             \
     std::string why_missing;                                                       \
-    if (!have_cross_compiler(&why_missing)) {                                      \
-      if (running_in_ci()) GTEST_FAIL() << why_missing << " (required when CI=true)"; \
-      GTEST_SKIP() << why_missing;                                                 \
-    }                                                                              \
+    if (!have_cross_compiler(&why_missing)) MOTE_MISSING_DEPENDENCY(why_missing);  \
+  } while (0)
+
+// A host program the test runs (cmake, c++).
+#define MOTE_REQUIRE_PROGRAM(program)                                                        \
+  do {                                                                                       \
+    if (!on_path(program)) MOTE_MISSING_DEPENDENCY(std::string(program) + " not on PATH");  \
   } while (0)
 
 // Compiles every C++/assembly source of an exported project with the Xtensa
@@ -212,8 +213,7 @@ std::string cross_compile_project(const fs::path& project, const std::string& fo
                                     "-D__UINT32_TYPE__=long unsigned int", "-DESP_PLATFORM", "-I" + stubs.string()};
   // The Debian cross compiler ships no C++ library headers; device/stdcxx has
   // the few the runtime uses.
-  const fs::path stdcxx = source_root() / "device" / "stdcxx";
-  if (fs::exists(stdcxx)) flags.push_back("-isystem" + stdcxx.string());
+  flags.push_back("-isystem" + (source_root() / "device" / "stdcxx").string());
 
   std::vector<fs::path> include_dirs;
   std::string app_dir = "main";
@@ -242,7 +242,7 @@ std::string cross_compile_project(const fs::path& project, const std::string& fo
     const bool runtime_file = contains(source.generic_string(), "/mote/src/") ||
                               contains(source.generic_string(), "/mote/ops/") ||
                               contains(source.generic_string(), "/mote/kernels/");
-    if (runtime_file && (!with_runtime || !fs::exists(stdcxx))) continue;
+    if (runtime_file && !with_runtime) continue;
     std::string cmd;
     if (source.extension() == ".S") {
       cmd = std::string(kXtensaGcc) + " --specs=" + kPicolibcSpecs + " -c -I" + shell_quote((project / app_dir).string());
@@ -323,13 +323,14 @@ class ExportTest : public MoteCliTest {
     int compiled = 0;
     const std::string failures = cross_compile_project(project, format, with_runtime, scratch, &compiled);
     EXPECT_TRUE(failures.empty()) << failures;
-    const bool runtime_compiled = with_runtime && fs::exists(source_root() / "device" / "stdcxx");
-    EXPECT_GE(compiled, minimum_files + (runtime_compiled ? 40 : 0)) << "sources compiled for Xtensa";
-    if (with_runtime && !runtime_compiled)
-      fprintf(stderr, "note: %s not found: runtime sources not cross-compiled\n",
-              (source_root() / "device" / "stdcxx").c_str());
+    EXPECT_GE(compiled, minimum_files + (with_runtime ? 40 : 0)) << "sources compiled for Xtensa";
   }
 };
+
+// The tests that also run a compiler or cmake over what was exported: the
+// "toolchain" tier (ctest -L toolchain; tests/CMakeLists.txt labels suites
+// named *Toolchain).
+class ExportToolchain : public ExportTest {};
 
 std::string person_detect() { return shared_dir() + "/models/person_detect.tflite"; }
 
@@ -352,7 +353,7 @@ TEST(ExportSha256, KnownVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
-TEST_F(ExportTest, PersonDetectEspIdfProject) {
+TEST_F(ExportToolchain, PersonDetectEspIdfProject) {
   MOTE_REQUIRE_SHARED();
   const fs::path out = export_and_check(person_detect(), {"--format", "idf"}, "main", ".cc", "person_detect");
   ASSERT_FALSE(HasFailure());
@@ -388,7 +389,7 @@ TEST_F(ExportTest, PersonDetectEspIdfProject) {
   expect_cross_compiles(out, "idf", 6, true);
 }
 
-TEST_F(ExportTest, PersonDetectPlatformIoProjects) {
+TEST_F(ExportToolchain, PersonDetectPlatformIoProjects) {
   MOTE_REQUIRE_SHARED();
   const fs::path idf =
       export_and_check(person_detect(), {"--format", "platformio", "--embed", "file"}, "src", ".cc", "pd_pio");
@@ -430,7 +431,7 @@ TEST_F(ExportTest, PersonDetectPlatformIoProjects) {
   expect_cross_compiles(arduino, "platformio-arduino", 6, false);
 }
 
-TEST_F(ExportTest, PersonDetectArduinoSketch) {
+TEST_F(ExportToolchain, PersonDetectArduinoSketch) {
   MOTE_REQUIRE_SHARED();
   const fs::path out =
       export_and_check(person_detect(), {"--format", "arduino"}, "src", ".cpp", "person_detect");
@@ -467,7 +468,7 @@ TEST_F(ExportTest, PersonDetectArduinoSketch) {
   expect_cross_compiles(out, "arduino", 8, true);
 }
 
-TEST_F(ExportTest, BuilderModelInEveryFormat) {
+TEST_F(ExportToolchain, BuilderModelInEveryFormat) {
   const std::string model = save("classifier.tflite", classifier_model());
   const int64_t arena = inspect_arena(model);
   ASSERT_GT(arena, 0);
@@ -647,8 +648,8 @@ TEST_F(ExportTest, ErrorsSayWhatToDo) {
 // components/mote): a stand-in idf_component_register records what the
 // component registers; ESP-IDF's early, script-mode pass must register
 // without generating anything.
-TEST_F(ExportTest, RuntimeComponentCMakeForEspIdf) {
-  if (!on_path("cmake")) GTEST_SKIP() << "cmake not on PATH";
+TEST_F(ExportToolchain, RuntimeComponentCMakeForEspIdf) {
+  MOTE_REQUIRE_PROGRAM("cmake");
   const std::string model = save("classifier.tflite", classifier_model());
   const fs::path project = dir_ / "app";
   ASSERT_EQ(mote({"export", model, "--out", project.string()}).exit_code, 0);
@@ -698,9 +699,9 @@ TEST_F(ExportTest, RuntimeComponentCMakeForEspIdf) {
 
 // The generated model_runner, compiled for the host with a host version of the
 // seam, prints the same outputs as `mote run` and the exact arena use.
-TEST_F(ExportTest, GeneratedRunnerRunsOnHost) {
+TEST_F(ExportToolchain, GeneratedRunnerRunsOnHost) {
   MOTE_REQUIRE_SHARED();
-  if (!on_path("c++")) GTEST_SKIP() << "no host C++ compiler (c++) on PATH";
+  MOTE_REQUIRE_PROGRAM("c++");
   std::vector<uint8_t> image(96 * 96);
   for (size_t i = 0; i < image.size(); ++i) image[i] = uint8_t((i * 37 + i / 96 * 11) % 256);
   const std::string sample = save("image.bin", image);

@@ -123,17 +123,20 @@ bool shared_available();
 // True when the environment variable CI is "true".
 bool running_in_ci();
 
-// At the top of a TEST body that needs /work/shared-style data: skips the test
-// when the data is missing, but fails it on CI (CI=true), where missing data
-// is a setup error.
-#define MOTE_REQUIRE_SHARED()                                                                          \
-  do {                                                                                                 \
-    if (!shared_available()) {                                                                         \
-      if (running_in_ci()) {                                                                           \
-        GTEST_FAIL() << "shared test data not found at '" << shared_dir()                              \
-                     << "' (required when CI=true; configure with -DMOTE_SHARED_DIR=<path>)";          \
-      }                                                                                                \
-      GTEST_SKIP() << "shared test data not found at '" << shared_dir()                                \
-                   << "'; configure with -DMOTE_SHARED_DIR=<path> or set the MOTE_SHARED_DIR variable"; \
-    }                                                                                                  \
+// For a test that needs something from outside the repository (the shared
+// data, a compiler, a tool) and finds it missing: skips the test with `why`,
+// but fails it on CI (CI=true), where a missing dependency is a setup error a
+// skip would hide. Every skip of the suite goes through here.
+#define MOTE_MISSING_DEPENDENCY(why)                                          \
+  do {                                                                        \
+    if (running_in_ci()) GTEST_FAIL() << (why) << " (required when CI=true)"; \
+    GTEST_SKIP() << (why);                                                    \
+  } while (0)
+
+// At the top of a TEST body that needs /work/shared-style data.
+#define MOTE_REQUIRE_SHARED()                                                                        \
+  do {                                                                                               \
+    if (!shared_available())                                                                         \
+      MOTE_MISSING_DEPENDENCY("shared test data not found at '" + shared_dir() +                     \
+                              "'; configure with -DMOTE_SHARED_DIR=<path> or set MOTE_SHARED_DIR"); \
   } while (0)
