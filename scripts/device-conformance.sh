@@ -12,10 +12,10 @@
 # ../shared at build time into the build directory), run under qemu.
 # Prints a table: bit-exact, arena bytes, instructions per invoke, code size.
 #
-# MOTE_SHARED_DIR overrides ../shared. Without shared data the script fails
-# when CI=true and otherwise skips; with CI=true a model that cannot be built
-# (e.g. an op missing) is a failure too. Installs missing toolchains with
-# apt-get.
+# MOTE_SHARED_DIR overrides ../shared. It installs nothing: the cross
+# compilers and qemu come from scripts/install-deps.sh. Without shared data or
+# a package the script fails when CI=true and otherwise skips; with CI=true a
+# model that cannot be built (e.g. an op missing) is a failure too.
 # Exit status: 0 all bit-exact, 1 a model differs or fails, 77 skipped.
 set -euo pipefail
 
@@ -50,7 +50,7 @@ if [ ! -d "$shared/conformance" ] || [ ! -d "$shared/models" ]; then
 fi
 shared=$(cd "$shared" && pwd)
 
-# --- toolchains and emulators -------------------------------------------------
+# --- toolchains and emulators (scripts/install-deps.sh installs them) ---------
 packages=(cmake make g++ nlohmann-json3-dev)
 for core in $cores; do
   case "$core" in
@@ -64,12 +64,13 @@ for p in $(printf '%s\n' "${packages[@]}" | sort -u); do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "device-conformance: installing ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+  why="missing Debian packages: ${missing[*]} (bash scripts/install-deps.sh installs them)"
+  if [ "${CI:-}" = "true" ]; then
+    echo "device-conformance: ERROR: $why (required when CI=true)" >&2
+    exit 1
+  fi
+  echo "device-conformance: skipped: $why"
+  exit 77
 fi
 
 mkdir -p "$build/models"

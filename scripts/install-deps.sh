@@ -12,6 +12,8 @@ packages=(
   clang libclang-rt-14-dev            # libFuzzer + sanitizer runtime
   valgrind                            # instruction counts (bench/)
   gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf  # Xtensa cross compiler: mote export's sources are compiled with it (tests/export_test.cc)
+  gcc-arm-none-eabi binutils-arm-none-eabi picolibc-arm-none-eabi     # Cortex-M cross compiler (scripts/device-conformance.sh)
+  qemu-system-misc qemu-system-arm    # emulated lx106 and Cortex-M4F/M55 cores (scripts/device-conformance.sh)
 )
 
 missing=()
