@@ -125,8 +125,8 @@ json bench_report(const BenchOptions& options) {
     }
   }
 
-  HostInterpreter host(*file);
-  Interpreter& interp = host.allocated();
+  HostInterpreter host(file->data.get(), file->size);
+  Interpreter& interp = allocated(host, *file);
   const size_t num_nodes = m.num_operators();
   Timings timings;
   timings.node_end.resize(num_nodes);

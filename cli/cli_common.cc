@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "mote/ops.h"
 
 namespace mote {
 namespace cli {
@@ -16,10 +15,6 @@ namespace cli {
 void print_error(const std::string& message, const std::string& hint) {
   fprintf(stderr, "mote: error: %s\n", message.c_str());
   if (!hint.empty()) fprintf(stderr, "  hint: %s\n", hint.c_str());
-}
-
-AlignedBuffer aligned_buffer(size_t bytes) {
-  return AlignedBuffer(static_cast<uint8_t*>(::operator new[](bytes == 0 ? 1 : bytes, std::align_val_t(16))));
 }
 
 std::string extension_of(const std::string& path) {
@@ -60,7 +55,7 @@ std::unique_ptr<ModelFile> load_model_file(const std::string& path) {
   auto file = std::make_unique<ModelFile>();
   file->path = path;
   file->size = size_t(size);
-  file->data = aligned_buffer(file->size);
+  file->data = tools::aligned_buffer(file->size);
   if (file->size > 0 && !in.read(reinterpret_cast<char*>(file->data.get()), size))
     throw UserError("cannot read model file '" + path + "': " + strerror(errno));
   char error[256] = {};
@@ -69,30 +64,12 @@ std::unique_ptr<ModelFile> load_model_file(const std::string& path) {
   return file;
 }
 
-HostInterpreter::HostInterpreter(const ModelFile& file) : file_(file) {
-  register_all_ops(resolver_);
-}
-
-Status HostInterpreter::allocate() {
-  // The arena is only touched as far as the model needs, so a big one costs
-  // address space, not memory. Retry once with more for huge models.
-  const size_t sizes[] = {size_t(64) << 20, size_t(1) << 30};
-  Status status = Status::kError;
-  for (size_t bytes : sizes) {
-    arena_ = aligned_buffer(bytes);
-    interpreter_ = std::make_unique<Interpreter>(file_.data.get(), file_.size, resolver_, arena_.get(), bytes);
-    status = interpreter_->allocate();
-    if (ok(status) || strncmp(interpreter_->error_message(), "arena", 5) != 0) break;
+Interpreter& allocated(HostInterpreter& host, const ModelFile& file) {
+  if (!ok(host.allocate())) {
+    const std::string error = host.error_message();
+    throw UserError("cannot allocate '" + file.path + "': " + error, allocate_hint(error));
   }
-  return status;
-}
-
-Interpreter& HostInterpreter::allocated() {
-  if (!ok(allocate())) {
-    const std::string error = error_message();
-    throw UserError("cannot allocate '" + file_.path + "': " + error, allocate_hint(error));
-  }
-  return *interpreter_;
+  return host.interpreter();
 }
 
 std::string allocate_hint(const std::string& error) {

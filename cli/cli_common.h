@@ -6,13 +6,12 @@
 #include <stdint.h>
 
 #include <memory>
-#include <new>
-#include <stdexcept>
 #include <string>
 
 #include "mote/interpreter.h"
 #include "mote/model.h"
 #include "mote/op_resolver.h"
+#include "tools/common/host_interpreter.h"
 #include "tools/common/user_error.h"
 
 namespace mote {
@@ -29,11 +28,8 @@ using tools::UserError;
 // Prints "mote: error: <message>" and "  hint: <hint>" to stderr.
 void print_error(const std::string& message, const std::string& hint = std::string());
 
-struct AlignedFree {
-  void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(16)); }
-};
-using AlignedBuffer = std::unique_ptr<uint8_t[], AlignedFree>;
-AlignedBuffer aligned_buffer(size_t bytes);
+using tools::AlignedBuffer;
+using tools::HostInterpreter;
 
 // A .tflite file read into 16-byte aligned memory (constant tensors are read
 // in place and need their natural alignment).
@@ -48,27 +44,9 @@ struct ModelFile {
 // .tflite, truncated, ...).
 std::unique_ptr<ModelFile> load_model_file(const std::string& path);
 
-// An interpreter with every mote op registered, over an arena large enough for
-// any model, for host-side use.
-class HostInterpreter {
- public:
-  explicit HostInterpreter(const ModelFile& file);
-  // kOk or the interpreter's error (see error_message()).
-  Status allocate();
-  // allocate(), or a UserError "cannot allocate '<model path>': <error>"
-  // with allocate_hint(); for the commands that need a running model.
-  Interpreter& allocated();
-  Interpreter& interpreter() { return *interpreter_; }
-  const Interpreter& interpreter() const { return *interpreter_; }
-  const OpResolver& resolver() const { return resolver_; }
-  const char* error_message() const { return interpreter_->error_message(); }
-
- private:
-  const ModelFile& file_;
-  OpResolver resolver_;
-  AlignedBuffer arena_;
-  std::unique_ptr<Interpreter> interpreter_;
-};
+// host.allocate(), or a UserError "cannot allocate '<file path>': <error>"
+// with allocate_hint(); for the commands that need a running model.
+Interpreter& allocated(HostInterpreter& host, const ModelFile& file);
 
 // What to tell the user after allocate() failed with `error`.
 std::string allocate_hint(const std::string& error);

@@ -38,11 +38,7 @@ json quant_json(const QuantView& q) {
   return {{"count", q.count}, {"axis", q.axis}, {"scales", scales}, {"zero_points", zero_points}};
 }
 
-json shape_json(const Shape& s) {
-  json dims = json::array();
-  for (int i = 0; i < s.rank; ++i) dims.push_back(s.dims[i]);
-  return dims;
-}
+json shape_json(const Shape& s) { return json(tools::dims_of(s)); }
 
 json tensor_list(const fb::Vector<int32_t>& v) {
   json list = json::array();
@@ -347,7 +343,7 @@ void print_text(const json& r) {
 json inspect_report(const std::string& model_path, bool* allocated) {
   std::unique_ptr<ModelFile> file = load_model_file(model_path);
   const Model& m = file->model;
-  HostInterpreter host(*file);
+  HostInterpreter host(file->data.get(), file->size);
 
   json r;
   r["model"] = model_json(*file);

@@ -282,8 +282,8 @@ int run_run(const RunOptions& options) {
   for (uint32_t i = 0; i < m.num_inputs(); ++i)
     inputs.push_back(read_input(options.inputs[i], i, m.tensor(uint32_t(m.input(i)))));
 
-  HostInterpreter host(*file);
-  Interpreter& interp = host.allocated();
+  HostInterpreter host(file->data.get(), file->size);
+  Interpreter& interp = allocated(host, *file);
   for (uint32_t i = 0; i < m.num_inputs(); ++i) {
     TensorView v = interp.input(i);
     if (v.data == nullptr || v.bytes != inputs[i].size())

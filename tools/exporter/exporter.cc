@@ -6,11 +6,10 @@
 
 #include <filesystem>
 #include <map>
-#include <memory>
-#include <new>
 #include <set>
 
 #include "tools/common/file_reading.h"
+#include "tools/common/host_interpreter.h"
 #include "tools/common/text_table.h"
 #include "tools/exporter/build_files.h"
 #include "tools/exporter/export_context.h"
@@ -136,9 +135,7 @@ ExportResult export_project(const ExportOptions& options) {
 
   // The model, 16-byte aligned like the device will see it.
   const std::string bytes = read_model_file(options.model_path);
-  std::unique_ptr<uint8_t[], void (*)(uint8_t*)> aligned(
-      static_cast<uint8_t*>(::operator new[](bytes.size() + 1, std::align_val_t(16))),
-      [](uint8_t* p) { ::operator delete[](p, std::align_val_t(16)); });
+  tools::AlignedBuffer aligned = tools::aligned_buffer(bytes.size());
   memcpy(aligned.get(), bytes.data(), bytes.size());
   const ModelAnalysis model = analyze_model(aligned.get(), bytes.size());
 

@@ -2,13 +2,11 @@
 
 #include <string.h>
 
-#include <memory>
-#include <new>
-
 #include "mote/interpreter.h"
 #include "mote/model.h"
 #include "mote/op_resolver.h"
-#include "mote/ops.h"
+#include "tools/common/host_interpreter.h"
+#include "tools/common/shapes.h"
 #include "tools/exporter/sha256.h"
 #include "tools/model_stats.h"
 
@@ -16,21 +14,12 @@ namespace mote {
 namespace exporter {
 namespace {
 
-struct AlignedDelete {
-  void operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(16)); }
-};
-using AlignedBytes = std::unique_ptr<uint8_t[], AlignedDelete>;
-
-AlignedBytes aligned_bytes(size_t size) {
-  return AlignedBytes(static_cast<uint8_t*>(::operator new[](size == 0 ? 1 : size, std::align_val_t(16))));
-}
-
 ModelTensor describe(const Model& model, int32_t index) {
   const TensorInfo info = model.tensor(uint32_t(index));
   ModelTensor t;
   t.name = tools::name_of(info.name);
   t.type = info.type;
-  for (int i = 0; i < info.shape.rank; ++i) t.shape.push_back(info.shape.dims[i]);
+  t.shape = tools::dims_of(info.shape);
   t.bytes = info.bytes;
   t.quantized = info.quant.quantized();
   t.per_channel = info.quant.count > 1;
@@ -59,8 +48,7 @@ ModelAnalysis analyze_model(const uint8_t* data, size_t size) {
   for (uint32_t i = 0; i < model.num_inputs(); ++i) a.inputs.push_back(describe(model, model.input(i)));
   for (uint32_t i = 0; i < model.num_outputs(); ++i) a.outputs.push_back(describe(model, model.output(i)));
 
-  OpResolver all_ops;
-  register_all_ops(all_ops);
+  tools::HostInterpreter host(data, size);
   OpResolver model_ops;
   for (const tools::RequiredOp& r : tools::required_ops(model)) {
     if (r.builtin_code == int32_t(schema::BuiltinOp::kCustom))
@@ -69,7 +57,7 @@ ModelAnalysis analyze_model(const uint8_t* data, size_t size) {
                                  "', or convert the model without custom ops");
     const std::string function = tools::op_registration_function(r.builtin_code);
     fb::Bytes no_name{nullptr, 0};
-    const OpRegistration* registration = all_ops.find(r.builtin_code, no_name);
+    const OpRegistration* registration = host.resolver().find(r.builtin_code, no_name);
     if (function.empty() || registration == nullptr)
       throw tools::UserError("the model uses " + r.name + " (" + std::to_string(r.count) +
                                  " nodes), which this build of mote has no kernel for",
@@ -81,26 +69,15 @@ ModelAnalysis analyze_model(const uint8_t* data, size_t size) {
     a.ops.push_back({r.name, function, r.count, r.max_version});
   }
 
-  // Same arena strategy as `mote inspect`: a large arena costs address space,
-  // not memory, because only what the model needs is touched.
-  const size_t host_arena_sizes[] = {size_t(64) << 20, size_t(1) << 30};
-  for (size_t arena_size : host_arena_sizes) {
-    AlignedBytes arena = aligned_bytes(arena_size);
-    auto interpreter = std::make_unique<Interpreter>(data, size, all_ops, arena.get(), arena_size);
-    if (ok(interpreter->allocate())) {
-      a.arena_bytes = interpreter->arena_used_bytes();
-      a.arena_planned_bytes = interpreter->arena_planned_bytes();
-      a.arena_persistent_bytes = interpreter->arena_persistent_bytes();
-      break;
-    }
-    const std::string message = interpreter->error_message();
-    if (message.compare(0, 5, "arena") == 0 && arena_size != host_arena_sizes[1]) continue;
-    throw tools::UserError("the model does not allocate on mote: " + message,
+  if (!ok(host.allocate()))
+    throw tools::UserError(std::string("the model does not allocate on mote: ") + host.error_message(),
                            "run `mote inspect MODEL` for the operator table and the node the message names");
-  }
+  a.arena_bytes = host.interpreter().arena_used_bytes();
+  a.arena_planned_bytes = host.interpreter().arena_planned_bytes();
+  a.arena_persistent_bytes = host.interpreter().arena_persistent_bytes();
 
   // The firmware's situation: only the model's ops, exactly arena_bytes.
-  AlignedBytes exact_arena = aligned_bytes(a.arena_bytes);
+  tools::AlignedBuffer exact_arena = tools::aligned_buffer(a.arena_bytes);
   Interpreter firmware(data, size, model_ops, exact_arena.get(), a.arena_bytes);
   if (!ok(firmware.allocate()) || firmware.arena_used_bytes() != a.arena_bytes)
     throw tools::UserError(

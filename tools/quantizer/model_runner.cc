@@ -2,9 +2,7 @@
 
 #include <string.h>
 
-#include <new>
 
-#include "mote/ops.h"
 #include "tools/quantizer/graph.h"
 #include "tools/quantizer/quant_params.h"
 
@@ -12,12 +10,6 @@ namespace mote {
 namespace tools {
 namespace quantizer {
 namespace {
-
-constexpr size_t kAlignment = 16;
-
-uint8_t* aligned_alloc_bytes(size_t bytes) {
-  return static_cast<uint8_t*>(::operator new[](bytes == 0 ? 1 : bytes, std::align_val_t(kAlignment)));
-}
 
 template <typename T>
 T load(const void* data, int64_t i) {
@@ -28,30 +20,18 @@ T load(const void* data, int64_t i) {
 
 }  // namespace
 
-void ModelRunner::AlignedFree::operator()(uint8_t* p) const { ::operator delete[](p, std::align_val_t(kAlignment)); }
-
-ModelRunner::ModelRunner(const std::vector<uint8_t>& model, const std::string& what) : what_(what) {
-  model_data_.reset(aligned_alloc_bytes(model.size()));
+ModelRunner::ModelRunner(const std::vector<uint8_t>& model, const std::string& what)
+    : what_(what), model_data_(aligned_buffer(model.size())) {
   if (!model.empty()) memcpy(model_data_.get(), model.data(), model.size());
-  register_all_ops(resolver_);
-  // The arena is touched only as far as the model needs; retry once with more
-  // for very large models.
-  const size_t sizes[] = {size_t(64) << 20, size_t(1) << 30};
-  for (size_t bytes : sizes) {
-    arena_.reset(aligned_alloc_bytes(bytes));
-    interpreter_ = std::make_unique<Interpreter>(model_data_.get(), model.size(), resolver_, arena_.get(), bytes);
-    const Status status = interpreter_->allocate();
-    if (ok(status)) return;
-    if (strncmp(interpreter_->error_message(), "arena", 5) != 0) break;
-  }
-  throw UserError(what_ + " does not run in mote: " + interpreter_->error_message());
+  host_ = std::make_unique<HostInterpreter>(model_data_.get(), model.size());
+  if (!ok(host_->allocate())) throw UserError(what_ + " does not run in mote: " + host_->error_message());
 }
 
 ModelRunner::~ModelRunner() = default;
 
 void ModelRunner::set_input(size_t i, const std::vector<float>& values) {
-  const TensorView in = interpreter_->input(i);
-  const QuantView q = interpreter_->input_quant(i);
+  const TensorView in = mutable_interpreter().input(i);
+  const QuantView q = mutable_interpreter().input_quant(i);
   if (int64_t(values.size()) != in.num_elements())
     throw UserError(what_ + ": input " + std::to_string(i) + " needs " + std::to_string(in.num_elements()) +
                     " values, got " + std::to_string(values.size()));
@@ -87,20 +67,20 @@ void ModelRunner::observe(void* user, int node, const Interpreter&) {
 void ModelRunner::run(const std::function<void(int node)>& after_node) {
   if (after_node) {
     after_node_ = &after_node;
-    interpreter_->set_node_observer(&ModelRunner::observe, this);
+    mutable_interpreter().set_node_observer(&ModelRunner::observe, this);
   } else {
-    interpreter_->set_node_observer(nullptr, nullptr);
+    mutable_interpreter().set_node_observer(nullptr, nullptr);
   }
-  const Status status = interpreter_->invoke();
-  interpreter_->set_node_observer(nullptr, nullptr);
+  const Status status = mutable_interpreter().invoke();
+  mutable_interpreter().set_node_observer(nullptr, nullptr);
   after_node_ = nullptr;
-  if (!ok(status)) throw UserError(what_ + " failed to run: " + interpreter_->error_message());
+  if (!ok(status)) throw UserError(what_ + " failed to run: " + mutable_interpreter().error_message());
 }
 
-void ModelRunner::reset_state() { interpreter_->reset_state(); }
+void ModelRunner::reset_state() { mutable_interpreter().reset_state(); }
 
 std::vector<float> ModelRunner::tensor_values(int32_t tensor) const {
-  return dequantized_values(interpreter_->tensor(tensor), model().tensor(uint32_t(tensor)).quant);
+  return dequantized_values(interpreter().tensor(tensor), model().tensor(uint32_t(tensor)).quant);
 }
 
 std::vector<float> dequantized_values(const TensorView& view, const QuantView& quant) {

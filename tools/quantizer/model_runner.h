@@ -13,6 +13,7 @@
 
 #include "mote/interpreter.h"
 #include "mote/op_resolver.h"
+#include "tools/common/host_interpreter.h"
 
 namespace mote {
 namespace tools {
@@ -27,8 +28,8 @@ class ModelRunner {
   ModelRunner(const ModelRunner&) = delete;
   ModelRunner& operator=(const ModelRunner&) = delete;
 
-  const Model& model() const { return interpreter_->model(); }
-  const Interpreter& interpreter() const { return *interpreter_; }
+  const Model& model() const { return interpreter().model(); }
+  const Interpreter& interpreter() const { return host_->interpreter(); }
 
   // Writes real values into input i: copied for float32 inputs, quantized
   // with the input's parameters for int8 / uint8 / int16 inputs.
@@ -45,14 +46,11 @@ class ModelRunner {
  private:
   static void observe(void* user, int node, const Interpreter& interpreter);
 
+  Interpreter& mutable_interpreter() { return host_->interpreter(); }
+
   std::string what_;
-  struct AlignedFree {
-    void operator()(uint8_t* p) const;
-  };
-  std::unique_ptr<uint8_t[], AlignedFree> model_data_;
-  std::unique_ptr<uint8_t[], AlignedFree> arena_;
-  OpResolver resolver_;
-  std::unique_ptr<Interpreter> interpreter_;
+  AlignedBuffer model_data_;
+  std::unique_ptr<HostInterpreter> host_;
   const std::function<void(int)>* after_node_ = nullptr;
 };
 
