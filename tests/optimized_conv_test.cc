@@ -28,6 +28,7 @@
 #include "kernels/optimized/requantize32.h"
 #include "kernels/reference/conv_2d.h"
 #include "kernels/reference/fully_connected.h"
+#include "window_case.h"
 
 namespace {
 
@@ -112,44 +113,17 @@ void random_float_activation(std::mt19937& rng, float* lo, float* hi) {
 
 // ---------------------------------------------------------------- CONV_2D
 
-struct ConvCase {
-  int32_t batches = 1, in_h = 5, in_w = 5, in_c = 8, out_c = 4;
-  int32_t filter_h = 3, filter_w = 3;
-  int32_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
-  bool same = true;
-  bool bias = true;
-  size_t misalign = 0;
-
-  std::string name() const {
-    char buf[200];
-    snprintf(buf, sizeof(buf), "n%d %dx%dx%d->%d f%dx%d s%d,%d d%d,%d %s%s misalign%zu", int(batches), int(in_h),
-             int(in_w), int(in_c), int(out_c), int(filter_h), int(filter_w), int(stride_h), int(stride_w),
-             int(dilation_h), int(dilation_w), same ? "SAME" : "VALID", bias ? "" : " nobias", misalign);
-    return buf;
-  }
+struct ConvCase : WindowCase {
+  int32_t out_c = 4;
+  std::string name() const { return describe("->" + std::to_string(out_c)); }
 };
 
 // Params and dims as CONV_2D's prepare computes them; false when the output
 // would be empty.
 bool conv_geometry(const ConvCase& c, ConvParams* p, Dims4* in, Dims4* fd, Dims4* out) {
-  const auto padding = c.same ? mote::schema::Padding::kSame : mote::schema::Padding::kValid;
-  *in = Dims4{c.batches, c.in_h, c.in_w, c.in_c};
   *fd = Dims4{c.out_c, c.filter_h, c.filter_w, c.in_c};
-  out->n = c.batches;
-  out->h = mote::conv_output_size(padding, c.in_h, c.filter_h, c.stride_h, c.dilation_h);
-  out->w = mote::conv_output_size(padding, c.in_w, c.filter_w, c.stride_w, c.dilation_w);
-  out->c = c.out_c;
-  if (out->h <= 0 || out->w <= 0) return false;
-  p->stride_h = c.stride_h;
-  p->stride_w = c.stride_w;
-  p->dilation_h = c.dilation_h;
-  p->dilation_w = c.dilation_w;
-  p->pad_h = mote::conv_padding_before(c.in_h, c.filter_h, c.stride_h, c.dilation_h, out->h);
-  p->pad_w = mote::conv_padding_before(c.in_w, c.filter_w, c.stride_w, c.dilation_w, out->w);
-  return true;
+  return c.window_geometry(c.out_c, p, in, out);
 }
-
-size_t elements(const Dims4& d) { return size_t(d.n) * d.h * d.w * d.c; }
 
 void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
   SCOPED_TRACE(c.name());

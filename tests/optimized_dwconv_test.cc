@@ -21,51 +21,25 @@
 #include "kernels/optimized/requantize.h"
 #include "kernels/optimized/requantize_avx2.h"
 #include "kernels/reference/depthwise_conv_2d.h"
+#include "window_case.h"
 
 namespace {
 
 using mote::ConvParams;
 using mote::Dims4;
 
-struct Case {
-  int32_t batches = 1, in_h = 5, in_w = 5, in_c = 8, multiplier = 1;
-  int32_t filter_h = 3, filter_w = 3;
-  int32_t stride_h = 1, stride_w = 1, dilation_h = 1, dilation_w = 1;
-  bool same = true;
-  bool bias = true;
-  size_t misalign = 0;
-
-  std::string name() const {
-    char buf[200];
-    snprintf(buf, sizeof(buf), "n%d %dx%dx%d dm%d f%dx%d s%d,%d d%d,%d %s%s misalign%zu", int(batches), int(in_h),
-             int(in_w), int(in_c), int(multiplier), int(filter_h), int(filter_w), int(stride_h), int(stride_w),
-             int(dilation_h), int(dilation_w), same ? "SAME" : "VALID", bias ? "" : " nobias", misalign);
-    return buf;
-  }
+struct Case : WindowCase {
+  int32_t multiplier = 1;
+  std::string name() const { return describe(" dm" + std::to_string(multiplier)); }
 };
 
 // Fills params and dims as DEPTHWISE_CONV_2D's prepare does; false when the
 // output would be empty.
 bool geometry(const Case& c, ConvParams* p, Dims4* in, Dims4* fd, Dims4* out) {
-  const auto padding = c.same ? mote::schema::Padding::kSame : mote::schema::Padding::kValid;
-  *in = Dims4{c.batches, c.in_h, c.in_w, c.in_c};
   *fd = Dims4{1, c.filter_h, c.filter_w, c.in_c * c.multiplier};
-  out->n = c.batches;
-  out->h = mote::conv_output_size(padding, c.in_h, c.filter_h, c.stride_h, c.dilation_h);
-  out->w = mote::conv_output_size(padding, c.in_w, c.filter_w, c.stride_w, c.dilation_w);
-  out->c = c.in_c * c.multiplier;
-  if (out->h <= 0 || out->w <= 0) return false;
-  p->stride_h = c.stride_h;
-  p->stride_w = c.stride_w;
-  p->dilation_h = c.dilation_h;
-  p->dilation_w = c.dilation_w;
   p->depth_multiplier = c.multiplier;
-  p->pad_h = mote::conv_padding_before(c.in_h, c.filter_h, c.stride_h, c.dilation_h, out->h);
-  p->pad_w = mote::conv_padding_before(c.in_w, c.filter_w, c.stride_w, c.dilation_w, out->w);
-  return true;
+  return c.window_geometry(c.in_c * c.multiplier, p, in, out);
 }
-
-size_t elements(const Dims4& d) { return size_t(d.n) * d.h * d.w * d.c; }
 
 // Runs reference and optimized int8 kernels on one case with random data.
 void check_int8(const Case& c, std::mt19937& rng) {
