@@ -220,23 +220,81 @@ class PendingFiles {
   std::vector<std::pair<std::string, std::string>> files_;
 };
 
+std::string plural(size_t n, const std::string& word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+// The input files of each step, from --steps DIR: step_<s>_input_<i>.bin or
+// .npy for s = 0, 1, ... while step_<s>_input_0 exists.
+std::vector<std::vector<std::string>> step_files_in(const std::string& dir, uint32_t num_inputs) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw UserError("--steps '" + dir + "' is not a folder");
+  auto file_of = [&](size_t s, uint32_t i) -> std::string {
+    const std::string stem = dir + "/step_" + std::to_string(s) + "_input_" + std::to_string(i);
+    const bool bin = fs::exists(stem + ".bin", ec), npy = fs::exists(stem + ".npy", ec);
+    if (bin && npy) throw UserError("both " + stem + ".bin and .npy exist", "keep one of them");
+    return bin ? stem + ".bin" : npy ? stem + ".npy" : std::string();
+  };
+  std::vector<std::vector<std::string>> steps;
+  for (size_t s = 0; num_inputs > 0 && !file_of(s, 0).empty(); ++s) {
+    steps.emplace_back();
+    for (uint32_t i = 0; i < num_inputs; ++i) {
+      steps.back().push_back(file_of(s, i));
+      if (steps.back().back().empty())
+        throw UserError("step " + std::to_string(s) + " in '" + dir + "' has no input " + std::to_string(i),
+                       "the model has " + plural(num_inputs, "input") + ": step " + std::to_string(s) +
+                           " needs step_" + std::to_string(s) + "_input_" + std::to_string(i) + ".bin (or .npy)");
+    }
+  }
+  if (steps.empty())
+    throw UserError("no step_0_input_0.bin (or .npy) in '" + dir + "'",
+                   "name the files step_<s>_input_<i>.bin: input i of step s, from step 0");
+  return steps;
+}
+
+// The input files of each step, from the --input list: num_inputs per step.
+std::vector<std::vector<std::string>> step_files_of(const std::vector<std::string>& inputs, const Model& m) {
+  const uint32_t n = m.num_inputs();
+  const bool fits = n == 0 ? inputs.empty() : !inputs.empty() && inputs.size() % n == 0;
+  if (!fits) {
+    throw UserError("the model has " + plural(n, "input") + " but " + std::to_string(inputs.size()) +
+                       " --input file" + (inputs.size() == 1 ? " was" : "s were") + " given",
+                   "pass one --input per model input, in this order:" + expected_inputs_list(m) +
+                       "\n  and again for each further step of a sequence");
+  }
+  std::vector<std::vector<std::string>> steps;
+  if (n == 0) steps.emplace_back();
+  for (size_t first = 0; first < inputs.size(); first += n)
+    steps.emplace_back(inputs.begin() + std::ptrdiff_t(first), inputs.begin() + std::ptrdiff_t(first + n));
+  return steps;
+}
+
 }  // namespace
 
 CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   CLI::App* cmd = app.add_subcommand("run", "Run one inference on the host and show or save the outputs");
   cmd->add_option("MODEL", options.model_path, "The .tflite model file")->required()->type_name("");
   cmd->add_option("-i,--input", options.inputs,
-                  "Input file (.bin or .npy); one per model input, in order")
+                  "Input file (.bin or .npy); one per model input, in order; then the next step's, ...")
       ->type_name("FILE")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--steps", options.steps_dir,
+                  "Run a sequence: the folder's step_<s>_input_<i>.bin (or .npy), s = 0, 1, ...")
+      ->type_name("DIR")
+      ->excludes("--input");
   cmd->add_option("-o,--output", options.outputs,
-                  "Save output j to the j-th --output (.bin or .npy)")
+                  "Save output j to the j-th --output (.bin or .npy); for several steps, one per output and step")
       ->type_name("FILE")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--output-dir", options.output_dir, "Save every step's outputs as DIR/step_<s>_output_<j>.bin")
+      ->type_name("DIR");
+  cmd->add_option("--reset-every", options.reset_every,
+                  "Steps per independent sequence: reset_state() before steps N, 2N, ... (default: never)")
+      ->type_name("N");
   cmd->add_option("--show", options.values_shown, "Print the first N values of each output (default 16)")
       ->type_name("N");
   cmd->footer(
@@ -250,10 +308,19 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       "values (real = scale * (q - zero_point)) for quantized outputs, min/max and argmax.\n"
       "Output files are written only when the whole run succeeds (never half-written).\n"
       "\n"
+      "Sequences (stateful models: LSTM, SVDF keep state from one invoke to the next):\n"
+      "  Give the inputs of several steps, as more --input sets or a --steps folder, and they\n"
+      "  run one after another on one interpreter, as on the device over a stream; the state\n"
+      "  starts at its initial value and is carried from step to step. --reset-every N resets it\n"
+      "  (reset_state()) before steps N, 2N, ...: independent sequences of N steps each.\n"
+      "\n"
       "Examples:\n"
       "  mote run person_detect.tflite --input image.bin\n"
       "  mote run person_detect.tflite -i image.npy -o scores.npy\n"
       "  mote run two_inputs.tflite -i a.bin -i b.bin -o sum.bin\n"
+      "  mote run mnist_lstm_int8.tflite -i rows0.bin -i rows1.bin -i rows2.bin   3 steps, state kept\n"
+      "  mote run mnist_lstm_int8.tflite --steps seq/ --output-dir out/   seq/step_0_input_0.bin, ...\n"
+      "  mote run keyword.tflite --steps frames/ --reset-every 49 --output-dir out/   49-frame utterances\n"
       "  python3 -c 'import numpy as np; np.save(\"x.npy\", np.zeros((1,96,96,1), np.int8))'\n"
       "\n"
       "Exit status: 0 ok, 1 error (model, input file, runtime), 2 bad command line.");
@@ -261,70 +328,108 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
 }
 
 int run_run(const RunOptions& options) {
-  if (options.values_shown < 0)
-    throw UserError("--show must be 0 or more, got " + std::to_string(options.values_shown));
+  if (options.values_shown < 0) throw UserError("--show must be 0 or more, got " + std::to_string(options.values_shown));
+  if (options.reset_every < 0)
+    throw UserError("--reset-every must be 0 (never) or more, got " + std::to_string(options.reset_every));
   for (const std::string& path : options.outputs) check_output_format(path);
   std::unique_ptr<ModelFile> file = load_model_file(options.model_path);
   const Model& m = file->model;
-  if (options.inputs.size() != m.num_inputs()) {
-    throw UserError("the model has " + std::to_string(m.num_inputs()) + " input" + (m.num_inputs() == 1 ? "" : "s") +
-                        " but " + std::to_string(options.inputs.size()) + " --input file" +
-                        (options.inputs.size() == 1 ? " was" : "s were") + " given",
-                    "pass one --input per model input, in this order:" + expected_inputs_list(m));
+  const std::vector<std::vector<std::string>> step_files = options.steps_dir.empty()
+                                                               ? step_files_of(options.inputs, m)
+                                                               : step_files_in(options.steps_dir, m.num_inputs());
+  const size_t steps = step_files.size();
+  if (steps == 1 && options.outputs.size() > m.num_outputs()) {
+    throw UserError("the model has " + plural(m.num_outputs(), "output") + " but " +
+                       std::to_string(options.outputs.size()) + " --output files were given",
+                   "give at most one --output per model output; output j is written to the j-th --output");
   }
-  if (options.outputs.size() > m.num_outputs()) {
-    throw UserError("the model has " + std::to_string(m.num_outputs()) + " output" + (m.num_outputs() == 1 ? "" : "s") +
-                        " but " + std::to_string(options.outputs.size()) + " --output files were given",
-                    "give at most one --output per model output; output j is written to the j-th --output");
+  if (steps > 1 && !options.outputs.empty() && options.outputs.size() != steps * m.num_outputs()) {
+    throw UserError(std::to_string(steps) + " steps of " + plural(m.num_outputs(), "output") + " but " +
+                       std::to_string(options.outputs.size()) + " --output files were given",
+                   "give one --output per output and step (output j of step s is the (s * " +
+                       std::to_string(m.num_outputs()) + " + j)-th), or --output-dir DIR for all of them");
+  }
+  if (!options.output_dir.empty()) {
+    std::error_code ec;
+    if (!fs::is_directory(options.output_dir, ec))
+      throw UserError("--output-dir '" + options.output_dir + "' is not a folder", "create it first");
   }
   // Read every input before allocating, so file errors come first.
-  std::vector<std::vector<uint8_t>> inputs;
-  for (uint32_t i = 0; i < m.num_inputs(); ++i)
-    inputs.push_back(read_input(options.inputs[i], i, m.tensor(uint32_t(m.input(i)))));
+  std::vector<std::vector<std::vector<uint8_t>>> inputs(steps);
+  for (size_t s = 0; s < steps; ++s)
+    for (uint32_t i = 0; i < m.num_inputs(); ++i)
+      inputs[s].push_back(read_input(step_files[s][i], i, m.tensor(uint32_t(m.input(i)))));
 
   HostInterpreter host(file->data.get(), file->size);
   Interpreter& interp = allocated(host, *file);
-  for (uint32_t i = 0; i < m.num_inputs(); ++i) {
-    TensorView v = interp.input(i);
-    if (v.data == nullptr || v.bytes != inputs[i].size())
-      throw UserError("input " + std::to_string(i) + " has no buffer of " + std::to_string(inputs[i].size()) +
-                      " bytes in the interpreter (internal error)");
-    memcpy(v.data, inputs[i].data(), inputs[i].size());
-  }
-  const auto start = std::chrono::steady_clock::now();
-  if (!ok(interp.invoke())) {
-    throw UserError(std::string("inference failed: ") + interp.error_message(),
-                    "the message names the failing node; `mote inspect MODEL` shows its operator and tensors");
-  }
-  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-
   PendingFiles pending;
-  for (size_t j = 0; j < options.outputs.size(); ++j) {
-    const TensorView v = interp.output(j);
-    std::vector<uint8_t> bytes(static_cast<const uint8_t*>(v.data), static_cast<const uint8_t*>(v.data) + v.bytes);
-    if (extension_of(options.outputs[j]) == ".npy") {
-      try {
-        bytes = tools::encode_npy(v.type, dims_of(v.shape), bytes);
-      } catch (const std::exception& e) {
-        throw UserError("cannot save output " + std::to_string(j) + " as .npy: " + e.what(),
-                        "save it as .bin (raw bytes) instead");
-      }
+  // Outputs are printed after the run, so that file errors leave no half report.
+  std::vector<std::vector<std::vector<uint8_t>>> results(steps);
+  double ms = 0;
+  for (size_t s = 0; s < steps; ++s) {
+    // A new independent sequence starts from the initial state.
+    if (options.reset_every > 0 && s > 0 && s % size_t(options.reset_every) == 0 && !ok(interp.reset_state()))
+      throw UserError(std::string("reset_state() failed: ") + interp.error_message());
+    for (uint32_t i = 0; i < m.num_inputs(); ++i) {
+      TensorView v = interp.input(i);
+      if (v.data == nullptr || v.bytes != inputs[s][i].size())
+        throw UserError("input " + std::to_string(i) + " has no buffer of " + std::to_string(inputs[s][i].size()) +
+                       " bytes in the interpreter (internal error)");
+      memcpy(v.data, inputs[s][i].data(), inputs[s][i].size());
     }
-    pending.write(options.outputs[j], bytes);
+    const auto start = std::chrono::steady_clock::now();
+    if (!ok(interp.invoke())) {
+      throw UserError(std::string("inference failed") + (steps > 1 ? " at step " + std::to_string(s) : "") + ": " +
+                         interp.error_message(),
+                     "the message names the failing node; `mote inspect MODEL` shows its operator and tensors");
+    }
+    ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+
+    for (uint32_t j = 0; j < m.num_outputs(); ++j) {
+      const TensorView v = interp.output(j);
+      results[s].emplace_back(static_cast<const uint8_t*>(v.data), static_cast<const uint8_t*>(v.data) + v.bytes);
+      if (!options.output_dir.empty()) {
+        pending.write(options.output_dir + "/step_" + std::to_string(s) + "_output_" + std::to_string(j) + ".bin",
+                      results[s][j]);
+      }
+      const size_t k = s * m.num_outputs() + j;
+      if (k >= options.outputs.size()) continue;
+      std::vector<uint8_t> bytes = results[s][j];
+      if (extension_of(options.outputs[k]) == ".npy") {
+        try {
+          bytes = tools::encode_npy(v.type, dims_of(v.shape), bytes);
+        } catch (const std::exception& e) {
+          throw UserError("cannot save output " + std::to_string(j) + " as .npy: " + e.what(),
+                         "save it as .bin (raw bytes) instead");
+        }
+      }
+      pending.write(options.outputs[k], bytes);
+    }
   }
   pending.commit();
 
   printf("Ran %s: %u input%s, %u output%s, %.3f ms on this host (arena %zu bytes)\n", options.model_path.c_str(),
          unsigned(m.num_inputs()), m.num_inputs() == 1 ? "" : "s", unsigned(m.num_outputs()),
          m.num_outputs() == 1 ? "" : "s", ms, interp.arena_used_bytes());
-  for (uint32_t i = 0; i < m.num_inputs(); ++i) {
-    const TensorInfo info = m.tensor(uint32_t(m.input(i)));
-    printf("%s %s <- %s\n", describe("input", i, info).c_str(), tools::type_and_shape(info).c_str(),
-           options.inputs[i].c_str());
+  if (steps > 1) {
+    printf("%zu steps on one interpreter, state kept from step to step%s\n", steps,
+           options.reset_every > 0 ? (", reset every " + plural(size_t(options.reset_every), "step")).c_str() : "");
   }
-  for (uint32_t j = 0; j < m.num_outputs(); ++j) {
-    const std::string saved = j < options.outputs.size() ? options.outputs[j] : std::string();
-    print_output_summary(j, m.tensor(uint32_t(m.output(j))), interp.output(j), saved, options.values_shown);
+  for (size_t s = 0; s < steps; ++s) {
+    if (steps > 1) printf("step %zu:\n", s);
+    for (uint32_t i = 0; i < m.num_inputs(); ++i) {
+      const TensorInfo info = m.tensor(uint32_t(m.input(i)));
+      printf("%s %s <- %s\n", describe("input", i, info).c_str(), tools::type_and_shape(info).c_str(),
+             step_files[s][i].c_str());
+    }
+    for (uint32_t j = 0; j < m.num_outputs(); ++j) {
+      const size_t k = s * m.num_outputs() + j;
+      const std::string saved = k < options.outputs.size() ? options.outputs[k] : std::string();
+      const TensorInfo info = m.tensor(uint32_t(m.output(j)));
+      TensorView view = interp.output(j);
+      view.data = results[s][j].data();
+      print_output_summary(j, info, view, saved, options.values_shown);
+    }
   }
   return kExitOk;
 }

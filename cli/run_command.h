@@ -1,6 +1,8 @@
 // `mote run MODEL --input FILE... [--output FILE...]`: runs one inference on
 // the host with the same runtime that runs on the device, and shows/saves the
-// outputs.
+// outputs. Given the inputs of several steps (more --input sets, or --steps
+// DIR), it runs them one after another on one interpreter, keeping the
+// model's state (LSTM/SVDF variable tensors) from step to step.
 #pragma once
 
 #include <string>
@@ -15,8 +17,11 @@ namespace cli {
 
 struct RunOptions {
   std::string model_path;
-  std::vector<std::string> inputs;   // one per model input, in model order
-  std::vector<std::string> outputs;  // output j goes to outputs[j]
+  std::vector<std::string> inputs;   // one per model input, in model order; again per further step
+  std::string steps_dir;             // or: a folder of step_<s>_input_<i>.bin/.npy
+  std::vector<std::string> outputs;  // output j of step s goes to outputs[s * num_outputs + j]
+  std::string output_dir;            // every step's outputs as step_<s>_output_<j>.bin
+  int reset_every = 0;               // reset_state() before steps N, 2N, ...; 0 never
   int values_shown = 16;
 };
 

@@ -13,6 +13,7 @@
 #include "mote/op_resolver.h"
 #include "mote/ops.h"
 #include "op_harness.h"
+#include "tools/common/conformance_manifest.h"
 #include "tools/model_builder.h"
 #include "tools/tensor_io.h"
 
@@ -440,6 +441,82 @@ TEST_F(CliTest, RunPersonDetectMatchesTheInterpreter) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_TRUE(contains(bad.err, "input 0 'input' expects int8[1,96,96,1] = 9216 bytes")) << bad.err;
   EXPECT_TRUE(contains(bad.err, "has 9000 bytes")) << bad.err;
+}
+
+// `mote run` over the shared five-step sequence of mnist_lstm_int8 on one
+// interpreter reproduces TFLM's output of every step byte for byte, given as
+// repeated --input sets or as a --steps folder.
+TEST_F(CliTest, RunSequenceReproducesTheReferenceAtEveryStep) {
+  MOTE_REQUIRE_SHARED();
+  const auto data = mote::tools::read_conformance_model(shared_dir(), "mnist_lstm_int8");
+  const auto steps = mote::tools::read_conformance_sequence(data);
+  ASSERT_EQ(steps.size(), 5u);
+  std::vector<std::string> args = {"run", data.model_file};
+  for (size_t s = 0; s < steps.size(); ++s) {
+    ASSERT_EQ(steps[s].sample.inputs.size(), 1u);
+    args.insert(args.end(), {"--input", steps[s].sample.inputs[0], "--output", path("out" + std::to_string(s) + ".bin")});
+  }
+  const CommandResult listed = mote(args);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_TRUE(contains(listed.out, "5 steps on one interpreter")) << listed.out;
+
+  fs::create_directories(dir_ / "steps");
+  const CommandResult folder = mote({"run", data.model_file, "--steps", data.dir + "/sequence", "--output-dir",
+                                     path("steps")});
+  ASSERT_EQ(folder.exit_code, 0) << folder.err;
+
+  // Independent one-step sequences: every step starts from the initial state.
+  fs::create_directories(dir_ / "reset");
+  const CommandResult reset = mote({"run", data.model_file, "--steps", data.dir + "/sequence", "--reset-every", "1",
+                                    "--output-dir", path("reset")});
+  ASSERT_EQ(reset.exit_code, 0) << reset.err;
+
+  int carried = 0;
+  for (size_t s = 0; s < steps.size(); ++s) {
+    const std::vector<uint8_t> want = read_file(steps[s].sample.outputs[0]);
+    const std::string name = "step_" + std::to_string(s) + "_output_0.bin";
+    EXPECT_EQ(read_file(path("out" + std::to_string(s) + ".bin")), want) << "step " << s << " (--input)";
+    EXPECT_EQ(read_file(path("steps/" + name)), want) << "step " << s << " (--steps)";
+    // Reset before every step: the same bytes as a fresh run of that input alone.
+    const CommandResult alone =
+        mote({"run", data.model_file, "--input", steps[s].sample.inputs[0], "--output", path("alone.bin")});
+    ASSERT_EQ(alone.exit_code, 0) << alone.err;
+    EXPECT_EQ(read_file(path("reset/" + name)), read_file(path("alone.bin"))) << "step " << s << " (--reset-every 1)";
+    if (read_file(path("alone.bin")) != want) ++carried;
+  }
+  EXPECT_GT(carried, 0) << "no step depends on the carried state: the sequence checks nothing";
+}
+
+TEST_F(CliTest, RunSequenceRejectsIncompleteSteps) {
+  const std::string model = save("add.tflite", add_model());
+  const std::string good = save("good.bin", bytes_of(std::vector<float>(4, 1.0f)));
+  // Two steps of two inputs, but three --output files for two outputs in total.
+  CommandResult outputs = mote({"run", model, "-i", good, "-i", good, "-i", good, "-i", good, "-o", path("a.bin"),
+                                "-o", path("b.bin"), "-o", path("c.bin")});
+  EXPECT_EQ(outputs.exit_code, 1);
+  EXPECT_TRUE(contains(outputs.err, "2 steps of 1 output but 3 --output files")) << outputs.err;
+
+  fs::create_directories(dir_ / "seq");
+  write_file(dir_ / "seq/step_0_input_0.bin", bytes_of(std::vector<float>(4, 1.0f)));
+  write_file(dir_ / "seq/step_0_input_1.bin", bytes_of(std::vector<float>(4, 2.0f)));
+  write_file(dir_ / "seq/step_1_input_0.bin", bytes_of(std::vector<float>(4, 3.0f)));
+  CommandResult missing = mote({"run", model, "--steps", path("seq")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_TRUE(contains(missing.err, "step 1")) << missing.err;
+  EXPECT_TRUE(contains(missing.err, "step_1_input_1.bin")) << missing.err;
+
+  CommandResult empty = mote({"run", model, "--steps", dir_.string()});
+  EXPECT_EQ(empty.exit_code, 1);
+  EXPECT_TRUE(contains(empty.err, "no step_0_input_0.bin")) << empty.err;
+
+  CommandResult both = mote({"run", model, "--steps", path("seq"), "-i", good});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+
+  write_file(dir_ / "seq/step_1_input_1.bin", bytes_of(std::vector<float>(4, 4.0f)));
+  CommandResult ok = mote({"run", model, "--steps", path("seq"), "-o", path("s0.bin"), "-o", path("s1.bin")});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(read_file(path("s0.bin")), bytes_of(std::vector<float>(4, 3.0f)));
+  EXPECT_EQ(read_file(path("s1.bin")), bytes_of(std::vector<float>(4, 7.0f)));
 }
 
 }  // namespace

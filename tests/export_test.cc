@@ -720,7 +720,7 @@ TEST_F(ExportToolchain, GeneratedRunnerRunsOnHost) {
              "void mote_delay_ms(uint32_t) {}\n");
   write_file(dir_ / "host/host_main.cc",
              "#include \"model_runner.h\"\nint main() {\n  if (!model_runner_setup()) return 1;\n"
-             "  model_runner_run();\n  return 0;\n}\n");
+             "  model_runner_run();\n  model_runner_reset_state();\n  model_runner_run();\n  return 0;\n}\n");
   std::string cmd = "c++ -std=c++17 -O1 -fno-exceptions -fno-rtti -ffp-contract=off";
   for (const char* inc : {"main", "components/mote/include", "components/mote"})
     cmd += " -I" + shell_quote((out / inc).string());
@@ -761,6 +761,11 @@ TEST_F(ExportToolchain, GeneratedRunnerRunsOnHost) {
     expected += value;
   }
   EXPECT_TRUE(contains(run.out, expected)) << "expected\n" << expected << "\nin\n" << run.out;
+  // After model_runner_reset_state() the second run prints the same outputs.
+  const size_t first = run.out.find(expected), second = run.out.find(expected, first + 1);
+  EXPECT_TRUE(contains(run.out, "run 2: invoke")) << run.out;
+  EXPECT_NE(second, std::string::npos) << "the run after model_runner_reset_state() differs:\n" << run.out;
+  EXPECT_FALSE(contains(run.out, "error:")) << run.out;
 }
 
 }  // namespace

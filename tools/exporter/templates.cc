@@ -162,7 +162,13 @@ const char* const kRunnerHeader = R"tmpl(// Runs {{name}} on the board. Generate
 bool model_runner_setup();
 
 // Fills the inputs, invokes once and prints the outputs and the latency.
+// The model's state (LSTM/SVDF variable tensors) is kept from one call to the
+// next, as for a stream of sensor frames.
 void model_runner_run();
+
+// Sets the model's state back to its initial value: call it where one stream
+// ends and an independent one begins (a new recording, a new utterance).
+void model_runner_reset_state();
 )tmpl";
 
 const char* const kRunnerSource = R"tmpl(// Runs {{name}}: fills the inputs (the --sample data given to mote export,
@@ -343,6 +349,11 @@ void model_runner_run() {
   mote_printf("run %lu: invoke %lld us\n", runs, (long long)elapsed);
   report_outputs(*interpreter);
 }
+
+void model_runner_reset_state() {
+  if (interpreter == nullptr) return;
+  if (!mote::ok(interpreter->reset_state())) mote_printf("error: reset_state: %s\n", interpreter->error_message());
+}
 )tmpl";
 
 const char* const kMainEspIdf = R"tmpl(// {{name}}: ESP-IDF entry point. Sets the model up once, then runs it every
@@ -350,10 +361,16 @@ const char* const kMainEspIdf = R"tmpl(// {{name}}: ESP-IDF entry point. Sets th
 #include "model_runner.h"
 #include "mote_platform.h"
 
+// Stateful models (LSTM, SVDF) carry their state from one run to the next,
+// as over a stream. Runs per independent sequence: the state is reset after
+// every kRunsPerSequence runs; 0 keeps one endless stream.
+static const unsigned long kRunsPerSequence = 0;
+
 extern "C" void app_main(void) {
   if (!model_runner_setup()) return;
-  for (;;) {
+  for (unsigned long run = 1;; ++run) {
     model_runner_run();
+    if (kRunsPerSequence != 0 && run % kRunsPerSequence == 0) model_runner_reset_state();
     mote_delay_ms(1000);
   }
 }
@@ -368,6 +385,11 @@ const char* const kMainArduino = R"tmpl(// {{name}}: Arduino entry points. Sets 
 
 static bool model_ready = false;
 
+// Stateful models (LSTM, SVDF) carry their state from one run to the next,
+// as over a stream. Runs per independent sequence: the state is reset after
+// every kRunsPerSequence runs; 0 keeps one endless stream.
+static const unsigned long kRunsPerSequence = 0;
+
 void setup() {
   Serial.begin(115200);
   delay(2000);  // time to open the serial monitor
@@ -375,7 +397,11 @@ void setup() {
 }
 
 void loop() {
-  if (model_ready) model_runner_run();
+  static unsigned long run = 0;
+  if (model_ready) {
+    model_runner_run();
+    if (kRunsPerSequence != 0 && ++run % kRunsPerSequence == 0) model_runner_reset_state();
+  }
   delay(1000);
 }
 )tmpl";
@@ -390,6 +416,11 @@ const char* const kSketchArduino = R"tmpl(// {{name}}: runs the model on an ESP3
 
 static bool model_ready = false;
 
+// Stateful models (LSTM, SVDF) carry their state from one run to the next,
+// as over a stream. Runs per independent sequence: the state is reset after
+// every kRunsPerSequence runs; 0 keeps one endless stream.
+static const unsigned long kRunsPerSequence = 0;
+
 void setup() {
   Serial.begin(115200);
   delay(2000);  // time to open the Serial Monitor
@@ -397,7 +428,11 @@ void setup() {
 }
 
 void loop() {
-  if (model_ready) model_runner_run();
+  static unsigned long run = 0;
+  if (model_ready) {
+    model_runner_run();
+    if (kRunsPerSequence != 0 && ++run % kRunsPerSequence == 0) model_runner_reset_state();
+  }
   delay(1000);
 }
 )tmpl";
