@@ -380,6 +380,26 @@ TEST_F(CalibrationData, ImageErrors) {
   EXPECT_TRUE(contains(e, "broken.png: cannot decode the image")) << e;
 }
 
+// A 54-byte BMP header announcing 26000 x 26000 pixels (2 GB decoded) and no
+// pixel data: refused before stb allocates anything.
+TEST_F(CalibrationData, AbsurdImageDimensionsAreRefusedBeforeDecoding) {
+  std::vector<uint8_t> bmp = {'B', 'M'};
+  auto le32 = [&](uint32_t v) {
+    for (int i = 0; i < 4; ++i) bmp.push_back(uint8_t(v >> (8 * i)));
+  };
+  le32(54);  // file size
+  le32(0);   // reserved
+  le32(54);  // pixel data offset
+  le32(40);  // BITMAPINFOHEADER
+  le32(26000);
+  le32(26000);
+  le32(1 | 24 << 16);  // planes, bits per pixel
+  for (int i = 0; i < 6; ++i) le32(0);  // no compression, sizes, resolution, palette
+  write_file(dir_ / "huge.bmp", bmp);
+  const std::string e = error_of({path("huge.bmp")}, {{"image", {1, 2, 2, 3}}});
+  EXPECT_TRUE(contains(e, "huge.bmp: the image is 26000 x 26000 pixels, more than 67108864")) << e;
+}
+
 // --- directories, selection, random ---
 
 TEST_F(CalibrationData, DirectoriesSortedRecursiveAndFiltered) {
@@ -488,6 +508,39 @@ TEST_F(CalibrationData, RandomOnlyWhenAsked) {
 
   write_floats("one.bin", {1, 2, 3, 4, 5, 6});
   EXPECT_TRUE(contains(error_of({path("one.bin")}, kVector, default_count), "not both"));
+}
+
+// --- memory bounds: errors, not allocations ---
+
+TEST_F(CalibrationData, HugeInputIsRefusedBeforeAllocating) {
+  CalibrationOptions options;
+  options.random = true;
+  options.max_samples = 3;
+  const std::string error = error_of({}, {{"x", {1, 100000, 100000, 1}}}, options);
+  EXPECT_TRUE(contains(error, "input 'x' [1, 100000, 100000, 1] has more than 16777216 values")) << error;
+  // Each dimension fits int32 but their product overflows int64.
+  EXPECT_TRUE(contains(error_of({}, {{"x", {65536, 65536, 65536, 65536, 65536}}}, options), "more than 16777216"));
+}
+
+TEST_F(CalibrationData, TooMuchRandomDataIsRefused) {
+  CalibrationOptions options;
+  options.random = true;
+  options.max_samples = 1000;  // 1000 x 2^20 values: 4 GiB
+  const std::string error = error_of({}, {{"x", {1, 1 << 20}}}, options);
+  EXPECT_TRUE(contains(error, "random calibration data: calibration data of more than 1048576 samples or 268435456 "
+                              "values (1 GiB of float32); use fewer samples")) << error;
+  options.max_samples = 2;
+  EXPECT_EQ(load({}, {{"x", {1, 1 << 20}}}, options).size(), 2u);
+}
+
+TEST_F(CalibrationData, MillionsOfSamplesAreRefusedUnlessLimited) {
+  const size_t count = (size_t(1) << 20) + 1;
+  write_npy(path("many.npy"), DType::kInt8, {int32_t(count), 1}, std::vector<uint8_t>(count, 1));
+  const std::string error = error_of({path("many.npy")}, {{"x", {1, 1}}});
+  EXPECT_TRUE(contains(error, "many.npy: calibration data of more than 1048576 samples")) << error;
+  CalibrationOptions first_five;
+  first_five.max_samples = 5;
+  EXPECT_EQ(load({path("many.npy")}, {{"x", {1, 1}}}, first_five).size(), 5u);
 }
 
 // --- multi-input models ---

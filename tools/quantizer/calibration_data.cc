@@ -24,6 +24,12 @@ using Warn = std::function<void(const std::string&)>;
 constexpr int kDefaultRandomSamples = 100;
 constexpr int kFewSamples = 10;
 const char kCannotOpen[] = "cannot open file (check that it exists and is readable)";
+// Memory bounds, checked before allocating: an input larger than any
+// microcontroller's memory, and calibration data beyond 1 GiB of float32 or a
+// million samples, are errors rather than an out-of-memory.
+constexpr int64_t kMaxInputValues = int64_t(1) << 24;
+constexpr int64_t kMaxValues = int64_t(1) << 28;
+constexpr size_t kMaxSamples = size_t(1) << 20;
 const char kSupportedList[] = ".npy, .bin/.raw, .csv, .png, .bmp, .jpg or .jpeg";
 
 [[noreturn]] void fail(const std::string& message) { throw std::runtime_error(message); }
@@ -60,6 +66,13 @@ std::string index_in(const std::vector<int32_t>& shape, int64_t flat) {
     flat /= shape[d];
   }
   return spaced_shape_text(index);
+}
+
+// Fails when `samples` samples of `values_per_sample` values exceed the bounds.
+void check_data_size(size_t samples, int64_t values_per_sample, const std::string& what) {
+  if (samples > kMaxSamples || int64_t(samples) * values_per_sample > kMaxValues)
+    fail(what + ": calibration data of more than " + std::to_string(kMaxSamples) + " samples or " +
+         std::to_string(kMaxValues) + " values (1 GiB of float32); use fewer samples (--samples N keeps the first N)");
 }
 
 // Per-channel (value - mean) * scale, channels being the fastest-moving axis.
@@ -206,9 +219,15 @@ class InputLoader {
     return &data_norm_;
   }
 
+  // Checks the bounds before `more` samples are added (at most up to the limit).
+  void make_room(size_t more, const std::string& what) const {
+    check_data_size(samples_.size() + std::min(more, limit_ - samples_.size()), elements_, what);
+  }
+
   // Adds one sample after normalising it and checking it is finite.
   template <typename Where>
   void push(std::vector<float> values, const Normalization* norm, Where where) {
+    make_room(1, describe(input_));
     if (norm) norm->apply(values.data(), values.size());
     for (size_t i = 0; i < values.size(); ++i) {
       if (!std::isfinite(values[i])) {
@@ -239,6 +258,7 @@ class InputLoader {
            " for N samples (reshape the array, e.g. a.reshape(-1, ...))");
     }
     if (count == 0) fail(path + ": holds no samples (batch dimension is 0)");
+    make_room(size_t(count), path);
 
     bool is_integer = true;
     switch (array.type) {
@@ -323,6 +343,7 @@ class InputLoader {
            "(for other types use .npy)");
     }
     const size_t count = bytes.size() / sample_bytes;
+    make_room(count, path);
     const Normalization* norm = data_normalization();
     for (size_t s = 0; s < count && !full(); ++s) {
       std::vector<float> values(static_cast<size_t>(elements_));
@@ -454,9 +475,15 @@ class InputLoader {
 void check_options(const std::vector<InputSpec>& inputs, const CalibrationOptions& options) {
   if (inputs.empty()) fail("the model has no inputs to calibrate");
   for (const InputSpec& input : inputs) {
-    for (int32_t d : input.shape)
+    int64_t values = 1;
+    for (int32_t d : input.shape) {
       if (d <= 0)
         fail(describe(input) + " has a dimension that is not positive; calibration needs a model with static shapes");
+      values *= d;
+      if (values > kMaxInputValues)
+        fail(describe(input) + " has more than " + std::to_string(kMaxInputValues) +
+             " values (64 MiB of float32 per sample), more than a microcontroller holds");
+    }
   }
   const std::string& c = options.color;
   if (c != "auto" && c != "gray" && c != "rgb" && c != "bgr")
@@ -480,6 +507,9 @@ std::vector<Sample> random_samples(const std::vector<InputSpec>& inputs, const C
        "accuracy; use --random only to try the pipeline and calibrate models you ship with real samples");
   // Our own mapping from the 32-bit generator output to floats, so a seed gives
   // the same data with every standard library.
+  int64_t values_per_sample = 0;
+  for (const InputSpec& input : inputs) values_per_sample += element_count(input.shape);
+  check_data_size(size_t(count), values_per_sample, "random calibration data");
   std::mt19937 generator(options.seed);
   std::vector<Sample> samples(size_t(count), Sample(inputs.size()));
   for (Sample& sample : samples) {

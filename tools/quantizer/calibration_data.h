@@ -51,8 +51,12 @@
 // For the CLI: show calibration_data_help() in --help, parse --scale/--mean
 // with parse_float_list(), and pass `warn` a function printing "warning: ...".
 //
+// Memory bounds: an input of more than 2^24 values, and data of more than 2^20
+// samples or 2^28 values (1 GiB of float32) per input, are refused before
+// allocating (max_samples keeps loading under them).
+//
 // Every problem (unreadable file, wrong shape/dtype/size, NaN or Inf, empty
-// dataset, bad options) throws std::runtime_error with a message that names the
+// dataset, bad options, the bounds) throws std::runtime_error with a message that names the
 // file (and line/element) and says what to do. Non-fatal notes go to `warn`.
 #pragma once
 

@@ -18,6 +18,10 @@ struct Tap {
   float weight;  // of `upper`
 };
 
+// Images beyond this are refused before decoding: a few bytes of header can
+// announce gigapixels (8192 x 8192 is far more than a model input needs).
+constexpr int64_t kMaxImagePixels = int64_t(1) << 26;
+
 std::vector<Tap> bilinear_taps(int in, int out) {
   std::vector<Tap> taps(static_cast<size_t>(out));
   const double ratio = double(in) / double(out);
@@ -36,6 +40,10 @@ Image load_image(const std::string& path, int channels) {
   if (channels != 1 && channels != 3)
     throw std::runtime_error(path + ": images can be read as 1 or 3 channels, not " + std::to_string(channels));
   int width = 0, height = 0, file_channels = 0;
+  if (stbi_info(path.c_str(), &width, &height, &file_channels) && int64_t(width) * height > kMaxImagePixels)
+    throw std::runtime_error(path + ": the image is " + std::to_string(width) + " x " + std::to_string(height) +
+                             " pixels, more than " + std::to_string(kMaxImagePixels) +
+                             "; scale it down to about the model's input size first");
   stbi_uc* pixels = stbi_load(path.c_str(), &width, &height, &file_channels, channels);
   if (!pixels) {
     const char* reason = stbi_failure_reason();

@@ -19,7 +19,8 @@ struct Image {
 };
 
 // Decodes `path` into `channels` (1: luma, 3: RGB) channels whatever the file
-// holds; alpha is dropped. Throws std::runtime_error("<path>: ...").
+// holds; alpha is dropped. Images of more than 2^26 pixels are refused before
+// decoding. Throws std::runtime_error("<path>: ...").
 Image load_image(const std::string& path, int channels);
 
 // Bilinear resize with half-pixel centres and edge clamping, no antialiasing
