@@ -89,11 +89,18 @@ make_seeds() {
   esac
 }
 
-# Per target: the largest input and the memory one input may take.
+# Per target: the largest input, and the seconds one input may take (quantize
+# runs two models over three samples: about a second, more on a busy machine).
 max_len() {
   case "$1" in
     model_fuzzer) echo 1048576 ;;
     *) echo 65536 ;;
+  esac
+}
+timeout_of() {
+  case "$1" in
+    quantize_fuzzer) echo 60 ;;
+    *) echo 20 ;;
   esac
 }
 
@@ -105,7 +112,7 @@ for target in "${targets[@]}"; do
   make_seeds "$target" "$seeds"
   log="$build/logs/$target.log"
   echo "=== $target for ${seconds} s (log: $log)"
-  if ! "$build/tests/fuzz/$target" "$corpus" "$seeds" -max_total_time="$seconds" -timeout=20 \
+  if ! "$build/tests/fuzz/$target" "$corpus" "$seeds" -max_total_time="$seconds" -timeout="$(timeout_of "$target")" \
       -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len="$(max_len "$target")" \
       -artifact_prefix="$build/crashes/$target-" -print_final_stats=1 > "$log" 2>&1; then
     tail -n 60 "$log"

@@ -400,6 +400,19 @@ TEST_F(CalibrationData, AbsurdImageDimensionsAreRefusedBeforeDecoding) {
   EXPECT_TRUE(contains(e, "huge.bmp: the image is 26000 x 26000 pixels, more than 67108864")) << e;
 }
 
+// A JPEG whose DHT segment declares 510 codes in one table: Debian's stb would
+// write past its 257-entry Huffman arrays (found by image_fuzzer under UBSan).
+TEST_F(CalibrationData, JpegWithAnOverfullHuffmanTableIsRefused) {
+  const std::vector<uint8_t> jpeg = {0xFF, 0xD8,                                   // SOI
+                                     0xFF, 0xC4, 0x00, 0x13, 0x00,                 // DHT, DC table 0
+                                     255,  255,  0,    0,    0,    0, 0, 0, 0, 0,  // codes per length
+                                     0,    0,    0,    0,    0,    0,              //
+                                     0xFF, 0xD9};                                  // EOI
+  write_file(dir_ / "bad.jpg", jpeg);
+  const std::string e = error_of({path("bad.jpg")}, {{"image", {1, 2, 2, 3}}});
+  EXPECT_TRUE(contains(e, "bad.jpg: corrupt JPEG (a Huffman table declares 510 codes")) << e;
+}
+
 // --- directories, selection, random ---
 
 TEST_F(CalibrationData, DirectoriesSortedRecursiveAndFiltered) {

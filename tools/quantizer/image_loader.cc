@@ -3,6 +3,9 @@
 #include <cmath>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <limits>
 #include <stdexcept>
 
 #include <stb/stb_image.h>
@@ -34,17 +37,65 @@ std::vector<Tap> bilinear_taps(int in, int out) {
   return taps;
 }
 
+std::vector<uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot open file (check that it exists and is readable)");
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) throw std::runtime_error(path + ": read error");
+  return bytes;
+}
+
+// Debian's stb_image writes past its Huffman tables when a JPEG's DHT segment
+// declares more than 256 codes in one table. Walks the markers as stb reads
+// them (segments skipped by their length, entropy-coded data byte by byte) and
+// refuses such a file before stb sees it.
+void check_jpeg_huffman_tables(const std::vector<uint8_t>& b, const std::string& path) {
+  if (b.size() < 2 || b[0] != 0xFF || b[1] != 0xD8) return;
+  auto at = [&](size_t i) -> size_t { return i < b.size() ? b[i] : 0; };  // stb reads 0 past the end
+  size_t i = 2;
+  while (i + 3 < b.size()) {
+    const size_t marker = b[i + 1];
+    if (b[i] != 0xFF || marker == 0xFF) {  // entropy-coded data, fill bytes
+      ++i;
+      continue;
+    }
+    if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD9)) {  // no length
+      i += 2;
+      continue;
+    }
+    const size_t length = at(i + 2) << 8 | at(i + 3);
+    if (marker == 0xC4) {
+      long remaining = long(length) - 2;
+      for (size_t table = i + 4; remaining > 0;) {
+        size_t codes = 0;
+        for (size_t k = 1; k <= 16; ++k) codes += at(table + k);
+        if (codes > 256)
+          throw std::runtime_error(path + ": corrupt JPEG (a Huffman table declares " + std::to_string(codes) +
+                                   " codes, at most 256 are possible)");
+        table += 17 + codes;
+        remaining -= long(17 + codes);
+      }
+    }
+    i += 2 + length;
+  }
+}
+
 }  // namespace
 
 Image load_image(const std::string& path, int channels) {
   if (channels != 1 && channels != 3)
     throw std::runtime_error(path + ": images can be read as 1 or 3 channels, not " + std::to_string(channels));
+  const std::vector<uint8_t> file = read_file(path);
+  if (file.size() > size_t(std::numeric_limits<int>::max()))
+    throw std::runtime_error(path + ": the file is too large for an image");
+  check_jpeg_huffman_tables(file, path);
   int width = 0, height = 0, file_channels = 0;
-  if (stbi_info(path.c_str(), &width, &height, &file_channels) && int64_t(width) * height > kMaxImagePixels)
+  if (stbi_info_from_memory(file.data(), int(file.size()), &width, &height, &file_channels) &&
+      int64_t(width) * height > kMaxImagePixels)
     throw std::runtime_error(path + ": the image is " + std::to_string(width) + " x " + std::to_string(height) +
                              " pixels, more than " + std::to_string(kMaxImagePixels) +
                              "; scale it down to about the model's input size first");
-  stbi_uc* pixels = stbi_load(path.c_str(), &width, &height, &file_channels, channels);
+  stbi_uc* pixels = stbi_load_from_memory(file.data(), int(file.size()), &width, &height, &file_channels, channels);
   if (!pixels) {
     const char* reason = stbi_failure_reason();
     throw std::runtime_error(path + ": cannot decode the image (" + (reason ? reason : "unknown error") +
