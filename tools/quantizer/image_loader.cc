@@ -3,12 +3,12 @@
 #include <cmath>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <stdexcept>
 
 #include <stb/stb_image.h>
+
+#include "tools/common/file_reading.h"
 
 namespace mote {
 namespace tools {
@@ -35,14 +35,6 @@ std::vector<Tap> bilinear_taps(int in, int out) {
     taps[size_t(i)] = {lower, std::min(lower + 1, in - 1), float(x - lower)};
   }
   return taps;
-}
-
-std::vector<uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open file (check that it exists and is readable)");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) throw std::runtime_error(path + ": read error");
-  return bytes;
 }
 
 // Debian's stb_image writes past its Huffman tables when a JPEG's DHT segment
@@ -85,7 +77,7 @@ void check_jpeg_huffman_tables(const std::vector<uint8_t>& b, const std::string&
 Image load_image(const std::string& path, int channels) {
   if (channels != 1 && channels != 3)
     throw std::runtime_error(path + ": images can be read as 1 or 3 channels, not " + std::to_string(channels));
-  const std::vector<uint8_t> file = read_file(path);
+  const std::vector<uint8_t> file = read_file_bytes(path, "cannot open file (check that it exists and is readable)");
   if (file.size() > size_t(std::numeric_limits<int>::max()))
     throw std::runtime_error(path + ": the file is too large for an image");
   check_jpeg_huffman_tables(file, path);
