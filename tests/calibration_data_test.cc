@@ -375,6 +375,10 @@ TEST_F(CalibrationData, ImageErrors) {
   e = error_of({path("a.png")}, {{"image", {1, 2, 2, 3}}}, two);
   EXPECT_TRUE(contains(e, "--mean has 2 values, but input 'image' [1, 2, 2, 3] (an image input) has 3 channels")) << e;
 
+  write_text("empty.png", "");  // image_fuzzer: stb offset a null pointer for an empty buffer
+  e = error_of({path("empty.png")}, {{"image", {1, 2, 2, 3}}});
+  EXPECT_TRUE(contains(e, "empty.png: the file is empty")) << e;
+
   write_text("broken.png", "\x89PNG\r\n\x1a\nnot really");
   e = error_of({path("broken.png")}, {{"image", {1, 2, 2, 3}}});
   EXPECT_TRUE(contains(e, "broken.png: cannot decode the image")) << e;

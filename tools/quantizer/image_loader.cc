@@ -78,6 +78,7 @@ Image load_image(const std::string& path, int channels) {
   if (channels != 1 && channels != 3)
     throw std::runtime_error(path + ": images can be read as 1 or 3 channels, not " + std::to_string(channels));
   const std::vector<uint8_t> file = read_file_bytes(path, "cannot open file (check that it exists and is readable)");
+  if (file.empty()) throw std::runtime_error(path + ": the file is empty");
   if (file.size() > size_t(std::numeric_limits<int>::max()))
     throw std::runtime_error(path + ": the file is too large for an image");
   check_jpeg_huffman_tables(file, path);
