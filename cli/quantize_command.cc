@@ -14,6 +14,7 @@
 #include "tools/common/shapes.h"
 #include "tools/common/text_table.h"
 #include "tools/quantizer/calibration_data.h"
+#include "tools/quantizer/input_range_check.h"
 #include "tools/quantizer/op_rules.h"
 #include "tools/quantizer/quantize_report.h"
 #include "tools/quantizer/quantizer.h"
@@ -103,9 +104,10 @@ void warn(const std::string& message) { fprintf(stderr, "mote: warning: %s\n", m
 
 std::vector<tools::Sample> load_samples(const std::vector<std::string>& paths,
                                         const std::vector<tools::InputSpec>& inputs,
-                                        const tools::CalibrationOptions& options, const char* what) {
+                                        const tools::CalibrationOptions& options, const char* what,
+                                        std::vector<tools::DataPreprocessing>* preprocessing) {
   try {
-    return tools::load_calibration_data(paths, inputs, options, warn);
+    return tools::load_calibration_data(paths, inputs, options, warn, preprocessing);
   } catch (const std::exception& e) {
     std::string shapes;
     for (const tools::InputSpec& in : inputs) {
@@ -183,6 +185,10 @@ void print_summary(const QuantizeCommandOptions& o, const q::FloatModel& fm, con
   if (qm.io_ops > 0 || qm.requantize_ops > 0)
     printf("  added         %d QUANTIZE/DEQUANTIZE at the model inputs/outputs, %d requantizing QUANTIZE\n", qm.io_ops,
            qm.requantize_ops);
+  for (const tools::DataPreprocessing& p : report.calibration_data)
+    printf("  data          calibration %s\n", p.to_string().c_str());
+  for (const tools::DataPreprocessing& p : report.evaluation_data)
+    printf("  data          evaluation %s\n", p.to_string().c_str());
   printf("  model I/O     inputs %s, outputs %s\n", o.input_type.c_str(), o.output_type.c_str());
   printf("  size          %s -> %s\n", tools::bytes_string(int64_t(fm.original_bytes)).c_str(),
          tools::bytes_string(int64_t(qm.bytes.size())).c_str());
@@ -291,14 +297,19 @@ int run_quantize(const QuantizeCommandOptions& o) {
 
   const q::FloatModel float_model = q::prepare_float_model(read_model_bytes(o.model_path));
   const std::vector<tools::InputSpec> inputs = q::input_specs(float_model);
-  const std::vector<tools::Sample> samples = load_samples(o.calibration, inputs, data_options, "calibration data");
+  std::vector<tools::DataPreprocessing> calibration_data, evaluation_data;
+  const std::vector<tools::Sample> samples =
+      load_samples(o.calibration, inputs, data_options, "calibration data", &calibration_data);
   std::vector<tools::Sample> eval_samples;
   if (!o.eval.empty()) {
     tools::CalibrationOptions eval_options = data_options;
     eval_options.max_samples = -1;
     eval_options.random = false;
-    eval_samples = load_samples(o.eval, inputs, eval_options, "--eval data");
+    eval_samples = load_samples(o.eval, inputs, eval_options, "--eval data", &evaluation_data);
   }
+  const std::vector<std::string> range_warnings =
+      o.random ? std::vector<std::string>() : q::check_input_ranges(float_model, samples);
+  for (const std::string& w : range_warnings) warn(w);
 
   Progress progress;
   q::QuantizeOptions options;
@@ -312,6 +323,11 @@ int run_quantize(const QuantizeCommandOptions& o) {
   report.float_model = o.model_path;
   report.quantized_model = o.output_path;
   report.method = q::method_name(settings.method);
+  report.calibration_samples = quantized.calibration.samples;
+  report.held_out = held_out;
+  report.calibration_data = calibration_data;
+  report.evaluation_data = evaluation_data;
+  report.warnings = range_warnings;
 
   if (!o.report_path.empty()) {
     try {
@@ -323,7 +339,8 @@ int run_quantize(const QuantizeCommandOptions& o) {
   write_atomically(o.output_path, quantized.bytes);
 
   printf("%s", tools::report_to_text(report, o.report_rows).c_str());
-  print_summary(o, float_model, quantized, report, report.samples, held_out);
+  print_summary(o, float_model, quantized, report, report.evaluation_samples, held_out);
+  for (const std::string& w : range_warnings) printf("  warning       %s\n", w.c_str());
   if (!o.report_path.empty()) printf("  report        %s\n", o.report_path.c_str());
   return kExitOk;
 }

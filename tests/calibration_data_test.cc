@@ -619,3 +619,36 @@ TEST(CalibrationOptionsParsing, FloatLists) {
 }
 
 }  // namespace
+
+TEST_F(CalibrationData, PreprocessingOfImagesIsDescribed) {
+  write_image(path("a.png"), 4, 4, 3, std::vector<uint8_t>(48, 0));
+  write_image(path("b.png"), 6, 4, 3, std::vector<uint8_t>(72, 255));
+  std::vector<mote::tools::DataPreprocessing> prep;
+  CalibrationOptions bgr;
+  bgr.color = "bgr";
+  load_calibration_data({path("a.png"), path("b.png")}, {{"image", {1, 2, 2, 3}}}, bgr, nullptr, &prep);
+  ASSERT_EQ(prep.size(), 1u);
+  EXPECT_EQ(prep[0].samples, 2);
+  EXPECT_EQ(prep[0].images, 2);
+  EXPECT_EQ(prep[0].color, "BGR");
+  EXPECT_EQ(prep[0].image_sizes, (std::vector<std::pair<int, int>>{{4, 4}, {6, 4}}));
+  EXPECT_EQ(prep[0].width, 2);
+  EXPECT_EQ(prep[0].height, 2);
+  EXPECT_FLOAT_EQ(prep[0].scale[0], 1.0f / 255.0f);
+  EXPECT_EQ(prep[0].min, 0.0f);
+  EXPECT_EQ(prep[0].max, 1.0f);
+  EXPECT_EQ(prep[0].to_string(),
+            "'image': 2 samples from images, BGR, bilinear from 4x4, 6x4 to 2x2, (pixel - 0) * 0.003922; "
+            "values in [0, 1]");
+
+  // Arrays are taken as they are unless --scale/--mean are given.
+  mote::tools::write_npy(path("x.npy"), DType::kFloat32, {3, 2}, bytes_of(std::vector<float>{-2, 1, 0, 4, 3, 0}));
+  load_calibration_data({path("x.npy")}, {{"x", {1, 2}}}, CalibrationOptions(), nullptr, &prep);
+  ASSERT_EQ(prep.size(), 1u);
+  EXPECT_EQ(prep[0].to_string(), "'x': 3 samples, values as read; values in [-2, 4]");
+  CalibrationOptions scaled;
+  scaled.scale = {0.5f, 0.25f};
+  scaled.mean = {1.0f};
+  load_calibration_data({path("x.npy")}, {{"x", {1, 2}}}, scaled, nullptr, &prep);
+  EXPECT_EQ(prep[0].to_string(), "'x': 3 samples, (x - 1) * 0.5,0.25; values in [-1.5, 1]");
+}

@@ -3,6 +3,7 @@
 // output file behind.
 #include <gtest/gtest.h>
 #include <math.h>
+#include <stb/stb_image_write.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -66,6 +67,25 @@ std::vector<uint8_t> int8_model() {
   return b.serialize();
 }
 
+// One FULLY_CONNECTED on a [1, 4, 4, 3] image input (flattened to 48 values)
+// giving 2 outputs, with bias `bias`, weights `weight` and the fused
+// activation `activation` (schema::Activation).
+std::vector<uint8_t> image_fc_model(float weight, float bias, int activation) {
+  ModelBuilder b;
+  const int x = b.add_tensor({"image", DType::kFloat32, {1, 4, 4, 3}});
+  std::vector<float> w(96);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = weight * float(1 + i % 5) / 5.0f;
+  const int wt = b.add_tensor(TensorSpec::constant<float>("w", DType::kFloat32, {2, 48}, w));
+  const int bt = b.add_tensor(TensorSpec::constant<float>("b", DType::kFloat32, {2}, {bias, -bias}));
+  const int y = b.add_tensor({"y", DType::kFloat32, {1, 2}});
+  b.add_operator(schema::BuiltinOp::kFullyConnected, {x, wt, bt}, {y},
+                 Options(schema::OptionsType::kFullyConnected)
+                     .i8(schema::fully_connected_options::fused_activation_function, int8_t(activation)));
+  b.set_inputs({x});
+  b.set_outputs({y});
+  return b.serialize();
+}
+
 class QuantizeCli : public MoteCliTest {
  protected:
   // N samples of a [1, 2] input as one .npy with a batch axis.
@@ -75,6 +95,17 @@ class QuantizeCli : public MoteCliTest {
     if (nan_at >= 0) v[size_t(nan_at)] = NAN;
     mote::tools::write_npy(path(name), DType::kFloat32, {n, 2}, bytes_of(v));
     return path(name);
+  }
+  // `count` 6x6 RGB PNGs with varied content in dir_/folder.
+  std::string save_images(const std::string& folder, int count) {
+    fs::create_directories(dir_ / folder);
+    for (int k = 0; k < count; ++k) {
+      std::vector<uint8_t> rgb(6 * 6 * 3);
+      for (size_t i = 0; i < rgb.size(); ++i) rgb[i] = uint8_t((37 * k + 11 * int(i)) % 256);
+      const std::string file = (dir_ / folder / ("img" + std::to_string(1000 + k) + ".png")).string();
+      EXPECT_NE(stbi_write_png(file.c_str(), 6, 6, 3, rgb.data(), 6 * 3), 0) << file;
+    }
+    return path(folder);
   }
   // A failed run: exit code, message, and neither the output nor its
   // temporary file exists.
@@ -113,7 +144,9 @@ TEST_F(QuantizeCli, QuantizesAndWritesModelReportAndSummary) {
   EXPECT_EQ(files(), (std::set<std::string>{"float.tflite", "calib.npy", "int8.tflite", "report.json"}));
 
   const nlohmann::json report = nlohmann::json::parse(slurp(path("report.json")));
-  EXPECT_EQ(report["samples"], 50);
+  EXPECT_EQ(report["calibration_samples"], 50);
+  EXPECT_EQ(report["evaluation_samples"], 50);
+  EXPECT_EQ(report["evaluation_data"], "calibration");
   EXPECT_EQ(report["method"], "minmax");
   EXPECT_EQ(report["tensors"].size(), 3u);  // every activation: x, h, y
   EXPECT_EQ(report["outputs"].size(), 1u);
@@ -161,6 +194,71 @@ TEST_F(QuantizeCli, SharedModelsFromImagesAndFiles) {
             "--calibration", path("kws0.bin"), path("kws1.bin"), path("kws2.bin")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "dequantized to float32 first")) << r.out;
+}
+
+TEST_F(QuantizeCli, ReportCountsCalibrationAndEvaluationSeparatelyAndEchoesPreprocessing) {
+  const std::string model = save("float.tflite", image_fc_model(0.05f, 0.1f, 0));
+  const std::string calibration = save_images("calibration", 200);
+  const std::string holdout = save_images("holdout", 30);
+  const CommandResult r = mote({"quantize", model, "-o", path("int8.tflite"), "--calibration", calibration, "--eval",
+                                holdout, "--report", path("report.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "minmax, 200 samples")) << r.out;
+  EXPECT_TRUE(contains(r.out, "30 samples held out")) << r.out;
+  EXPECT_TRUE(contains(r.out, "on 30 held-out samples")) << r.out;
+  const std::string preprocessing = "from images, RGB, bilinear from 6x6 to 4x4, (pixel - 0) * 0.003922; values in [";
+  EXPECT_TRUE(contains(r.out, "calibration 'image': 200 samples " + preprocessing)) << r.out;
+  EXPECT_TRUE(contains(r.out, "evaluation 'image': 30 samples " + preprocessing)) << r.out;
+
+  const nlohmann::json report = nlohmann::json::parse(slurp(path("report.json")));
+  EXPECT_EQ(report["calibration_samples"], 200);
+  EXPECT_EQ(report["evaluation_samples"], 30);
+  EXPECT_EQ(report["evaluation_data"], "held-out");
+  const nlohmann::json& cal = report["preprocessing"]["calibration"][0];
+  EXPECT_EQ(cal["input"], "image");
+  EXPECT_EQ(cal["images"], 200);
+  EXPECT_EQ(cal["color"], "RGB");
+  EXPECT_EQ(cal["resized_from"], nlohmann::json::parse("[[6, 6]]"));
+  EXPECT_EQ(cal["resized_to"], nlohmann::json::parse("[4, 4]"));
+  EXPECT_GE(cal["min"].get<double>(), 0.0);
+  EXPECT_LE(cal["max"].get<double>(), 1.0);
+  EXPECT_EQ(report["preprocessing"]["evaluation"][0]["samples"], 30);
+
+  ASSERT_EQ(mote({"quantize", model, "-o", path("int8.tflite"), "--calibration", calibration, "--eval", holdout,
+                  "--report", path("report.html")})
+                .exit_code,
+            0);
+  const std::string html = slurp(path("report.html"));
+  EXPECT_TRUE(contains(html, "minmax, 200 samples")) << html;
+  EXPECT_TRUE(contains(html, "30 samples held out")) << html;
+  EXPECT_TRUE(contains(html, "bilinear from 6x6 to 4x4")) << html;
+}
+
+TEST_F(QuantizeCli, WarnsWhenTheDataRangeLooksWrongForTheModel) {
+  const std::string images = save_images("images", 12);
+  // Weights for 0..255 pixels fed 0..1 (the default --scale 1/255): the bias dominates.
+  CommandResult r = mote({"quantize", save("small_weights.tflite", image_fc_model(0.0005f, 1.0f, 0)), "-o",
+                          path("a.tflite"), "--calibration", images, "--report", path("a.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: the inputs barely reach the first layer (node 0, FULLY_CONNECTED)")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--scale 1")) << r.err;
+  EXPECT_TRUE(contains(r.out, "warning       the inputs barely reach")) << r.out;
+  const nlohmann::json report = nlohmann::json::parse(slurp(path("a.json")));
+  ASSERT_EQ(report["warnings"].size(), 1u);
+  // The same weights on 0..255 pixels: no warning.
+  r = mote({"quantize", path("small_weights.tflite"), "-o", path("b.tflite"), "--calibration", images, "--scale", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(contains(r.err, "warning")) << r.err;
+
+  // Weights for 0..1 fed 0..255 through RELU6: the layer saturates.
+  const std::string relu6 = save("relu6.tflite", image_fc_model(0.05f, 0.1f, int(schema::Activation::kRelu6)));
+  r = mote({"quantize", relu6, "-o", path("c.tflite"), "--calibration", images, "--scale", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "saturates")) << r.err;
+  EXPECT_TRUE(contains(r.err, "--scale 1/255")) << r.err;
+  r = mote({"quantize", relu6, "-o", path("d.tflite"), "--calibration", images});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(contains(r.err, "warning")) << r.err;
 }
 
 // ------------------------------------------------------------ bad inputs

@@ -37,7 +37,9 @@ QuantizeReport sample_report() {
   r.float_model = "models/net_float.tflite";
   r.quantized_model = "out/net_int8.tflite";
   r.method = "minmax";
-  r.samples = 64;
+  r.calibration_samples = 200;
+  r.evaluation_samples = 64;
+  r.held_out = true;
   r.tensors.push_back(tensor(3, "net/conv1/Relu;net/conv1/BiasAdd", "CONV_2D", 25.0));
   r.tensors.push_back(tensor(5, "net/dw<2>&x", "DEPTHWISE_CONV_2D", 5.0));
   r.tensors.push_back(tensor(7, "net/reshape", "RESHAPE", std::numeric_limits<double>::infinity()));
@@ -72,7 +74,8 @@ TEST(QuantizeReport, TextListsTensorsWorstFirst) {
   const std::string text = report_to_text(sample_report());
   EXPECT_TRUE(contains(text, "models/net_float.tflite")) << text;
   EXPECT_TRUE(contains(text, "out/net_int8.tflite")) << text;
-  EXPECT_TRUE(contains(text, "minmax, 64 samples")) << text;
+  EXPECT_TRUE(contains(text, "minmax, 200 samples")) << text;
+  EXPECT_TRUE(contains(text, "64 samples held out")) << text;
 
   const size_t table = text.find("worst SQNR first");
   const std::string tensors = text.substr(table, text.find("verdict:") - table);
@@ -127,11 +130,13 @@ TEST(QuantizeReport, TextRowLimitAndCleanVerdict) {
 TEST(QuantizeReport, JsonHasStableKeys) {
   const QuantizeReport r = sample_report();
   const Json j = Json::parse(report_to_json(r));
-  EXPECT_EQ(j.at("format"), "mote-quantize-report/1");
+  EXPECT_EQ(j.at("format"), "mote-quantize-report/2");
   EXPECT_EQ(j.at("float_model"), "models/net_float.tflite");
   EXPECT_EQ(j.at("quantized_model"), "out/net_int8.tflite");
   EXPECT_EQ(j.at("method"), "minmax");
-  EXPECT_EQ(j.at("samples"), 64);
+  EXPECT_EQ(j.at("calibration_samples"), 200);
+  EXPECT_EQ(j.at("evaluation_samples"), 64);
+  EXPECT_EQ(j.at("evaluation_data"), "held-out");
   EXPECT_EQ(j.at("poor_sqnr_db"), 10.0);
   EXPECT_EQ(j.at("poor_tensors"), 1);
   EXPECT_TRUE(contains(j.at("verdict").get<std::string>(), "1 of 5 tensors under 10 dB"));
@@ -198,7 +203,7 @@ TEST_F(ReportFiles, HtmlIsSelfContainedWithChartAndEveryLayer) {
 TEST_F(ReportFiles, JsonByExtensionAndUnknownExtension) {
   const QuantizeReport r = sample_report();
   write_report(r, path("r.JSON"));
-  EXPECT_EQ(Json::parse(slurp(path("r.JSON"))).at("samples"), 64);
+  EXPECT_EQ(Json::parse(slurp(path("r.JSON"))).at("evaluation_samples"), 64);
   write_report(r, path("r.htm"));
   EXPECT_TRUE(contains(slurp(path("r.htm")), "<svg"));
 

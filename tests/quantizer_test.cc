@@ -561,7 +561,7 @@ struct Agreement {
 Agreement held_out(const q::FloatModel& fm, const q::QuantizedModel& qm, const std::vector<Sample>& holdout,
                    const std::string& name) {
   const mote::tools::QuantizeReport r = q::evaluate_quantization(fm, qm, holdout, nullptr);
-  EXPECT_EQ(r.samples, int(holdout.size()));
+  EXPECT_EQ(r.evaluation_samples, int(holdout.size()));
   EXPECT_FALSE(r.outputs.empty());
   Agreement a;
   if (r.outputs.empty()) return a;

@@ -1,8 +1,10 @@
 #include "tools/quantizer/calibration_data.h"
 
-#include <cmath>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmath>
 
 #include <algorithm>
 #include <filesystem>
@@ -129,6 +131,12 @@ class InputLoader {
 
   bool full() const { return samples_.size() >= limit_; }
   std::vector<std::vector<float>>& samples() { return samples_; }
+  DataPreprocessing preprocessing() const {
+    DataPreprocessing p = prep_;
+    p.input = input_.name;
+    p.samples = int(samples_.size());
+    return p;
+  }
   const std::vector<std::string>& sources() const { return sources_; }
 
   // A path given by the user: a file, or a directory searched recursively.
@@ -228,12 +236,21 @@ class InputLoader {
   template <typename Where>
   void push(std::vector<float> values, const Normalization* norm, Where where) {
     make_room(1, describe(input_));
-    if (norm) norm->apply(values.data(), values.size());
+    if (norm) {
+      norm->apply(values.data(), values.size());
+      prep_.scale = norm->scale;
+      prep_.mean = norm->mean;
+    }
     for (size_t i = 0; i < values.size(); ++i) {
       if (!std::isfinite(values[i])) {
         fail(where(i) + (std::isnan(values[i]) ? " is NaN" : " is infinite (or beyond the float32 range)") +
              "; calibration data must be finite: fix or drop that sample (e.g. numpy.nan_to_num)");
       }
+    }
+    if (samples_.empty() && !values.empty()) prep_.min = prep_.max = values[0];
+    for (float v : values) {
+      prep_.min = std::min(prep_.min, v);
+      prep_.max = std::max(prep_.max, v);
     }
     samples_.push_back(std::move(values));
   }
@@ -437,6 +454,13 @@ class InputLoader {
       fail("--color " + color + ": " + describe(input_) + " has 1 channel; use --color gray or auto");
     const bool gray = g.channels == 1 || color == "gray";
     const Image image = load_image(path, gray ? 1 : 3);
+    ++prep_.images;
+    prep_.color = gray ? "gray" : color == "bgr" ? "BGR" : "RGB";
+    prep_.width = g.width;
+    prep_.height = g.height;
+    const std::pair<int, int> size(image.width, image.height);
+    if (std::find(prep_.image_sizes.begin(), prep_.image_sizes.end(), size) == prep_.image_sizes.end())
+      prep_.image_sizes.push_back(size);
     std::vector<float> resized = resize_bilinear(image, g.height, g.width);
     std::vector<float> values;
     if (gray && g.channels == 3) {
@@ -468,6 +492,7 @@ class InputLoader {
   Normalization data_norm_;
   Normalization image_norm_;
   bool warned_integers_ = false;
+  DataPreprocessing prep_;
   std::vector<std::vector<float>> samples_;
   std::vector<std::string> sources_;
 };
@@ -501,7 +526,7 @@ std::string input_names(const std::vector<InputSpec>& inputs) {
 }
 
 std::vector<Sample> random_samples(const std::vector<InputSpec>& inputs, const CalibrationOptions& options,
-                                   const Warn& warn) {
+                                   const Warn& warn, std::vector<DataPreprocessing>* preprocessing) {
   const int count = options.max_samples > 0 ? options.max_samples : kDefaultRandomSamples;
   warn("random calibration data: activation ranges will not match real inputs, so the int8 model can lose much "
        "accuracy; use --random only to try the pipeline and calibrate models you ship with real samples");
@@ -518,19 +543,31 @@ std::vector<Sample> random_samples(const std::vector<InputSpec>& inputs, const C
       for (float& v : sample[k]) v = float(-1.0 + 2.0 * double(generator() >> 8) * 0x1p-24);
     }
   }
+  if (preprocessing) {
+    preprocessing->clear();
+    for (const InputSpec& input : inputs) {
+      DataPreprocessing p;
+      p.input = input.name;
+      p.samples = count;
+      p.min = -1;
+      p.max = 1;
+      preprocessing->push_back(p);
+    }
+  }
   return samples;
 }
 
 }  // namespace
 
 std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths, const std::vector<InputSpec>& inputs,
-                                          const CalibrationOptions& options, const Warn& given_warn) {
+                                          const CalibrationOptions& options, const Warn& given_warn,
+                                          std::vector<DataPreprocessing>* preprocessing) {
   const Warn warn = given_warn ? given_warn : [](const std::string&) {};
   check_options(inputs, options);
   if (options.random) {
     if (!paths.empty())
       fail("give calibration data or --random, not both (random data is only for trying the pipeline)");
-    return random_samples(inputs, options, warn);
+    return random_samples(inputs, options, warn, preprocessing);
   }
   if (paths.empty())
     fail("no calibration data: give --calibration with .npy/.bin/.csv files, images or directories of them "
@@ -564,6 +601,7 @@ std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths,
 
   const size_t limit = options.max_samples > 0 ? size_t(options.max_samples) : SIZE_MAX;
   std::vector<std::vector<std::vector<float>>> per_input_samples(inputs.size());
+  if (preprocessing) preprocessing->clear();
   for (size_t k = 0; k < inputs.size(); ++k) {
     if (per_input[k].empty())
       fail(describe(inputs[k]) + " has no calibration data: add " + quoted(inputs[k].name + "=PATH") + " (or " +
@@ -574,6 +612,7 @@ std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths,
       loader.add_path(path, looks_assigned, input_names(inputs));
     }
     if (loader.samples().empty()) fail(describe(inputs[k]) + ": the calibration data holds no samples");
+    if (preprocessing) preprocessing->push_back(loader.preprocessing());
     per_input_samples[k] = std::move(loader.samples());
   }
 
@@ -595,6 +634,38 @@ std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths,
   for (size_t s = 0; s < count; ++s)
     for (size_t k = 0; k < inputs.size(); ++k) samples[s][k] = std::move(per_input_samples[k][s]);
   return samples;
+}
+
+std::string DataPreprocessing::to_string() const {
+  auto number = [](double v) {
+    char buf[32];
+    snprintf(buf, sizeof(buf), "%.4g", v);
+    return std::string(buf);
+  };
+  // "0.003922" or "0.01712,0.01751,0.01742"
+  auto list = [&](const std::vector<float>& values) {
+    std::string text;
+    for (size_t i = 0; i < values.size(); ++i) text += (i ? "," : "") + number(double(values[i]));
+    if (!values.empty() && std::all_of(values.begin(), values.end(), [&](float v) { return v == values[0]; }))
+      text = number(double(values[0]));
+    return text;
+  };
+  auto size_text = [](int w, int h) { return std::to_string(w) + "x" + std::to_string(h); };
+  std::string text = quoted(input) + ": " + std::to_string(samples) + " sample" + (samples == 1 ? "" : "s");
+  if (images > 0) {
+    text += images == samples ? " from images" : " (" + std::to_string(images) + " from images)";
+    text += ", " + color;
+    std::string from;
+    for (size_t i = 0; i < image_sizes.size() && i < 3; ++i)
+      from += (i ? ", " : "") + size_text(image_sizes[i].first, image_sizes[i].second);
+    if (image_sizes.size() > 3) from += ", ... (" + std::to_string(image_sizes.size()) + " sizes)";
+    const bool same = image_sizes.size() == 1 && image_sizes[0] == std::make_pair(width, height);
+    text += same ? ", " + size_text(width, height) + " (no resize)"
+                 : ", bilinear from " + from + " to " + size_text(width, height);
+  }
+  const std::string x = images > 0 ? "pixel" : "x";
+  text += scale.empty() ? ", values as read" : ", (" + x + " - " + list(mean) + ") * " + list(scale);
+  return text + "; values in [" + number(double(min)) + ", " + number(double(max)) + "]";
 }
 
 std::vector<float> parse_float_list(const std::string& text, const std::string& what) {

@@ -64,6 +64,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mote {
@@ -88,9 +89,26 @@ struct CalibrationOptions {
 // element count each).
 using Sample = std::vector<std::vector<float>>;
 
+// What was done to one input's data, for the summary and the report.
+struct DataPreprocessing {
+  std::string input;  // the input's name
+  int samples = 0;
+  int images = 0;     // samples decoded from image files
+  std::string color;  // images: "RGB", "BGR" or "gray"
+  std::vector<std::pair<int, int>> image_sizes;  // distinct source sizes (width, height), first seen first
+  int width = 0, height = 0;                     // images: the size they were resized to
+  std::vector<float> scale, mean;  // (value - mean[c]) * scale[c] as applied; empty: values as read
+  float min = 0, max = 0;          // the values after preprocessing
+
+  // e.g. "'image': 200 images, RGB, bilinear from 48x48 to 32x32, (pixel - 0) * 0.003922; values in [0, 1]"
+  std::string to_string() const;
+};
+
+// `preprocessing`, when given, receives one entry per input.
 std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths, const std::vector<InputSpec>& inputs,
                                           const CalibrationOptions& options,
-                                          const std::function<void(const std::string&)>& warn);
+                                          const std::function<void(const std::string&)>& warn,
+                                          std::vector<DataPreprocessing>* preprocessing = nullptr);
 
 // Text for a CLI's --help describing the accepted data (formats, image
 // normalisation, NAME=PATH for multi-input models), lines of at most 100

@@ -139,7 +139,7 @@ QuantizeReport evaluate_quantization(const FloatModel& model, const QuantizedMod
   }
 
   QuantizeReport report;
-  report.samples = total;
+  report.evaluation_samples = total;
   for (const auto& [float_tensor, sums] : tensor_errors) {
     const int32_t q = quantized.tensor_map[size_t(float_tensor)];
     const TensorInfo info = qm.tensor(uint32_t(q));

@@ -209,6 +209,41 @@ svg rect.na { fill: #8c959f; }
 p.note { color: #59636e; font-size: 12px; }
 )";
 
+std::string samples_text(int n) { return std::to_string(n) + " sample" + (n == 1 ? "" : "s"); }
+
+std::string calibration_text(const QuantizeReport& report) {
+  return report.method + ", " + samples_text(report.calibration_samples);
+}
+
+std::string evaluation_text(const QuantizeReport& report) {
+  return samples_text(report.evaluation_samples) + (report.held_out ? " held out" : " (the calibration data)");
+}
+
+OrderedJson preprocessing_json(const std::vector<DataPreprocessing>& inputs) {
+  OrderedJson list = OrderedJson::array();
+  for (const DataPreprocessing& p : inputs) {
+    OrderedJson e;
+    e["input"] = p.input;
+    e["samples"] = p.samples;
+    e["images"] = p.images;
+    if (p.images > 0) {
+      e["color"] = p.color;
+      e["resized_from"] = OrderedJson::array();
+      for (const auto& [w, h] : p.image_sizes) e["resized_from"].push_back({w, h});
+      e["resized_to"] = {p.width, p.height};
+    }
+    e["scale"] = OrderedJson::array();
+    for (float v : p.scale) e["scale"].push_back(json_float(v));
+    e["mean"] = OrderedJson::array();
+    for (float v : p.mean) e["mean"].push_back(json_float(v));
+    e["min"] = json_float(p.min);
+    e["max"] = json_float(p.max);
+    e["description"] = p.to_string();
+    list.push_back(e);
+  }
+  return list;
+}
+
 }  // namespace
 
 std::string report_verdict(const QuantizeReport& report) {
@@ -243,8 +278,11 @@ std::string report_to_text(const QuantizeReport& report, int max_tensor_rows) {
   TextTable meta({"", ""});
   meta.add_row({"float model", report.float_model});
   meta.add_row({"quantized model", report.quantized_model});
-  meta.add_row({"calibration", report.method + ", " + std::to_string(report.samples) + " sample" +
-                                   (report.samples == 1 ? "" : "s")});
+  meta.add_row({"calibration", calibration_text(report)});
+  meta.add_row({"evaluation", evaluation_text(report)});
+  for (const DataPreprocessing& p : report.calibration_data) meta.add_row({"calibration data", p.to_string()});
+  for (const DataPreprocessing& p : report.evaluation_data) meta.add_row({"evaluation data", p.to_string()});
+  for (const std::string& w : report.warnings) meta.add_row({"warning", w});
   // Drop the empty header and rule lines of the two-column table.
   std::string meta_text = meta.to_string("  ");
   meta_text = meta_text.substr(meta_text.find('\n', meta_text.find('\n') + 1) + 1);
@@ -283,11 +321,16 @@ std::string report_to_text(const QuantizeReport& report, int max_tensor_rows) {
 
 std::string report_to_json(const QuantizeReport& report) {
   OrderedJson j;
-  j["format"] = "mote-quantize-report/1";
+  j["format"] = "mote-quantize-report/2";
   j["float_model"] = report.float_model;
   j["quantized_model"] = report.quantized_model;
   j["method"] = report.method;
-  j["samples"] = report.samples;
+  j["calibration_samples"] = report.calibration_samples;
+  j["evaluation_samples"] = report.evaluation_samples;
+  j["evaluation_data"] = report.held_out ? "held-out" : "calibration";
+  j["preprocessing"] = {{"calibration", preprocessing_json(report.calibration_data)},
+                        {"evaluation", preprocessing_json(report.evaluation_data)}};
+  j["warnings"] = report.warnings;
   j["poor_sqnr_db"] = kPoorSqnrDb;
   j["poor_tensors"] = poor_count(report);
   j["verdict"] = report_verdict(report);
@@ -327,8 +370,14 @@ std::string report_to_html(const QuantizeReport& report) {
   h += "<h1>" + html_escape(title) + "</h1>\n<dl class=\"meta\">\n";
   h += "<dt>float model</dt><dd>" + html_escape(report.float_model) + "</dd>\n";
   h += "<dt>quantized model</dt><dd>" + html_escape(report.quantized_model) + "</dd>\n";
-  h += "<dt>calibration</dt><dd>" + html_escape(report.method) + ", " + std::to_string(report.samples) + " sample" +
-       (report.samples == 1 ? "" : "s") + "</dd>\n</dl>\n";
+  h += "<dt>calibration</dt><dd>" + html_escape(calibration_text(report)) + "</dd>\n";
+  h += "<dt>evaluation</dt><dd>" + html_escape(evaluation_text(report)) + "</dd>\n";
+  for (const DataPreprocessing& p : report.calibration_data)
+    h += "<dt>calibration data</dt><dd>" + html_escape(p.to_string()) + "</dd>\n";
+  for (const DataPreprocessing& p : report.evaluation_data)
+    h += "<dt>evaluation data</dt><dd>" + html_escape(p.to_string()) + "</dd>\n";
+  h += "</dl>\n";
+  for (const std::string& w : report.warnings) h += "<div class=\"verdict warn\">warning: " + html_escape(w) + "</div>\n";
   h += std::string("<div class=\"verdict ") + (poor > 0 ? "warn" : "ok") + "\">" + html_escape(report_verdict(report)) +
        "</div>\n";
 
@@ -364,8 +413,8 @@ std::string report_to_html(const QuantizeReport& report) {
   }
   h += "<p class=\"note\">SQNR = 10 &middot; log<sub>10</sub>(&Sigma; x<sup>2</sup> / &Sigma; (x &minus; x&#770;)<sup>2</sup>)"
        " of each float tensor x against its dequantized int8 counterpart x&#770;, over " +
-       std::to_string(report.samples) +
-       " calibration samples. Top-1 agreement: share of samples whose largest output is the same class in both "
+       evaluation_text(report) +
+       ". Top-1 agreement: share of samples whose largest output is the same class in both "
        "models. Written by mote quantize.</p>\n</body>\n</html>\n";
   return h;
 }

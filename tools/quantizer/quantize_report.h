@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "tools/quantizer/calibration_data.h"
+
 namespace mote {
 namespace tools {
 
@@ -38,7 +40,11 @@ struct OutputQuality {
 
 struct QuantizeReport {
   std::string float_model, quantized_model, method;
-  int samples = 0;
+  int calibration_samples = 0;  // samples the ranges were measured on
+  int evaluation_samples = 0;   // samples the comparison below ran on
+  bool held_out = false;        // evaluated on separate data, not the calibration samples
+  std::vector<DataPreprocessing> calibration_data, evaluation_data;  // one per model input
+  std::vector<std::string> warnings;  // e.g. data whose range looks wrong for the model
   std::vector<TensorQuality> tensors;
   std::vector<OutputQuality> outputs;
 };
@@ -56,7 +62,8 @@ std::string report_to_text(const QuantizeReport& report, int max_tensor_rows);
 std::string report_verdict(const QuantizeReport& report);
 
 // The report as JSON text (keys: format, float_model, quantized_model, method,
-// samples, poor_sqnr_db, verdict, outputs[], tensors[] worst first) and as a
+// calibration_samples, evaluation_samples, evaluation_data, preprocessing,
+// warnings[], poor_sqnr_db, verdict, outputs[], tensors[] worst first) and as a
 // complete HTML page.
 std::string report_to_json(const QuantizeReport& report);
 std::string report_to_html(const QuantizeReport& report);
