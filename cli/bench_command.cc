@@ -10,6 +10,7 @@
 #include <random>
 
 #include "cli/cli_common.h"
+#include "cli/option_checks.h"
 #include "kernels/optimized/selection.h"
 #include "tools/common/shapes.h"
 #include "tools/common/text_table.h"
@@ -257,17 +258,19 @@ CLI::App* add_bench_command(CLI::App& app, BenchOptions& options) {
   cmd->add_option("MODEL", options.model_path, "The .tflite model file")->required()->type_name("");
   cmd->add_option("-n,--repeat", options.repeat, "Timed invokes (default 20)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 1000000, "--repeat 50"));
   cmd->add_option("--warmup", options.warmup, "Untimed invokes first (default 2)")
       ->type_name("N")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0, 1000000, "--warmup 5"));
   cmd->add_option("-i,--input", options.inputs,
                   "Input file (.bin or .npy), one per model input in order; default: random inputs")
       ->type_name("FILE")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--seed", options.seed, "Seed of the random inputs (default 1)")->type_name("S");
+  cmd->add_option("--seed", options.seed, "Seed of the random inputs (default 1)")
+      ->type_name("S")
+      ->check(whole_number(0, UINT32_MAX, "--seed 7"));
   cmd->add_flag("--json", options.json, "Print one JSON document instead of tables");
   cmd->footer(
       "Every invoke starts from the same inputs and state. A node's time runs from the end of\n"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/cli_common.h"
+#include "cli/option_checks.h"
 #include "tools/common/text_table.h"
 #include "tools/exporter/exporter.h"
 
@@ -110,8 +111,8 @@ CLI::App* add_export_command(CLI::App& app, ExportCommandOptions& options) {
       ->check(CLI::IsMember({"auto", "internal", "psram"}))
       ->type_name("WHERE");
   cmd->add_option("--internal-budget", options.internal_budget,
-                  "With --arena auto: largest arena kept in internal SRAM, bytes (default 204800)")
-      ->check(CLI::NonNegativeNumber)
+                  "With --arena auto: largest arena kept in internal SRAM, bytes, K or M (default 200K)")
+      ->transform(byte_size("--internal-budget 200K"))
       ->type_name("BYTES");
   cmd->add_option("--sample", options.samples, "Input data for the generated main (.bin/.npy), one per input")
       ->type_name("FILE")

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "cli/cli_common.h"
+#include "cli/option_checks.h"
 #include "tools/common/shapes.h"
 #include "tools/common/text_table.h"
 #include "tools/quantizer/calibration_data.h"
@@ -217,7 +218,9 @@ CLI::App* add_quantize_command(CLI::App& app, QuantizeCommandOptions& options) {
   cmd->add_option("--eval", options.eval, "Held-out data for the report (same formats); default: the calibration data")
       ->type_name("PATH")
       ->expected(1, -1);
-  cmd->add_option("-n,--samples", options.samples, "Use at most N calibration samples (default: all)")->type_name("N");
+  cmd->add_option("-n,--samples", options.samples, "Use at most N calibration samples (default: all)")
+      ->type_name("N")
+      ->check(whole_number(1, "--samples 200"));
   const std::vector<std::string> io_types = {"int8", "uint8", "float", "float32"};
   cmd->add_option("--input-type", options.input_type, "Model input type: int8 (default), uint8 or float")
       ->type_name("TYPE")
@@ -231,14 +234,18 @@ CLI::App* add_quantize_command(CLI::App& app, QuantizeCommandOptions& options) {
       ->type_name("METHOD")
       ->check(CLI::IsMember({"minmax", "percentile", "mse"}));
   cmd->add_option("--percentile", options.percentile, "Percentile of |x| kept by --calibration-method percentile")
-      ->type_name("P");
+      ->type_name("P")
+      ->check(real_number(0.0, false, 100.0, "--percentile 99.99"));
   cmd->add_option("--report", options.report_path, "Write the accuracy report as JSON (.json) or HTML (.html)")
       ->type_name("FILE");
   cmd->add_option("--report-rows", options.report_rows, "Tensors shown in the printed table (default 15)")
-      ->type_name("N");
+      ->type_name("N")
+      ->check(whole_number(0, "--report-rows 40"));
   cmd->add_flag("--random", options.random,
                 "Calibrate on uniform random data in [-1, 1] (smoke tests only: the ranges will be wrong)");
-  cmd->add_option("--seed", options.seed, "Seed for --random")->type_name("N");
+  cmd->add_option("--seed", options.seed, "Seed for --random")
+      ->type_name("N")
+      ->check(whole_number(0, UINT32_MAX, "--seed 7"));
   cmd->add_option("--scale", options.scale, "Input normalisation: value = (x - mean) * scale, e.g. 1/255")
       ->type_name("S[,S...]");
   cmd->add_option("--mean", options.mean, "Input normalisation mean, one value or one per channel")
@@ -263,10 +270,7 @@ int run_quantize(const QuantizeCommandOptions& o) {
     throw UserError(e.what(), "see `mote quantize --help`");
   }
   rewrite.per_channel_fc = o.per_channel_fc;
-  if (!(o.percentile > 0.0 && o.percentile <= 100.0))
-    throw UserError("--percentile must be in (0, 100], got " + number(o.percentile));
   settings.percentile = o.percentile;
-  if (o.samples == 0 || o.samples < -1) throw UserError("--samples must be at least 1");
   if (o.calibration.empty() && !o.random)
     throw UserError("no calibration data given",
                     "pass --calibration PATH... with a few hundred representative inputs (see `mote quantize "

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "cli/cli_common.h"
+#include "cli/option_checks.h"
 #include "tools/common/shapes.h"
 #include "tools/model_stats.h"
 #include "tools/tensor_io.h"
@@ -296,7 +297,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
                   "Steps per independent sequence: reset_state() before steps N, 2N, ... (default: never)")
       ->type_name("N");
   cmd->add_option("--show", options.values_shown, "Print the first N values of each output (default 16)")
-      ->type_name("N");
+      ->type_name("N")
+      ->check(whole_number(0, "--show 100"));
   cmd->footer(
       "Input files:\n"
       "  .bin  the tensor's raw bytes, little-endian, row-major, no header; the size must be\n"
@@ -328,7 +330,6 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
 }
 
 int run_run(const RunOptions& options) {
-  if (options.values_shown < 0) throw UserError("--show must be 0 or more, got " + std::to_string(options.values_shown));
   if (options.reset_every < 0)
     throw UserError("--reset-every must be 0 (never) or more, got " + std::to_string(options.reset_every));
   for (const std::string& path : options.outputs) check_output_format(path);

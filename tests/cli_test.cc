@@ -165,6 +165,33 @@ TEST_F(CliTest, BadCommandLinesExitWithUsageError) {
   EXPECT_TRUE(contains(bad_option.err, "--frob")) << bad_option.err;
 }
 
+TEST_F(CliTest, NumericOptionErrorsNameTheRangeAndAnExample) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{"bench", "m.tflite", "--repeat", "0"}, "--repeat: must be a whole number from 1 to 1000000, e.g. --repeat 50; got '0'"},
+      {{"bench", "m.tflite", "--warmup", "-1"}, "--warmup: must be a whole number from 0 to 1000000"},
+      {{"bench", "m.tflite", "--seed", "abc"}, "--seed: must be a whole number from 0 to 4294967295, e.g. --seed 7; got 'abc'"},
+      {{"run", "m.tflite", "--show", "-2"}, "--show: must be a whole number 0 or more, e.g. --show 100; got '-2'"},
+      {{"quantize", "m.tflite", "-o", "o.tflite", "--random", "--samples", "0"}, "--samples: must be a whole number 1 or more"},
+      {{"quantize", "m.tflite", "-o", "o.tflite", "--random", "--percentile", "0"},
+       "--percentile: must be a number above 0 and at most 100, e.g. --percentile 99.99; got '0'"},
+      {{"quantize", "m.tflite", "-o", "o.tflite", "--random", "--report-rows", "1.5"}, "--report-rows: must be a whole number"},
+      {{"export", "m.tflite", "--out", "x", "--internal-budget", "200KB"},
+       "--internal-budget: must be a size in bytes: a whole number, optionally with K/KiB (1024) or M/MiB (1048576), "
+       "e.g. --internal-budget 200K; got '200KB'"},
+      {{"export", "m.tflite", "--out", "x", "--internal-budget", "-5"}, "--internal-budget: must be a size in bytes"},
+  };
+  for (const Case& c : cases) {
+    const CommandResult r = mote(c.args);
+    EXPECT_EQ(r.exit_code, 2) << c.args[0] << " " << c.message;
+    EXPECT_TRUE(contains(r.err, c.message)) << r.err;
+    EXPECT_FALSE(contains(r.err, "not in range")) << r.err;
+  }
+}
+
 TEST_F(CliTest, MissingAndNonModelFilesGiveClearErrors) {
   CommandResult missing = mote({"inspect", path("nope.tflite")});
   EXPECT_EQ(missing.exit_code, 1);

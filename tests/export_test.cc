@@ -556,6 +556,16 @@ TEST_F(ExportTest, ArenaAutoPlacementFollowsTheBudget) {
   EXPECT_TRUE(contains(r.out, "internal SRAM")) << r.out;
   EXPECT_TRUE(contains(slurp(dir_ / "fits/sdkconfig.defaults"), "CONFIG_MOTE_ARENA_INTERNAL=y"));
 
+  // Byte sizes with units: K and KiB are 1024 bytes, M and MiB 1048576.
+  for (const std::string& budget : {std::to_string(arena / 1024 + 1) + "K", std::to_string(arena / 1024 + 1) + "KiB", std::string("1M")}) {
+    r = mote({"export", model, "--out", (dir_ / "units").string(), "--internal-budget", budget});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "internal SRAM")) << budget << ": " << r.out;
+  }
+  r = mote({"export", model, "--out", (dir_ / "units").string(), "--internal-budget", "0K"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "PSRAM")) << r.out;
+
   r = mote({"export", model, "--out", (dir_ / "too_big").string(), "--internal-budget", std::to_string(arena - 1)});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(r.out, "PSRAM")) << r.out;
