@@ -12,6 +12,8 @@
 
 #include "cli/cli_common.h"
 #include "cli/option_checks.h"
+#include "cli/run_directory.h"
+#include "cli/run_inputs.h"
 #include "tools/common/shapes.h"
 #include "tools/model_stats.h"
 #include "tools/tensor_io.h"
@@ -43,44 +45,6 @@ void check_output_format(const std::string& path) {
   if (ext != ".bin" && ext != ".npy")
     throw UserError("don't know which format to write '" + path + "' in",
                     "name output files *.bin (raw little-endian tensor bytes) or *.npy (NumPy array)");
-}
-
-// "np.int8, shape (1, 96, 96, 1)": how to make a matching array in NumPy.
-std::string numpy_recipe(const TensorInfo& info) {
-  std::string dtype = dtype_name(info.type);
-  if (info.type == DType::kBool) dtype = "bool_";
-  return "np." + dtype + ", shape " + tools::python_shape_tuple(dims_of(info.shape));
-}
-
-std::vector<uint8_t> read_input(const std::string& path, uint32_t i, const TensorInfo& info) {
-  const std::string what = describe("input", i, info);
-  const std::string expects =
-      what + " expects " + tools::type_and_shape(info) + " = " + std::to_string(info.bytes) + " bytes";
-  std::error_code ec;
-  if (!fs::exists(path, ec)) throw UserError("file '" + path + "' for " + what + " does not exist");
-  if (fs::is_directory(path, ec)) throw UserError("'" + path + "' (for " + what + ") is a directory, not a file");
-  if (extension_of(path) == ".npy") {
-    try {
-      return tools::read_npy(path, info.type, dims_of(info.shape));
-    } catch (const std::exception& e) {
-      throw UserError(what + " expects " + tools::type_and_shape(info) + ": " + e.what(),
-                      "save the array as " + numpy_recipe(info) + "; or pass the raw bytes as a .bin file");
-    }
-  }
-  try {
-    const uintmax_t size = fs::file_size(path, ec);
-    if (!ec && size != info.bytes) {
-      throw UserError(expects + ", file " + path + " has " + std::to_string(size) + " bytes",
-                      "a .bin input is the tensor's raw little-endian bytes, no header, " +
-                          std::to_string(dtype_size(info.type)) + " byte(s) per " + dtype_name(info.type) +
-                          " element; or pass a .npy file of that dtype and shape");
-    }
-    return tools::read_bin(path, info.bytes);
-  } catch (const UserError&) {
-    throw;
-  } catch (const std::exception& e) {
-    throw UserError(expects + ": " + e.what());
-  }
 }
 
 // Element i of a tensor as a double (bool as 0/1).
@@ -299,12 +263,28 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
   cmd->add_option("--show", options.values_shown, "Print the first N values of each output (default 16)")
       ->type_name("N")
       ->check(whole_number(0, "--show 100"));
+  cmd->add_flag("--dequantize", options.dequantize,
+                "Save quantized outputs as float32 real values, scale * (q - zero_point)");
+  cmd->add_option("--scale", options.preprocessing.scale,
+                  "Images and float data for a quantized input: value = (x - mean) * scale (images: default 1/255)")
+      ->type_name("S[,S...]");
+  cmd->add_option("--mean", options.preprocessing.mean, "Normalisation mean, one value or one per channel")
+      ->type_name("M[,M...]");
+  cmd->add_option("--color", options.preprocessing.color, "Images: auto (default), gray, rgb or bgr")
+      ->type_name("MODE")
+      ->check(CLI::IsMember({"auto", "gray", "rgb", "bgr"}));
   cmd->footer(
       "Input files:\n"
       "  .bin  the tensor's raw bytes, little-endian, row-major, no header; the size must be\n"
       "        exactly elements * bytes-per-element (`mote inspect MODEL` shows it per input)\n"
       "  .npy  a NumPy array with the input's dtype and shape (leading 1s may be omitted)\n"
-      "  Quantized (int8) models take quantized values: q = round(x / scale) + zero_point.\n"
+      "  Real values for a quantized (int8/uint8/int16) input are quantized with the input's\n"
+      "  scale and zero point, q = round(x / scale) + zero_point: float32/float64 .npy, float32\n"
+      "  .bin (elements * 4 bytes), .csv, or images (.png .bmp .jpg, resized to the input with\n"
+      "  --scale (default 1/255), --mean and --color, as `mote quantize` does). A float model\n"
+      "  takes images the same way.\n"
+      "  A folder as the --input of a one-input model runs every input file in it and prints\n"
+      "  one line per file (top class and score of output 0) and a summary.\n"
       "\n"
       "For each output, stdout shows its type and shape, the first values, the dequantized\n"
       "values (real = scale * (q - zero_point)) for quantized outputs, min/max and argmax.\n"
@@ -323,6 +303,8 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       "  mote run mnist_lstm_int8.tflite -i rows0.bin -i rows1.bin -i rows2.bin   3 steps, state kept\n"
       "  mote run mnist_lstm_int8.tflite --steps seq/ --output-dir out/   seq/step_0_input_0.bin, ...\n"
       "  mote run keyword.tflite --steps frames/ --reset-every 49 --output-dir out/   49-frame utterances\n"
+      "  mote run model_int8.tflite -i cat.jpg --dequantize -o scores.npy   (image quantized for you)\n"
+      "  mote run model_int8.tflite -i photos/     (every image in the folder, with a summary)\n"
       "  python3 -c 'import numpy as np; np.save(\"x.npy\", np.zeros((1,96,96,1), np.int8))'\n"
       "\n"
       "Exit status: 0 ok, 1 error (model, input file, runtime), 2 bad command line.");
@@ -335,6 +317,9 @@ int run_run(const RunOptions& options) {
   for (const std::string& path : options.outputs) check_output_format(path);
   std::unique_ptr<ModelFile> file = load_model_file(options.model_path);
   const Model& m = file->model;
+  std::error_code dir_ec;
+  if (m.num_inputs() == 1 && options.inputs.size() == 1 && fs::is_directory(options.inputs[0], dir_ec))
+    return run_directory(options, *file);
   const std::vector<std::vector<std::string>> step_files = options.steps_dir.empty()
                                                                ? step_files_of(options.inputs, m)
                                                                : step_files_in(options.steps_dir, m.num_inputs());
@@ -356,10 +341,11 @@ int run_run(const RunOptions& options) {
       throw UserError("--output-dir '" + options.output_dir + "' is not a folder", "create it first");
   }
   // Read every input before allocating, so file errors come first.
-  std::vector<std::vector<std::vector<uint8_t>>> inputs(steps);
+  std::vector<std::vector<ModelInput>> inputs(steps);
   for (size_t s = 0; s < steps; ++s)
     for (uint32_t i = 0; i < m.num_inputs(); ++i)
-      inputs[s].push_back(read_input(step_files[s][i], i, m.tensor(uint32_t(m.input(i)))));
+      inputs[s].push_back(
+          read_model_input(step_files[s][i], i, m.tensor(uint32_t(m.input(i))), options.preprocessing));
 
   HostInterpreter host(file->data.get(), file->size);
   Interpreter& interp = allocated(host, *file);
@@ -373,10 +359,11 @@ int run_run(const RunOptions& options) {
       throw UserError(std::string("reset_state() failed: ") + interp.error_message());
     for (uint32_t i = 0; i < m.num_inputs(); ++i) {
       TensorView v = interp.input(i);
-      if (v.data == nullptr || v.bytes != inputs[s][i].size())
-        throw UserError("input " + std::to_string(i) + " has no buffer of " + std::to_string(inputs[s][i].size()) +
-                       " bytes in the interpreter (internal error)");
-      memcpy(v.data, inputs[s][i].data(), inputs[s][i].size());
+      const std::vector<uint8_t>& bytes = inputs[s][i].bytes;
+      if (v.data == nullptr || v.bytes != bytes.size())
+        throw UserError("input " + std::to_string(i) + " has no buffer of " + std::to_string(bytes.size()) +
+                        " bytes in the interpreter (internal error)");
+      memcpy(v.data, bytes.data(), bytes.size());
     }
     const auto start = std::chrono::steady_clock::now();
     if (!ok(interp.invoke())) {
@@ -396,9 +383,17 @@ int run_run(const RunOptions& options) {
       const size_t k = s * m.num_outputs() + j;
       if (k >= options.outputs.size()) continue;
       std::vector<uint8_t> bytes = results[s][j];
+      DType saved_type = v.type;
+      const QuantView& quant = m.tensor(uint32_t(m.output(j))).quant;
+      if (options.dequantize && quant.quantized() && v.type != DType::kFloat32) {
+        const std::vector<float> real = real_values(v, quant);
+        bytes.assign(reinterpret_cast<const uint8_t*>(real.data()),
+                     reinterpret_cast<const uint8_t*>(real.data()) + real.size() * sizeof(float));
+        saved_type = DType::kFloat32;
+      }
       if (extension_of(options.outputs[k]) == ".npy") {
         try {
-          bytes = tools::encode_npy(v.type, dims_of(v.shape), bytes);
+          bytes = tools::encode_npy(saved_type, dims_of(v.shape), bytes);
         } catch (const std::exception& e) {
           throw UserError("cannot save output " + std::to_string(j) + " as .npy: " + e.what(),
                          "save it as .bin (raw bytes) instead");
@@ -420,13 +415,15 @@ int run_run(const RunOptions& options) {
     if (steps > 1) printf("step %zu:\n", s);
     for (uint32_t i = 0; i < m.num_inputs(); ++i) {
       const TensorInfo info = m.tensor(uint32_t(m.input(i)));
-      printf("%s %s <- %s\n", describe("input", i, info).c_str(), tools::type_and_shape(info).c_str(),
-             step_files[s][i].c_str());
+      const std::string& how = inputs[s][i].how;
+      printf("%s %s <- %s%s\n", describe("input", i, info).c_str(), tools::type_and_shape(info).c_str(),
+             step_files[s][i].c_str(), how.empty() ? "" : (" (" + how + ")").c_str());
     }
     for (uint32_t j = 0; j < m.num_outputs(); ++j) {
       const size_t k = s * m.num_outputs() + j;
-      const std::string saved = k < options.outputs.size() ? options.outputs[k] : std::string();
+      std::string saved = k < options.outputs.size() ? options.outputs[k] : std::string();
       const TensorInfo info = m.tensor(uint32_t(m.output(j)));
+      if (!saved.empty() && options.dequantize && info.quant.quantized()) saved += " (dequantized float32)";
       TensorView view = interp.output(j);
       view.data = results[s][j].data();
       print_output_summary(j, info, view, saved, options.values_shown);

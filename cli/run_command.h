@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_inputs.h"
+
 namespace CLI {
 class App;
 }
@@ -23,6 +25,8 @@ struct RunOptions {
   std::string output_dir;            // every step's outputs as step_<s>_output_<j>.bin
   int reset_every = 0;               // reset_state() before steps N, 2N, ...; 0 never
   int values_shown = 16;
+  bool dequantize = false;              // save quantized outputs as float32 real values
+  InputPreprocessing preprocessing;     // images / float data for quantized inputs
 };
 
 CLI::App* add_run_command(CLI::App& app, RunOptions& options);
