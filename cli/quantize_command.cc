@@ -37,7 +37,9 @@ const char* const kHelpFooter =
     "     --per-channel-fc); biases int32; SOFTMAX/LOGISTIC 1/256, TANH 1/128; LSTM cell state\n"
     "     int16; standard operator versions, so TFLite and TFLM run the result unchanged;\n"
     "  3. runs both models on the samples (or --eval data) and reports the SQNR of every tensor,\n"
-    "     worst first, and per output the top-1 agreement and the error.\n"
+    "     worst first, and per output the metric of its task (--task): top-1 agreement for a\n"
+    "     classifier (SOFTMAX output), the error against the input for an output the size of an\n"
+    "     input (autoencoder: reconstruction), MSE and max |error| otherwise (regression).\n"
     "A hybrid model (float activations with int8 weights) is dequantized first. Already\n"
     "quantized models and operators without an int8 recipe are refused with the node named.\n"
     "The output file is written only when everything succeeded (never half-written).\n"
@@ -120,20 +122,6 @@ std::vector<tools::Sample> load_samples(const std::vector<std::string>& paths,
   }
 }
 
-std::string percent(double fraction) {
-  char buf[32];
-  snprintf(buf, sizeof(buf), "%.1f%%", fraction * 100.0);
-  return buf;
-}
-
-std::string number(double v) {
-  char buf[32];
-  if (isinf(v)) return v > 0 ? "inf" : "-inf";
-  if (isnan(v)) return "n/a";
-  snprintf(buf, sizeof(buf), "%.4g", v);
-  return buf;
-}
-
 void check_writable_path(const std::string& path, const char* what) {
   const fs::path parent = fs::path(path).parent_path();
   std::error_code ec;
@@ -195,11 +183,9 @@ void print_summary(const QuantizeCommandOptions& o, const q::FloatModel& fm, con
          tools::bytes_string(int64_t(qm.bytes.size())).c_str());
   printf("  agreement     on %d %s sample%s:\n", eval_samples, held_out ? "held-out" : "calibration",
          eval_samples == 1 ? "" : "s");
-  for (const tools::OutputQuality& out : report.outputs) {
-    std::string top1 = out.top1_agreement >= 0 ? "top-1 agreement " + percent(out.top1_agreement) + ", " : "";
-    printf("    '%s': %smean |error| %s, max |error| %s, SQNR %s dB\n", out.name.c_str(), top1.c_str(),
-           number(out.mean_abs_error).c_str(), number(out.max_abs_error).c_str(), number(out.sqnr_db).c_str());
-  }
+  for (const tools::OutputQuality& out : report.outputs)
+    printf("    '%s' (%s: %s): %s\n", out.name.c_str(), out.task.c_str(), out.task_reason.c_str(),
+           tools::output_metric_text(out).c_str());
 }
 
 }  // namespace
@@ -236,6 +222,12 @@ CLI::App* add_quantize_command(CLI::App& app, QuantizeCommandOptions& options) {
   cmd->add_option("--percentile", options.percentile, "Percentile of |x| kept by --calibration-method percentile")
       ->type_name("P")
       ->check(real_number(0.0, false, 100.0, "--percentile 99.99"));
+  cmd->add_option("--task", options.task,
+                  "What the outputs are, for the verdict's metric: auto (default: SOFTMAX -> classification, "
+                  "the size of an input -> reconstruction, else regression), classification, regression, "
+                  "reconstruction")
+      ->type_name("TASK")
+      ->check(CLI::IsMember({"auto", "classification", "regression", "reconstruction"}));
   cmd->add_option("--report", options.report_path, "Write the accuracy report as JSON (.json) or HTML (.html)")
       ->type_name("FILE");
   cmd->add_option("--report-rows", options.report_rows, "Tensors shown in the printed table (default 15)")
@@ -262,10 +254,12 @@ int run_quantize(const QuantizeCommandOptions& o) {
   // Command-line checks first, before any work.
   q::RewriteOptions rewrite;
   q::CalibrationSettings settings;
+  q::OutputTask task = q::OutputTask::kAuto;
   try {
     rewrite.input_type = q::parse_io_type(o.input_type);
     rewrite.output_type = q::parse_io_type(o.output_type);
     settings.method = q::parse_method(o.method);
+    task = q::parse_task(o.task);
   } catch (const UserError& e) {
     throw UserError(e.what(), "see `mote quantize --help`");
   }
@@ -323,7 +317,8 @@ int run_quantize(const QuantizeCommandOptions& o) {
   const q::QuantizedModel quantized = q::quantize_model(float_model, samples, options);
   const bool held_out = !eval_samples.empty();
   tools::QuantizeReport report =
-      q::evaluate_quantization(float_model, quantized, held_out ? eval_samples : samples, options.calibration.progress);
+      q::evaluate_quantization(float_model, quantized, held_out ? eval_samples : samples, options.calibration.progress,
+                               task);
   report.float_model = o.model_path;
   report.quantized_model = o.output_path;
   report.method = q::method_name(settings.method);

@@ -28,6 +28,7 @@ struct QuantizeCommandOptions {
   double percentile = 99.99;
   std::string report_path;
   int report_rows = 15;
+  std::string task = "auto";
   bool random = false;
   uint32_t seed = 1;
   std::string scale, mean;

@@ -261,6 +261,61 @@ TEST_F(QuantizeCli, WarnsWhenTheDataRangeLooksWrongForTheModel) {
   EXPECT_FALSE(contains(r.err, "warning")) << r.err;
 }
 
+// FC [1, 2] -> [1, 3] -> SOFTMAX: a classifier.
+std::vector<uint8_t> softmax_model() {
+  ModelBuilder b;
+  const int x = b.add_tensor({"x", DType::kFloat32, {1, 2}});
+  const int w = b.add_tensor(
+      TensorSpec::constant<float>("w", DType::kFloat32, {3, 2}, {0.5f, -0.3f, 0.8f, 0.1f, -0.6f, 0.9f}));
+  const int logits = b.add_tensor({"logits", DType::kFloat32, {1, 3}});
+  const int y = b.add_tensor({"probabilities", DType::kFloat32, {1, 3}});
+  b.add_operator(schema::BuiltinOp::kFullyConnected, {x, w, -1}, {logits}, Options(schema::OptionsType::kFullyConnected));
+  b.add_operator(schema::BuiltinOp::kSoftmax, {logits}, {y},
+                 Options(schema::OptionsType::kSoftmax).f32(schema::softmax_options::beta, 1.0f));
+  b.set_inputs({x});
+  b.set_outputs({y});
+  return b.serialize();
+}
+
+TEST_F(QuantizeCli, VerdictUsesTheMetricOfTheOutputsTask) {
+  const std::string data = save_samples("calib.npy", 40);
+  // [1, 2] -> [1, 2]: as many values as the input, judged as a reconstruction.
+  const std::string same_size = save("same_size.tflite", small_model());
+  CommandResult r = mote({"quantize", same_size, "-o", path("a.tflite"), "--calibration", data, "--report",
+                          path("a.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "'y' (reconstruction: as many values as input 'x'): reconstruction error")) << r.out;
+  EXPECT_FALSE(contains(r.out, "top-1 agreement 1")) << r.out;
+  nlohmann::json report = nlohmann::json::parse(slurp(path("a.json")));
+  EXPECT_EQ(report["outputs"][0]["task"], "reconstruction");
+  EXPECT_TRUE(report["outputs"][0]["top1_agreement"].is_null());
+  EXPECT_GT(report["outputs"][0]["reconstruction"]["float"]["median"].get<double>(), 0.0);
+
+  // Overridden with --task.
+  r = mote({"quantize", same_size, "-o", path("b.tflite"), "--calibration", data, "--task", "regression"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "'y' (regression: --task): MSE ")) << r.out;
+  r = mote({"quantize", same_size, "-o", path("c.tflite"), "--calibration", data, "--task", "classification"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "'y' (classification: --task): top-1 agreement")) << r.out;
+
+  // A SOFTMAX output is a classifier; a 48 -> 2 FC without one is a regression.
+  r = mote({"quantize", save("softmax.tflite", softmax_model()), "-o", path("d.tflite"), "--calibration", data});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "'probabilities' (classification: SOFTMAX output): top-1 agreement")) << r.out;
+  r = mote({"quantize", save("fc.tflite", image_fc_model(0.05f, 0.1f, 0)), "-o", path("e.tflite"), "--calibration",
+            save_images("images", 4)});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "'y' (regression: not SOFTMAX, not the size of an input): MSE ")) << r.out;
+  // Reconstruction needs an input of the output's size.
+  r = mote({"quantize", path("fc.tflite"), "-o", path("f.tflite"), "--calibration", path("images"), "--task",
+            "reconstruction"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(contains(r.err, "no model input has as many")) << r.err;
+  EXPECT_EQ(mote({"quantize", same_size, "-o", path("g.tflite"), "--calibration", data, "--task", "detect"}).exit_code,
+            2);
+}
+
 // ------------------------------------------------------------ bad inputs
 
 TEST_F(QuantizeCli, WrongShapeCalibrationFile) {

@@ -51,11 +51,15 @@ QuantizeReport sample_report() {
   cls.max_abs_error = 0.25;
   cls.sqnr_db = 21.5;
   cls.top1_agreement = 0.875;
+  cls.task = "classification";
+  cls.task_reason = "SOFTMAX output";
   OutputQuality reg;
   reg.name = "value";
   reg.mean_abs_error = 0.5;
   reg.max_abs_error = 2;
   reg.sqnr_db = 14.3;
+  reg.mse = 0.75;
+  reg.task_reason = "not SOFTMAX, not the size of an input";
   r.outputs = {cls, reg};
   return r;
 }
@@ -224,3 +228,35 @@ TEST_F(ReportFiles, JsonByExtensionAndUnknownExtension) {
 }
 
 }  // namespace
+
+TEST(QuantizeReport, EachOutputIsJudgedByTheMetricOfItsTask) {
+  QuantizeReport r = sample_report();
+  OutputQuality ae;
+  ae.name = "decoded";
+  ae.task = "reconstruction";
+  ae.task_reason = "as many values as input 'features'";
+  ae.reconstructs = "input 'features'";
+  ae.top1_agreement = 0.5;  // not shown for a non-classifier
+  ae.float_reconstruction = {2.0, 1.5, 3.0, 9.0};
+  ae.int8_reconstruction = {2.5, 1.75, 3.5, 10.0};
+  r.outputs.push_back(ae);
+  const std::string verdict = report_verdict(r);
+  EXPECT_TRUE(contains(verdict, "output probabilities (classification): top-1 agreement 87.5%")) << verdict;
+  EXPECT_TRUE(contains(verdict, "output value (regression): MSE 0.75, max |error| 2, SQNR 14.3 dB")) << verdict;
+  EXPECT_TRUE(contains(verdict,
+                       "output decoded (reconstruction): reconstruction error (MSE against input 'features', median "
+                       "over samples) float 1.5, int8 1.75"))
+      << verdict;
+  EXPECT_FALSE(contains(verdict, "50.0%")) << verdict;
+  const std::string text = report_to_text(r);
+  EXPECT_TRUE(contains(text, "float mean 2, median 1.5, p90 3, max 9; int8 mean 2.5, median 1.75, p90 3.5, max 10"))
+      << text;
+  const Json j = Json::parse(report_to_json(r));
+  EXPECT_EQ(j.at("outputs")[0].at("task"), "classification");
+  EXPECT_EQ(j.at("outputs")[1].at("task"), "regression");
+  EXPECT_EQ(j.at("outputs")[1].at("mse"), 0.75);
+  EXPECT_TRUE(j.at("outputs")[1].at("reconstruction").is_null());
+  EXPECT_EQ(j.at("outputs")[2].at("reconstruction").at("int8").at("median"), 1.75);
+  EXPECT_EQ(j.at("outputs")[2].at("reconstruction").at("against"), "input 'features'");
+  EXPECT_TRUE(contains(report_to_html(r), "reconstruction error (MSE against input &#39;features&#39;"));
+}

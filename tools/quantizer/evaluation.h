@@ -1,8 +1,13 @@
 // The accuracy report: runs the float and the int8 model on the same samples
 // (each from a fresh state) and measures, per tensor, the SQNR of the
 // dequantized int8 values against the float ones; per output the mean / max
-// absolute error, the SQNR and, for classifier-like outputs (last dimension
-// > 1), the share of samples (rows) whose argmax agrees.
+// absolute error, MSE, the SQNR, and the metric of the output's task:
+//   classification  (the output comes from SOFTMAX, or LOGISTIC over > 1
+//                   values) the share of samples (rows) whose argmax agrees;
+//   reconstruction  (as many values as a model input, e.g. an autoencoder)
+//                   the per-sample MSE against that input, float and int8;
+//   regression      anything else: MSE and max |error| are the metric.
+// `task` other than kAuto applies to every output.
 #pragma once
 
 #include <vector>
@@ -18,10 +23,19 @@ namespace quantizer {
 
 struct QuantizedModel;
 
-// Fills `samples`, `tensors` and `outputs` of the report (the caller sets the
-// file names and method). Throws UserError when a model fails to run.
+enum class OutputTask { kAuto, kClassification, kRegression, kReconstruction };
+
+// "auto", "classification", "regression", "reconstruction"
+const char* task_name(OutputTask task);
+// Parses a task name; throws UserError for an unknown one.
+OutputTask parse_task(const std::string& name);
+
+// Fills `evaluation_samples`, `tensors` and `outputs` of the report (the caller
+// sets the file names and method). Throws UserError when a model fails to
+// run, or for kReconstruction when an output has no input of its size.
 QuantizeReport evaluate_quantization(const FloatModel& model, const QuantizedModel& quantized,
-                                     const std::vector<Sample>& samples, const ProgressCallback& progress);
+                                     const std::vector<Sample>& samples, const ProgressCallback& progress,
+                                     OutputTask task = OutputTask::kAuto);
 
 }  // namespace quantizer
 }  // namespace tools

@@ -244,7 +244,26 @@ OrderedJson preprocessing_json(const std::vector<DataPreprocessing>& inputs) {
   return list;
 }
 
+OrderedJson distribution_json(const ErrorDistribution& d) {
+  return {{"mean", json_number(d.mean)}, {"median", json_number(d.median)}, {"p90", json_number(d.p90)},
+          {"max", json_number(d.max)}};
+}
+
 }  // namespace
+
+// The metric that fits the output's task, then its SQNR.
+std::string output_metric_text(const OutputQuality& o) {
+  std::string text;
+  if (o.task == "classification" && o.top1_agreement >= 0) {
+    text = "top-1 agreement " + percent_text(o.top1_agreement);
+  } else if (o.task == "reconstruction") {
+    text = "reconstruction error (MSE against " + o.reconstructs + ", median over samples) float " +
+           format("%.4g", o.float_reconstruction.median) + ", int8 " + format("%.4g", o.int8_reconstruction.median);
+  } else {
+    text = "MSE " + format("%.4g", o.mse) + ", max |error| " + format("%.4g", o.max_abs_error);
+  }
+  return text + ", SQNR " + sqnr_text(o.sqnr_db) + " dB";
+}
 
 std::string report_verdict(const QuantizeReport& report) {
   std::string verdict;
@@ -263,11 +282,8 @@ std::string report_verdict(const QuantizeReport& report) {
                 " dB SQNR (" + worst_text + ")";
     }
   }
-  for (const OutputQuality& o : report.outputs) {
-    verdict += "; output " + shorten(o.name, kTextNameWidth) + ": ";
-    if (o.top1_agreement >= 0) verdict += "top-1 agreement " + percent_text(o.top1_agreement) + ", ";
-    verdict += "SQNR " + sqnr_text(o.sqnr_db) + " dB";
-  }
+  for (const OutputQuality& o : report.outputs)
+    verdict += "; output " + shorten(o.name, kTextNameWidth) + " (" + o.task + "): " + output_metric_text(o);
   return verdict;
 }
 
@@ -290,12 +306,24 @@ std::string report_to_text(const QuantizeReport& report, int max_tensor_rows) {
 
   if (!report.outputs.empty()) {
     out += "\noutputs (int8 vs float)\n";
-    TextTable outputs({"name", "top-1 agreement", "mean abs error", "max abs error", "SQNR dB"},
-                      {Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight});
+    TextTable outputs({"name", "task", "top-1 agreement", "MSE", "mean abs error", "max abs error", "SQNR dB"},
+                      {Align::kLeft, Align::kLeft, Align::kRight, Align::kRight, Align::kRight, Align::kRight,
+                       Align::kRight});
     for (const OutputQuality& o : report.outputs)
-      outputs.add_row({shorten(o.name, kTextNameWidth), percent_text(o.top1_agreement), format("%.4g", o.mean_abs_error),
+      outputs.add_row({shorten(o.name, kTextNameWidth), o.task + " (" + o.task_reason + ")",
+                       percent_text(o.top1_agreement), format("%.4g", o.mse), format("%.4g", o.mean_abs_error),
                        format("%.4g", o.max_abs_error), sqnr_text(o.sqnr_db)});
     out += outputs.to_string("  ");
+    for (const OutputQuality& o : report.outputs) {
+      if (o.task != "reconstruction") continue;
+      out += "  " + shorten(o.name, kTextNameWidth) + ": reconstruction error per sample (MSE against " +
+             o.reconstructs + "): float mean " + format("%.4g", o.float_reconstruction.mean) + ", median " +
+             format("%.4g", o.float_reconstruction.median) + ", p90 " + format("%.4g", o.float_reconstruction.p90) +
+             ", max " + format("%.4g", o.float_reconstruction.max) + "; int8 mean " +
+             format("%.4g", o.int8_reconstruction.mean) + ", median " + format("%.4g", o.int8_reconstruction.median) +
+             ", p90 " + format("%.4g", o.int8_reconstruction.p90) + ", max " +
+             format("%.4g", o.int8_reconstruction.max) + "\n";
+    }
   }
 
   if (!report.tensors.empty()) {
@@ -338,10 +366,20 @@ std::string report_to_json(const QuantizeReport& report) {
   for (const OutputQuality& o : report.outputs) {
     OrderedJson e;
     e["name"] = o.name;
+    e["task"] = o.task;
+    e["task_reason"] = o.task_reason;
     e["top1_agreement"] = o.top1_agreement >= 0 ? OrderedJson(o.top1_agreement) : OrderedJson(nullptr);
+    e["mse"] = json_number(o.mse);
     e["mean_abs_error"] = json_number(o.mean_abs_error);
     e["max_abs_error"] = json_number(o.max_abs_error);
     e["sqnr_db"] = json_number(o.sqnr_db);
+    if (o.task == "reconstruction") {
+      e["reconstruction"] = {{"against", o.reconstructs},
+                             {"float", distribution_json(o.float_reconstruction)},
+                             {"int8", distribution_json(o.int8_reconstruction)}};
+    } else {
+      e["reconstruction"] = nullptr;
+    }
     j["outputs"].push_back(e);
   }
   j["tensors"] = OrderedJson::array();
@@ -382,11 +420,14 @@ std::string report_to_html(const QuantizeReport& report) {
        "</div>\n";
 
   if (!report.outputs.empty()) {
-    h += "<h2>Outputs (int8 vs float)</h2>\n<table>\n<tr><th>name</th><th class=\"num\">top-1 agreement</th>"
+    h += "<h2>Outputs (int8 vs float)</h2>\n<table>\n<tr><th>name</th><th>task</th><th>metric</th>"
+         "<th class=\"num\">top-1 agreement</th><th class=\"num\">MSE</th>"
          "<th class=\"num\">mean abs error</th><th class=\"num\">max abs error</th><th class=\"num\">SQNR dB</th></tr>\n";
     for (const OutputQuality& o : report.outputs) {
-      h += "<tr><td class=\"name\">" + html_name(o.name) + "</td><td class=\"num\">" + percent_text(o.top1_agreement) +
-           "</td><td class=\"num\">" + format("%.4g", o.mean_abs_error) + "</td><td class=\"num\">" +
+      h += "<tr><td class=\"name\">" + html_name(o.name) + "</td><td>" + html_escape(o.task + " (" + o.task_reason + ")") +
+           "</td><td>" + html_escape(output_metric_text(o)) + "</td><td class=\"num\">" + percent_text(o.top1_agreement) +
+           "</td><td class=\"num\">" + format("%.4g", o.mse) + "</td><td class=\"num\">" +
+           format("%.4g", o.mean_abs_error) + "</td><td class=\"num\">" +
            format("%.4g", o.max_abs_error) + "</td><td class=\"num\">" + sqnr_text(o.sqnr_db) + "</td></tr>\n";
     }
     h += "</table>\n";

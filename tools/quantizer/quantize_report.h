@@ -5,6 +5,10 @@
 // Conventions for the producer:
 //   - sqnr_db = 10 * log10(sum(float^2) / sum((float - dequantized)^2)); +inf
 //     when the error is zero (printed "inf", JSON null), NaN when undefined.
+//   - OutputQuality::task says what the output is and picks the verdict's
+//     metric: "classification" (top-1 agreement), "regression" (MSE, max
+//     |error|) or "reconstruction" (an output the size of an input, e.g. an
+//     autoencoder's: its error against that input, float and int8 models).
 //   - top1_agreement is a FRACTION in [0, 1] (share of samples whose argmax
 //     matches the float model's), -1 for outputs that are not classifiers.
 //   - TensorQuality::tensor is the tensor index in the quantized model (-1 if
@@ -32,10 +36,20 @@ struct TensorQuality {
   int32_t zero_point = 0;
 };
 
+// Per-sample mean squared error of an output against the input it reconstructs.
+struct ErrorDistribution {
+  double mean = 0, median = 0, p90 = 0, max = 0;
+};
+
 struct OutputQuality {
   std::string name;
-  double mean_abs_error = 0, max_abs_error = 0, sqnr_db = 0;
+  std::string task = "regression";  // classification | regression | reconstruction
+  std::string task_reason;          // e.g. "SOFTMAX output", "--task"
+  double mean_abs_error = 0, max_abs_error = 0, mse = 0, sqnr_db = 0;
   double top1_agreement = -1;  // fraction in [0, 1]; -1: not a classifier
+  // reconstruction only: error against the input `reconstructs`
+  std::string reconstructs;
+  ErrorDistribution float_reconstruction, int8_reconstruction;
 };
 
 struct QuantizeReport {
@@ -57,6 +71,10 @@ constexpr double kPoorSqnrDb = 10.0;
 // were left out).
 std::string report_to_text(const QuantizeReport& report);
 std::string report_to_text(const QuantizeReport& report, int max_tensor_rows);
+
+// The metric of an output's task, e.g. "top-1 agreement 98.0%, SQNR 21.3 dB" or
+// "MSE 0.0012, max |error| 0.21, SQNR 30.1 dB".
+std::string output_metric_text(const OutputQuality& output);
 
 // The one-line verdict, e.g. "2 of 31 tensors under 10 dB SQNR (worst: conv_3, 4.2 dB)".
 std::string report_verdict(const QuantizeReport& report);
