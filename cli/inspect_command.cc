@@ -10,7 +10,10 @@
 #include "cli/cli_common.h"
 #include "tools/common/shapes.h"
 #include "tools/common/text_table.h"
+#include "tools/exporter/build_files.h"
+#include "tools/exporter/exporter.h"
 #include "tools/model_stats.h"
+#include "tools/op_attributes.h"
 
 namespace mote {
 namespace cli {
@@ -75,6 +78,57 @@ json model_json(const ModelFile& file) {
           {"metadata", metadata}};
 }
 
+json output_shapes_json(const Model& m, const OperatorInfo& op) {
+  json shapes = json::array();
+  for (uint32_t i = 0; i < op.outputs.size(); ++i)
+    shapes.push_back(op.outputs[i] < 0 ? json(nullptr) : shape_json(m.tensor(uint32_t(op.outputs[i])).shape));
+  return shapes;
+}
+
+// {"kernel": [3, 3], "stride": [2, 2], "padding": "SAME", "activation": "RELU6"}
+json attributes_json(const std::vector<tools::OpAttribute>& attributes) {
+  json object = json::object();
+  for (const tools::OpAttribute& a : attributes) {
+    if (a.values.empty())
+      object[a.name] = a.text;
+    else if (a.values.size() == 1)
+      object[a.name] = a.values[0];
+    else
+      object[a.name] = a.values;
+  }
+  return object;
+}
+
+// Where the model goes on an ESP32-S3, by the rules `mote export` applies.
+json esp32s3_json(const ModelFile& file, int64_t arena_bytes) {
+  namespace ex = exporter;
+  ex::ExportOptions options;
+  const ex::Layout layout = ex::layout_for(options);
+  ex::ModelAnalysis analysis;
+  analysis.model_bytes = file.size;
+  const std::string no_bytes;
+  const ex::Context context{options, layout, analysis, "", "", "", false, "", {}, no_bytes};
+  json flash = nullptr;
+  try {
+    const ex::FlashPlan plan = ex::plan_flash(context);
+    flash = {{"flash_mb", plan.flash_mb},
+             {"custom_partitions", plan.custom_partitions},
+             {"app_partition_bytes", plan.custom_partitions ? json(plan.app_partition) : json(nullptr)}};
+  } catch (const std::exception& e) {
+    flash = {{"flash_mb", nullptr}, {"error", e.what()}};
+  }
+  json arena = nullptr;
+  if (arena_bytes >= 0) {
+    const bool internal = size_t(arena_bytes) <= ex::kEsp32S3InternalArenaBudget;
+    arena = {{"bytes", arena_bytes},
+             {"internal_budget_bytes", ex::kEsp32S3InternalArenaBudget},
+             {"usable_dram_bytes", ex::kEsp32S3UsableDramBytes},
+             {"placement", internal ? "internal" : "psram"},
+             {"psram_required", size_t(arena_bytes) > ex::kEsp32S3UsableDramBytes}};
+  }
+  return {{"model_bytes", file.size}, {"arena", arena}, {"flash", flash}};
+}
+
 json operators_json(const Model& m) {
   json ops = json::array();
   for (uint32_t j = 0; j < m.num_operators(); ++j) {
@@ -87,6 +141,9 @@ json operators_json(const Model& m) {
                    {"inputs", tensor_list(op.inputs)},
                    {"outputs", tensor_list(op.outputs)},
                    {"intermediates", tensor_list(op.intermediates)},
+                   {"output_shapes", output_shapes_json(m, op)},
+                   {"attributes", attributes_json(tools::op_attributes(m, j))},
+                   {"attributes_text", tools::attributes_text(tools::op_attributes(m, j))},
                    {"macs", tools::macs_of_node(m, j)},
                    {"weight_bytes", tools::weight_bytes_of_node(m, j)}});
   }
@@ -245,6 +302,31 @@ void print_timeline(const json& plan, const json& operators, int64_t planned_byt
   }
 }
 
+void print_esp32s3(const json& fit) {
+  printf("\nOn an ESP32-S3 (as `mote export` places it)\n");
+  const json& arena = fit["arena"];
+  if (!arena.is_null()) {
+    const int64_t bytes = arena["bytes"], budget = arena["internal_budget_bytes"], dram = arena["usable_dram_bytes"];
+    if (arena["placement"] == "internal")
+      printf("  arena   %s B: internal SRAM (within the %s B kept for an arena of ~%s B usable DRAM)\n",
+             with_commas(bytes).c_str(), with_commas(budget).c_str(), with_commas(dram).c_str());
+    else
+      printf("  arena   %s B: PSRAM (%s; a module with PSRAM, e.g. N8R8 or N8R2)\n", with_commas(bytes).c_str(),
+             arena["psram_required"].get<bool>()
+                 ? ("more than the ~" + with_commas(dram) + " B usable internal DRAM").c_str()
+                 : ("over the " + with_commas(budget) + " B internal budget; --arena internal may still fit").c_str());
+  }
+  const json& flash = fit["flash"];
+  const int64_t model = fit["model_bytes"];
+  if (flash["flash_mb"].is_null())
+    printf("  flash   model %s B: %s\n", with_commas(model).c_str(), flash["error"].get<std::string>().c_str());
+  else if (flash["custom_partitions"].get<bool>())
+    printf("  flash   model %s B: needs %lld MB flash (an app partition of %s B)\n", with_commas(model).c_str(),
+           (long long)flash["flash_mb"].get<int64_t>(), with_commas(flash["app_partition_bytes"].get<int64_t>()).c_str());
+  else
+    printf("  flash   model %s B: fits the default app partition of a 4 MB flash\n", with_commas(model).c_str());
+}
+
 void print_text(const json& r) {
   const json& model = r["model"];
   printf("Model %s\n", model["path"].get<std::string>().c_str());
@@ -274,12 +356,15 @@ void print_text(const json& r) {
   print_io("Outputs", r["outputs"]);
 
   printf("\nOperators (execution order)\n");
-  TextTable ops({"node", "op", "ver", "inputs", "outputs", "MACs", "weights B"},
-                {Align::kRight, Align::kLeft, Align::kRight, Align::kLeft, Align::kLeft, Align::kRight, Align::kRight});
+  TextTable ops({"node", "op", "ver", "inputs", "outputs", "output shape", "attributes", "MACs", "weights B"},
+                {Align::kRight, Align::kLeft, Align::kRight, Align::kLeft, Align::kLeft, Align::kLeft, Align::kLeft,
+                 Align::kRight, Align::kRight});
   for (const json& op : r["operators"]) {
+    std::string shapes;
+    for (const json& shape : op["output_shapes"]) shapes += (shapes.empty() ? "" : " ") + (shape.is_null() ? "-" : shape_text(shape));
     ops.add_row({std::to_string(op["node"].get<int64_t>()), op["op"], std::to_string(op["version"].get<int64_t>()),
-                 list_text(op["inputs"]), list_text(op["outputs"]), with_commas(op["macs"].get<int64_t>()),
-                 with_commas(op["weight_bytes"].get<int64_t>())});
+                 list_text(op["inputs"]), list_text(op["outputs"]), shapes, op["attributes_text"],
+                 with_commas(op["macs"].get<int64_t>()), with_commas(op["weight_bytes"].get<int64_t>())});
   }
   ops.print(stdout, "  ");
   printf("  total MACs: %s (%s)\n", with_commas(r["total_macs"].get<int64_t>()).c_str(),
@@ -336,6 +421,7 @@ void print_text(const json& r) {
   if (used > planned + persistent)
     printf("  %-50s %12s B\n", "planned section incl. allocate() work space", with_commas(used - persistent).c_str());
   printf("  on the device: alignas(16) static uint8_t tensor_arena[%lld];\n", (long long)used);
+  print_esp32s3(r["esp32s3"]);
 }
 
 }  // namespace
@@ -379,6 +465,7 @@ json inspect_report(const std::string& model_path, bool* allocated) {
     alloc["memory_plan"] = json::array();
   }
   r["allocation"] = alloc;
+  r["esp32s3"] = esp32s3_json(*file, ok_alloc ? int64_t(host.interpreter().arena_used_bytes()) : -1);
   if (allocated != nullptr) *allocated = ok_alloc;
   return r;
 }
@@ -391,11 +478,13 @@ CLI::App* add_inspect_command(CLI::App& app, InspectOptions& options) {
       "What it prints:\n"
       "  - model summary: size, description, schema version, total MACs, weight bytes\n"
       "  - inputs and outputs: type, shape, bytes, quantization (scale s, zero point zp)\n"
-      "  - operators in execution order with version, tensor indices, MACs and weight bytes\n"
+      "  - operators in execution order with version, tensor indices, output shapes, attributes\n"
+      "    (kernel, stride, padding, dilation, fused activation, ...), MACs and weight bytes\n"
       "  - the ops the model needs, whether mote has them, and the resolver.add() line for each\n"
       "  - every tensor (constant = weights in flash, activation = arena, variable = state)\n"
       "  - the memory plan and a picture of arena use per node\n"
       "  - the exact arena size to declare on the device\n"
+      "  - where it goes on an ESP32-S3: arena in internal SRAM or PSRAM, flash size needed\n"
       "\n"
       "If the model can't be allocated (e.g. it uses an op mote lacks), everything\n"
       "else is still printed, then the error; the exit status is then 1.\n"

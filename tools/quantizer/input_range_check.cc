@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "tools/model_stats.h"
+#include "tools/op_attributes.h"
 #include "tools/quantizer/model_runner.h"
 
 namespace mote {
@@ -74,11 +75,7 @@ std::vector<double> reach_per_channel(const Model& m, const FirstLayer& layer, d
 
 // Clamp values of a fused activation, or false when it has none that clamps.
 bool clamp_bounds(const OperatorInfo& op, float* lo, float* hi) {
-  int field = schema::fully_connected_options::fused_activation_function;
-  if (op.builtin_code == int32_t(schema::BuiltinOp::kConv2D)) field = schema::conv2d_options::fused_activation_function;
-  if (op.builtin_code == int32_t(schema::BuiltinOp::kDepthwiseConv2D))
-    field = schema::depthwise_conv2d_options::fused_activation_function;
-  const auto activation = schema::Activation(op.options.scalar<int8_t>(field, 0));
+  const schema::Activation activation = fused_activation(op);
   if (activation == schema::Activation::kRelu6) {
     *lo = 0.0f;
     *hi = 6.0f;
