@@ -4,15 +4,13 @@
 // exactly its ops, for the bare-metal conformance runner
 // (device/conformance_runner.cc).
 //
-//   embed_model --shared ../shared --model hello_world_int8
-//               --ops-dir runtime/ops --out build/model_data.cc
+//   embed_model --shared ../shared --model hello_world_int8 --out build/model_data.cc
 //
 // Reads ../shared/conformance/<model>/ through tools/common/conformance_manifest.
 // Exit status: 0 written, 3 model skipped (reason on stdout), 1 error.
 #include <stdio.h>
 
 #include <algorithm>
-#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -47,35 +45,39 @@ void write_array(std::ostream& out, const std::string& name, const std::vector<u
   out << text << "\n};\n";
 }
 
-// "DEPTHWISE_CONV_2D" -> "depthwise_conv_2d", the registration function name.
-std::string function_name(const std::string& op) {
-  std::string name = op;
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  return name;
-}
+struct RuntimeOp {
+  const char* name;      // "DEPTHWISE_CONV_2D"
+  const char* function;  // "depthwise_conv_2d", its registration function
+};
 
-bool runtime_has_op(const std::string& ops_dir, const std::string& name) {
-  std::ifstream f(ops_dir + "/" + name + ".cc");
-  if (!f) return false;
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str().find("OpRegistration& " + name + "()") != std::string::npos;
+// The ops the runtime implements (this tool is built without the runtime's
+// include path, so the registry is named from the repository root).
+constexpr RuntimeOp kRuntimeOps[] = {
+#define MOTE_OP(NAME, function, ...) {#NAME, #function},
+#include "runtime/include/mote/op_registry.def"
+#undef MOTE_OP
+};
+
+// The registration function of an op the runtime implements, or nullptr.
+const char* runtime_function(const std::string& name) {
+  for (const RuntimeOp& op : kRuntimeOps)
+    if (name == op.name) return op.function;
+  return nullptr;
 }
 
 int run(int argc, char** argv) {
-  std::string shared, model, ops_dir, out_path;
+  std::string shared, model, out_path;
   long long arena_bytes = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i], value = argv[i + 1];
     if (key == "--shared") shared = value;
     else if (key == "--model") model = value;
-    else if (key == "--ops-dir") ops_dir = value;
     else if (key == "--out") out_path = value;
     else if (key == "--arena-bytes") arena_bytes = std::stoll(value);
     else throw std::runtime_error("unknown option " + key);
   }
-  if (shared.empty() || model.empty() || ops_dir.empty() || out_path.empty())
-    throw std::runtime_error("usage: embed_model --shared DIR --model NAME --ops-dir DIR --out FILE [--arena-bytes N]");
+  if (shared.empty() || model.empty() || out_path.empty())
+    throw std::runtime_error("usage: embed_model --shared DIR --model NAME --out FILE [--arena-bytes N]");
 
   const mote::tools::ConformanceModel data = mote::tools::read_conformance_model(shared, model);
   if (!data.reference_ok) {
@@ -88,11 +90,12 @@ int run(int argc, char** argv) {
       printf("skip: custom op %s\n", name.c_str());
       return kSkip;
     }
-    if (!runtime_has_op(ops_dir, function_name(name))) {
+    const char* function = runtime_function(name);
+    if (function == nullptr) {
       printf("skip: runtime has no %s op yet\n", name.c_str());
       return kSkip;
     }
-    ops.insert(function_name(name));
+    ops.insert(function);
   }
 
   const long long reference_arena = data.reference_arena_ilp32;

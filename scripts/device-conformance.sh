@@ -82,7 +82,8 @@ embed="$build/embed_model"
 embed_sources=("$root/device/embed_model.cc" "$root/tools/common/conformance_manifest.cc")
 stale=0
 [ -x "$embed" ] || stale=1
-for f in "${embed_sources[@]}" "$root/tools/common/conformance_manifest.h" "$root/tools/common/json.h"; do
+for f in "${embed_sources[@]}" "$root/tools/common/conformance_manifest.h" "$root/tools/common/json.h" \
+         "$root/runtime/include/mote/op_registry.def"; do
   if [ "$f" -nt "$embed" ]; then stale=1; fi
 done
 if [ $stale -eq 1 ]; then
@@ -108,7 +109,7 @@ for m in $models; do
   fi
   out="$build/models/$m.cc"
   set +e
-  reason=$("$embed" --shared "$shared" --model "$m" --ops-dir "$root/runtime/ops" --out "$out.tmp")
+  reason=$("$embed" --shared "$shared" --model "$m" --out "$out.tmp")
   rc=$?
   set -e
   if [ $rc -eq 3 ]; then

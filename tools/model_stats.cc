@@ -1,12 +1,12 @@
 #include "tools/model_stats.h"
 
-#include <ctype.h>
 #include <stdint.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include "mote/ops.h"
 #include "mote/schema.h"
 #include "tools/common/shapes.h"
 
@@ -108,38 +108,26 @@ int64_t pool_macs(const Model& model, const OperatorInfo& op) {
   return window > 0 ? mul(output_shape(model, op, 0).num_elements(), window) : 0;
 }
 
+int64_t input_elements(const Model& model, const OperatorInfo& op) { return input_shape(model, op, 0).num_elements(); }
+int64_t output_elements(const Model& model, const OperatorInfo& op) {
+  return output_shape(model, op, 0).num_elements();
+}
+int64_t no_macs(const Model&, const OperatorInfo&) { return 0; }
+
 }  // namespace
 
 int64_t macs_of_node(const Model& model, uint32_t node) {
   if (node >= model.num_operators()) return 0;
   const OperatorInfo op = model.op(node);
-  switch (BuiltinOp(op.builtin_code)) {
-    case BuiltinOp::kConv2D: return conv_2d_macs(model, op);
-    case BuiltinOp::kDepthwiseConv2D: return depthwise_conv_2d_macs(model, op);
-    case BuiltinOp::kFullyConnected: return fully_connected_macs(model, op);
-    case BuiltinOp::kSvdf: return svdf_macs(model, op);
-    case BuiltinOp::kUnidirectionalSequenceLstm: return lstm_macs(model, op);
-    case BuiltinOp::kAveragePool2D:
-    case BuiltinOp::kMaxPool2D: return pool_macs(model, op);
-    case BuiltinOp::kMean: return input_shape(model, op, 0).num_elements();
-    case BuiltinOp::kAdd:
-    case BuiltinOp::kSub:
-    case BuiltinOp::kMul:
-    case BuiltinOp::kDiv:
-    case BuiltinOp::kMaximum:
-    case BuiltinOp::kMinimum:
-    case BuiltinOp::kRelu:
-    case BuiltinOp::kRelu6:
-    case BuiltinOp::kReluN1To1:
-    case BuiltinOp::kLeakyRelu:
-    case BuiltinOp::kHardSwish:
-    case BuiltinOp::kLogistic:
-    case BuiltinOp::kTanh:
-    case BuiltinOp::kSoftmax:
-    case BuiltinOp::kQuantize:
-    case BuiltinOp::kDequantize: return output_shape(model, op, 0).num_elements();
+  switch (op.builtin_code) {
+#define MOTE_OP(NAME, function, Enum, code, Options, quantization, int8_version, macs) \
+  case code: return macs(model, op);
+#include "mote/op_registry.def"
+#undef MOTE_OP
     default: break;
   }
+  // Ops mote has no kernel for, counted for `mote inspect`.
+  if (op.builtin_code == int32_t(BuiltinOp::kReluN1To1)) return output_elements(model, op);
   if (op.builtin_code == 67) return transpose_conv_macs(model, op);  // TRANSPOSE_CONV
   return 0;
 }
@@ -195,11 +183,8 @@ std::string op_display_name(const Model& model, uint32_t node) {
 }
 
 std::string op_registration_function(int32_t builtin_code) {
-  if (builtin_code == int32_t(BuiltinOp::kCustom)) return std::string();
-  std::string name = schema::builtin_op_name(builtin_code);
-  if (name == "UNKNOWN") return std::string();
-  for (char& c : name) c = char(tolower(static_cast<unsigned char>(c)));
-  return name;
+  const char* function = registration_function_name(builtin_code);
+  return function == nullptr ? std::string() : function;
 }
 
 std::vector<RequiredOp> required_ops(const Model& model) {

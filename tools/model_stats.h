@@ -46,7 +46,7 @@ int64_t weight_bytes_of_node(const Model& model, uint32_t node);
 std::string op_display_name(const Model& model, uint32_t node);
 
 // "conv_2d": the name of the mote::ops registration function for a builtin
-// op; empty for custom or unnamed ops.
+// op (mote/op_registry.def); empty for ops mote has no kernel for.
 std::string op_registration_function(int32_t builtin_code);
 
 struct RequiredOp {

@@ -1,5 +1,7 @@
 #include "mote/interpreter.h"
 
+#include "mote/ops.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,14 +10,6 @@ namespace mote {
 namespace {
 
 size_t align_up(size_t v, size_t a) { return (v + a - 1) / a * a; }
-
-// Writes the lower-case form of an op name ("CONV_2D" -> "conv_2d"), the name
-// of its registration function in mote::ops.
-void registration_name(const char* op, char* out, size_t n) {
-  size_t i = 0;
-  for (; op[i] != 0 && i + 1 < n; ++i) out[i] = (op[i] >= 'A' && op[i] <= 'Z') ? char(op[i] - 'A' + 'a') : op[i];
-  out[i] = 0;
-}
 
 }  // namespace
 
@@ -119,18 +113,16 @@ Status Interpreter::init_nodes() {
             "OpRegistration for it and add it with resolver.add()",
             unsigned(j), int(op.custom_code.size), op.custom_code.data ? (const char*)op.custom_code.data : "");
       }
-      const char* name = schema::builtin_op_name(op.builtin_code);
-      if (strcmp(name, "UNKNOWN") == 0) {
-        return set_error("node %u uses builtin op code %d (version %d), for which mote has no kernel", unsigned(j),
-                         int(op.builtin_code), int(op.version));
+      const char* function = registration_function_name(op.builtin_code);
+      if (function == nullptr) {
+        return set_error("node %u uses builtin op %s (code %d, version %d), for which mote has no kernel", unsigned(j),
+                         schema::builtin_op_name(op.builtin_code), int(op.builtin_code), int(op.version));
       }
-      char fn[48];
-      registration_name(name, fn, sizeof(fn));
       return set_error(
           "node %u needs op %s (code %d, version %d), which is not registered: add "
           "resolver.add(mote::ops::%s()) or call mote::register_all_ops(resolver); `mote inspect MODEL` lists the "
           "ops a model needs",
-          unsigned(j), name, int(op.builtin_code), int(op.version), fn);
+          unsigned(j), schema::builtin_op_name(op.builtin_code), int(op.builtin_code), int(op.version), function);
     }
     int reg_index = 0;
     while (&resolver_.at(reg_index) != reg) ++reg_index;

@@ -7,7 +7,7 @@
 
 set(MOTE_BUNDLE_PATTERNS
   CMakeLists.txt Kconfig idf_component.yml library.json library.properties
-  include/*.h src/*.cc src/*.h src/*.in ops/*.cc ops/*.h kernels/*.h kernels/*.cc
+  include/*.h include/*.def src/*.cc src/*.h ops/*.cc ops/*.h kernels/*.h kernels/*.cc
   kernels/reference/*.h kernels/reference/*.cc)
 set(MOTE_BUNDLE_DELIMITER "mote_bundle")
 

@@ -143,6 +143,7 @@ const Fields* option_fields(schema::OptionsType type) {
     case T::kMaximumMinimum:
     case T::kExpandDims:
     case T::kHardSwish: return &kEmpty;
+    default: break;
   }
   return nullptr;
 }

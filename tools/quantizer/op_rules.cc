@@ -9,66 +9,81 @@ namespace {
 
 using Op = schema::BuiltinOp;
 
-OpRule rule(Op code, OutputRule output, std::vector<int> activations) {
-  OpRule r;
-  r.code = int32_t(code);
-  r.output = output;
-  r.activation_inputs = std::move(activations);
-  return r;
+// Rule builders named in the quantization column of mote/op_registry.def.
+// Output parameters follow TensorFlow's MLIR quantizer: ops with the "same
+// operands and results scale" trait keep (single input) or impose (several
+// inputs) one set of parameters; SOFTMAX/LOGISTIC/TANH have the fixed ranges
+// their int8 kernels require.
+constexpr int kEveryInput = -1;
+constexpr int kPerTensor = -1;
+
+struct RuleSpec {
+  bool quantized = true;
+  OpRule rule;
+};
+
+template <typename... Inputs>
+RuleSpec with_output(OutputRule output, Inputs... activation_inputs) {
+  RuleSpec s;
+  s.rule.output = output;
+  s.rule.activation_inputs = {activation_inputs...};
+  return s;
+}
+template <typename... Inputs>
+RuleSpec calibrated(Inputs... activation_inputs) {
+  return with_output(OutputRule::kCalibrated, activation_inputs...);
+}
+RuleSpec same_as_input() { return with_output(OutputRule::kSameAsInput, 0); }
+template <typename... Inputs>
+RuleSpec same_as_output(Inputs... activation_inputs) {
+  return with_output(OutputRule::kSameAsOutput, activation_inputs...);
+}
+RuleSpec weighted(int weight_axis) {
+  RuleSpec s = calibrated(0);
+  s.rule.weight_input = 1;
+  s.rule.weight_axis = weight_axis;
+  s.rule.bias_input = 2;
+  return s;
+}
+RuleSpec fixed(float scale, int32_t zero_point) {
+  RuleSpec s = with_output(OutputRule::kFixed, 0);
+  s.rule.fixed.scale = scale;
+  s.rule.fixed.zero_point = zero_point;
+  return s;
+}
+RuleSpec lstm() { return with_output(OutputRule::kLstm, 0); }
+RuleSpec svdf() { return with_output(OutputRule::kSvdf, 0); }
+RuleSpec not_quantized() {
+  RuleSpec s;
+  s.quantized = false;
+  return s;
 }
 
-OpRule weighted(Op code, int weight_axis) {
-  OpRule r = rule(code, OutputRule::kCalibrated, {0});
-  r.weight_input = 1;
-  r.weight_axis = weight_axis;
-  r.bias_input = 2;
-  return r;
-}
-
-OpRule fixed(Op code, float scale, int32_t zero_point) {
-  OpRule r = rule(code, OutputRule::kFixed, {0});
-  r.fixed.scale = scale;
-  r.fixed.zero_point = zero_point;
-  return r;
-}
-
-// Output parameters follow TensorFlow's MLIR quantizer: ops with the
-// "same operands and results scale" trait keep (single input) or impose
-// (several inputs) one set of parameters; SOFTMAX/LOGISTIC/TANH have the
-// fixed ranges their int8 kernels require.
 const std::vector<OpRule>& rules() {
-  static const std::vector<OpRule> table = {
-      weighted(Op::kConv2D, 0),
-      weighted(Op::kDepthwiseConv2D, 3),
-      weighted(Op::kFullyConnected, -1),
-      rule(Op::kAdd, OutputRule::kCalibrated, {0, 1}),
-      rule(Op::kSub, OutputRule::kCalibrated, {0, 1}),
-      rule(Op::kMul, OutputRule::kCalibrated, {0, 1}),
-      rule(Op::kAveragePool2D, OutputRule::kSameAsInput, {0}),
-      rule(Op::kMaxPool2D, OutputRule::kSameAsInput, {0}),
-      rule(Op::kReshape, OutputRule::kSameAsInput, {0}),
-      rule(Op::kSqueeze, OutputRule::kSameAsInput, {0}),
-      rule(Op::kExpandDims, OutputRule::kSameAsInput, {0}),
-      rule(Op::kPad, OutputRule::kSameAsInput, {0}),
-      rule(Op::kTranspose, OutputRule::kSameAsInput, {0}),
-      rule(Op::kStridedSlice, OutputRule::kSameAsInput, {0}),
-      rule(Op::kPadV2, OutputRule::kSameAsOutput, {0, 2}),
-      rule(Op::kConcatenation, OutputRule::kSameAsOutput, {-1}),
-      rule(Op::kMaximum, OutputRule::kSameAsOutput, {0, 1}),
-      rule(Op::kMinimum, OutputRule::kSameAsOutput, {0, 1}),
-      rule(Op::kMean, OutputRule::kCalibrated, {0}),
-      rule(Op::kRelu, OutputRule::kCalibrated, {0}),
-      // TFLM's int8 RELU6 clamps without requantizing: output = input parameters.
-      rule(Op::kRelu6, OutputRule::kSameAsInput, {0}),
-      rule(Op::kLeakyRelu, OutputRule::kCalibrated, {0}),
-      rule(Op::kHardSwish, OutputRule::kCalibrated, {0}),
-      fixed(Op::kSoftmax, 1.0f / 256.0f, -128),
-      fixed(Op::kLogistic, 1.0f / 256.0f, -128),
-      fixed(Op::kTanh, 1.0f / 128.0f, 0),
-      rule(Op::kUnidirectionalSequenceLstm, OutputRule::kLstm, {0}),
-      rule(Op::kSvdf, OutputRule::kSvdf, {0}),
-  };
+  static const std::vector<OpRule> table = [] {
+    std::vector<OpRule> t;
+    auto add = [&t](Op code, RuleSpec spec) {
+      if (!spec.quantized) return;
+      spec.rule.code = int32_t(code);
+      t.push_back(spec.rule);
+    };
+#define MOTE_OP(NAME, function, Enum, code, Options, quantization, int8_version, macs) add(Op::k##Enum, quantization);
+#include "mote/op_registry.def"
+#undef MOTE_OP
+    return t;
+  }();
   return table;
+}
+
+// The int8_version column; 0 = keep the input model's version.
+int32_t registry_int8_version(int32_t code) {
+  switch (code) {
+#define MOTE_OP(NAME, function, Enum, code, Options, quantization, int8_version, macs) \
+  case code: return int8_version;
+#include "mote/op_registry.def"
+#undef MOTE_OP
+    default: return 0;
+  }
 }
 
 const Tensor* input_tensor(const Graph& g, const Operator& op, size_t i) {
@@ -114,13 +129,12 @@ bool is_activation_input(const OpRule& rule, int i) {
 
 int32_t quantized_op_version(const Graph& g, const Operator& op) {
   namespace s = schema;
+  // Features that need a later version than the registry's.
   switch (Op(op.code)) {
-    case Op::kConv2D:
-    case Op::kDepthwiseConv2D: return 3;
     case Op::kFullyConnected:
       if (op.input(2) < 0) return 6;
       if (option_int(op.options, s::fully_connected_options::keep_num_dims, 0) != 0) return 5;
-      return 4;
+      break;
     case Op::kMul: {
       const Tensor* a = input_tensor(g, op, 0);
       const Tensor* b = input_tensor(g, op, 1);
@@ -128,16 +142,21 @@ int32_t quantized_op_version(const Graph& g, const Operator& op) {
       if (a != nullptr && b != nullptr && a->quantized() && b->quantized() && out.quantized() &&
           double(a->scales[0]) * double(b->scales[0]) / double(out.scales[0]) >= 1.0)
         return 3;
-      return 2;
+      break;
     }
-    case Op::kSub: return !same_shapes(g, op) && max_input_rank(g, op) > 4 ? 3 : 2;
+    case Op::kSub:
     case Op::kMaximum:
-    case Op::kMinimum: return !same_shapes(g, op) && max_input_rank(g, op) > 4 ? 3 : 2;
-    case Op::kTranspose: return max_input_rank(g, op) > 4 ? 4 : 2;
+    case Op::kMinimum:
+      if (!same_shapes(g, op) && max_input_rank(g, op) > 4) return 3;
+      break;
+    case Op::kTranspose:
+      if (max_input_rank(g, op) > 4) return 4;
+      break;
     case Op::kPad:
     case Op::kPadV2: {
       const Tensor* in = input_tensor(g, op, 0);
-      return in != nullptr && in->shape.size() > 4 ? 4 : 2;
+      if (in != nullptr && in->shape.size() > 4) return 4;
+      break;
     }
     case Op::kStridedSlice: {
       if (option_int(op.options, s::strided_slice_options::offset, 0) != 0) return 8;
@@ -145,31 +164,17 @@ int32_t quantized_op_version(const Graph& g, const Operator& op) {
           option_int(op.options, s::strided_slice_options::new_axis_mask, 0) != 0)
         return 6;
       const Tensor* in = input_tensor(g, op, 0);
-      return in != nullptr && in->shape.size() > 4 ? 4 : 2;
+      if (in != nullptr && in->shape.size() > 4) return 4;
+      break;
     }
-    case Op::kSvdf: return 3;
     case Op::kUnidirectionalSequenceLstm:
-      return option_int(op.options, s::unidirectional_sequence_lstm_options::diagonal_recurrent_tensors, 0) != 0 ? 4
-                                                                                                                 : 1;
-    case Op::kAdd:
-    case Op::kAveragePool2D:
-    case Op::kMaxPool2D:
-    case Op::kConcatenation:
-    case Op::kMean:
-    case Op::kRelu:
-    case Op::kRelu6:
-    case Op::kSoftmax:
-    case Op::kLogistic:
-    case Op::kTanh: return 2;
-    case Op::kDequantize: return 2;
-    case Op::kReshape:
-    case Op::kSqueeze:
-    case Op::kExpandDims:
-    case Op::kLeakyRelu:
-    case Op::kHardSwish:
-    case Op::kQuantize: return 1;
-    default: return op.version;
+      if (option_int(op.options, s::unidirectional_sequence_lstm_options::diagonal_recurrent_tensors, 0) != 0)
+        return 4;
+      break;
+    default: break;
   }
+  const int32_t version = registry_int8_version(op.code);
+  return version > 0 ? version : op.version;
 }
 
 }  // namespace quantizer

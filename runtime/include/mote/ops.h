@@ -1,6 +1,6 @@
-// Registrations of mote's builtin operators. Register only what a model uses
-// (mote export generates exactly that list) or all of them with
-// register_all_ops().
+// Registrations of mote's builtin operators, one function per line of
+// mote/op_registry.def. Register only what a model uses (mote export generates
+// exactly that list) or all of them with register_all_ops().
 #pragma once
 
 #include "mote/op.h"
@@ -10,42 +10,18 @@ class OpResolver;
 
 namespace ops {
 
-const OpRegistration& add();
-const OpRegistration& average_pool_2d();
-const OpRegistration& cast();
-const OpRegistration& concatenation();
-const OpRegistration& conv_2d();
-const OpRegistration& depthwise_conv_2d();
-const OpRegistration& dequantize();
-const OpRegistration& div();
-const OpRegistration& expand_dims();
-const OpRegistration& fully_connected();
-const OpRegistration& hard_swish();
-const OpRegistration& leaky_relu();
-const OpRegistration& logistic();
-const OpRegistration& max_pool_2d();
-const OpRegistration& maximum();
-const OpRegistration& mean();
-const OpRegistration& minimum();
-const OpRegistration& mul();
-const OpRegistration& pad();
-const OpRegistration& pad_v2();
-const OpRegistration& quantize();
-const OpRegistration& relu();
-const OpRegistration& relu6();
-const OpRegistration& reshape();
-const OpRegistration& softmax();
-const OpRegistration& squeeze();
-const OpRegistration& strided_slice();
-const OpRegistration& sub();
-const OpRegistration& svdf();
-const OpRegistration& tanh();
-const OpRegistration& transpose();
-const OpRegistration& unidirectional_sequence_lstm();
+#define MOTE_OP(NAME, function, ...) const OpRegistration& function();
+#include "mote/op_registry.def"
+#undef MOTE_OP
 
 }  // namespace ops
 
 // Adds every builtin operator mote implements to `resolver`.
 Status register_all_ops(OpResolver& resolver);
+
+// "conv_2d" for CONV_2D, "pad_v2" for PADV2: the name of the mote::ops
+// function registering builtin `builtin_code`; nullptr when mote has no
+// kernel for it.
+const char* registration_function_name(int32_t builtin_code);
 
 }  // namespace mote

@@ -33,40 +33,13 @@ enum class TensorType : int8_t {
 };
 
 enum class BuiltinOp : int32_t {
-  kAdd = 0,
-  kAveragePool2D = 1,
-  kConcatenation = 2,
-  kConv2D = 3,
-  kDepthwiseConv2D = 4,
-  kDequantize = 6,
-  kFullyConnected = 9,
-  kLogistic = 14,
-  kMaxPool2D = 17,
-  kMul = 18,
-  kRelu = 19,
+#define MOTE_OP(NAME, function, Enum, code, ...) k##Enum = code,
+#include "mote/op_registry.def"
+#undef MOTE_OP
+  // Codes mote has no kernel for but names in code (tests, statistics). When
+  // one of these joins op_registry.def, its line here goes.
   kReluN1To1 = 20,
-  kRelu6 = 21,
-  kReshape = 22,
-  kSoftmax = 25,
-  kSvdf = 27,
-  kTanh = 28,
   kCustom = 32,
-  kPad = 34,
-  kTranspose = 39,
-  kMean = 40,
-  kSub = 41,
-  kDiv = 42,
-  kSqueeze = 43,
-  kUnidirectionalSequenceLstm = 44,
-  kStridedSlice = 45,
-  kCast = 53,
-  kMaximum = 55,
-  kMinimum = 57,
-  kPadV2 = 60,
-  kExpandDims = 70,
-  kQuantize = 114,
-  kLeakyRelu = 98,
-  kHardSwish = 117,
   kPlaceholderForGreaterOpCodes = 127,
 };
 
@@ -74,35 +47,31 @@ enum class BuiltinOp : int32_t {
 // codes mote has no name for.
 const char* builtin_op_name(int32_t code);
 
-// Values of the BuiltinOptions union type byte (position in the union + 1).
+// Values of the BuiltinOptions union type byte (position in the union + 1):
+// every member of TFLite's union, so that an op added to op_registry.def finds
+// its options type here.
 enum class OptionsType : uint8_t {
-  kNone = 0,
-  kConv2D = 1,
-  kDepthwiseConv2D = 2,
-  kPool2D = 5,
-  kSvdf = 6,
-  kFullyConnected = 8,
-  kSoftmax = 9,
-  kConcatenation = 10,
-  kAdd = 11,
-  kReshape = 17,
-  kMul = 21,
-  kPad = 22,
-  kTranspose = 26,
-  kReducer = 27,
-  kSub = 28,
-  kDiv = 29,
-  kSqueeze = 30,
-  kStridedSlice = 32,
-  kCast = 37,
-  kDequantize = 38,
-  kMaximumMinimum = 39,
-  kPadV2 = 43,
-  kExpandDims = 52,
-  kUnidirectionalSequenceLstm = 71,
-  kLeakyRelu = 75,
-  kQuantize = 89,
-  kHardSwish = 91,
+  kNone = 0, kConv2D = 1, kDepthwiseConv2D = 2, kConcatEmbeddings = 3, kLshProjection = 4, kPool2D = 5, kSvdf = 6,
+  kRnn = 7, kFullyConnected = 8, kSoftmax = 9, kConcatenation = 10, kAdd = 11, kL2Norm = 12,
+  kLocalResponseNormalization = 13, kLstm = 14, kResizeBilinear = 15, kCall = 16, kReshape = 17, kSkipGram = 18,
+  kSpaceToDepth = 19, kEmbeddingLookupSparse = 20, kMul = 21, kPad = 22, kGather = 23, kBatchToSpaceNd = 24,
+  kSpaceToBatchNd = 25, kTranspose = 26, kReducer = 27, kSub = 28, kDiv = 29, kSqueeze = 30, kSequenceRnn = 31,
+  kStridedSlice = 32, kExp = 33, kTopKV2 = 34, kSplit = 35, kLogSoftmax = 36, kCast = 37, kDequantize = 38,
+  kMaximumMinimum = 39, kArgMax = 40, kLess = 41, kNeg = 42, kPadV2 = 43, kGreater = 44, kGreaterEqual = 45,
+  kLessEqual = 46, kSelect = 47, kSlice = 48, kTransposeConv = 49, kSparseToDense = 50, kTile = 51,
+  kExpandDims = 52, kEqual = 53, kNotEqual = 54, kShape = 55, kPow = 56, kArgMin = 57, kFakeQuant = 58, kPack = 59,
+  kLogicalOr = 60, kOneHot = 61, kLogicalAnd = 62, kLogicalNot = 63, kUnpack = 64, kFloorDiv = 65, kSquare = 66,
+  kZerosLike = 67, kFill = 68, kBidirectionalSequenceLstm = 69, kBidirectionalSequenceRnn = 70,
+  kUnidirectionalSequenceLstm = 71, kFloorMod = 72, kRange = 73, kResizeNearestNeighbor = 74, kLeakyRelu = 75,
+  kSquaredDifference = 76, kMirrorPad = 77, kAbs = 78, kSplitV = 79, kUnique = 80, kReverseV2 = 81, kAddN = 82,
+  kGatherNd = 83, kCos = 84, kWhere = 85, kRank = 86, kReverseSequence = 87, kMatrixDiag = 88, kQuantize = 89,
+  kMatrixSetDiag = 90, kHardSwish = 91, kIf = 92, kWhile = 93, kDepthToSpace = 94, kNonMaxSuppressionV4 = 95,
+  kNonMaxSuppressionV5 = 96, kScatterNd = 97, kSelectV2 = 98, kDensify = 99, kSegmentSum = 100, kBatchMatMul = 101,
+  kCumsum = 102, kCallOnce = 103, kBroadcastTo = 104, kRfft2d = 105, kConv3D = 106, kHashtable = 107,
+  kHashtableFind = 108, kHashtableImport = 109, kHashtableSize = 110, kVarHandle = 111, kReadVariable = 112,
+  kAssignVariable = 113, kRandom = 114, kBucketize = 115, kGelu = 116, kDynamicUpdateSlice = 117,
+  kUnsortedSegmentProd = 118, kUnsortedSegmentMax = 119, kUnsortedSegmentMin = 120, kUnsortedSegmentSum = 121,
+  kATan2 = 122, kSign = 123, kBitcast = 124, kBitwiseXor = 125, kRightShift = 126,
 };
 
 enum class Padding : int8_t { kSame = 0, kValid = 1 };
