@@ -20,8 +20,8 @@ struct RuntimeFile {
   std::string text;
 };
 
-// Every runtime file at its place in the project; for a sketch also
-// register_all_ops() (CMake generates it in the other builds).
+// Every runtime file at its place in the project (for a sketch: .cpp names
+// and relative includes).
 std::vector<RuntimeFile> runtime_copy(const Layout& layout);
 
 // Maps an include as written to the project path it means ("" leaves it).
