@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ make                      # build
-  libflatbuffers-dev                  # writing .tflite files (model builder, quantizer)
+  libflatbuffers-dev flatbuffers-compiler  # the host model of .tflite (tools/model/tflite.fbs, flatc)
   libcli11-dev nlohmann-json3-dev     # CLI parsing, JSON reports
   libstb-dev                          # image loading for calibration data
   libgtest-dev libbenchmark-dev       # tests and benchmarks

@@ -53,7 +53,7 @@ q::Graph graph_of(const std::vector<uint8_t>& bytes) {
     ADD_FAILURE() << "model does not load: " << error;
     return q::Graph();
   }
-  return q::read_graph(model);
+  return q::read_graph(data.get(), bytes.size());
 }
 
 const q::Tensor* find_tensor(const q::Graph& g, const std::string& name) {

@@ -1,7 +1,7 @@
-// Builds and serializes a valid .tflite flatbuffer (schema version 3) with
-// Debian's flatbuffers library. Used by the kernel tests (one-op models with
-// chosen parameters), the bundled default model, the quantizer and the
-// exporter.
+// Builds a .tflite file (schema version 3) as the typed host model
+// (mote::tflite::ModelT, tools/model/tflite_model.h) and packs it with the
+// flatc-generated code. Used by the kernel tests (one-op models with chosen
+// parameters), the bundled default model and the quantizer.
 //
 //   ModelBuilder b;
 //   int in  = b.add_tensor({"x", DType::kInt8, {1, 4}, {0.5f}, {-1}});
@@ -9,7 +9,7 @@
 //   int out = b.add_tensor({"y", DType::kInt8, {1, 3}, {0.25f}, {2}});
 //   b.add_operator(schema::BuiltinOp::kFullyConnected, {in, w, -1}, {out},
 //                  Options(schema::OptionsType::kFullyConnected)
-//                      .i8(schema::fully_connected_options::fused_activation_function, 0),
+//                      .i8(schema::fully_connected_options::fused_activation_function, 1),
 //                  /*version=*/4);
 //   b.set_inputs({in});
 //   b.set_outputs({out});
@@ -20,15 +20,19 @@
 #include <string.h>
 
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "mote/schema.h"
 #include "mote/tensor.h"
+#include "tools/model/tflite_model.h"
 
 namespace mote {
 namespace tools {
 
+// One tensor of a model as the host tools edit it: the model builder writes it,
+// the quantizer's graph reads a model into it and changes it.
 struct TensorSpec {
   TensorSpec() = default;
   // Lets `{"x", DType::kInt8, {1, 4}, {0.5f}, {-1}}` name only the leading
@@ -69,14 +73,29 @@ struct TensorSpec {
     if (!values.empty()) memcpy(s.data.data(), values.data(), s.data.size());
     return s;
   }
+
+  bool is_constant() const { return !data.empty(); }
+  bool quantized() const { return !scales.empty(); }
+  int64_t num_elements() const;
 };
 
-// Builtin options of one operator: the union type and the fields to write
-// (field ids from mote/schema.h).
+// Builtin options of one operator: a typed options table of the host model.
+// Tests may also give the fields by TFLite field id (mote/schema.h, the
+// numbers the device reader uses); the generated code decodes them, so a field
+// id or options type mote's schema does not declare throws
+// std::invalid_argument. A field set to its schema default is not stored
+// (flatbuffers omits defaults, as TFLite's converter does).
 class Options {
  public:
   Options() = default;
-  explicit Options(schema::OptionsType type) : type_(type) {}
+  Options(tflite::BuiltinOptionsUnion value) : value_(std::move(value)) {}  // NOLINT: implicit on purpose
+  template <typename Table, typename = std::enable_if_t<std::is_base_of<flatbuffers::NativeTable, Table>::value>>
+  Options(Table table) {  // NOLINT: e.g. Options(tflite::SoftmaxOptionsT())
+    static_assert(tflite::BuiltinOptionsUnionTraits<Table>::enum_value != tflite::BuiltinOptions_NONE,
+                  "not a BuiltinOptions table");
+    value_.Set(std::move(table));
+  }
+  explicit Options(schema::OptionsType type);
 
   Options& i8(int field, int8_t v);
   Options& u8(int field, uint8_t v);
@@ -85,8 +104,10 @@ class Options {
   Options& f32(int field, float v);
   Options& i32_vector(int field, std::vector<int32_t> v);
 
-  schema::OptionsType type() const { return type_; }
+  schema::OptionsType type() const { return schema::OptionsType(value_.type); }
+  const tflite::BuiltinOptionsUnion& value() const { return value_; }
 
+ private:
   struct Field {
     enum Kind { kInt8, kUInt8, kBool, kInt32, kFloat, kInt32Vector } kind;
     int id;
@@ -94,13 +115,12 @@ class Options {
     float f = 0;
     std::vector<int32_t> vec;
   };
-  const std::vector<Field>& fields() const { return fields_; }
-
- private:
   // The entry for field `id` (setting a field again replaces it).
   Field& field(int id, Field::Kind kind);
+  // Writes fields_ as a flatbuffer table and unpacks it into value_.
+  void decode_fields();
 
-  schema::OptionsType type_ = schema::OptionsType::kNone;
+  tflite::BuiltinOptionsUnion value_;
   std::vector<Field> fields_;
 };
 
@@ -118,28 +138,14 @@ class ModelBuilder {
   void set_description(std::string d) { description_ = std::move(d); }
   void add_metadata(std::string name, std::vector<uint8_t> data);
 
-  const std::vector<TensorSpec>& tensors() const { return tensors_; }
-  std::vector<TensorSpec>& tensors() { return tensors_; }
-
   // A complete .tflite file: identifier "TFL3", buffer 0 empty, constant data
   // 16-byte aligned.
   std::vector<uint8_t> serialize() const;
 
  private:
-  struct OperatorSpec {
-    int32_t opcode;  // index into opcodes_
-    std::vector<int32_t> inputs, outputs, intermediates;
-    Options options;
-    std::vector<uint8_t> custom_options;
-  };
-  struct OpcodeSpec {
-    int32_t builtin;
-    int32_t version;
-    std::string custom_code;
-  };
   std::vector<TensorSpec> tensors_;
-  std::vector<OperatorSpec> operators_;
-  std::vector<OpcodeSpec> opcodes_;
+  std::vector<tflite::OperatorT> operators_;
+  std::vector<tflite::OperatorCodeT> opcodes_;
   std::vector<int32_t> inputs_, outputs_;
   std::string description_ = "mote";
   std::vector<std::pair<std::string, std::vector<uint8_t>>> metadata_;

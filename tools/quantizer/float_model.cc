@@ -5,6 +5,7 @@
 #include <memory>
 #include <new>
 
+#include "mote/model.h"
 #include "tools/quantizer/op_rules.h"
 
 namespace mote {
@@ -100,8 +101,7 @@ void check_op(const Graph& g, int32_t node) {
   const OpRule* rule = find_rule(op.code);
   if (rule == nullptr)
     throw UserError(where + " is an operator mote quantize does not support (" + op_name(op) +
-                    " has no int8 recipe here); supported operators: " + supported_op_names());
-  if (!op.options_known) throw UserError(where + " has builtin options mote quantize cannot read");
+                        " has no int8 recipe here); supported operators: " + supported_op_names());
   for (int32_t out : op.outputs) {
     if (out < 0) continue;
     if (!is_float(g.tensors[size_t(out)].type))
@@ -112,8 +112,9 @@ void check_op(const Graph& g, int32_t node) {
     if (op.inputs.size() != 5 || op.input(4) < 0 || !g.tensors[size_t(op.input(4))].is_variable)
       throw UserError(where + ": an SVDF needs 5 inputs with a variable activation state (input 4)");
   }
-  if (op.code == int32_t(Op::kConcatenation) &&
-      option_int(op.options, schema::concatenation_options::fused_activation_function, 0) != 0)
+  const tflite::ConcatenationOptionsT* concatenation = op.options.AsConcatenationOptions();
+  if (op.code == int32_t(Op::kConcatenation) && concatenation != nullptr &&
+      concatenation->fused_activation_function != tflite::ActivationFunctionType_NONE)
     throw UserError(where + " has a fused activation, which the int8 CONCATENATION kernel does not support");
   for (size_t i = 0; i < op.inputs.size(); ++i) {
     const int32_t t = op.inputs[i];
@@ -191,7 +192,7 @@ FloatModel prepare_float_model(const std::vector<uint8_t>& file) {
 
   FloatModel result;
   result.original_bytes = file.size();
-  result.graph = read_graph(model);
+  result.graph = read_graph(data.get(), file.size());
   Graph& g = result.graph;
   if (g.ops.empty()) throw UserError("the model has no operators");
   refuse_quantized(g);

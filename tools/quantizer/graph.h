@@ -1,10 +1,11 @@
 // An editable copy of a .tflite model's subgraph 0, for the quantizer: read
-// from a validated mote::Model, changed in memory, written back with
-// ModelBuilder.
+// into the typed host model (tools/model/tflite_model.h), changed in memory,
+// written back with ModelBuilder. Builtin options stay typed options tables.
 //
-// Builtin options are copied field by field for the option tables the
-// quantizer knows (the ops it can quantize and a few more); an operator with
-// another options table keeps `options_known == false` and cannot be written.
+// Reading refuses a model with data mote's schema does not declare (it could
+// not be written back). What the graph does not carry over (other subgraphs'
+// absence is checked; metadata, signature defs, shape signatures, min/max of
+// quantization) is listed in docs/architecture.md.
 #pragma once
 
 #include <stdint.h>
@@ -14,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "mote/model.h"
 #include "tools/common/user_error.h"
 #include "tools/model_builder.h"
 
@@ -22,28 +22,15 @@ namespace mote {
 namespace tools {
 namespace quantizer {
 
-struct Tensor {
-  std::string name;
-  DType type = DType::kFloat32;
-  std::vector<int32_t> shape;
-  std::vector<uint8_t> data;  // constant data stored in the model; empty otherwise
-  bool is_variable = false;
-  std::vector<float> scales;  // empty: not quantized
-  std::vector<int64_t> zero_points;
-  int32_t quantized_dimension = 0;
-
-  bool is_constant() const { return !data.empty(); }
-  bool quantized() const { return !scales.empty(); }
-  int64_t num_elements() const;
-};
+// The quantizer edits the model builder's tensors.
+using Tensor = TensorSpec;
 
 struct Operator {
   int32_t code = 0;  // schema::BuiltinOp value
   int32_t version = 1;
   std::string custom_code;
   std::vector<int32_t> inputs, outputs, intermediates;  // -1: omitted optional input
-  Options options;
-  bool options_known = true;
+  tflite::BuiltinOptionsUnion options;
   std::vector<uint8_t> custom_options;
 
   int32_t input(size_t i) const { return i < inputs.size() ? inputs[i] : -1; }
@@ -68,22 +55,19 @@ struct Graph {
   bool is_model_output(int32_t tensor) const;
 };
 
-// Copies subgraph 0 of a loaded model. Throws UserError for models with
-// more than one subgraph.
-Graph read_graph(const Model& model);
+// Copies subgraph 0 of a .tflite file (one mote::Model::load accepted).
+// Throws UserError for models with more than one subgraph or with data
+// mote's schema does not declare.
+Graph read_graph(const uint8_t* data, size_t size);
 
 // Serializes the graph (constant data 16-byte aligned, one buffer per constant
-// tensor). Throws UserError when an op's options could not be read.
+// tensor).
 std::vector<uint8_t> write_graph(const Graph& graph);
 
 // "CONV_2D", "CUSTOM:name", or "OP_<code>".
 std::string op_name(const Operator& op);
 // "node 3 (CONV_2D)"
 std::string node_label(const Graph& graph, int32_t node);
-
-// Value of an integer / float option field, or `fallback` when not set.
-int64_t option_int(const Options& options, int field, int64_t fallback);
-float option_float(const Options& options, int field, float fallback);
 
 // Reads the tensor's constant data as float values (float32, float16, or a
 // quantized int8/uint8/int16/int32 tensor dequantized per tensor or per

@@ -128,13 +128,14 @@ bool is_activation_input(const OpRule& rule, int i) {
 }
 
 int32_t quantized_op_version(const Graph& g, const Operator& op) {
-  namespace s = schema;
   // Features that need a later version than the registry's.
   switch (Op(op.code)) {
-    case Op::kFullyConnected:
+    case Op::kFullyConnected: {
       if (op.input(2) < 0) return 6;
-      if (option_int(op.options, s::fully_connected_options::keep_num_dims, 0) != 0) return 5;
+      const tflite::FullyConnectedOptionsT* options = op.options.AsFullyConnectedOptions();
+      if (options != nullptr && options->keep_num_dims) return 5;
       break;
+    }
     case Op::kMul: {
       const Tensor* a = input_tensor(g, op, 0);
       const Tensor* b = input_tensor(g, op, 1);
@@ -159,18 +160,19 @@ int32_t quantized_op_version(const Graph& g, const Operator& op) {
       break;
     }
     case Op::kStridedSlice: {
-      if (option_int(op.options, s::strided_slice_options::offset, 0) != 0) return 8;
-      if (option_int(op.options, s::strided_slice_options::ellipsis_mask, 0) != 0 ||
-          option_int(op.options, s::strided_slice_options::new_axis_mask, 0) != 0)
-        return 6;
+      if (const tflite::StridedSliceOptionsT* options = op.options.AsStridedSliceOptions()) {
+        if (options->offset) return 8;
+        if (options->ellipsis_mask != 0 || options->new_axis_mask != 0) return 6;
+      }
       const Tensor* in = input_tensor(g, op, 0);
       if (in != nullptr && in->shape.size() > 4) return 4;
       break;
     }
-    case Op::kUnidirectionalSequenceLstm:
-      if (option_int(op.options, s::unidirectional_sequence_lstm_options::diagonal_recurrent_tensors, 0) != 0)
-        return 4;
+    case Op::kUnidirectionalSequenceLstm: {
+      const tflite::UnidirectionalSequenceLSTMOptionsT* options = op.options.AsUnidirectionalSequenceLSTMOptions();
+      if (options != nullptr && options->diagonal_recurrent_tensors) return 4;
       break;
+    }
     default: break;
   }
   const int32_t version = registry_int8_version(op.code);

@@ -1,0 +1,94 @@
+#include "tools/model/tflite_model.h"
+
+#include <algorithm>
+
+namespace mote {
+namespace tools {
+namespace {
+
+using flatbuffers::FieldIndexToOffset;
+using flatbuffers::Table;
+using flatbuffers::TypeTable;
+using flatbuffers::voffset_t;
+
+std::string field_path(const std::string& where, const TypeTable* type, size_t field) {
+  const std::string name = type->names != nullptr ? type->names[field] : "field " + std::to_string(field);
+  return where.empty() ? name : where + "." + name;
+}
+
+}  // namespace
+
+// Union members are listed in `values` when their numbers are not 0, 1, 2, ...
+const TypeTable* union_member_type(const TypeTable* union_type, uint8_t value) {
+  for (size_t i = 1; i < union_type->num_elems; ++i) {
+    const int64_t v = union_type->values != nullptr ? union_type->values[i] : int64_t(i);
+    if (v == value) return union_type->type_refs[union_type->type_codes[i].sequence_ref]();
+  }
+  return nullptr;
+}
+
+std::string find_undeclared_data(const Table* table, const TypeTable* type, const std::string& where) {
+  // Vtable: its byte size, the table's size, then one offset per field slot.
+  const uint8_t* vtable = table->GetVTable();
+  const size_t slots = (flatbuffers::ReadScalar<voffset_t>(vtable) - 2 * sizeof(voffset_t)) / sizeof(voffset_t);
+  for (size_t i = type->num_elems; i < slots; ++i) {
+    if (table->GetOptionalFieldOffset(FieldIndexToOffset(voffset_t(i))) != 0)
+      return (where.empty() ? std::string("root") : where) + ": field " + std::to_string(i) +
+             ", which mote's schema does not declare";
+  }
+  for (size_t i = 0; i < type->num_elems; ++i) {
+    const flatbuffers::TypeCode code = type->type_codes[i];
+    if (code.base_type != flatbuffers::ET_SEQUENCE || code.sequence_ref < 0) continue;
+    const voffset_t slot = FieldIndexToOffset(voffset_t(i));
+    const TypeTable* child = type->type_refs[code.sequence_ref]();
+    const std::string path = field_path(where, type, i);
+    if (child->st == flatbuffers::ST_UNION) {
+      const Table* value = table->GetPointer<const Table*>(slot);
+      if (value == nullptr) continue;
+      const uint8_t member = table->GetField<uint8_t>(FieldIndexToOffset(voffset_t(i - 1)), 0);
+      const TypeTable* member_type = union_member_type(child, member);
+      if (member_type == nullptr)
+        return path + ": union member " + std::to_string(member) + ", which mote's schema does not declare";
+      std::string found = find_undeclared_data(value, member_type, path);
+      if (!found.empty()) return found;
+    } else if (child->st == flatbuffers::ST_TABLE) {
+      if (code.is_repeating) {
+        const auto* tables = table->GetPointer<const flatbuffers::Vector<flatbuffers::Offset<Table>>*>(slot);
+        for (flatbuffers::uoffset_t k = 0; tables != nullptr && k < tables->size(); ++k) {
+          std::string found = find_undeclared_data(tables->Get(k), child, path + "[" + std::to_string(k) + "]");
+          if (!found.empty()) return found;
+        }
+      } else if (const Table* value = table->GetPointer<const Table*>(slot)) {
+        std::string found = find_undeclared_data(value, child, path);
+        if (!found.empty()) return found;
+      }
+    }
+  }
+  return std::string();
+}
+
+std::string find_undeclared_data(const uint8_t* model) {
+  return find_undeclared_data(flatbuffers::GetRoot<Table>(model), tflite::ModelTypeTable(), std::string());
+}
+
+std::unique_ptr<tflite::ModelT> unpack_model(const uint8_t* data, size_t size, std::string* error) {
+  flatbuffers::Verifier verifier(data, size);
+  if (!tflite::VerifyModelBuffer(verifier)) {
+    *error = "not a valid TFLite flatbuffer";
+    return nullptr;
+  }
+  const std::string undeclared = find_undeclared_data(data);
+  if (!undeclared.empty()) {
+    *error = "the model holds data mote's schema (tools/model/tflite.fbs) does not declare, which mote would lose "
+             "when it writes the model: " + undeclared;
+    return nullptr;
+  }
+  return std::unique_ptr<tflite::ModelT>(tflite::GetModel(data)->UnPack());
+}
+
+int32_t builtin_code(const tflite::OperatorCodeT& code) {
+  return std::max<int32_t>(code.deprecated_builtin_code, int32_t(code.builtin_code));
+}
+
+}  // namespace tools
+}  // namespace mote
