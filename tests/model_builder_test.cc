@@ -196,9 +196,9 @@ TEST(ModelBuilder, FloatAndVariableTensorsWithoutQuantization) {
   EXPECT_FALSE(st.has(schema::tensor::quantization));
   Table ft = p.tensor(f);
   EXPECT_EQ(ft.scalar<int8_t>(schema::tensor::type, 0), int8_t(DType::kFloat32));
-  Vector<int32_t> shape = ft.vector<int32_t>(schema::tensor::shape);
-  EXPECT_TRUE(shape.valid());
-  EXPECT_EQ(shape.size(), 0u);
+  // Empty vectors are not stored: a scalar has no shape field, read as rank 0.
+  EXPECT_FALSE(ft.has(schema::tensor::shape));
+  EXPECT_EQ(ft.vector<int32_t>(schema::tensor::shape).size(), 0u);
 }
 
 TEST(ModelBuilder, OperatorFieldsAndOptions) {
@@ -228,9 +228,8 @@ TEST(ModelBuilder, OperatorFieldsAndOptions) {
             uint8_t(schema::OptionsType::kFullyConnected));
   Table fco = fc.table(schema::operator_::builtin_options);
   ASSERT_TRUE(fco.valid());
-  // Set explicitly to the schema default: still stored.
-  EXPECT_TRUE(fco.has(schema::fully_connected_options::fused_activation_function));
-  EXPECT_EQ(fco.scalar<int8_t>(schema::fully_connected_options::fused_activation_function, 9), 0);
+  // Set to the schema default: not stored, a reader takes the default.
+  EXPECT_FALSE(fco.has(schema::fully_connected_options::fused_activation_function));
   EXPECT_EQ(fco.scalar<uint8_t>(schema::fully_connected_options::keep_num_dims, 0), 1);
   EXPECT_FALSE(fco.has(schema::fully_connected_options::weights_format));
   EXPECT_FALSE(fc.has(schema::operator_::intermediates));
