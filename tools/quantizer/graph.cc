@@ -2,7 +2,7 @@
 
 #include <math.h>
 
-#include "tools/model_stats.h"
+#include <memory>
 
 namespace mote {
 namespace tools {
@@ -111,10 +111,7 @@ Graph read_graph(const uint8_t* data, size_t size) {
 
 std::vector<uint8_t> write_graph(const Graph& graph) {
   ModelBuilder b;
-  for (const Tensor& t : graph.tensors) {
-    TensorSpec spec(t.name, t.type, t.shape, t.scales, t.zero_points, t.quantized_dimension, t.data, t.is_variable);
-    b.add_tensor(spec);
-  }
+  for (const Tensor& t : graph.tensors) b.add_tensor(t);
   for (size_t i = 0; i < graph.ops.size(); ++i) {
     const Operator& op = graph.ops[i];
     b.add_operator(schema::BuiltinOp(op.code), op.inputs, op.outputs, op.options, op.version, op.intermediates,

@@ -3,9 +3,8 @@
 // written back with ModelBuilder. Builtin options stay typed options tables.
 //
 // Reading refuses a model with data mote's schema does not declare (it could
-// not be written back). What the graph does not carry over (other subgraphs'
-// absence is checked; metadata, signature defs, shape signatures, min/max of
-// quantization) is listed in docs/architecture.md.
+// not be written back); what the graph deliberately leaves out (metadata,
+// signature defs, shape signatures, ...) is listed in docs/architecture.md.
 #pragma once
 
 #include <stdint.h>
