@@ -76,11 +76,16 @@ Graph read_graph(const uint8_t* data, size_t size) {
     t.is_variable = info->is_variable;
     // As the device reader: a variable's buffer only initializes it, so it is
     // not constant data (mote::Model::tensor).
+    if (info->buffer >= model->buffers.size() && info->buffer != 0)
+      throw UserError("tensor '" + t.name + "' refers to a buffer the model does not have");
     if (info->buffer != 0 && !t.is_variable) {
       const tflite::BufferT& buffer = *model->buffers[info->buffer];
       std::vector<uint8_t> bytes = buffer.data;
-      if (bytes.empty() && buffer.offset > 1)  // stored after the flatbuffer (models over 2 GiB)
+      if (bytes.empty() && buffer.offset > 1) {  // stored after the flatbuffer (models over 2 GiB)
+        if (buffer.offset > size || buffer.size > size - buffer.offset)
+          throw UserError("buffer " + std::to_string(info->buffer) + " lies outside the file");
         bytes.assign(data + buffer.offset, data + buffer.offset + buffer.size);
+      }
       if (int64_t(bytes.size()) == t.num_elements() * int64_t(dtype_size(t.type))) t.data = std::move(bytes);
     }
     const tflite::QuantizationParametersT* q = info->quantization.get();
@@ -92,6 +97,8 @@ Graph read_graph(const uint8_t* data, size_t size) {
     g.tensors.push_back(std::move(t));
   }
   for (const std::unique_ptr<tflite::OperatorT>& info : subgraph.operators) {
+    if (info->opcode_index >= model->operator_codes.size())
+      throw UserError("an operator refers to an operator code the model does not have");
     const tflite::OperatorCodeT& code = *model->operator_codes[info->opcode_index];
     Operator op;
     op.code = builtin_code(code);
