@@ -248,7 +248,7 @@ void BM_SoftmaxInt8(benchmark::State& state, SoftmaxKernel kernel) {
         mote::optimized::softmax_int8(params, rows, depth, input.data(), output.data());
         break;
       case SoftmaxKernel::kTable:
-        mote::optimized::softmax_int8_with_table(params, table.data(), rows, depth, input.data(), output.data());
+        mote::optimized::softmax_int8_with_table(table.data(), rows, depth, input.data(), output.data());
         break;
     }
     benchmark::DoNotOptimize(output.data());

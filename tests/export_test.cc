@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -195,25 +197,74 @@ bool have_cross_compiler(std::string* why) {
     if (!on_path(program)) MOTE_MISSING_DEPENDENCY(std::string(program) + " not on PATH");  \
   } while (0)
 
-// Compiles every C++/assembly source of an exported project with the Xtensa
-// compiler the way ESP-IDF 5 builds them: -Werror=all, and int32_t as `long`
-// (ESP-IDF 5's Xtensa toolchains), so printf formats that only work with
-// int32_t == int fail here too. Include paths as the project's build system
-// sets them; the Arduino sketch gets none (its includes are relative).
-// `with_runtime`: also the runtime copy (else only the generated sources).
-// Returns the compiler messages of the failures (empty when all compiled).
-std::string cross_compile_project(const fs::path& project, const std::string& format, bool with_runtime,
-                                  const fs::path& scratch, int* compiled) {
+// The C++ standard flags each framework compiles with, after what the
+// exported project changes: ESP-IDF 5 (and PlatformIO's espidf) uses
+// -std=gnu++2b; the Arduino-ESP32 core 3.x (Arduino IDE) -std=gnu++2a;
+// PlatformIO's espressif32 Arduino core -std=gnu++11 and -Os, which the
+// exported platformio.ini must take out (build_unflags) and replace
+// (build_flags) as PlatformIO would. Relative -I paths are the project's.
+std::vector<std::string> framework_flags(const fs::path& project, const std::string& format) {
+  if (format == "idf" || format == "platformio") return {"-std=gnu++2b"};
+  if (format == "arduino") return {"-std=gnu++2a"};
+  std::vector<std::string> flags = {"-std=gnu++11", "-Os"};  // platformio-arduino
+  const auto ini_list = [&](const std::string& key) {
+    std::vector<std::string> words;
+    std::ifstream in(project / "platformio.ini");
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind(key + " =", 0) != 0) continue;
+      std::istringstream rest(line.substr(key.size() + 2));
+      for (std::string w; rest >> w;) words.push_back(w);
+    }
+    return words;
+  };
+  for (const std::string& unflag : ini_list("build_unflags"))
+    flags.erase(std::remove(flags.begin(), flags.end(), unflag), flags.end());
+  for (std::string flag : ini_list("build_flags")) {
+    if (flag.rfind("-I", 0) == 0 && flag.size() > 2 && flag[2] != '/') flag = "-I" + (project / flag.substr(2)).string();
+    flags.push_back(flag);
+  }
+  return flags;
+}
+
+// A compiler the exported sources must build with: the Xtensa cross compiler
+// (as ESP-IDF 5 sets it up) or a host compiler (g++, clang++) for the warnings
+// each of them finds.
+struct Compiler {
+  std::string cxx;
+  bool xtensa = false;
+};
+const Compiler kXtensa = {kXtensaGxx, true};
+
+// Compiles every C++/assembly source of an exported project with `compiler`
+// under ESP-IDF's default warning set (-Wall -Werror=all -Wextra, nothing
+// turned off) and the framework's standard flags (framework_flags); a source
+// fails when it does not compile or when the compiler warns. For Xtensa, also
+// int32_t as `long` (ESP-IDF 5's Xtensa toolchains), so printf formats that
+// only work with int32_t == int fail here too. Include paths as the project's
+// build system sets them; the Arduino sketch gets none (its includes are
+// relative). `with_runtime`: also the runtime copy (else only the generated
+// sources). Returns the compiler messages of the failures (empty when all
+// compiled cleanly).
+std::string compile_project(const Compiler& compiler, const fs::path& project, const std::string& format,
+                            bool with_runtime, const fs::path& scratch, int* compiled) {
   const fs::path stubs = scratch / "stubs";
   write_seam_stubs(stubs);
-  std::vector<std::string> flags = {"--specs=" + std::string(kPicolibcSpecs), "-mlongcalls", "-O2",
-                                    "-ffunction-sections", "-fdata-sections", "-Wall", "-Wextra", "-Werror=all",
-                                    "-Wno-unused-parameter", "-Wno-sign-compare", "-U__INT32_TYPE__",
-                                    "-D__INT32_TYPE__=long int", "-U__UINT32_TYPE__",
-                                    "-D__UINT32_TYPE__=long unsigned int", "-DESP_PLATFORM", "-I" + stubs.string()};
+  std::vector<std::string> flags = framework_flags(project, format);
+  for (const char* f : {"-O2", "-ffunction-sections", "-fdata-sections", "-Wall", "-Werror=all", "-Wextra",
+                        "-DESP_PLATFORM"})
+    flags.push_back(f);
+  flags.push_back("-I" + stubs.string());
   // The Debian cross compiler ships no C++ library headers; device/stdcxx has
   // the few the runtime uses.
-  flags.push_back("-isystem" + (source_root() / "device" / "stdcxx").string());
+  const fs::path stdcxx = source_root() / "device" / "stdcxx";
+  const bool have_cxx_library = !compiler.xtensa || fs::exists(stdcxx);
+  if (compiler.xtensa) {
+    for (const char* f : {"-mlongcalls", "-U__INT32_TYPE__", "-D__INT32_TYPE__=long int", "-U__UINT32_TYPE__",
+                          "-D__UINT32_TYPE__=long unsigned int"})
+      flags.push_back(f);
+    flags.push_back("--specs=" + std::string(kPicolibcSpecs));
+    if (fs::exists(stdcxx)) flags.push_back("-isystem" + stdcxx.string());
+  }
 
   std::vector<fs::path> include_dirs;
   std::string app_dir = "main";
@@ -233,7 +284,7 @@ std::string cross_compile_project(const fs::path& project, const std::string& fo
   for (const auto& e : fs::recursive_directory_iterator(project)) {
     const std::string ext = e.path().extension().string();
     if (!e.is_regular_file()) continue;
-    if (ext == ".cc" || ext == ".cpp" || ext == ".ino" || ext == ".S") sources.push_back(e.path());
+    if (ext == ".cc" || ext == ".cpp" || ext == ".ino" || (ext == ".S" && compiler.xtensa)) sources.push_back(e.path());
   }
   std::string failures;
   *compiled = 0;
@@ -242,12 +293,12 @@ std::string cross_compile_project(const fs::path& project, const std::string& fo
     const bool runtime_file = contains(source.generic_string(), "/mote/src/") ||
                               contains(source.generic_string(), "/mote/ops/") ||
                               contains(source.generic_string(), "/mote/kernels/");
-    if (runtime_file && !with_runtime) continue;
+    if (runtime_file && (!with_runtime || !have_cxx_library)) continue;
     std::string cmd;
     if (source.extension() == ".S") {
       cmd = std::string(kXtensaGcc) + " --specs=" + kPicolibcSpecs + " -c -I" + shell_quote((project / app_dir).string());
     } else {
-      cmd = std::string(kXtensaGxx) + " -std=gnu++17 -fno-exceptions -fno-rtti";
+      cmd = compiler.cxx + " -fno-exceptions -fno-rtti";
       if (runtime_file) cmd += " -ffp-contract=off";
       for (const std::string& f : flags) cmd += " " + shell_quote(f);
       for (const fs::path& d : include_dirs) cmd += " -I" + shell_quote(d.string());
@@ -256,8 +307,9 @@ std::string cross_compile_project(const fs::path& project, const std::string& fo
     }
     cmd += " " + shell_quote(source.string()) + " -o " + shell_quote((scratch / ("obj" + std::to_string(index++) + ".o")).string());
     const CommandResult r = run_command(cmd, scratch);
-    if (r.exit_code != 0) {
-      failures += fs::relative(source, project).generic_string() + ":\n" + r.err.substr(0, 3000) + "\n";
+    if (r.exit_code != 0 || contains(r.err, "warning:")) {
+      failures += fs::relative(source, project).generic_string() + " (" + compiler.cxx + "):\n" +
+                  r.err.substr(0, 3000) + "\n";
     } else {
       ++*compiled;
     }
@@ -316,14 +368,22 @@ class ExportTest : public MoteCliTest {
 
   // The runtime copies of ESP-IDF and PlatformIO projects are the same files:
   // `with_runtime` compiles them once per kind of copy to keep the test short.
-  void expect_cross_compiles(const fs::path& project, const std::string& format, int minimum_files,
-                             bool with_runtime) {
-    const fs::path scratch = dir_ / ("xtensa_" + project.filename().string());
+  void expect_compiles(const Compiler& compiler, const fs::path& project, const std::string& format,
+                       int minimum_files, bool with_runtime) {
+    const fs::path scratch = dir_ / (fs::path(compiler.cxx).filename().string() + "_" + project.filename().string());
     fs::create_directories(scratch);
     int compiled = 0;
-    const std::string failures = cross_compile_project(project, format, with_runtime, scratch, &compiled);
+    const std::string failures = compile_project(compiler, project, format, with_runtime, scratch, &compiled);
     EXPECT_TRUE(failures.empty()) << failures;
-    EXPECT_GE(compiled, minimum_files + (with_runtime ? 40 : 0)) << "sources compiled for Xtensa";
+    const bool runtime_compiled = with_runtime && (!compiler.xtensa || fs::exists(source_root() / "device" / "stdcxx"));
+    EXPECT_GE(compiled, minimum_files + (runtime_compiled ? 40 : 0)) << "sources compiled with " << compiler.cxx;
+    if (with_runtime && !runtime_compiled)
+      fprintf(stderr, "note: %s not found: runtime sources not cross-compiled\n",
+              (source_root() / "device" / "stdcxx").c_str());
+  }
+  void expect_cross_compiles(const fs::path& project, const std::string& format, int minimum_files,
+                             bool with_runtime) {
+    expect_compiles(kXtensa, project, format, minimum_files, with_runtime);
   }
 };
 
@@ -492,6 +552,30 @@ TEST_F(ExportToolchain, BuilderModelInEveryFormat) {
   ASSERT_FALSE(HasFailure());
   MOTE_REQUIRE_CROSS_COMPILER();
   for (size_t i = 0; i < cases.size(); ++i) expect_cross_compiles(projects[i], cases[i].compile_as, 5, false);
+}
+
+// The PlatformIO Arduino env as PlatformIO builds it: the espressif32 core's
+// -std=gnu++11 replaced by -std=gnu++17 through platformio.ini, the runtime
+// and the generated sources clean under ESP-IDF's warnings with the Xtensa
+// cross compiler, g++ and clang.
+TEST_F(ExportToolchain, PlatformIoArduinoBuildsAsCpp17WithEveryCompiler) {
+  const std::string model = save("classifier.tflite", classifier_model());
+  const fs::path out =
+      export_and_check(model, {"--format", "platformio", "--framework", "arduino"}, "src", ".cpp", "cls_pioa");
+  ASSERT_FALSE(HasFailure());
+  const std::string ini = slurp(out / "platformio.ini");
+  std::smatch unflags, flags;
+  ASSERT_TRUE(std::regex_search(ini, unflags, std::regex("\nbuild_unflags = ([^\n]*)"))) << ini;
+  ASSERT_TRUE(std::regex_search(ini, flags, std::regex("\nbuild_flags = ([^\n]*)"))) << ini;
+  EXPECT_TRUE(contains(" " + unflags[1].str() + " ", " -std=gnu++11 ")) << ini;
+  EXPECT_TRUE(contains(" " + flags[1].str() + " ", " -std=gnu++17 ")) << ini;
+  EXPECT_EQ(framework_flags(out, "platformio-arduino"), (std::vector<std::string>{"-O2", "-std=gnu++17"}));
+
+  MOTE_REQUIRE_PROGRAM("g++");
+  MOTE_REQUIRE_PROGRAM("clang++");
+  MOTE_REQUIRE_CROSS_COMPILER();
+  for (const Compiler& compiler : {kXtensa, Compiler{"g++"}, Compiler{"clang++"}})
+    expect_compiles(compiler, out, "platformio-arduino", 5, true);
 }
 
 TEST_F(ExportTest, ReexportKeepsEditedFiles) {

@@ -334,12 +334,11 @@ void check_softmax(int32_t rows, int32_t depth, double beta, double input_scale,
   if constexpr (sizeof(Output) == 1) {
     mote::reference::softmax_int8(params, rows, depth, input.data(), expected.data());
     mote::optimized::softmax_int8(params, rows, depth, input.data(), cached.data());
-    mote::optimized::softmax_int8_with_table(params, table.data(), rows, depth, input.data(), with_table.data());
+    mote::optimized::softmax_int8_with_table(table.data(), rows, depth, input.data(), with_table.data());
   } else {
     mote::reference::softmax_int8_int16(params, rows, depth, input.data(), expected.data());
     mote::optimized::softmax_int8_int16(params, rows, depth, input.data(), cached.data());
-    mote::optimized::softmax_int8_int16_with_table(params, table.data(), rows, depth, input.data(),
-                                                   with_table.data());
+    mote::optimized::softmax_int8_int16_with_table(table.data(), rows, depth, input.data(), with_table.data());
   }
   EXPECT_TRUE(same_bytes(expected, cached)) << "table-less kernel differs";
   EXPECT_TRUE(same_bytes(expected, with_table)) << "table kernel differs";

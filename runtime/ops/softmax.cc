@@ -156,12 +156,12 @@ Status eval(OpContext& ctx) {
       break;
     case SoftmaxKernel::kInt8Table:  // only chosen when optimized::kEnabled (prepare)
       if (optimized::kEnabled)
-        optimized::softmax_int8_with_table(data.int8, ctx.get(data.int8_exp_table), data.rows, data.depth,
-                                           input.as<int8_t>(), output.as<int8_t>());
+        optimized::softmax_int8_with_table(ctx.get(data.int8_exp_table), data.rows, data.depth, input.as<int8_t>(),
+                                           output.as<int8_t>());
       break;
     case SoftmaxKernel::kInt8ToInt16Table:
       if (optimized::kEnabled)
-        optimized::softmax_int8_int16_with_table(data.int8, ctx.get(data.int8_exp_table), data.rows, data.depth,
+        optimized::softmax_int8_int16_with_table(ctx.get(data.int8_exp_table), data.rows, data.depth,
                                                  input.as<int8_t>(), output.as<int16_t>());
       break;
     case SoftmaxKernel::kInt16: {

@@ -133,10 +133,11 @@ std::string platformio_ini(const Context& c, const FlashPlan& plan) {
     s += "board_upload.flash_size = " + std::to_string(plan.flash_mb) + "MB\n";
   }
   if (arduino) {
-    std::vector<std::string> flags = {"-O2"};
+    std::vector<std::string> flags = {"-O2", "-std=gnu++17"};
     if (c.arena_in_psram) flags.push_back("-DBOARD_HAS_PSRAM");
     if (c.options.embed == Embed::kFile) flags.push_back("-Isrc");  // model_embed.S finds model.tflite there
-    s += "; -O2 instead of the core's -Os\nbuild_unflags = -Os\nbuild_flags = " + join(flags, " ") + "\n";
+    s += "; -O2 instead of the core's -Os; the runtime is C++17, the core compiles as C++11\n";
+    s += "build_unflags = -Os -std=gnu++11\nbuild_flags = " + join(flags, " ") + "\n";
     if (c.arena_in_psram) {
       s += "; PSRAM for the arena: octal on N8R8/N16R8 modules (qio_opi), quad on N8R2 (qio_qspi)\n";
       s += std::string("board_build.arduino.memory_type = ") +

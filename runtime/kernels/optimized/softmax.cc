@@ -95,13 +95,13 @@ void softmax_int8_exp_table(const reference::SoftmaxInt8Params& params, int32_t*
   for (int32_t i = 0; i < kSoftmaxExpTableSize; ++i) exp_table[i] = exp_of_difference(params, -i);
 }
 
-void softmax_int8_with_table(const reference::SoftmaxInt8Params& params, const int32_t* exp_table, int32_t rows,
-                             int32_t depth, const int8_t* input, int8_t* output) {
+void softmax_int8_with_table(const int32_t* exp_table, int32_t rows, int32_t depth, const int8_t* input,
+                             int8_t* output) {
   softmax_table_impl(exp_table, rows, depth, input, output);
 }
 
-void softmax_int8_int16_with_table(const reference::SoftmaxInt8Params& params, const int32_t* exp_table,
-                                   int32_t rows, int32_t depth, const int8_t* input, int16_t* output) {
+void softmax_int8_int16_with_table(const int32_t* exp_table, int32_t rows, int32_t depth, const int8_t* input,
+                                   int16_t* output) {
   softmax_table_impl(exp_table, rows, depth, input, output);
 }
 

@@ -24,10 +24,11 @@ constexpr int32_t kSoftmaxCachedDepth = 64;
 // computes it, 0 where -i < diff_min.
 void softmax_int8_exp_table(const reference::SoftmaxInt8Params& params, int32_t* exp_table);
 
-void softmax_int8_with_table(const reference::SoftmaxInt8Params& params, const int32_t* exp_table, int32_t rows,
-                             int32_t depth, const int8_t* input, int8_t* output);
-void softmax_int8_int16_with_table(const reference::SoftmaxInt8Params& params, const int32_t* exp_table,
-                                   int32_t rows, int32_t depth, const int8_t* input, int16_t* output);
+// The table holds everything the parameters contribute.
+void softmax_int8_with_table(const int32_t* exp_table, int32_t rows, int32_t depth, const int8_t* input,
+                             int8_t* output);
+void softmax_int8_int16_with_table(const int32_t* exp_table, int32_t rows, int32_t depth, const int8_t* input,
+                                   int16_t* output);
 
 // Without a table; same signatures as the reference. Rows longer than
 // kSoftmaxCachedDepth compute each exp twice, like the reference.
