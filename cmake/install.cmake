@@ -23,6 +23,9 @@ if(TARGET mote_tools)
           INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mote-tools)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/tools/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mote-tools/tools
           FILES_MATCHING PATTERN "*.h")
+  # The typed .tflite model header that flatc generates at build time (tools/model/tflite_model.h includes it).
+  install(FILES ${PROJECT_BINARY_DIR}/tools/generated/tools/model/tflite_generated.h
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/mote-tools/tools/model)
   install(EXPORT mote-tools NAMESPACE mote:: FILE moteToolsTargets.cmake DESTINATION ${MOTE_INSTALL_CMAKEDIR})
   install(TARGETS mote RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
   # (tools/ found these packages; their imported targets are not visible here.)
