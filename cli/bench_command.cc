@@ -11,7 +11,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/option_checks.h"
-#include "kernels/optimized/selection.h"
+#include "mote/build_config.h"
 #include "tools/common/shapes.h"
 #include "tools/common/text_table.h"
 #include "tools/model_stats.h"
@@ -168,7 +168,7 @@ json bench_report(const BenchOptions& options) {
   r["warmup"] = options.warmup;
   r["inputs"] =
       options.inputs.empty() ? json("random (seed " + std::to_string(options.seed) + ")") : json(options.inputs);
-  r["kernels"] = optimized::kEnabled ? "optimized" : "reference";
+  r["kernels"] = optimized_kernels_enabled() ? "optimized" : "reference";
   r["arena_used_bytes"] = interp.arena_used_bytes();
   double total_sum = 0;
   for (double t : totals) total_sum += t;

@@ -8,6 +8,7 @@
 #include <random>
 #include <vector>
 
+#include "kernels/overlap_bounds.h"
 #include "mote/interpreter.h"
 #include "mote/op_resolver.h"
 #include "mote/ops.h"

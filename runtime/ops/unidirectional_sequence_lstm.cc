@@ -21,6 +21,7 @@
 #include "kernels/fixedpoint.h"
 #include "kernels/optimized/lstm.h"
 #include "kernels/optimized/selection.h"
+#include "kernels/overlap_bounds.h"
 #include "kernels/reference/lstm.h"
 #include "mote/ops.h"
 #include "ops/quantization.h"

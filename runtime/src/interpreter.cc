@@ -1,10 +1,11 @@
 #include "mote/interpreter.h"
 
-#include "mote/ops.h"
-
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "mote/ops.h"
+#include "src/arena_records.h"
 
 namespace mote {
 namespace {
@@ -154,13 +155,8 @@ Status Interpreter::prepare_nodes() {
   return Status::kOk;
 }
 
-int32_t Interpreter::node_count(uint32_t vector_pos) const {
-  if (vector_pos == 0) return 0;
-  return int32_t(fb::load<uint32_t>(model_data_ + vector_pos));
-}
-
 int32_t Interpreter::node_tensor(uint32_t vector_pos, int i) const {
-  if (vector_pos == 0 || i < 0 || i >= node_count(vector_pos)) return -1;
+  if (vector_pos == 0 || i < 0 || i >= node_count(model_data_, vector_pos)) return -1;
   return fb::load<int32_t>(model_data_ + vector_pos + 4 + 4 * size_t(i));
 }
 
@@ -211,14 +207,14 @@ int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
     }
     for (int32_t j = 0; j < num_nodes; ++j) {
       const NodeRecord& nr = nodes[j];
-      for (int k = 0; k < node_count(nr.outputs_pos); ++k) {
+      for (int k = 0; k < node_count(model_data_, nr.outputs_pos); ++k) {
         if (buffer_root(node_tensor(nr.outputs_pos, k)) == self) {
           if (first < 0 || j < first) first = j;
           if (j > last) last = j;
           used = true;
         }
       }
-      for (int k = 0; k < node_count(nr.inputs_pos); ++k) {
+      for (int k = 0; k < node_count(model_data_, nr.inputs_pos); ++k) {
         if (buffer_root(node_tensor(nr.inputs_pos, k)) == self) {
           if (first < 0) first = 0;  // read before any node writes it: alive from the start
           if (j > last) last = j;
@@ -468,171 +464,6 @@ int Interpreter::memory_plan(PlannedBuffer* out, int capacity) const {
   if (!allocated_) return 0;
   PlanOutput o{out, capacity};
   return visit_buffers(output_buffer, &o);
-}
-
-// ---------------------------------------------------------------- OpContext
-
-namespace {
-const Interpreter::NodeRecord& node_record(const uint8_t* arena, uint32_t nodes, int node) {
-  return reinterpret_cast<const Interpreter::NodeRecord*>(arena + nodes)[node];
-}
-}  // namespace
-
-int32_t OpContext::op_version() const { return interp_->model_.op(uint32_t(node_)).version; }
-int OpContext::num_inputs() const {
-  return interp_->node_count(node_record(interp_->arena_, interp_->nodes_, node_).inputs_pos);
-}
-int OpContext::num_outputs() const {
-  return interp_->node_count(node_record(interp_->arena_, interp_->nodes_, node_).outputs_pos);
-}
-int OpContext::num_intermediates() const { return int(interp_->model_.op(uint32_t(node_)).intermediates.size()); }
-int32_t OpContext::input_tensor_index(int i) const {
-  return interp_->node_tensor(node_record(interp_->arena_, interp_->nodes_, node_).inputs_pos, i);
-}
-int32_t OpContext::output_tensor_index(int i) const {
-  return interp_->node_tensor(node_record(interp_->arena_, interp_->nodes_, node_).outputs_pos, i);
-}
-bool OpContext::has_input(int i) const { return input_tensor_index(i) >= 0; }
-TensorView OpContext::input(int i) const { return interp_->view(input_tensor_index(i)); }
-TensorView OpContext::output(int i) const { return interp_->view(output_tensor_index(i)); }
-namespace {
-int32_t intermediate_tensor(const Model& model, int node, int i) {
-  const fb::Vector<int32_t> v = model.op(uint32_t(node)).intermediates;
-  return i >= 0 && uint32_t(i) < v.size() ? v[uint32_t(i)] : -1;
-}
-}  // namespace
-
-TensorView OpContext::intermediate(int i) const {
-  return interp_->view(intermediate_tensor(interp_->model_, node_, i));
-}
-
-namespace {
-QuantView quant_of(const Model& model, int32_t tensor) {
-  if (tensor < 0) return QuantView();
-  return model.tensor(uint32_t(tensor)).quant;
-}
-}  // namespace
-
-QuantView OpContext::input_quant(int i) const { return quant_of(interp_->model_, input_tensor_index(i)); }
-QuantView OpContext::output_quant(int i) const { return quant_of(interp_->model_, output_tensor_index(i)); }
-QuantView OpContext::intermediate_quant(int i) const {
-  return quant_of(interp_->model_, intermediate_tensor(interp_->model_, node_, i));
-}
-bool OpContext::input_is_constant(int i) const {
-  int32_t t = input_tensor_index(i);
-  if (t < 0) return false;
-  return interp_->location(t) == Interpreter::kInModel;
-}
-schema::OptionsType OpContext::options_type() const { return interp_->model_.op(uint32_t(node_)).options_type; }
-fb::Table OpContext::options() const { return interp_->model_.op(uint32_t(node_)).options; }
-fb::Bytes OpContext::custom_options() const { return interp_->model_.op(uint32_t(node_)).custom_options; }
-
-void* OpContext::allocate_persistent(size_t bytes, size_t align, uint32_t* offset) {
-  if (!interp_->in_prepare_) {
-    fail("persistent memory can only be allocated in prepare");
-    return nullptr;
-  }
-  void* p = interp_->tail_alloc(bytes, align, offset);
-  if (p == nullptr) interp_->check_arena_for(bytes);
-  return p;
-}
-
-void* OpContext::allocate_op_data(size_t bytes) {
-  Interpreter::NodeRecord& r = reinterpret_cast<Interpreter::NodeRecord*>(interp_->arena_ + interp_->nodes_)[node_];
-  if (r.op_data != 0) return interp_->arena_ + r.op_data;
-  uint32_t offset = 0;
-  void* p = allocate_persistent(bytes, 8, &offset);
-  if (p != nullptr) r.op_data = offset;
-  return p;
-}
-
-void* OpContext::op_data() const {
-  uint32_t off = node_record(interp_->arena_, interp_->nodes_, node_).op_data;
-  return off ? interp_->arena_ + off : nullptr;
-}
-
-void* OpContext::persistent(uint32_t offset) const { return interp_->arena_ + offset; }
-
-Status OpContext::request_scratch(size_t bytes, int32_t* index) {
-  uint32_t offset = 0;
-  auto* r = static_cast<Interpreter::ScratchRecord*>(
-      allocate_persistent(sizeof(Interpreter::ScratchRecord), 4, &offset));
-  if (r == nullptr) return Status::kError;
-  r->size = uint32_t(bytes);
-  r->offset = 0;
-  r->node = node_;
-  r->next = 0;
-  if (interp_->last_scratch_ != 0) {
-    reinterpret_cast<Interpreter::ScratchRecord*>(interp_->arena_ + interp_->last_scratch_)->next = offset;
-  } else {
-    interp_->first_scratch_ = offset;
-  }
-  interp_->last_scratch_ = offset;
-  *index = int32_t(offset);
-  return Status::kOk;
-}
-
-Status OpContext::share_input_buffer() {
-  if (!interp_->in_prepare_) return fail("memory plan hints can only be given in prepare");
-  return interp_->share_buffer(input_tensor_index(0), output_tensor_index(0));
-}
-
-Status OpContext::allow_in_place(int input, int output) {
-  const TensorView in = this->input(input);
-  const TensorView out = this->output(output);
-  if (input_is_constant(input) || output_tensor_index(output) < 0 || dtype_size(in.type) != dtype_size(out.type) ||
-      in.num_elements() != out.num_elements())
-    return Status::kOk;
-  return allow_overlap(input, output, 0, 0);
-}
-
-Status OpContext::allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead, int32_t lead_step) {
-  if (!interp_->in_prepare_) return fail("memory plan hints can only be given in prepare");
-  Interpreter::OverlapHint hint;
-  hint.node = node_;
-  hint.input = input_tensor_index(input);
-  hint.output = output_tensor_index(output);
-  hint.min_lead = min_lead;
-  hint.max_lead = max_lead;
-  hint.lead_step = lead_step;
-  if (hint.input < 0 || hint.output < 0 || input_is_constant(input) || min_lead > max_lead) return Status::kOk;
-  return interp_->add_overlap_hint(hint);
-}
-
-Status OpContext::allow_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left) {
-  const TensorView in = input(0);
-  const TensorView out = output(0);
-  if (in.shape.rank != 4 || out.shape.rank != 4 || in.shape.dims[0] != out.shape.dims[0]) return Status::kOk;
-  if (in.shape.dims[3] * dtype_size(in.type) != out.shape.dims[3] * dtype_size(out.type)) return Status::kOk;
-  WindowGeometry g;
-  g.batches = in.shape.dims[0];
-  g.input_height = in.shape.dims[1];
-  g.input_width = in.shape.dims[2];
-  g.input_pixel_bytes = in.shape.dims[3] * int32_t(dtype_size(in.type));
-  g.output_height = out.shape.dims[1];
-  g.output_width = out.shape.dims[2];
-  g.output_pixel_bytes = out.shape.dims[3] * int32_t(dtype_size(out.type));
-  g.stride_height = stride_h;
-  g.stride_width = stride_w;
-  g.pad_top = pad_top;
-  g.pad_left = pad_left;
-  return allow_overlap(0, 0, kUnboundedLead, window_op_max_lead(g), g.output_pixel_bytes);
-}
-
-void* OpContext::scratch(int32_t index) const {
-  const auto* r = reinterpret_cast<const Interpreter::ScratchRecord*>(interp_->arena_ + index);
-  return interp_->arena_ + r->offset;
-}
-
-Status OpContext::fail(const char* format, ...) const {
-  const char* name = interp_->resolver_.at(node_record(interp_->arena_, interp_->nodes_, node_).registration).name;
-  int n = snprintf(interp_->error_, sizeof(interp_->error_), "node %d (%s): ", node_, name ? name : "?");
-  if (n < 0 || size_t(n) >= sizeof(interp_->error_)) return Status::kError;
-  va_list args;
-  va_start(args, format);
-  vsnprintf(interp_->error_ + n, sizeof(interp_->error_) - size_t(n), format, args);
-  va_end(args);
-  return Status::kError;
 }
 
 }  // namespace mote

@@ -30,6 +30,8 @@
 
 namespace mote {
 
+struct OverlapHint;  // src/arena_records.h
+
 // Alignment of every planned buffer and of the arena base.
 constexpr uint32_t kBufferAlignment = 16;
 
@@ -87,42 +89,8 @@ class Interpreter {
     observer_user_ = user;
   }
 
-  // --- used by OpContext ---
-  // Per tensor: 8 bytes here plus one kind byte (type, location, variable).
-  struct TensorRecord {
-    uint32_t data;      // arena offset; model offset when kInModel; root tensor when kShared
-    uint32_t dims_pos;  // model offset of the shape's first int32 (its length word precedes it), 0 for rank 0
-  };
-  struct NodeRecord {
-    uint32_t inputs_pos;  // model offset of the inputs vector's length word
-    uint32_t outputs_pos;
-    uint32_t op_data;       // arena offset, 0 when none
-    uint16_t registration;  // index in the resolver
-    uint16_t flags;         // kHasIntermediates
-  };
-  struct ScratchRecord {
-    uint32_t size;
-    uint32_t offset;
-    int32_t node;
-    uint32_t next;  // arena offset of the next record, 0 at the end
-  };
-  // An overlap a node allows between one of its inputs and one of its
-  // outputs (OpContext::allow_overlap). Kept at the arena's start during
-  // prepare only: the planner consumes them before any activation exists.
-  struct OverlapHint {
-    int32_t node;
-    int32_t input;   // tensor indices
-    int32_t output;
-    int32_t min_lead;
-    int32_t max_lead;
-    int32_t lead_step;
-  };
-  // Where a tensor's bytes are (bits 5-6 of its kind byte).
-  enum : uint8_t { kNoData = 0, kInArena = 1, kInModel = 2, kShared = 3 };
-  enum : uint8_t { kTypeMask = 0x1f, kLocationShift = 5, kVariable = 0x80 };
-  enum : uint16_t { kHasIntermediates = 1 };
-
  private:
+  // OpContext (src/op_context.cc) reads and writes the arena records.
   friend class OpContext;
 
   template <typename T>
@@ -151,7 +119,6 @@ class Interpreter {
   int visit_buffers(BufferVisitor visit, void* user) const;
   TensorView view(int32_t tensor_index) const;
   int32_t node_tensor(uint32_t vector_pos, int i) const;
-  int32_t node_count(uint32_t vector_pos) const;
 
   const uint8_t* model_data_;
   size_t model_size_;

@@ -100,8 +100,9 @@ class OpContext {
   // PlanOverlap in mote/memory_planner.h.
   Status allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead, int32_t lead_step = 0);
   // Channel-separable window ops over NHWC input 0 and output 0 (pooling,
-  // depthwise with multiplier 1) whose kernels follow window_op_max_lead()'s
-  // contract. Ignored unless input and output pixels have the same size.
+  // depthwise with multiplier 1) whose kernels follow the contract of
+  // window_op_max_lead() (kernels/overlap_bounds.h). Ignored unless input and
+  // output pixels have the same size.
   Status allow_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left);
 
   // --- prepare and eval ---

@@ -1,0 +1,44 @@
+// How far a kernel's output may run ahead of its input in memory: the largest
+// lead (output start - input start, in bytes) at which an op may let the
+// planner overlap its output with its input (OpContext::allow_overlap,
+// PlanOverlap in mote/memory_planner.h), from the geometry of the kernels
+// that stream over their input. Private to the runtime.
+#pragma once
+
+#include <stdint.h>
+
+namespace mote {
+
+// A window op over NHWC tensors (pooling, DEPTHWISE_CONV_2D, CONV_2D).
+struct WindowGeometry {
+  int32_t batches = 1;
+  int32_t input_height = 0, input_width = 0;
+  int32_t input_pixel_bytes = 0;  // channels * element size
+  int32_t output_height = 0, output_width = 0;
+  int32_t output_pixel_bytes = 0;
+  int32_t stride_height = 1, stride_width = 1;
+  int32_t pad_top = 0, pad_left = 0;  // rows/columns of padding before the input
+};
+
+// The largest lead (output start - input start, in bytes) at which the output
+// of a window op may overlap its input. It holds for any filter size and
+// dilation, and is negative: the output starts at least one output pixel
+// below the input. Two kinds of kernels may use it:
+//  - pixel order: the kernel produces output pixels in (batch, row, column)
+//    order and, once it has written any byte of output pixel p, reads only
+//    input that output pixels >= p need; any lead <= the bound is safe.
+//  - channel-separable (pooling, depthwise with multiplier 1; input and
+//    output pixels the same size): output channel c reads only input channel
+//    c, and for each channel (or block of channels) the kernel visits output
+//    pixels in that order, reading a pixel's window before writing it. Pixel
+//    or channel blocks outermost, both qualify, with leads that are also
+//    multiples of the pixel size: then output (p, c) lands on input (p - k,
+//    c), which no output >= p of channel c reads.
+int32_t window_op_max_lead(const WindowGeometry& g);
+
+// The same for a kernel that walks `steps` equal steps front to back (an RNN
+// over time, rows of a matrix), reads all of step k's input before writing
+// any of step k's output, and afterwards reads only later steps' input.
+int32_t streaming_max_lead(int32_t steps, int32_t input_step_bytes, int32_t output_step_bytes);
+
+}  // namespace mote
