@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make                      # build
+  cmake g++ make pkg-config           # build (pkg-config: the installed-package test)
   libflatbuffers-dev flatbuffers-compiler  # the host model of .tflite (tools/model/tflite.fbs, flatc)
   libcli11-dev nlohmann-json3-dev     # CLI parsing, JSON reports
   libstb-dev                          # image loading for calibration data
