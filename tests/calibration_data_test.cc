@@ -417,6 +417,19 @@ TEST_F(CalibrationData, JpegWithAnOverfullHuffmanTableIsRefused) {
   EXPECT_TRUE(contains(e, "bad.jpg: corrupt JPEG (a Huffman table declares 510 codes")) << e;
 }
 
+// The same table behind fill bytes before the start-of-image marker, which stb
+// skips (found by image_fuzzer in CI).
+TEST_F(CalibrationData, JpegWithFillBytesBeforeItsStartIsCheckedToo) {
+  const std::vector<uint8_t> jpeg = {0xFF, 0xFF, 0xFF, 0xD8,                       // fill, fill, SOI
+                                     0xFF, 0xC4, 0x00, 0x13, 0x00,                 // DHT, DC table 0
+                                     20,   20,   20,   20,   20,   20, 20, 20, 20, 20,  // codes per length
+                                     20,   20,   20,   20,   20,   20,             //
+                                     0xFF, 0xD9};                                  // EOI
+  write_file(dir_ / "fill.jpg", jpeg);
+  const std::string e = error_of({path("fill.jpg")}, {{"image", {1, 2, 2, 3}}});
+  EXPECT_TRUE(contains(e, "fill.jpg: corrupt JPEG (a Huffman table declares 320 codes")) << e;
+}
+
 // --- directories, selection, random ---
 
 TEST_F(CalibrationData, DirectoriesSortedRecursiveAndFiltered) {

@@ -42,9 +42,13 @@ std::vector<Tap> bilinear_taps(int in, int out) {
 // them (segments skipped by their length, entropy-coded data byte by byte) and
 // refuses such a file before stb sees it.
 void check_jpeg_huffman_tables(const std::vector<uint8_t>& b, const std::string& path) {
-  if (b.size() < 2 || b[0] != 0xFF || b[1] != 0xD8) return;
-  auto at = [&](size_t i) -> size_t { return i < b.size() ? b[i] : 0; };  // stb reads 0 past the end
-  size_t i = 2;
+  // stb takes fill bytes (0xFF) before the start-of-image marker too.
+  size_t i = 0;
+  if (b.empty() || b[0] != 0xFF) return;
+  while (i + 1 < b.size() && b[i + 1] == 0xFF) ++i;
+  if (i + 1 >= b.size() || b[i + 1] != 0xD8) return;
+  i += 2;
+  auto at = [&](size_t k) -> size_t { return k < b.size() ? b[k] : 0; };  // stb reads 0 past the end
   while (i + 3 < b.size()) {
     const size_t marker = b[i + 1];
     if (b[i] != 0xFF || marker == 0xFF) {  // entropy-coded data, fill bytes
