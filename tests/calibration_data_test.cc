@@ -430,6 +430,19 @@ TEST_F(CalibrationData, JpegWithFillBytesBeforeItsStartIsCheckedToo) {
   EXPECT_TRUE(contains(e, "fill.jpg: corrupt JPEG (a Huffman table declares 320 codes")) << e;
 }
 
+// A BMP whose header says 0 pixels wide, which stb decodes to an empty image
+// (found by image_fuzzer: the resize read before its data).
+TEST_F(CalibrationData, ImageWithoutPixelsIsRefused) {
+  std::vector<uint8_t> bmp = {'B', 'M', 0x36, 0x28, 0, 0, 0, 0, 0, 0, 0x36, 0x04, 0, 0,  // file header
+                              0x28, 0, 0, 0,  0, 0, 0, 0,  0x60, 0, 0, 0,  1, 0, 8, 0,  // size, width 0, height 96, 8 bit
+                              0, 0, 0, 0,  0, 0, 0, 0,  0x13, 0x0B, 0, 0,  0x13, 0x0B, 0, 0,
+                              0, 1, 0, 0,  0, 1, 0, 0};
+  for (int i = 0; i < 256; ++i) bmp.insert(bmp.end(), {uint8_t(i), uint8_t(i), uint8_t(i), 0});  // palette
+  write_file(dir_ / "empty.bmp", bmp);
+  const std::string e = error_of({path("empty.bmp")}, {{"image", {1, 2, 2, 3}}});
+  EXPECT_TRUE(contains(e, "empty.bmp: the image is 0 x 96 pixels")) << e;
+}
+
 // --- directories, selection, random ---
 
 TEST_F(CalibrationData, DirectoriesSortedRecursiveAndFiltered) {

@@ -98,6 +98,11 @@ Image load_image(const std::string& path, int channels) {
     throw std::runtime_error(path + ": cannot decode the image (" + (reason ? reason : "unknown error") +
                              "); calibration images must be PNG, BMP or baseline/progressive JPEG");
   }
+  if (width <= 0 || height <= 0) {
+    stbi_image_free(pixels);
+    throw std::runtime_error(path + ": the image is " + std::to_string(width) + " x " + std::to_string(height) +
+                             " pixels; it has nothing to resize");
+  }
   Image image;
   image.width = width;
   image.height = height;
