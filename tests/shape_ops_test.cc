@@ -260,6 +260,88 @@ TEST(PadKernel, RandomShapesAndPaddingsAllElementSizes) {
   pad_sweep<uint64_t>(14);
 }
 
+// Every lead from pad_min_lead() up to past the input's end gives the same
+// output, written over the input in one memory block, and the bytes outside
+// the input and the output stay untouched; one element below the bound
+// corrupts some case (the bound is tight).
+template <typename T>
+void pad_overlap_sweep(uint32_t seed, int* overlapping, int* broken_below) {
+  std::mt19937 rng(seed);
+  constexpr uint8_t kGuard = 0x5A;
+  for (int trial = 0; trial < 80; ++trial) {
+    const int rank = 1 + trial % mote::kMaxDims;
+    const Dims shape = random_shape(rng, rank, 4);
+    Dims before(static_cast<size_t>(rank)), after(static_cast<size_t>(rank));
+    ref::PadParams p;
+    p.rank = rank;
+    for (int d = 0; d < rank; ++d) {
+      before[d] = int32_t(rng() % 3);
+      after[d] = int32_t(rng() % 3);
+      p.input_dims[d] = shape[d];
+      p.left[d] = before[d];
+      p.output_dims[d] = shape[d] + before[d] + after[d];
+    }
+    std::vector<T> input(static_cast<size_t>(count_of(shape)));
+    for (T& v : input) v = T(rng() | 1u);
+    const T value = T(0);
+    const std::vector<T> expected = pad_reference(input, shape, before, after, value);
+    const int64_t in_bytes = int64_t(input.size() * sizeof(T)), out_bytes = int64_t(expected.size() * sizeof(T));
+    const int32_t min_lead = ref::pad_min_lead(p, sizeof(T));
+    ASSERT_EQ(min_lead % int32_t(sizeof(T)), 0);
+    auto run_at = [&](int64_t lead, bool* guards_intact) {
+      // Input at `base`; output at base + lead; guard bytes around both.
+      const int64_t base = out_bytes + 64;
+      std::vector<uint8_t> memory(size_t(base + in_bytes + out_bytes + 64), kGuard);
+      uint8_t* in = memory.data() + base;
+      memcpy(in, input.data(), size_t(in_bytes));
+      T* out = reinterpret_cast<T*>(in + lead);
+      ref::pad(p, in, &value, out, sizeof(T));
+      *guards_intact = true;
+      const int64_t lo = std::min<int64_t>(0, lead), hi = std::max<int64_t>(in_bytes, lead + out_bytes);
+      for (int64_t i = 0; i < int64_t(memory.size()); ++i)
+        if ((i < base + lo || i >= base + hi) && memory[size_t(i)] != kGuard) *guards_intact = false;
+      return std::vector<T>(out, out + expected.size());
+    };
+    const int64_t stride = std::max<int64_t>(1, (in_bytes - min_lead) / int64_t(sizeof(T)) / 40);
+    for (int64_t lead = min_lead; lead <= in_bytes; lead += int64_t(sizeof(T)) * (1 + int64_t(rng() % stride))) {
+      bool guards_intact = false;
+      ASSERT_EQ(run_at(lead, &guards_intact), expected) << "trial " << trial << " lead " << lead;
+      ASSERT_TRUE(guards_intact) << "trial " << trial << " lead " << lead;
+      if (lead < in_bytes && lead + out_bytes > 0) ++*overlapping;
+    }
+    if (min_lead < 0) {
+      bool guards_intact = false;
+      if (run_at(min_lead - int64_t(sizeof(T)), &guards_intact) != expected) ++*broken_below;
+    }
+  }
+}
+
+TEST(PadKernel, WritesOverItsInputFromTheMinimumLeadUp) {
+  int overlapping = 0, broken_below = 0;
+  pad_overlap_sweep<uint8_t>(21, &overlapping, &broken_below);
+  pad_overlap_sweep<uint16_t>(22, &overlapping, &broken_below);
+  pad_overlap_sweep<uint32_t>(23, &overlapping, &broken_below);
+  pad_overlap_sweep<uint64_t>(24, &overlapping, &broken_below);
+  EXPECT_GT(overlapping, 1000);
+  EXPECT_GT(broken_below, 50);
+}
+
+TEST(PadKernel, MinimumLeadIsTheOffsetOfTheFirstInputElement) {
+  // 2x3 padded by one row above and one column left: the first input element
+  // is output element 4 + 1 = 5; int16: 10 bytes.
+  ref::PadParams p;
+  p.rank = 2;
+  p.input_dims[0] = 2;
+  p.input_dims[1] = 3;
+  p.left[0] = 1;
+  p.left[1] = 1;
+  p.output_dims[0] = 3;
+  p.output_dims[1] = 4;
+  EXPECT_EQ(ref::pad_min_lead(p, 2), -10);
+  p.input_dims[1] = 0;  // nothing to read: any lead
+  EXPECT_EQ(ref::pad_min_lead(p, 2), 0);
+}
+
 // ===========================================================================
 // CONCATENATION kernel
 

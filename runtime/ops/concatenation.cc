@@ -16,6 +16,23 @@ struct OpData {
   ArenaRef<uint32_t> input_row_bytes;  // per input: bytes of one outer slice
 };
 
+// With one outer row each input is a contiguous slice of the output: the
+// planner may place it there (lead = minus its offset in the output), and the
+// kernel then leaves it in place. Not for an input given twice (one place).
+Status allow_inputs_as_slices(OpContext& ctx, int32_t outer_count, const uint32_t* row_bytes) {
+  if (outer_count != 1) return Status::kOk;
+  int64_t column = 0;
+  for (int i = 0; i < ctx.num_inputs(); ++i) {
+    bool repeated = false;
+    for (int j = 0; j < ctx.num_inputs(); ++j)
+      repeated = repeated || (j != i && ctx.input_tensor_index(j) == ctx.input_tensor_index(i));
+    const int32_t lead = int32_t(-column);
+    if (!repeated && row_bytes[i] > 0 && !ok(ctx.allow_overlap(i, 0, lead, lead))) return Status::kError;
+    column += row_bytes[i];
+  }
+  return Status::kOk;
+}
+
 Status prepare(OpContext& ctx) {
   const int num_inputs = ctx.num_inputs();
   if (num_inputs < 1) return ctx.fail("expects at least 1 input");
@@ -66,7 +83,7 @@ Status prepare(OpContext& ctx) {
 
   data->params.outer_count = int32_t(output.shape.flat_size(0, axis));
   data->params.output_row_bytes = uint32_t(int64_t(output.shape.dims[axis]) * inner * element_size);
-  return Status::kOk;
+  return allow_inputs_as_slices(ctx, data->params.outer_count, row_bytes);
 }
 
 Status eval(OpContext& ctx) {

@@ -1,7 +1,8 @@
 // PAD and PADV2 (constant mode): surround the input with pad values, the
 // amounts given by the constant [rank, 2] `paddings` input (before, after).
 // The pad value is PADV2's third input when given; otherwise 0, or the
-// output zero point for int8/uint8 (the quantized 0.0), as in TFLM.
+// output zero point for int8/uint8 (the quantized 0.0), as in TFLM. The
+// output may be planned over the input (reference::pad_min_lead).
 #include "kernels/reference/pad.h"
 
 #include <limits>
@@ -101,7 +102,9 @@ Status prepare(OpContext& ctx) {
       return ctx.fail("output zero point %d is outside the %s range", int(zero_point), dtype_name(input.type));
     data->pad_value[0] = uint8_t(zero_point);
   }
-  return Status::kOk;
+  // The kernel writes back to front: the output may start below its input
+  // by the padding before the first input element, or anywhere above it.
+  return ctx.allow_overlap(0, 0, reference::pad_min_lead(p, data->element_size), INT32_MAX);
 }
 
 Status eval(OpContext& ctx) {

@@ -11,7 +11,7 @@ void concatenation_place(const ConcatenationParams& params, const void* input, u
   const uint8_t* src = static_cast<const uint8_t*>(input);
   uint8_t* dst = static_cast<uint8_t*>(output) + column_offset;
   for (int32_t o = 0; o < params.outer_count; ++o) {
-    memcpy(dst, src, input_row_bytes);
+    if (dst != src) memcpy(dst, src, input_row_bytes);  // equal: planned in place
     src += input_row_bytes;
     dst += params.output_row_bytes;
   }

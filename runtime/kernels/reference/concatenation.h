@@ -17,7 +17,9 @@ struct ConcatenationParams {
 };
 
 // Copies `input` (outer_count rows of input_row_bytes) into the output, each
-// row starting `column_offset` bytes into the corresponding output row.
+// row starting `column_offset` bytes into the corresponding output row. An
+// input that already lies where it goes (planned as a slice of the output)
+// is left as it is; otherwise input and output must not overlap.
 void concatenation_place(const ConcatenationParams& params, const void* input, uint32_t input_row_bytes,
                          uint32_t column_offset, void* output);
 

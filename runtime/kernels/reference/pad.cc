@@ -6,29 +6,32 @@ namespace mote {
 namespace reference {
 namespace {
 
+// Fills the `count` elements before `end` (in any order: no input that is
+// still to be read lies in them) and returns their start.
 template <typename T>
-T* fill(T* output, T value, int64_t count) {
-  for (int64_t i = 0; i < count; ++i) output[i] = value;
-  return output + count;
+T* fill_before(T* end, T value, int64_t count) {
+  T* start = end - count;
+  for (int64_t i = 0; i < count; ++i) start[i] = value;
+  return start;
 }
 
 // Writes the whole output block of dimension d (and the dimensions inside
-// it) and returns the position after it. input_block[d] / output_block[d]
-// are the element counts of one step along d.
+// it) back to front, ending just before `output_end`, and returns its start.
+// input_block[d] / output_block[d] are the element counts of one step along d.
 template <typename T>
 T* pad_block(const PadParams& p, const int64_t* input_block, const int64_t* output_block, int32_t d, const T* input,
-             T* output, T value) {
+             T* output_end, T value) {
   const int32_t left = p.left[d];
   const int32_t right = p.output_dims[d] - p.input_dims[d] - left;
-  output = fill(output, value, left * output_block[d]);
+  output_end = fill_before(output_end, value, right * output_block[d]);
   if (d == p.rank - 1) {
-    if (p.input_dims[d] > 0) memcpy(output, input, size_t(p.input_dims[d]) * sizeof(T));
-    output += p.input_dims[d];
+    output_end -= p.input_dims[d];
+    if (p.input_dims[d] > 0) memmove(output_end, input, size_t(p.input_dims[d]) * sizeof(T));
   } else {
-    for (int32_t i = 0; i < p.input_dims[d]; ++i)
-      output = pad_block(p, input_block, output_block, d + 1, input + i * input_block[d], output, value);
+    for (int32_t i = p.input_dims[d] - 1; i >= 0; --i)
+      output_end = pad_block(p, input_block, output_block, d + 1, input + i * input_block[d], output_end, value);
   }
-  return fill(output, value, right * output_block[d]);
+  return fill_before(output_end, value, left * output_block[d]);
 }
 
 template <typename T>
@@ -48,7 +51,7 @@ void pad_elements(const PadParams& p, const T* input, const void* pad_value, T* 
     in *= p.input_dims[d];
     out *= p.output_dims[d];
   }
-  pad_block(p, input_block, output_block, 0, input, output, value);
+  pad_block(p, input_block, output_block, 0, input, output + out, value);
 }
 
 }  // namespace
@@ -70,6 +73,18 @@ void pad(const PadParams& params, const void* input, const void* pad_value, void
     default:
       break;
   }
+}
+
+int32_t pad_min_lead(const PadParams& params, int element_size) {
+  // Offset of the first input element in the output, in elements.
+  int64_t first = 0, block = 1;
+  for (int32_t d = params.rank - 1; d >= 0; --d) {
+    if (params.input_dims[d] == 0) return 0;
+    first += int64_t(params.left[d]) * block;
+    block *= params.output_dims[d];
+  }
+  const int64_t lead = -first * element_size;
+  return lead <= int64_t(INT32_MIN) ? INT32_MIN + 1 : int32_t(lead);
 }
 
 }  // namespace reference
