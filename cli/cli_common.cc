@@ -17,6 +17,17 @@ void print_error(const std::string& message, const std::string& hint) {
   if (!hint.empty()) fprintf(stderr, "  hint: %s\n", hint.c_str());
 }
 
+void check_writable_path(const std::string& path, const char* what) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    throw UserError(std::string("cannot write the ") + what + " '" + path + "': folder '" + parent.string() +
+                    "' does not exist");
+  if (fs::is_directory(path, ec))
+    throw UserError(std::string("cannot write the ") + what + " '" + path + "': it is a directory");
+}
+
 std::string extension_of(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   for (char& c : ext) c = char(tolower(static_cast<unsigned char>(c)));

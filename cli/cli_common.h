@@ -51,6 +51,10 @@ Interpreter& allocated(HostInterpreter& host, const ModelFile& file);
 // What to tell the user after allocate() failed with `error`.
 std::string allocate_hint(const std::string& error);
 
+// Throws UserError when `path` cannot be a file to write: its folder is
+// missing, or it is a folder. `what` names it ("report").
+void check_writable_path(const std::string& path, const char* what);
+
 // Lower-case file extension including the dot (".npy"), or "".
 std::string extension_of(const std::string& path);
 

@@ -4,7 +4,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
@@ -12,6 +11,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/option_checks.h"
+#include "cli/progress.h"
 #include "tools/common/shapes.h"
 #include "tools/common/text_table.h"
 #include "tools/quantizer/calibration_data.h"
@@ -56,28 +56,6 @@ const char* const kHelpFooter =
     "\n"
     "Exit status: 0 ok, 1 error (model, data, unsupported op), 2 bad command line.";
 
-// A one-line progress bar on stderr: redrawn with \r on a terminal, one line
-// per finished phase otherwise.
-class Progress {
- public:
-  Progress() : tty_(isatty(STDERR_FILENO) != 0) {}
-  void operator()(const std::string& phase, int done, int total) {
-    if (tty_) {
-      const int width = 30;
-      const int filled = total > 0 ? done * width / total : width;
-      fprintf(stderr, "\r%-12s [%s%s] %d/%d samples", phase.c_str(), std::string(size_t(filled), '#').c_str(),
-              std::string(size_t(width - filled), '.').c_str(), done, total);
-      if (done == total) fputc('\n', stderr);
-    } else if (done == total) {
-      fprintf(stderr, "%s: %d samples\n", phase.c_str(), total);
-    }
-    fflush(stderr);
-  }
-
- private:
-  bool tty_;
-};
-
 std::vector<uint8_t> read_model_bytes(const std::string& path) {
   std::unique_ptr<ModelFile> file = load_model_file(path);  // errors for missing / invalid files
   return std::vector<uint8_t>(file->data.get(), file->data.get() + file->size);
@@ -120,16 +98,6 @@ std::vector<tools::Sample> load_samples(const std::vector<std::string>& paths,
                     "the model's input" + std::string(inputs.size() == 1 ? " is " : "s are ") + shapes +
                         "; see `mote quantize --help` for the accepted files");
   }
-}
-
-void check_writable_path(const std::string& path, const char* what) {
-  const fs::path parent = fs::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty() && !fs::is_directory(parent, ec))
-    throw UserError(std::string("cannot write the ") + what + " '" + path + "': folder '" + parent.string() +
-                    "' does not exist");
-  if (fs::is_directory(path, ec))
-    throw UserError(std::string("cannot write the ") + what + " '" + path + "': it is a directory");
 }
 
 // Writes `bytes` to path + ".tmp" and renames it over `path`; the temporary

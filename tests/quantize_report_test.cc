@@ -237,8 +237,8 @@ TEST(QuantizeReport, EachOutputIsJudgedByTheMetricOfItsTask) {
   ae.task_reason = "as many values as input 'features'";
   ae.reconstructs = "input 'features'";
   ae.top1_agreement = 0.5;  // not shown for a non-classifier
-  ae.float_reconstruction = {2.0, 1.5, 3.0, 9.0};
-  ae.int8_reconstruction = {2.5, 1.75, 3.5, 10.0};
+  ae.float_reconstruction = {2.0, 1.5, 3.0, 8.0, 9.0};  // mean, median, p90, p99, max
+  ae.int8_reconstruction = {2.5, 1.75, 3.5, 9.5, 10.0};
   r.outputs.push_back(ae);
   const std::string verdict = report_verdict(r);
   EXPECT_TRUE(contains(verdict, "output probabilities (classification): top-1 agreement 87.5%")) << verdict;

@@ -137,7 +137,6 @@ class InputLoader {
     p.samples = int(samples_.size());
     return p;
   }
-  const std::vector<std::string>& sources() const { return sources_; }
 
   // A path given by the user: a file, or a directory searched recursively.
   void add_path(const std::string& path, bool has_prefix_like_assignment, const std::string& input_names) {
@@ -198,7 +197,12 @@ class InputLoader {
 
   void add_file(const std::string& path) {
     if (full()) return;
-    sources_.push_back(path);
+    const size_t before = samples_.size();
+    read_file(path);
+    prep_.files.push_back({path, int(samples_.size() - before)});
+  }
+
+  void read_file(const std::string& path) {
     switch (format_of(path)) {
       case Format::kNpy:
         load_npy(path);
@@ -494,7 +498,6 @@ class InputLoader {
   bool warned_integers_ = false;
   DataPreprocessing prep_;
   std::vector<std::vector<float>> samples_;
-  std::vector<std::string> sources_;
 };
 
 void check_options(const std::vector<InputSpec>& inputs, const CalibrationOptions& options) {
@@ -626,7 +629,7 @@ std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths,
   if (options.max_samples > 0 && count < size_t(options.max_samples))
     warn("found " + std::to_string(count) + " calibration samples, fewer than the " +
          std::to_string(options.max_samples) + " asked for");
-  else if (options.max_samples <= 0 && count < size_t(kFewSamples))
+  else if (options.warn_few_samples && options.max_samples <= 0 && count < size_t(kFewSamples))
     warn("only " + std::to_string(count) + " calibration sample" + (count == 1 ? "" : "s") +
          ": activation ranges may not cover real inputs (100 or more representative samples are typical)");
 
@@ -701,8 +704,8 @@ std::vector<float> parse_float_list(const std::string& text, const std::string& 
   return values;
 }
 
-const char* calibration_data_help() {
-  return R"(Calibration data (--calibration PATH...): files, or directories searched recursively (sorted
+std::string data_files_help(const std::string& title, const std::string& option) {
+  std::string help = title + " (" + option + R"( PATH...): files, or directories searched recursively (sorted
 by path, other files skipped). An image is one sample; .npy/.bin/.csv files may hold several.
   .npy       one sample ([28,28,1] or [1,28,28,1] for a [1,28,28,1] input) or N along a leading
              axis ([N,28,28,1]); float32/float64/int8/uint8/int16/int32/int64 (integers as values)
@@ -715,9 +718,14 @@ by path, other files skipped). An image is one sample; .npy/.bin/.csv files may 
 --scale/--mean: one value, or one per channel (--mean 123.7,116.3,103.5); for .npy/.bin/.csv
   applied only when given.
 Models with several inputs: prefix each path with its input, NAME=PATH or INDEX=PATH
-  (--calibration 0=audio/ 1=ids.npy); every input needs the same sample count, paired in order.
---random: uniform [-1, 1] data to try the pipeline only (activation ranges will be wrong).
+  ()" + option + R"( 0=audio/ 1=ids.npy); every input needs the same sample count, paired in order.
 )";
+  return help;
+}
+
+std::string calibration_data_help() {
+  return data_files_help("Calibration data", "--calibration") +
+         "--random: uniform [-1, 1] data to try the pipeline only (activation ranges will be wrong).\n";
 }
 
 }  // namespace tools

@@ -83,6 +83,7 @@ struct CalibrationOptions {
   std::vector<float> scale;  // see the normalisation notes above
   std::vector<float> mean;
   std::string color = "auto";  // auto | gray | rgb | bgr
+  bool warn_few_samples = true;  // calibration: warn that under 10 samples may not cover real inputs
 };
 
 // One float vector per model input, in input order (C order, the input's
@@ -99,6 +100,9 @@ struct DataPreprocessing {
   int width = 0, height = 0;                     // images: the size they were resized to
   std::vector<float> scale, mean;  // (value - mean[c]) * scale[c] as applied; empty: values as read
   float min = 0, max = 0;          // the values after preprocessing
+  // The files read, in sample order, each with the number of samples it gave
+  // (for labels that follow the files, e.g. `mote eval`).
+  std::vector<std::pair<std::string, int>> files;
 
   // e.g. "'image': 200 images, RGB, bilinear from 48x48 to 32x32, (pixel - 0) * 0.003922; values in [0, 1]"
   std::string to_string() const;
@@ -112,8 +116,10 @@ std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths,
 
 // Text for a CLI's --help describing the accepted data (formats, image
 // normalisation, NAME=PATH for multi-input models), lines of at most 100
-// characters.
-const char* calibration_data_help();
+// characters: data_files_help("Data", "--data") for any command reading data
+// files, calibration_data_help() for `mote quantize` (adds --random).
+std::string data_files_help(const std::string& title, const std::string& option);
+std::string calibration_data_help();
 
 // Parses a --scale/--mean value: "0.00392", "1/255", or a comma-separated list
 // of those ("1/58.4,1/57.1,1/57.4"); throws std::runtime_error naming `what`.

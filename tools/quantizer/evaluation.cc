@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 
-#include "mote/schema.h"
+#include "tools/common/error_statistics.h"
 #include "tools/model_stats.h"
 #include "tools/quantizer/model_runner.h"
 #include "tools/quantizer/quantizer.h"
@@ -66,72 +66,6 @@ size_t argmax(const std::vector<float>& v, size_t begin, size_t length) {
   return best - begin;
 }
 
-int64_t elements(const std::vector<int32_t>& shape) {
-  int64_t n = 1;
-  for (int32_t d : shape) n *= d;
-  return n;
-}
-
-// The model input with as many values as `output`, or -1.
-int reconstructed_input(const Graph& g, int32_t output) {
-  const int64_t n = elements(g.tensors[size_t(output)].shape);
-  for (size_t i = 0; i < g.inputs.size(); ++i)
-    if (n > 1 && elements(g.tensors[size_t(g.inputs[i])].shape) == n) return int(i);
-  return -1;
-}
-
-// What an output is, and why we think so.
-OutputTask detect_task(const Graph& g, int32_t output, std::string* reason) {
-  int32_t t = output;
-  for (int32_t p = g.producer(t); p >= 0; p = g.producer(t)) {
-    const int32_t code = g.ops[size_t(p)].code;
-    if (code == int32_t(schema::BuiltinOp::kReshape) || code == int32_t(schema::BuiltinOp::kSqueeze) ||
-        code == int32_t(schema::BuiltinOp::kDequantize) || code == int32_t(schema::BuiltinOp::kQuantize)) {
-      t = g.ops[size_t(p)].input(0);
-      if (t < 0) break;
-      continue;
-    }
-    const std::vector<int32_t>& shape = g.tensors[size_t(output)].shape;
-    const int32_t last = shape.empty() ? 1 : shape.back();
-    if (code == int32_t(schema::BuiltinOp::kSoftmax) && last > 1) {
-      *reason = "SOFTMAX output";
-      return OutputTask::kClassification;
-    }
-    if (code == int32_t(schema::BuiltinOp::kLogistic) && last > 1) {
-      *reason = "LOGISTIC over " + std::to_string(last) + " values";
-      return OutputTask::kClassification;
-    }
-    break;
-  }
-  const int input = reconstructed_input(g, output);
-  if (input >= 0) {
-    *reason = "as many values as input '" + g.tensors[size_t(g.inputs[size_t(input)])].name + "'";
-    return OutputTask::kReconstruction;
-  }
-  *reason = "not SOFTMAX, not the size of an input";
-  return OutputTask::kRegression;
-}
-
-double mean_squared_error(const std::vector<float>& a, const std::vector<float>& b) {
-  double sum = 0;
-  const size_t n = std::min(a.size(), b.size());
-  for (size_t i = 0; i < n; ++i) sum += (double(a[i]) - double(b[i])) * (double(a[i]) - double(b[i]));
-  return n > 0 ? sum / double(n) : 0.0;
-}
-
-ErrorDistribution distribution(std::vector<double> values) {
-  ErrorDistribution d;
-  if (values.empty()) return d;
-  std::sort(values.begin(), values.end());
-  for (double v : values) d.mean += v;
-  d.mean /= double(values.size());
-  auto at = [&](double q) { return values[std::min(values.size() - 1, size_t(q * double(values.size() - 1) + 0.5))]; };
-  d.median = at(0.5);
-  d.p90 = at(0.9);
-  d.max = values.back();
-  return d;
-}
-
 std::string producer_name(const Model& m, int32_t tensor) {
   for (uint32_t n = 0; n < m.num_operators(); ++n) {
     const OperatorInfo op = m.op(n);
@@ -143,23 +77,6 @@ std::string producer_name(const Model& m, int32_t tensor) {
 }
 
 }  // namespace
-
-const char* task_name(OutputTask task) {
-  switch (task) {
-    case OutputTask::kAuto: return "auto";
-    case OutputTask::kClassification: return "classification";
-    case OutputTask::kRegression: return "regression";
-    case OutputTask::kReconstruction: return "reconstruction";
-  }
-  return "auto";
-}
-
-OutputTask parse_task(const std::string& name) {
-  for (OutputTask t : {OutputTask::kAuto, OutputTask::kClassification, OutputTask::kRegression,
-                       OutputTask::kReconstruction})
-    if (name == task_name(t)) return t;
-  throw UserError("unknown --task '" + name + "': use auto, classification, regression or reconstruction");
-}
 
 QuantizeReport evaluate_quantization(const FloatModel& model, const QuantizedModel& quantized,
                                      const std::vector<Sample>& samples, const ProgressCallback& progress,
@@ -185,18 +102,10 @@ QuantizeReport evaluate_quantization(const FloatModel& model, const QuantizedMod
   std::vector<int> recon_input(fg.outputs.size(), -1);
   std::vector<std::vector<double>> float_recon(fg.outputs.size()), int8_recon(fg.outputs.size());
   for (size_t j = 0; j < fg.outputs.size(); ++j) {
-    tasks[j] = detect_task(fg, fg.outputs[j], &reasons[j]);
-    if (task != OutputTask::kAuto) {
-      tasks[j] = task;
-      reasons[j] = "--task";
-    }
-    if (tasks[j] == OutputTask::kReconstruction) {
-      recon_input[j] = reconstructed_input(fg, fg.outputs[j]);
-      if (recon_input[j] < 0)
-        throw UserError("--task reconstruction: output '" + fg.tensors[size_t(fg.outputs[j])].name +
-                            "' has " + std::to_string(elements(fg.tensors[size_t(fg.outputs[j])].shape)) +
-                            " values, no model input has as many");
-    }
+    const OutputKind kind = output_kind(fg, j, task);
+    tasks[j] = kind.task;
+    reasons[j] = kind.reason;
+    if (kind.task == OutputTask::kReconstruction) recon_input[j] = kind.reconstructs;
   }
 
   const int total = int(samples.size());
@@ -275,8 +184,8 @@ QuantizeReport evaluate_quantization(const FloatModel& model, const QuantizedMod
     oq.task_reason = reasons[j];
     if (recon_input[j] >= 0) {
       oq.reconstructs = "input '" + fg.tensors[size_t(fg.inputs[size_t(recon_input[j])])].name + "'";
-      oq.float_reconstruction = distribution(float_recon[j]);
-      oq.int8_reconstruction = distribution(int8_recon[j]);
+      oq.float_reconstruction = error_distribution(float_recon[j]);
+      oq.int8_reconstruction = error_distribution(int8_recon[j]);
     }
     oq.top1_agreement = top1_rows[j] > 0 ? double(top1_agree[j]) / double(top1_rows[j]) : -1.0;
     report.outputs.push_back(oq);

@@ -15,6 +15,7 @@
 #include "tools/quantizer/calibration.h"
 #include "tools/quantizer/calibration_data.h"
 #include "tools/quantizer/float_model.h"
+#include "tools/quantizer/output_task.h"
 #include "tools/quantizer/quantize_report.h"
 
 namespace mote {
@@ -22,13 +23,6 @@ namespace tools {
 namespace quantizer {
 
 struct QuantizedModel;
-
-enum class OutputTask { kAuto, kClassification, kRegression, kReconstruction };
-
-// "auto", "classification", "regression", "reconstruction"
-const char* task_name(OutputTask task);
-// Parses a task name; throws UserError for an unknown one.
-OutputTask parse_task(const std::string& name);
 
 // Fills `evaluation_samples`, `tensors` and `outputs` of the report (the caller
 // sets the file names and method). Throws UserError when a model fails to

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "tools/common/html.h"
 #include "tools/common/json.h"
 #include "tools/common/text_table.h"
 
@@ -85,21 +86,6 @@ double json_float(float v) {
 using OrderedJson = nlohmann::ordered_json;
 
 OrderedJson json_number(double v) { return std::isfinite(v) ? OrderedJson(v) : OrderedJson(nullptr); }
-
-std::string html_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // Escaped, with line-break opportunities after the separators of TFLite names.
 std::string html_name(const std::string& name) {
@@ -179,21 +165,6 @@ std::string sqnr_chart_svg(const QuantizeReport& report) {
 }
 
 const char kHtmlStyle[] = R"(
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2328;
-       margin: 24px auto; max-width: 1100px; padding: 0 16px; }
-h1 { font-size: 22px; margin: 0 0 12px; }
-h2 { font-size: 17px; margin: 28px 0 8px; }
-dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0; }
-dl.meta dt { color: #59636e; }
-dl.meta dd { margin: 0; font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
-.verdict { margin: 16px 0; padding: 10px 14px; border-radius: 6px; border-left: 5px solid; }
-.verdict.ok { background: #eaf6ec; border-color: #2da44e; }
-.verdict.warn { background: #fdf0ef; border-color: #cf222e; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { padding: 4px 8px; border-bottom: 1px solid #d8dee4; text-align: left; vertical-align: top; }
-th { background: #f6f8fa; position: sticky; top: 0; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.name { font-family: ui-monospace, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 tr.poor td { background: #fdf0ef; }
 .chart-box { overflow-x: auto; border: 1px solid #d8dee4; border-radius: 6px; padding: 8px; }
 svg.chart { display: block; max-width: 100%; height: auto; font-family: system-ui, -apple-system, Helvetica, Arial, sans-serif; }
@@ -206,7 +177,6 @@ svg rect.good { fill: #2da44e; } svg rect.fair { fill: #d4a72c; } svg rect.poor 
 svg rect.na { fill: #8c959f; }
 .legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; border-radius: 2px; }
 .legend { color: #59636e; font-size: 12px; margin: 6px 0; }
-p.note { color: #59636e; font-size: 12px; }
 )";
 
 std::string samples_text(int n) { return std::to_string(n) + " sample" + (n == 1 ? "" : "s"); }
@@ -404,7 +374,7 @@ std::string report_to_html(const QuantizeReport& report) {
   const std::string title = "Quantization report: " + std::filesystem::path(report.float_model).filename().string();
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  h += "<title>" + html_escape(title) + "</title>\n<style>" + kHtmlStyle + "</style>\n</head>\n<body>\n";
+  h += "<title>" + html_escape(title) + "</title>\n<style>" + report_base_style() + kHtmlStyle + "</style>\n</head>\n<body>\n";
   h += "<h1>" + html_escape(title) + "</h1>\n<dl class=\"meta\">\n";
   h += "<dt>float model</dt><dd>" + html_escape(report.float_model) + "</dd>\n";
   h += "<dt>quantized model</dt><dd>" + html_escape(report.quantized_model) + "</dd>\n";

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/common/error_statistics.h"
 #include "tools/quantizer/calibration_data.h"
 
 namespace mote {
@@ -36,18 +37,13 @@ struct TensorQuality {
   int32_t zero_point = 0;
 };
 
-// Per-sample mean squared error of an output against the input it reconstructs.
-struct ErrorDistribution {
-  double mean = 0, median = 0, p90 = 0, max = 0;
-};
-
 struct OutputQuality {
   std::string name;
   std::string task = "regression";  // classification | regression | reconstruction
   std::string task_reason;          // e.g. "SOFTMAX output", "--task"
   double mean_abs_error = 0, max_abs_error = 0, mse = 0, sqnr_db = 0;
   double top1_agreement = -1;  // fraction in [0, 1]; -1: not a classifier
-  // reconstruction only: error against the input `reconstructs`
+  // reconstruction only: per-sample MSE against the input `reconstructs`
   std::string reconstructs;
   ErrorDistribution float_reconstruction, int8_reconstruction;
 };
