@@ -9,6 +9,11 @@
 //          persistent=<bytes> ref_arena=<bytes> samples=<n> steps=<n> counter=<name>
 //          count=<sample 0> count_max=<max over samples>
 //          allocate_count=<allocate(), model load and memory plan included>
+// Built with MOTE_DEVICE_PER_OP (scripts/device-conformance.sh --per-op), it
+// then runs sample 0 once more with a node observer and prints one line per
+// node, the counter's increase from the previous node's end to this node's end
+// (the interpreter's per-node work included, the observer's own mostly not):
+//   OP node=<index> op=<TFLite op name> count=<n>
 // Exit status: 0 bit-exact, 1 an output differs, 2 the runtime failed.
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +22,7 @@
 #include "device_model.h"
 #include "mote/interpreter.h"
 #include "mote/op_resolver.h"
+#include "mote/schema.h"
 #include "platform.h"
 
 namespace {
@@ -82,6 +88,50 @@ bool same_outputs(const char* kind, int index, mote::Interpreter& interpreter, c
   }
   return exact;
 }
+
+#ifdef MOTE_DEVICE_PER_OP
+// Counter readings per node of one invoke (static: the runner has no heap).
+struct NodeCounts {
+  static constexpr int kMaxNodes = 1024;
+  uint32_t last = 0;  // reading at the end of the previous observer call
+  int nodes = 0;
+  uint32_t count[kMaxNodes];
+};
+NodeCounts node_counts;
+
+void count_node(void* user, int node, const mote::Interpreter&) {
+  const uint32_t now = platform_counter_read();
+  NodeCounts& counts = *static_cast<NodeCounts*>(user);
+  if (node < NodeCounts::kMaxNodes) counts.count[node] = now - counts.last;
+  counts.nodes = node + 1;
+  counts.last = platform_counter_read();
+}
+
+// Sample 0 once more, counted per node; prints the OP lines. False when the
+// runtime failed.
+bool print_node_counts(mote::Interpreter& interpreter, const DeviceModel& model) {
+  if (interpreter.reset_state() != mote::Status::kOk || !fill_inputs(interpreter, model, model.samples[0]))
+    return false;
+  node_counts.nodes = 0;
+  node_counts.last = 0;
+  interpreter.set_node_observer(count_node, &node_counts);
+  platform_counter_start();
+  const mote::Status status = interpreter.invoke();
+  platform_counter_stop();
+  interpreter.set_node_observer(nullptr, nullptr);
+  if (status != mote::Status::kOk) {
+    printf("ERROR: invoke: %s\n", interpreter.error_message());
+    return false;
+  }
+  const int shown = node_counts.nodes < NodeCounts::kMaxNodes ? node_counts.nodes : NodeCounts::kMaxNodes;
+  for (int j = 0; j < shown; ++j) {
+    printf("OP node=%d op=%s count=%lu\n", j, mote::schema::builtin_op_name(interpreter.model().op(j).builtin_code),
+           (unsigned long)node_counts.count[j]);
+  }
+  if (shown < node_counts.nodes) printf("OP nodes past %d not counted\n", shown);
+  return true;
+}
+#endif
 
 // The sequence: consecutive invokes from the initial state, no reset in
 // between. Returns 1 exact, 0 a tensor differs, -1 the runtime failed.
@@ -159,6 +209,10 @@ int run(const DeviceModel& model) {
   const int sequence = run_sequence(interpreter, model);
   if (sequence < 0) return 2;
   exact &= sequence == 1;
+#ifdef MOTE_DEVICE_PER_OP
+  // After the measured invokes, so that they are the same with and without it.
+  if (model.num_samples > 0 && !print_node_counts(interpreter, model)) return 2;
+#endif
 
   printf(
       "RESULT model=%s core=%s exact=%s arena=%lu planned=%lu persistent=%lu ref_arena=%ld samples=%d steps=%d "

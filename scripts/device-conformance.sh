@@ -4,24 +4,39 @@
 # for stateful models every output and state tensor of the sequence of
 # consecutive invokes (conformance/<model>/sequence/).
 #
-#   scripts/device-conformance.sh [--build-dir DIR] [--cores "lx106 cortex-m4f cortex-m55"]
-#                                 [--models "hello_world_int8 person_detect ..."]
+#   scripts/device-conformance.sh [--build-dir DIR] [--cores "lx106 cortex-m4f cortex-m55 esp32s3"]
+#                                 [--models "hello_world_int8 person_detect ..."] [--per-op] [--build-only]
 #
 # Per model and core: one bare-metal image (device/conformance_runner.cc +
 # the runtime + the model and its reference inputs/outputs, embedded from
 # ../shared at build time into the build directory), run under qemu.
 # Prints a table: bit-exact, arena bytes, instructions per invoke, code size.
 #
+# --per-op: the images also count each node of sample 0 (a table per model).
+# --build-only: build and link the images (sizes in the table), run nothing.
+#
 # MOTE_SHARED_DIR overrides ../shared. It installs nothing: the cross
 # compilers and qemu come from scripts/install-deps.sh. Without shared data or
 # a package the script fails when CI=true and otherwise skips; with CI=true a
 # model that cannot be built (e.g. an op missing) is a failure too.
+# The ESP32-S3 core (esp32s3) takes its tools from the environment, as an
+# ESP-IDF user has them; none is a Debian package, so without them esp32s3 is
+# skipped with what is missing, CI=true or not (docs/device.md):
+#   MOTE_ESP32S3_QEMU      qemu-system-xtensa with the esp32s3 machine (Espressif's fork)
+#   MOTE_ESP32S3_BINUTILS  directory with xtensa-esp32s3-elf-as, -ld, -objcopy, -size
+#   MOTE_ESP32S3_CC        Espressif's xtensa-esp32s3-elf-gcc (optional; default clang-22)
+#   MOTE_ESP32S3_QEMU_FLAGS extra qemu options (optional)
+# The default cores include esp32s3 when MOTE_ESP32S3_QEMU and
+# MOTE_ESP32S3_BINUTILS are set.
 # Exit status: 0 all bit-exact, 1 a model differs or fails, 77 skipped.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/build/device"
 cores="lx106 cortex-m4f cortex-m55"
+if [ -n "${MOTE_ESP32S3_QEMU:-}" ] && [ -n "${MOTE_ESP32S3_BINUTILS:-}" ]; then cores="$cores esp32s3"; fi
+per_op=0
+build_only=0
 # int8 models that fit the emulated memories (the largest, vww_96_int8, has
 # 325 KB of model and ~100 KB of arena: fine for 512 KB ITCM/DTCM + 2 MB SRAM).
 models="network_tester_dwconv_int8 simple_add_model hello_world_int8 micro_speech_quantized kws_ref_model_int8
@@ -34,7 +49,9 @@ while [ $# -gt 0 ]; do
     --build-dir) build="$2"; shift 2 ;;
     --cores) cores="$2"; shift 2 ;;
     --models) models="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --per-op) per_op=1; shift ;;
+    --build-only) build_only=1; shift ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "device-conformance: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -50,13 +67,50 @@ if [ ! -d "$shared/conformance" ] || [ ! -d "$shared/models" ]; then
 fi
 shared=$(cd "$shared" && pwd)
 
+# --- the ESP32-S3's tools (from the environment) --------------------------------
+# Prints what is missing, nothing when all is there.
+esp32s3_missing() {
+  local bin="${MOTE_ESP32S3_BINUTILS:-}" tool
+  if [ -z "$bin" ]; then
+    echo "MOTE_ESP32S3_BINUTILS is not set (a directory holding xtensa-esp32s3-elf-as/ld/objcopy)"
+  else
+    for tool in as ld objcopy size; do
+      [ -x "$bin/xtensa-esp32s3-elf-$tool" ] || echo "no $bin/xtensa-esp32s3-elf-$tool (MOTE_ESP32S3_BINUTILS)"
+    done
+  fi
+  if [ -n "${MOTE_ESP32S3_CC:-}" ]; then
+    command -v "$MOTE_ESP32S3_CC" > /dev/null || echo "MOTE_ESP32S3_CC=$MOTE_ESP32S3_CC is not a program"
+  elif ! command -v clang-22 > /dev/null; then
+    echo "no compiler: clang-22 is not on PATH and MOTE_ESP32S3_CC is not set (Espressif's xtensa-esp32s3-elf-gcc)"
+  fi
+  [ $build_only -eq 1 ] && return 0
+  if [ -z "${MOTE_ESP32S3_QEMU:-}" ]; then
+    echo "MOTE_ESP32S3_QEMU is not set (a qemu-system-xtensa with the esp32s3 machine, e.g. Espressif's fork)"
+  elif ! "$MOTE_ESP32S3_QEMU" -M help 2>/dev/null | grep -q '^esp32s3 '; then
+    echo "MOTE_ESP32S3_QEMU=$MOTE_ESP32S3_QEMU has no esp32s3 machine (-M help)"
+  fi
+}
+if [[ " $cores " == *" esp32s3 "* ]]; then
+  why=$(esp32s3_missing)
+  if [ -n "$why" ]; then
+    echo "device-conformance: esp32s3 skipped (its tools are the user's, not Debian packages):"
+    sed 's/^/  - /' <<< "$why"
+    remaining=""
+    for core in $cores; do [ "$core" = esp32s3 ] || remaining="$remaining $core"; done
+    cores="${remaining# }"
+    if [ -z "$cores" ]; then exit 77; fi
+  fi
+fi
+
 # --- toolchains and emulators (scripts/install-deps.sh installs them) ---------
 packages=(cmake make g++ nlohmann-json3-dev)
 for core in $cores; do
   case "$core" in
     lx106) packages+=(gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf qemu-system-misc) ;;
     cortex-m4f|cortex-m55) packages+=(gcc-arm-none-eabi binutils-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm) ;;
-    *) echo "device-conformance: unknown core $core (lx106, cortex-m4f, cortex-m55)" >&2; exit 2 ;;
+    # picolibc and the lx106 libgcc are the S3 images' C library (device/esp32s3/toolchain.cmake).
+    esp32s3) packages+=(gcc-xtensa-lx106 picolibc-xtensa-lx106-elf) ;;
+    *) echo "device-conformance: unknown core $core (lx106, cortex-m4f, cortex-m55, esp32s3)" >&2; exit 2 ;;
   esac
 done
 missing=()
@@ -130,17 +184,38 @@ if [ -z "$sources" ]; then
 fi
 
 # --- cross builds ---------------------------------------------------------------
+# An image whose data do not fit the core's RAM fails to link with this
+# message from the linker script (only the ESP32-S3's 512 KiB internal SRAM is
+# small enough for that): such a model is reported, not counted as a failure.
+no_fit_message="do not fit the ESP32-S3's 512 KiB of internal SRAM"
+declare -A no_fit=()
+per_op_flag="-DMOTE_DEVICE_PER_OP=$([ $per_op -eq 1 ] && echo ON || echo OFF)"
 for core in $cores; do
   case "$core" in
     lx106) toolchain="$root/device/xtensa/toolchain.cmake" ;;
+    esp32s3) toolchain="$root/device/esp32s3/toolchain.cmake" ;;
     *) toolchain="$root/device/cortex-m/toolchain.cmake" ;;
   esac
   echo "device-conformance: building for $core"
-  if ! { cmake -S "$root/device" -B "$build/$core" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DMOTE_DEVICE_CORE="$core" \
-           -DMOTE_DEVICE_MODEL_SOURCES="$sources" && cmake --build "$build/$core" -j2; } >> "$log" 2>&1; then
-    tail -40 "$log" >&2
-    echo "device-conformance: build for $core failed (full log: $log)" >&2
-    exit 1
+  core_log="$build/$core.build.log"
+  set +e
+  { cmake -S "$root/device" -B "$build/$core" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DMOTE_DEVICE_CORE="$core" \
+      -DMOTE_DEVICE_MODEL_SOURCES="$sources" "$per_op_flag" && cmake --build "$build/$core" -j2 -- -k; } > "$core_log" 2>&1
+  rc=$?
+  set -e
+  cat "$core_log" >> "$log"
+  if [ $rc -ne 0 ]; then
+    for m in $models; do
+      [ -n "${skipped[$m]:-}" ] && continue
+      elf="$build/$core/mote_$m.elf"
+      if [ ! -f "$elf" ] && grep -A3 "mote_$m.elf" "$core_log" | grep -q "$no_fit_message"; then
+        no_fit[$m/$core]=1
+      elif [ ! -f "$elf" ]; then
+        grep -B2 -A20 -m1 -E "error|Error" "$core_log" | tail -40 >&2
+        echo "device-conformance: build for $core failed (full log: $log)" >&2
+        exit 1
+      fi
+    done
   fi
 done
 
@@ -150,6 +225,14 @@ qemu_command() {  # core elf: sets the array `qemu`
     lx106)
       qemu=(qemu-system-xtensa -M sim -cpu lx106 -nographic -monitor none -semihosting
             -icount "shift=0,sleep=off" -device "loader,file=$2,cpu-num=0") ;;
+    esp32s3)
+      # -kernel loads the image and starts core 0 at its entry; the APP CPU
+      # (cpu 1) is sent to the image's waiti loop, else it would run the empty ROM.
+      local park
+      park=$("$MOTE_ESP32S3_BINUTILS/xtensa-esp32s3-elf-nm" "$2" | awk '$3 == "device_park_app_cpu" { print "0x" $1 }')
+      # shellcheck disable=SC2206  # MOTE_ESP32S3_QEMU_FLAGS: words on purpose
+      qemu=("$MOTE_ESP32S3_QEMU" -M esp32s3 -nographic -monitor none -semihosting -icount "shift=0,sleep=off"
+            -kernel "$2" -device "loader,addr=$park,cpu-num=1" ${MOTE_ESP32S3_QEMU_FLAGS:-}) ;;
     cortex-m4f)
       qemu=(qemu-system-arm -M mps2-an386 -nographic -monitor none -semihosting-config "enable=on,target=native"
             -icount "shift=0,sleep=off" -kernel "$2") ;;
@@ -183,9 +266,21 @@ for m in $models; do
   for core in $cores; do
     elf="$build/$core/mote_$m.elf"
     out="$build/$core/mote_$m.log"
-    case "$core" in lx106) size=xtensa-lx106-elf-size ;; *) size=arm-none-eabi-size ;; esac
+    if [ -n "${no_fit[$m/$core]:-}" ]; then
+      rows+=("$m|$core|NO FIT|-|-|-|-|-|-|-")
+      continue
+    fi
+    case "$core" in
+      lx106) size=xtensa-lx106-elf-size ;;
+      esp32s3) size="$MOTE_ESP32S3_BINUTILS/xtensa-esp32s3-elf-size" ;;
+      *) size=arm-none-eabi-size ;;
+    esac
     text=$($size -A "$elf" | awk '$1 == ".text" { print $2 }')
     runtime=$(runtime_code "$build/$core/mote_$m.map")
+    if [ $build_only -eq 1 ]; then
+      rows+=("$m|$core|not run|-|-|-|-|-|$text|$runtime")
+      continue
+    fi
     set +e
     qemu_command "$core" "$elf"
     timeout 600 "${qemu[@]}" < /dev/null > "$out" 2>&1
@@ -229,12 +324,50 @@ for m in "${!skipped[@]}"; do
   # In CI every listed model must run: a skip would hide a regression.
   [ "${CI:-}" = "true" ] && failed=1
 done
+
+# The ESP32-S3 images: what each takes of the chip's 512 KiB of internal SRAM
+# (code, then data, bss with the arena, stack), and its constants (model and
+# reference data: flash on the chip, device/esp32s3/sram.ld).
+if [[ " $cores " == *" esp32s3 "* ]]; then
+  printf '\n%-30s %10s %15s %10s %10s  (ESP32-S3, bytes)\n' model code data+bss+stack "SRAM used" constants
+  for m in $models; do
+    elf="$build/esp32s3/mote_$m.elf"
+    [ -f "$elf" ] || continue
+    "$MOTE_ESP32S3_BINUTILS/xtensa-esp32s3-elf-nm" "$elf" | awk -v m="$m" '
+      function hex(s,  i, v) { v = 0; s = tolower(s)
+        for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+        return v }
+      { at[$3] = hex($1) }
+      END { code = at["__code_end"] - hex("40370000"); sram0 = code < 32768 ? code : 32768
+            printf "%-30s %10d %15d %10d %10d\n", m, code, at["__stack"] - at["__data_bus_start"],
+                   sram0 + at["__stack"] - hex("3fc88000"), at["__constants_end"] - at["__constants_start"] }'
+  done
+  echo "(SRAM: 524288 bytes on the chip)"
+fi
+
+# Per-op counts (--per-op): per model and core, the instructions of each op
+# type in sample 0 (the OP lines of the run's log).
+if [ $per_op -eq 1 ] && [ $build_only -eq 0 ]; then
+  for m in $models; do
+    [ -n "${skipped[$m]:-}" ] && continue
+    for core in $cores; do
+      out="$build/$core/mote_$m.log"
+      grep -q '^OP node=' "$out" 2>/dev/null || continue
+      printf '\n%s on %s, per op (sample 0):\n' "$m" "$core"
+      awk '/^OP node=/ { split($3, o, "="); split($4, c, "="); n[o[2]]++; sum[o[2]] += c[2]; total += c[2] }
+           END { by_count = "sort -k4 -n -r"
+                 for (op in sum) printf "  %-24s %5d nodes %15d %6.1f%%\n", op, n[op], sum[op], 100 * sum[op] / total | by_count
+                 close(by_count)
+                 printf "  %-24s %5s       %15d\n", "all nodes", "", total }' "$out"
+    done
+  done
+fi
 cat <<EOF
 
 bit-exact: every output of every sample, and for stateful models every output and state tensor after each
 of the sequence's consecutive invokes on one interpreter (steps).
 arena: mote's arena_used_bytes() on the device; TFLM arena: the reference's ILP32 figure.
-instr/invoke: sample 0; lx106 exact (ICOUNT), Cortex-M from qemu -icount via SysTick (~: +-40).
+instr/invoke: sample 0; lx106 and esp32s3 exact (ICOUNT), Cortex-M from qemu -icount via SysTick (~: +-40).
 instr/alloc: the one allocate() (model checks, every op's prepare, memory plan), counted the same way.
 .text: code of the whole image (runtime, runner, libc, helpers), from size -A;
 runtime: the part of it from the mote runtime (ops of this model only), from the linker map.

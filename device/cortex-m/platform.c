@@ -41,11 +41,24 @@ void platform_counter_start(void) {
   }  // counting from SYST_RELOAD from here on
 }
 
+static uint32_t ticks_to_instructions(uint32_t wraps, uint32_t current) {
+  const uint64_t ticks = (uint64_t)wraps * (SYST_RELOAD + 1u) + (SYST_RELOAD - current);
+  return (uint32_t)(ticks * 1000000000ull / CPU_CLOCK_HZ);
+}
+
+uint32_t platform_counter_read(void) {
+  uint32_t wraps, current;
+  do {  // a wrap between the two reads would pair the new count with the old wrap total
+    wraps = systick_wraps;
+    current = SYST_CVR;
+  } while (wraps != systick_wraps);
+  return ticks_to_instructions(wraps, current);
+}
+
 uint32_t platform_counter_stop(void) {
   const uint32_t current = SYST_CVR;
   SYST_CSR = 0;
-  const uint64_t ticks = (uint64_t)systick_wraps * (SYST_RELOAD + 1u) + (SYST_RELOAD - current);
-  return (uint32_t)(ticks * 1000000000ull / CPU_CLOCK_HZ);
+  return ticks_to_instructions(systick_wraps, current);
 }
 
 const char* platform_counter_name(void) { return "icount"; }

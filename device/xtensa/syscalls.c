@@ -1,12 +1,17 @@
-// Console, exit, trap reporting and the instruction counter for the lx106 on
-// qemu's xtensa "sim" machine. qemu implements the simulator's SIMCALL
+// Console, exit, trap reporting and the instruction counter for the Xtensa
+// cores: the lx106 on qemu's xtensa "sim" machine and the ESP32-S3's LX7 on
+// Espressif's qemu (-M esp32s3). qemu implements the simulator's SIMCALL
 // instruction when started with -semihosting: a2 = call number, a3..a5 =
 // arguments, result in a2. picolibc has no semihosting layer for Xtensa, so
-// stdout and _exit are here.
+// stdout and _exit are here. XTENSA_CORE_NAME names the core (toolchain file).
 #include <stdint.h>
 #include <stdio.h>
 
 #include "../platform.h"
+
+#ifndef XTENSA_CORE_NAME
+#error "define XTENSA_CORE_NAME (the core's name in the RESULT line)"
+#endif
 
 enum { kSysExit = 1, kSysWrite = 4 };
 
@@ -48,14 +53,18 @@ void _exit(int status) {
   }
 }
 
-// Called from the exception vectors in reset.S.
+// Called from the exception vectors in reset.S; `kind` is one of TRAP_* there,
+// `debug_epc` the EPC of the core's debug interrupt level (EPC2 on the lx106,
+// EPC6 on the LX7).
 void device_trap(int kind, uint32_t exccause, uint32_t epc1, uint32_t excvaddr, uint32_t debugcause,
-                 uint32_t epc2) {
-  static const char* const kinds[] = {"user exception", "kernel exception", "debug exception", "NMI"};
+                 uint32_t debug_epc) {
+  static const char* const kinds[] = {"user exception", "kernel exception", "debug exception", "NMI",
+                                      "window exception", "high-priority interrupt"};
+  const int kind_count = (int)(sizeof(kinds) / sizeof(kinds[0]));
   flush_console(&console);
-  printf("\nTRAP: %s, EXCCAUSE=%lu EPC1=0x%08lx EXCVADDR=0x%08lx DEBUGCAUSE=0x%lx EPC2=0x%08lx\n",
-         kinds[kind & 3], (unsigned long)exccause, (unsigned long)epc1, (unsigned long)excvaddr,
-         (unsigned long)debugcause, (unsigned long)epc2);
+  printf("\nTRAP: %s, EXCCAUSE=%lu EPC1=0x%08lx EXCVADDR=0x%08lx DEBUGCAUSE=0x%lx DEBUG_EPC=0x%08lx\n",
+         kind >= 0 && kind < kind_count ? kinds[kind] : "unknown vector", (unsigned long)exccause,
+         (unsigned long)epc1, (unsigned long)excvaddr, (unsigned long)debugcause, (unsigned long)debug_epc);
   _exit(3);
 }
 
@@ -75,6 +84,12 @@ void platform_counter_start(void) {
       : "a8");
 }
 
+uint32_t platform_counter_read(void) {
+  uint32_t count;
+  __asm__ volatile("rsr %0, icount" : "=r"(count));
+  return count;
+}
+
 uint32_t platform_counter_stop(void) {
   uint32_t count;
   __asm__ volatile(
@@ -89,4 +104,4 @@ uint32_t platform_counter_stop(void) {
 }
 
 const char* platform_counter_name(void) { return "instructions"; }
-const char* platform_name(void) { return "lx106"; }
+const char* platform_name(void) { return XTENSA_CORE_NAME; }

@@ -19,6 +19,7 @@ set(MOTE_DEVICE_PLATFORM_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/reset.S
   ${CMAKE_CURRENT_LIST_DIR}/syscalls.c
   ${CMAKE_CURRENT_LIST_DIR}/libgcc_helpers.cc)
+set(MOTE_DEVICE_PLATFORM_DEFINITIONS XTENSA_CORE_NAME="lx106")
 # picolibc's crt0 without semihosting ("hosted": copies .data, clears .bss,
 # calls main and exit); reset.S sets the stack pointer first.
 set(MOTE_DEVICE_LINK_OPTIONS --crt0=hosted -T${CMAKE_CURRENT_LIST_DIR}/sim.ld -Wl,--defsym=__ram_size=1048576)

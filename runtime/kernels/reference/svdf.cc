@@ -95,7 +95,9 @@ float apply_activation(schema::Activation activation, float x) {
     case schema::Activation::kTanh:
       return tanhf(x);
     case schema::Activation::kSignBit:
-      return signbit(x) ? 1.0f : 0.0f;
+      // 1.0f or 0.0f, converted rather than chosen: clang 22's Xtensa backend
+      // with the FPU cannot compile a choice between two float constants.
+      return static_cast<float>(signbit(x) ? 1 : 0);
     default:
       return x;
   }
