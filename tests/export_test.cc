@@ -3,7 +3,8 @@
 // constant against `mote inspect`, the resolver against the model's ops, the
 // model bytes, re-export without losing edits, that the generated sources
 // compile for Xtensa (xtensa-lx106-elf-g++ with the ESP-IDF / Arduino seam
-// stubbed), and that the generated runner, built for the host, prints what
+// stubbed; for the ESP32-S3 with its PIE paths, clang-22 and the user's S3
+// assembler), and that the generated runner, built for the host, prints what
 // `mote run` prints.
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -153,8 +154,9 @@ const char* const kXtensaGcc = "xtensa-lx106-elf-gcc";
 const char* const kPicolibcSpecs = "/usr/lib/xtensa-lx106-elf/picolibc.specs";
 
 // Minimal declarations of what the generated platform seam calls, standing in
-// for ESP-IDF's and the Arduino core's headers.
-void write_seam_stubs(const fs::path& dir) {
+// for ESP-IDF's and the Arduino core's headers. sdkconfig.h names the chip:
+// the ESP32-S3, or the ESP32 (an Xtensa without PIE, for the lx106 compiler).
+void write_seam_stubs(const fs::path& dir, bool esp32s3) {
   write_file(dir / "esp_timer.h",
              "#pragma once\n#include <stdint.h>\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
              "int64_t esp_timer_get_time(void);\n#ifdef __cplusplus\n}\n#endif\n");
@@ -170,7 +172,8 @@ void write_seam_stubs(const fs::path& dir) {
   write_file(dir / "freertos/task.h",
              "#pragma once\n#include \"freertos/FreeRTOS.h\"\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
              "void vTaskDelay(TickType_t ticks);\n#ifdef __cplusplus\n}\n#endif\n");
-  write_file(dir / "sdkconfig.h", "#pragma once\n#define CONFIG_IDF_TARGET_ESP32S3 1\n");
+  write_file(dir / "sdkconfig.h",
+             esp32s3 ? "#pragma once\n#define CONFIG_IDF_TARGET_ESP32S3 1\n" : "#pragma once\n#define CONFIG_IDF_TARGET_ESP32 1\n");
   write_file(dir / "Arduino.h",
              "#pragma once\n#include <stddef.h>\n#include <stdint.h>\n"
              "class HardwareSerial {\n public:\n  void begin(unsigned long baud);\n  size_t print(const char* s);\n};\n"
@@ -227,13 +230,38 @@ std::vector<std::string> framework_flags(const fs::path& project, const std::str
 }
 
 // A compiler the exported sources must build with: the Xtensa cross compiler
-// (as ESP-IDF 5 sets it up) or a host compiler (g++, clang++) for the warnings
-// each of them finds.
+// (as ESP-IDF 5 sets it up), clang-22 for the ESP32-S3 (the PIE paths) or a
+// host compiler (g++, clang++) for the warnings each of them finds.
+enum class Target { kHost, kLx106, kEsp32s3 };
 struct Compiler {
   std::string cxx;
-  bool xtensa = false;
+  Target target = Target::kHost;
+  bool xtensa() const { return target != Target::kHost; }
 };
-const Compiler kXtensa = {kXtensaGxx, true};
+const Compiler kXtensa = {kXtensaGxx, Target::kLx106};
+
+// The ESP32-S3: Debian's clang-22 with device/esp32s3/clang-esp32s3.cfg and
+// the user's S3 assembler (MOTE_ESP32S3_BINUTILS, as for
+// scripts/device-conformance.sh). None of it is a Debian package: without it
+// the test skips, CI=true or not (CI has no S3 toolchain; docs/device.md).
+Compiler esp32s3_compiler() {
+  const char* binutils = getenv("MOTE_ESP32S3_BINUTILS");
+  const std::string assembler = binutils ? std::string(binutils) + "/xtensa-esp32s3-elf-as" : std::string();
+  return {"clang++-22 --config=" + (source_root() / "device/esp32s3/clang-esp32s3.cfg").string() +
+              " -Wa,--mote-as=" + shell_quote(assembler),
+          Target::kEsp32s3};
+}
+// Empty when the S3 compiler can run, else what is missing.
+std::string esp32s3_missing() {
+  const char* binutils = getenv("MOTE_ESP32S3_BINUTILS");
+  if (binutils == nullptr || *binutils == '\0')
+    return "MOTE_ESP32S3_BINUTILS is not set (a directory holding xtensa-esp32s3-elf-as)";
+  if (!fs::exists(fs::path(binutils) / "xtensa-esp32s3-elf-as"))
+    return std::string("no xtensa-esp32s3-elf-as in MOTE_ESP32S3_BINUTILS=") + binutils;
+  if (!on_path("clang++-22")) return "clang++-22 is not on PATH";
+  if (!fs::exists(kPicolibcSpecs)) return std::string(kPicolibcSpecs) + " not found (picolibc-xtensa-lx106-elf)";
+  return std::string();
+}
 
 // Compiles every C++/assembly source of an exported project with `compiler`
 // under ESP-IDF's default warning set (-Wall -Werror=all -Wextra, nothing
@@ -248,7 +276,7 @@ const Compiler kXtensa = {kXtensaGxx, true};
 std::string compile_project(const Compiler& compiler, const fs::path& project, const std::string& format,
                             bool with_runtime, const fs::path& scratch, int* compiled) {
   const fs::path stubs = scratch / "stubs";
-  write_seam_stubs(stubs);
+  write_seam_stubs(stubs, compiler.target != Target::kLx106);
   std::vector<std::string> flags = framework_flags(project, format);
   for (const char* f : {"-O2", "-ffunction-sections", "-fdata-sections", "-Wall", "-Werror=all", "-Wextra",
                         "-DESP_PLATFORM"})
@@ -257,12 +285,15 @@ std::string compile_project(const Compiler& compiler, const fs::path& project, c
   // The Debian cross compiler ships no C++ library headers; device/stdcxx has
   // the few the runtime uses.
   const fs::path stdcxx = source_root() / "device" / "stdcxx";
-  const bool have_cxx_library = !compiler.xtensa || fs::exists(stdcxx);
-  if (compiler.xtensa) {
-    for (const char* f : {"-mlongcalls", "-U__INT32_TYPE__", "-D__INT32_TYPE__=long int", "-U__UINT32_TYPE__",
+  const bool have_cxx_library = !compiler.xtensa() || fs::exists(stdcxx);
+  if (compiler.xtensa()) {
+    for (const char* f : {"-U__INT32_TYPE__", "-D__INT32_TYPE__=long int", "-U__UINT32_TYPE__",
                           "-D__UINT32_TYPE__=long unsigned int"})
       flags.push_back(f);
-    flags.push_back("--specs=" + std::string(kPicolibcSpecs));
+    if (compiler.target == Target::kLx106) {
+      flags.push_back("-mlongcalls");
+      flags.push_back("--specs=" + std::string(kPicolibcSpecs));
+    }
     if (fs::exists(stdcxx)) flags.push_back("-isystem" + stdcxx.string());
   }
 
@@ -284,7 +315,7 @@ std::string compile_project(const Compiler& compiler, const fs::path& project, c
   for (const auto& e : fs::recursive_directory_iterator(project)) {
     const std::string ext = e.path().extension().string();
     if (!e.is_regular_file()) continue;
-    if (ext == ".cc" || ext == ".cpp" || ext == ".ino" || (ext == ".S" && compiler.xtensa)) sources.push_back(e.path());
+    if (ext == ".cc" || ext == ".cpp" || ext == ".ino" || (ext == ".S" && compiler.xtensa())) sources.push_back(e.path());
   }
   std::string failures;
   *compiled = 0;
@@ -296,7 +327,9 @@ std::string compile_project(const Compiler& compiler, const fs::path& project, c
     if (runtime_file && (!with_runtime || !have_cxx_library)) continue;
     std::string cmd;
     if (source.extension() == ".S") {
-      cmd = std::string(kXtensaGcc) + " --specs=" + kPicolibcSpecs + " -c -I" + shell_quote((project / app_dir).string());
+      cmd = compiler.target == Target::kEsp32s3 ? compiler.cxx + " -x assembler-with-cpp"
+                                                : std::string(kXtensaGcc) + " --specs=" + kPicolibcSpecs;
+      cmd += " -c -I" + shell_quote((project / app_dir).string());
     } else {
       cmd = compiler.cxx + " -fno-exceptions -fno-rtti";
       if (runtime_file) cmd += " -ffp-contract=off";
@@ -314,6 +347,26 @@ std::string compile_project(const Compiler& compiler, const fs::path& project, c
       ++*compiled;
     }
   }
+
+  // The runtime as this build sees it selects the PIE paths exactly when the
+  // target is the ESP32-S3 (MOTE_ESP32S3_PIE, mote/build_config.h).
+  const fs::path runtime_include = format == "arduino" ? project / "src/mote/src"
+                                   : format == "platformio-arduino" ? project / "lib/mote/include"
+                                                                    : project / "components/mote/include";
+  const bool pie_expected = compiler.target == Target::kEsp32s3;
+  write_file(scratch / "pie_probe.cc",
+             "#include \"mote/build_config.h\"\n"
+             "#if defined(MOTE_ESP32S3_PIE) != " + std::string(pie_expected ? "1" : "0") + "\n"
+             "#error \"MOTE_ESP32S3_PIE is " + (pie_expected ? "not " : "") + "defined\"\n#endif\n");
+  std::string cmd = compiler.cxx;
+  for (const std::string& f : flags) cmd += " " + shell_quote(f);
+  for (const fs::path& d : include_dirs) cmd += " -I" + shell_quote(d.string());
+  cmd += " -I" + shell_quote(runtime_include.string()) + " -c " + shell_quote((scratch / "pie_probe.cc").string()) +
+         " -o " + shell_quote((scratch / "pie_probe.o").string());
+  const CommandResult probe = run_command(cmd, scratch);
+  if (probe.exit_code != 0)
+    failures += "mote/build_config.h (" + compiler.cxx + "), PIE path " + (pie_expected ? "expected" : "not expected") +
+                ":\n" + probe.err.substr(0, 3000) + "\n";
   return failures;
 }
 
@@ -370,12 +423,13 @@ class ExportTest : public MoteCliTest {
   // `with_runtime` compiles them once per kind of copy to keep the test short.
   void expect_compiles(const Compiler& compiler, const fs::path& project, const std::string& format,
                        int minimum_files, bool with_runtime) {
-    const fs::path scratch = dir_ / (fs::path(compiler.cxx).filename().string() + "_" + project.filename().string());
+    const std::string compiler_name = compiler.target == Target::kEsp32s3 ? "esp32s3" : fs::path(compiler.cxx).filename().string();
+    const fs::path scratch = dir_ / (compiler_name + "_" + project.filename().string());
     fs::create_directories(scratch);
     int compiled = 0;
     const std::string failures = compile_project(compiler, project, format, with_runtime, scratch, &compiled);
     EXPECT_TRUE(failures.empty()) << failures;
-    const bool runtime_compiled = with_runtime && (!compiler.xtensa || fs::exists(source_root() / "device" / "stdcxx"));
+    const bool runtime_compiled = with_runtime && (!compiler.xtensa() || fs::exists(source_root() / "device" / "stdcxx"));
     EXPECT_GE(compiled, minimum_files + (runtime_compiled ? 40 : 0)) << "sources compiled with " << compiler.cxx;
     if (with_runtime && !runtime_compiled)
       fprintf(stderr, "note: %s not found: runtime sources not cross-compiled\n",
@@ -447,6 +501,20 @@ TEST_F(ExportToolchain, PersonDetectEspIdfProject) {
 
   MOTE_REQUIRE_CROSS_COMPILER();
   expect_cross_compiles(out, "idf", 6, true);
+}
+
+// The same project as ESP-IDF builds it for the ESP32-S3 (idf.py set-target
+// esp32s3): every source, the runtime's with the PIE paths selected, compiled
+// by clang-22 for the S3's core and assembled by the S3 assembler, which knows
+// the EE.* instructions. The S3 tools are the user's (MOTE_ESP32S3_BINUTILS),
+// not Debian packages: without them this is a skip, also when CI=true.
+TEST_F(ExportToolchain, PersonDetectEspIdfProjectForEsp32s3) {
+  MOTE_REQUIRE_SHARED();
+  const std::string missing = esp32s3_missing();
+  if (!missing.empty()) GTEST_SKIP() << "no ESP32-S3 toolchain: " << missing << " (docs/device.md)";
+  const fs::path out = export_and_check(person_detect(), {"--format", "idf"}, "main", ".cc", "pd_esp32s3");
+  ASSERT_FALSE(HasFailure());
+  expect_compiles(esp32s3_compiler(), out, "idf", 6, true);
 }
 
 TEST_F(ExportToolchain, PersonDetectPlatformIoProjects) {
