@@ -211,7 +211,7 @@ for core in $cores; do
       if [ ! -f "$elf" ] && grep -A3 "mote_$m.elf" "$core_log" | grep -q "$no_fit_message"; then
         no_fit[$m/$core]=1
       elif [ ! -f "$elf" ]; then
-        grep -B2 -A20 -m1 -E "error|Error" "$core_log" | tail -40 >&2
+        { grep -B2 -A20 -m1 -E "error|Error" "$core_log" || tail -40 "$core_log"; } >&2
         echo "device-conformance: build for $core failed (full log: $log)" >&2
         exit 1
       fi
