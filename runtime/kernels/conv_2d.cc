@@ -27,8 +27,12 @@ KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims
   return {Conv2DVariant::kInt16Bias32Reference, output_dims.c};
 }
 
+bool conv_2d_packs_filter_sums(Conv2DVariant variant) {
+  return optimized::kEnabled && variant == Conv2DVariant::kInt8Optimized;
+}
+
 void prepare_conv_2d(Conv2DVariant variant, const Dims4& filter_dims, const void* filter, int32_t* output_shift) {
-  if (optimized::kEnabled && variant == Conv2DVariant::kInt8Optimized)
+  if (conv_2d_packs_filter_sums(variant))
     optimized::conv_2d_int8_prepare(filter_dims, static_cast<const int8_t*>(filter), output_shift);
 }
 

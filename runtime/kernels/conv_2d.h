@@ -25,6 +25,10 @@ enum class Conv2DVariant : int32_t {
 KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims4& input_dims,
                                            const Dims4& filter_dims, const Dims4& output_dims, bool constant_filter);
 
+// Whether `variant` reads shift words that also hold the channel's weight
+// sum (kernels/optimized/prepared_shift.h), as prepare_conv_2d leaves them.
+bool conv_2d_packs_filter_sums(Conv2DVariant variant);
+
 // After the requant_channels multipliers and shifts are computed: turns them
 // into the form `variant` reads, in place and at the same size (the
 // optimized int8 kernel keeps each channel's weight sum beside its shift).

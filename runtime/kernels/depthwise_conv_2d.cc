@@ -26,10 +26,14 @@ KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic ari
   return {DepthwiseConv2DVariant::kInt16Reference, output_dims.c};
 }
 
+bool depthwise_conv_2d_packs_filter_sums(DepthwiseConv2DVariant variant) {
+  return optimized::kEnabled &&
+         (variant == DepthwiseConv2DVariant::kInt8Optimized || variant == DepthwiseConv2DVariant::kInt8Optimized3x3);
+}
+
 void prepare_depthwise_conv_2d(DepthwiseConv2DVariant variant, const Dims4& filter_dims, const void* filter,
                                int32_t* output_shift) {
-  if (optimized::kEnabled && (variant == DepthwiseConv2DVariant::kInt8Optimized ||
-                              variant == DepthwiseConv2DVariant::kInt8Optimized3x3))
+  if (depthwise_conv_2d_packs_filter_sums(variant))
     optimized::depthwise_conv_2d_int8_prepare(filter_dims, static_cast<const int8_t*>(filter), output_shift);
 }
 

@@ -28,6 +28,11 @@ KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic ari
                                                               const Dims4& filter_dims, const Dims4& output_dims,
                                                               bool constant_filter);
 
+// Whether `variant` reads shift words that also hold the channel's weight
+// sum (kernels/optimized/prepared_shift.h), as prepare_depthwise_conv_2d
+// leaves them.
+bool depthwise_conv_2d_packs_filter_sums(DepthwiseConv2DVariant variant);
+
 // After the requant_channels multipliers and shifts are computed: turns them
 // into the form `variant` reads, in place and at the same size (the
 // optimized int8 kernels keep each channel's weight sum beside its shift).

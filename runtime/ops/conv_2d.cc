@@ -14,8 +14,7 @@ namespace {
 struct Conv2DOpData {
   ConvParams params;
   Conv2DVariant variant;
-  ArenaRef<int32_t> output_multiplier;  // per output channel (quantized only)
-  ArenaRef<int32_t> output_shift;
+  ChannelConstantRefs requant;  // per output channel (quantized only)
 };
 
 Status prepare(OpContext& ctx) {
@@ -53,11 +52,13 @@ Status prepare(OpContext& ctx) {
   auto* data = ctx.allocate_op_data<Conv2DOpData>();
   if (data == nullptr) return Status::kError;
   const KernelChoice<Conv2DVariant> choice = select_conv_2d(arithmetic, in, fd, out, ctx.input_is_constant(1));
-  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, arithmetic, t, activation, choice.requant_channels,
-                                                               /*channel_axis=*/0, &data->output_multiplier,
-                                                               &data->output_shift, &params));
-  if (choice.requant_channels > 0)
-    prepare_conv_2d(choice.variant, fd, t.filter.data, ctx.get(data->output_shift));
+  ChannelConstants requant;
+  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(
+      ctx, arithmetic, t, activation, choice.requant_channels, int32_t(choice.variant),
+      conv_2d_packs_filter_sums(choice.variant), /*channel_axis=*/0, &requant, &params));
+  if (choice.requant_channels > 0 && !requant.from_model())
+    prepare_conv_2d(choice.variant, fd, t.filter.data, requant.fill_shifts);
+  data->requant = requant.refs;
   data->params = params;
   data->variant = choice.variant;
   return Status::kOk;
@@ -65,7 +66,7 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<Conv2DOpData>();
-  run_conv_2d(data.variant, data.params, conv_eval::buffers(ctx, data.output_multiplier, data.output_shift));
+  run_conv_2d(data.variant, data.params, conv_eval::buffers(ctx, data.requant));
   return Status::kOk;
 }
 

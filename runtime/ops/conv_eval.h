@@ -13,7 +13,7 @@ namespace mote {
 namespace ops {
 namespace conv_eval {
 
-inline ConvBuffers buffers(const OpContext& ctx, ArenaRef<int32_t> output_multiplier, ArenaRef<int32_t> output_shift) {
+inline ConvBuffers buffers(const OpContext& ctx, const ChannelConstantRefs& requant) {
   const TensorView input = ctx.input(0);
   const TensorView filter = ctx.input(1);
   const TensorView output = ctx.output(0);
@@ -25,8 +25,8 @@ inline ConvBuffers buffers(const OpContext& ctx, ArenaRef<int32_t> output_multip
   b.filter = filter.data;
   b.bias = ctx.num_inputs() == 3 && ctx.has_input(2) ? ctx.input(2).data : nullptr;
   b.output = output.data;
-  b.output_multiplier = ctx.get(output_multiplier);
-  b.output_shift = ctx.get(output_shift);
+  b.output_multiplier = ctx.get(requant.multipliers);
+  b.output_shift = ctx.get(requant.shifts);
   return b;
 }
 

@@ -9,6 +9,7 @@
 #include "kernels/conv_kernel.h"
 #include "kernels/conv_params.h"
 #include "kernels/fixedpoint.h"
+#include "kernels/optimized/prepared_shift.h"
 #include "mote/op.h"
 #include "ops/quantization.h"
 
@@ -133,13 +134,10 @@ inline Status prepare_window(const OpContext& ctx, schema::Padding padding, sche
   return Status::kOk;
 }
 
-// Fills multipliers[c] / shifts[c] for c in [0, channels) so that
-// multiplier * 2^shift ~= input_scale * filter_scale[c] / output_scale,
-// computed in double as TFLite does. Per-tensor filter quantization repeats
-// one scale; per-channel quantization must run along `channel_axis`.
-inline Status compute_channel_multipliers(const OpContext& ctx, const QuantView& input_q, const QuantView& filter_q,
-                                          const QuantView& output_q, int32_t channels, int32_t channel_axis,
-                                          int max_shift, int32_t* multipliers, int32_t* shifts) {
+// Checks that the weights' scales give `channels` requantization scales:
+// one per-tensor scale, or one per channel along `channel_axis`, each valid.
+inline Status check_channel_scales(const OpContext& ctx, const QuantView& filter_q, int32_t channels,
+                                   int32_t channel_axis) {
   if (filter_q.count == 0) return ctx.fail("the weights are not quantized");
   if (filter_q.count != 1) {
     if (filter_q.axis != channel_axis)
@@ -148,12 +146,26 @@ inline Status compute_channel_multipliers(const OpContext& ctx, const QuantView&
     if (filter_q.count != channels)
       return ctx.fail("weights have %d per-channel scales for %d output channels", int(filter_q.count), int(channels));
   }
+  for (int32_t c = 0; c < filter_q.count; ++c) {
+    const float filter_scale = filter_q.scale(c);
+    if (!valid_scale(filter_scale))
+      return ctx.fail("weight scale %g of channel %d is not a positive number", double(filter_scale), int(c));
+  }
+  return Status::kOk;
+}
+
+// Fills multipliers[c] / shifts[c] for c in [0, channels) so that
+// multiplier * 2^shift ~= input_scale * filter_scale[c] / output_scale,
+// computed in double as TFLite does. Per-tensor filter quantization repeats
+// one scale; per-channel quantization must run along `channel_axis`.
+inline Status compute_channel_multipliers(const OpContext& ctx, const QuantView& input_q, const QuantView& filter_q,
+                                          const QuantView& output_q, int32_t channels, int32_t channel_axis,
+                                          int max_shift, int32_t* multipliers, int32_t* shifts) {
+  MOTE_RETURN_IF_ERROR(check_channel_scales(ctx, filter_q, channels, channel_axis));
   const double input_scale = double(input_q.scale());
   const double output_scale = double(output_q.scale());
   for (int32_t c = 0; c < channels; ++c) {
     const float filter_scale = filter_q.scale(filter_q.count == 1 ? 0 : c);
-    if (!valid_scale(filter_scale))
-      return ctx.fail("weight scale %g of channel %d is not a positive number", double(filter_scale), int(c));
     int32_t multiplier = 0;
     int shift = 0;
     fixedpoint::quantize_multiplier(input_scale * double(filter_scale) / output_scale, &multiplier, &shift);
@@ -162,6 +174,27 @@ inline Status compute_channel_multipliers(const OpContext& ctx, const QuantView&
                       input_scale * double(filter_scale) / output_scale);
     multipliers[c] = multiplier;
     shifts[c] = shift;
+  }
+  return Status::kOk;
+}
+
+// Constants read in place from the model's "mote" metadata: the checksum and
+// dependency hash catch accidents, not a crafted model, so every value must
+// be one compute_channel_multipliers() can give (a Q31 multiplier in
+// [2^30, 2^31) with a shift in [-31, max_shift], or 0 and 0), the shift
+// taken from its field when the words also hold weight sums
+// (kernels/optimized/prepared_shift.h; any sum is safe, the fold wraps).
+inline Status check_channel_constants(const OpContext& ctx, const ChannelConstants& constants, int32_t channels,
+                                      int max_shift, bool shift_words_hold_sums) {
+  const int32_t* multipliers = ctx.get(constants.refs.multipliers);
+  const int32_t* shifts = ctx.get(constants.refs.shifts);
+  for (int32_t c = 0; c < channels; ++c) {
+    const int32_t multiplier = multipliers[c];
+    const int32_t shift = shift_words_hold_sums ? optimized::shift_of(shifts[c]) : shifts[c];
+    const bool zero = multiplier == 0 && shift == 0;
+    if (!zero && (multiplier < (int32_t(1) << 30) || shift < -31 || shift > max_shift))
+      return ctx.fail("the model's \"mote\" metadata holds an impossible multiplier %ld / shift %ld for channel %d",
+                      long(multiplier), long(shift), int(c));
   }
   return Status::kOk;
 }
@@ -183,16 +216,20 @@ Status prepare_activation_quant(const OpContext& ctx, ConvArithmetic arithmetic,
   return Status::kOk;
 }
 
-// Allocates the per-channel multiplier / shift arrays (`channels` of each)
-// and fills them from the weights' scales along `channel_axis`.
-inline Status prepare_channel_multipliers(OpContext& ctx, ConvArithmetic arithmetic, int32_t channels,
-                                          int32_t channel_axis, ArenaRef<int32_t>* multiplier_ref,
-                                          ArenaRef<int32_t>* shift_ref) {
-  int32_t* multipliers = ctx.allocate_array<int32_t>(size_t(channels), multiplier_ref);
-  int32_t* shifts = ctx.allocate_array<int32_t>(size_t(channels), shift_ref);
-  if (multipliers == nullptr || shifts == nullptr) return Status::kError;
-  return compute_channel_multipliers(ctx, ctx.input_quant(0), ctx.input_quant(1), ctx.output_quant(0), channels,
-                                     channel_axis, max_shift(arithmetic), multipliers, shifts);
+// The per-channel multipliers and shifts of `form` (the op's kernel variant):
+// read from the model's "mote" metadata and checked, or computed into the
+// arena from the weights' scales along `channel_axis`. *computed tells the
+// op whether its kernel's own prepare step still has to run on them.
+inline Status prepare_channel_multipliers(OpContext& ctx, ConvArithmetic arithmetic, int32_t form,
+                                          bool shift_words_hold_sums, int32_t channels, int32_t channel_axis,
+                                          ChannelConstants* constants) {
+  const QuantView filter_q = ctx.input_quant(1);
+  MOTE_RETURN_IF_ERROR(check_channel_scales(ctx, filter_q, channels, channel_axis));
+  MOTE_RETURN_IF_ERROR(ctx.channel_constants(form, channels, constants));
+  if (constants->from_model())
+    return check_channel_constants(ctx, *constants, channels, max_shift(arithmetic), shift_words_hold_sums);
+  return compute_channel_multipliers(ctx, ctx.input_quant(0), filter_q, ctx.output_quant(0), channels, channel_axis,
+                                     max_shift(arithmetic), constants->fill_multipliers, constants->fill_shifts);
 }
 
 // Clamp range of the fused activation in the output's domain (quantized
@@ -217,16 +254,17 @@ void set_activation_range(ConvArithmetic arithmetic, schema::Activation activati
 
 // CONV_2D / DEPTHWISE_CONV_2D: the quantization checks and offsets of a
 // quantized kernel, the multipliers and shifts of the `requant_channels`
-// output channels its wrapper asked for, then the activation range.
+// output channels its wrapper asked for (in `form`, see
+// prepare_channel_multipliers), then the activation range.
 inline Status prepare_conv_quantization(OpContext& ctx, ConvArithmetic arithmetic, const ConvTensors& t,
-                                        schema::Activation activation, int32_t requant_channels, int32_t channel_axis,
-                                        ArenaRef<int32_t>* multiplier_ref, ArenaRef<int32_t>* shift_ref,
+                                        schema::Activation activation, int32_t requant_channels, int32_t form,
+                                        bool shift_words_hold_sums, int32_t channel_axis, ChannelConstants* constants,
                                         ConvParams* params) {
   if (arithmetic != ConvArithmetic::kFloat32)
     MOTE_RETURN_IF_ERROR(prepare_activation_quant(ctx, arithmetic, t, params));
   if (requant_channels > 0)
-    MOTE_RETURN_IF_ERROR(
-        prepare_channel_multipliers(ctx, arithmetic, requant_channels, channel_axis, multiplier_ref, shift_ref));
+    MOTE_RETURN_IF_ERROR(prepare_channel_multipliers(ctx, arithmetic, form, shift_words_hold_sums, requant_channels,
+                                                     channel_axis, constants));
   set_activation_range(arithmetic, activation, ctx.output_quant(0), params);
   return Status::kOk;
 }

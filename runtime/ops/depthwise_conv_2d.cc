@@ -15,8 +15,7 @@ namespace {
 struct DepthwiseConv2DOpData {
   ConvParams params;
   DepthwiseConv2DVariant variant;
-  ArenaRef<int32_t> output_multiplier;  // per output channel (quantized only)
-  ArenaRef<int32_t> output_shift;
+  ChannelConstantRefs requant;  // per output channel (quantized only)
 };
 
 Status prepare(OpContext& ctx) {
@@ -66,11 +65,13 @@ Status prepare(OpContext& ctx) {
   if (data == nullptr) return Status::kError;
   const KernelChoice<DepthwiseConv2DVariant> choice =
       select_depthwise_conv_2d(arithmetic, params, fd, out, ctx.input_is_constant(1));
-  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(ctx, arithmetic, t, activation, choice.requant_channels,
-                                                               /*channel_axis=*/3, &data->output_multiplier,
-                                                               &data->output_shift, &params));
-  if (choice.requant_channels > 0)
-    prepare_depthwise_conv_2d(choice.variant, fd, t.filter.data, ctx.get(data->output_shift));
+  ChannelConstants requant;
+  MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(
+      ctx, arithmetic, t, activation, choice.requant_channels, int32_t(choice.variant),
+      depthwise_conv_2d_packs_filter_sums(choice.variant), /*channel_axis=*/3, &requant, &params));
+  if (choice.requant_channels > 0 && !requant.from_model())
+    prepare_depthwise_conv_2d(choice.variant, fd, t.filter.data, requant.fill_shifts);
+  data->requant = requant.refs;
   data->params = params;
   data->variant = choice.variant;
   // Multiplier 1: every kernel may stream over its input (window_op_max_lead()).
@@ -79,7 +80,7 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<DepthwiseConv2DOpData>();
-  run_depthwise_conv_2d(data.variant, data.params, conv_eval::buffers(ctx, data.output_multiplier, data.output_shift));
+  run_depthwise_conv_2d(data.variant, data.params, conv_eval::buffers(ctx, data.requant));
   return Status::kOk;
 }
 

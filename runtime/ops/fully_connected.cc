@@ -15,9 +15,8 @@ namespace {
 struct FullyConnectedOpData {
   reference::FullyConnectedParams params;
   FullyConnectedVariant variant;
-  int32_t per_channel;  // output_multiplier / output_shift hold one value per unit
-  ArenaRef<int32_t> output_multiplier;
-  ArenaRef<int32_t> output_shift;
+  int32_t per_channel;  // requant holds one multiplier and shift per unit
+  ChannelConstantRefs requant;
 };
 
 Status prepare(OpContext& ctx) {
@@ -60,23 +59,21 @@ Status prepare(OpContext& ctx) {
 
   if (arithmetic != ConvArithmetic::kFloat32) {
     MOTE_RETURN_IF_ERROR(conv_prepare::prepare_activation_quant(ctx, arithmetic, t, &params));
-    int32_t channels = 1;
-    int32_t* multipliers = &params.output_multiplier;
-    int32_t* shifts = &params.output_shift;
     if (choice.requant_channels > 0) {
-      channels = choice.requant_channels;
-      multipliers = ctx.allocate_array<int32_t>(size_t(channels), &data->output_multiplier);
-      shifts = ctx.allocate_array<int32_t>(size_t(channels), &data->output_shift);
-      if (multipliers == nullptr || shifts == nullptr) return Status::kError;
+      ChannelConstants requant;
+      MOTE_RETURN_IF_ERROR(conv_prepare::prepare_channel_multipliers(ctx, arithmetic, int32_t(choice.variant),
+                                                                     /*shift_words_hold_sums=*/false,
+                                                                     choice.requant_channels, /*channel_axis=*/0,
+                                                                     &requant));
+      data->requant = requant.refs;
     } else {
       // Per-tensor weights keep their zero point (TFLite applies it there for
       // compatibility); per-channel weights are symmetric.
       params.filter_offset = -filter_q.zero_point();
+      MOTE_RETURN_IF_ERROR(conv_prepare::compute_channel_multipliers(
+          ctx, ctx.input_quant(0), filter_q, ctx.output_quant(0), 1, /*channel_axis=*/0,
+          conv_prepare::max_shift(arithmetic), &params.output_multiplier, &params.output_shift));
     }
-    MOTE_RETURN_IF_ERROR(conv_prepare::compute_channel_multipliers(ctx, ctx.input_quant(0), filter_q,
-                                                                   ctx.output_quant(0), channels, /*channel_axis=*/0,
-                                                                   conv_prepare::max_shift(arithmetic), multipliers,
-                                                                   shifts));
   }
   conv_prepare::set_activation_range(arithmetic, activation, ctx.output_quant(0), &params);
 
@@ -97,8 +94,8 @@ Status eval(OpContext& ctx) {
   b.filter = filter.data;
   b.bias = ctx.num_inputs() == 3 && ctx.has_input(2) ? ctx.input(2).data : nullptr;
   b.output = output.data;
-  b.output_multiplier = data.per_channel ? ctx.get(data.output_multiplier) : nullptr;
-  b.output_shift = data.per_channel ? ctx.get(data.output_shift) : nullptr;
+  b.output_multiplier = data.per_channel ? ctx.get(data.requant.multipliers) : nullptr;
+  b.output_shift = data.per_channel ? ctx.get(data.requant.shifts) : nullptr;
   run_fully_connected(data.variant, data.params, b);
   return Status::kOk;
 }

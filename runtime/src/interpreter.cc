@@ -6,6 +6,7 @@
 
 #include "mote/ops.h"
 #include "src/arena_records.h"
+#include "src/prepared_constants_reader.h"
 
 namespace mote {
 namespace {
@@ -49,6 +50,7 @@ Status Interpreter::allocate() {
   error_[0] = 0;
   if (arena_ == nullptr || arena_bytes_ == 0) return set_error("no arena given (or fewer than 16 bytes)");
   if (!ok(model_.load(model_data_, model_size_, error_, sizeof(error_)))) return Status::kError;
+  if (!ok(read_prepared_constants(model_, &prepared_, error_, sizeof(error_)))) return Status::kError;
   tail_offset_ = arena_bytes_;
   tail_bytes_ = 0;
   head_bytes_ = 0;

@@ -7,6 +7,7 @@
 #include "mote/interpreter.h"
 #include "mote/op.h"
 #include "src/arena_records.h"
+#include "mote/prepared_constants.h"
 
 namespace mote {
 
@@ -90,6 +91,74 @@ void* OpContext::op_data() const {
 }
 
 void* OpContext::persistent(uint32_t offset) const { return interp_->arena_ + offset; }
+
+const void* OpContext::constant(uint32_t offset) const {
+  if (offset & ConstantRef<int32_t>::kInModel) return interp_->model_data_ + (offset & ~ConstantRef<int32_t>::kInModel);
+  return interp_->arena_ + offset;
+}
+
+namespace {
+
+uint32_t hash_tensor(uint32_t h, const Model& model, int32_t index, bool with_data) {
+  h = prepared::hash_word(h, uint32_t(index));
+  if (index < 0) return h;
+  const TensorInfo t = model.tensor(uint32_t(index));
+  h = prepared::hash_word(h, uint32_t(t.type));
+  h = prepared::hash_bytes(h, reinterpret_cast<const uint8_t*>(t.shape.dims), sizeof(int32_t) * size_t(t.shape.rank));
+  h = prepared::hash_word(h, uint32_t(t.quant.axis));
+  h = prepared::hash_bytes(h, t.quant.scales, 4 * size_t(t.quant.count));
+  if (t.quant.zero_points != nullptr) h = prepared::hash_bytes(h, t.quant.zero_points, 8 * size_t(t.quant.count));
+  if (with_data && t.data != nullptr) h = prepared::hash_bytes(h, t.data, t.bytes);
+  return h;
+}
+
+}  // namespace
+
+// Everything an op's per-channel constants can be computed from: the op and
+// its form, its inputs (with constant data: filter sums) and its output.
+uint32_t OpContext::dependency_hash(int32_t form, int32_t channels) const {
+  const OperatorInfo op = interp_->model_.op(uint32_t(node_));
+  uint32_t h = prepared::kHashSeed;
+  h = prepared::hash_word(h, uint32_t(node_));
+  h = prepared::hash_word(h, uint32_t(op.builtin_code));
+  h = prepared::hash_word(h, uint32_t(op.version));
+  h = prepared::hash_word(h, uint32_t(form));
+  h = prepared::hash_word(h, uint32_t(channels));
+  for (int i = 0; i < num_inputs(); ++i) h = hash_tensor(h, interp_->model_, input_tensor_index(i), true);
+  return hash_tensor(h, interp_->model_, output_tensor_index(0), false);
+}
+
+Status OpContext::channel_constants(int32_t form, int32_t channels, ChannelConstants* out) {
+  *out = ChannelConstants();
+  if (!interp_->in_prepare_) return fail("per-channel constants can only be set up in prepare");
+  if (form < 0 || channels <= 0) return fail("per-channel constants need a form >= 0 and channels > 0");
+  const prepared::NodeEntry entry = interp_->prepared_.entry(uint32_t(node_));
+  // An entry of another form was written by a build whose kernels differ
+  // (e.g. reference-only): computed here instead.
+  if (entry.form != 0 && entry.form == uint32_t(form) + 1) {
+    if (entry.channels != uint32_t(channels) || entry.dependency_hash != dependency_hash(form, channels))
+      return fail(
+          "the model's \"mote\" metadata was computed from other weights, quantization or shapes than the model "
+          "has now (edited after `mote prepare`?); re-run `mote prepare` or `mote export` on the plain model");
+    const uint32_t position = uint32_t(interp_->prepared_.data - interp_->model_data_) + entry.offset;
+    out->refs.multipliers.offset = ConstantRef<int32_t>::kInModel | position;
+    out->refs.shifts.offset = ConstantRef<int32_t>::kInModel | (position + 4 * uint32_t(channels));
+    return Status::kOk;
+  }
+  uint32_t multipliers = 0, shifts = 0;
+  out->fill_multipliers = static_cast<int32_t*>(allocate_persistent(4 * size_t(channels), 4, &multipliers));
+  out->fill_shifts = static_cast<int32_t*>(allocate_persistent(4 * size_t(channels), 4, &shifts));
+  if (out->fill_multipliers == nullptr || out->fill_shifts == nullptr) return Status::kError;
+  if ((multipliers | shifts) & ConstantRef<int32_t>::kInModel) return fail("arenas above 2 GiB are not supported");
+  out->refs.multipliers.offset = multipliers;
+  out->refs.shifts.offset = shifts;
+  if (interp_->constants_observer_ != nullptr) {
+    const Interpreter::ChannelConstantsRecord record = {
+        node_, form, channels, dependency_hash(form, channels), out->fill_multipliers, out->fill_shifts};
+    interp_->constants_observer_(interp_->constants_observer_user_, record);
+  }
+  return Status::kOk;
+}
 
 Status OpContext::request_scratch(size_t bytes, int32_t* index) {
   uint32_t offset = 0;

@@ -25,6 +25,7 @@
 #include "mote/model.h"
 #include "mote/op.h"
 #include "mote/op_resolver.h"
+#include "mote/prepared_constants.h"
 #include "mote/status.h"
 #include "mote/tensor.h"
 
@@ -89,6 +90,27 @@ class Interpreter {
     observer_user_ = user;
   }
 
+  // Host tools (`mote prepare`): called in allocate() for every node whose
+  // per-channel constants are computed into the arena (OpContext::
+  // channel_constants), with where they are; the arrays hold their final
+  // values once allocate() returns.
+  struct ChannelConstantsRecord {
+    int node;
+    int32_t form;
+    int32_t channels;
+    uint32_t dependency_hash;
+    const int32_t* multipliers;
+    const int32_t* shifts;
+  };
+  using ChannelConstantsObserver = void (*)(void* user, const ChannelConstantsRecord& record);
+  void set_channel_constants_observer(ChannelConstantsObserver observer, void* user) {
+    constants_observer_ = observer;
+    constants_observer_user_ = user;
+  }
+  // True after allocate() when the model's "mote" metadata was found and can
+  // be read in place.
+  bool has_prepared_constants() const { return prepared_.present(); }
+
  private:
   // OpContext (src/op_context.cc) reads and writes the arena records.
   friend class OpContext;
@@ -140,6 +162,9 @@ class Interpreter {
   size_t head_reserved_ = 0;  // bytes those hints take
   NodeObserver observer_ = nullptr;
   void* observer_user_ = nullptr;
+  ChannelConstantsObserver constants_observer_ = nullptr;
+  void* constants_observer_user_ = nullptr;
+  prepared::View prepared_;
   char error_[256] = {};
 };
 

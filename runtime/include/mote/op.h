@@ -32,6 +32,32 @@ struct ArenaRef {
   uint32_t offset = 0;
 };
 
+// A pointer-free reference to read-only data an op keeps for eval: in the
+// persistent arena, or (kInModel bit set) in the model's bytes, where the
+// "mote" metadata's precomputed constants are read in place from flash.
+template <typename T>
+struct ConstantRef {
+  static constexpr uint32_t kInModel = 0x80000000u;
+  uint32_t offset = 0;
+};
+
+// Per-channel constants of an op, a multiplier and a shift word per channel
+// (kept in op data).
+struct ChannelConstantRefs {
+  ConstantRef<int32_t> multipliers;
+  ConstantRef<int32_t> shifts;
+};
+
+// What OpContext::channel_constants() gives in prepare.
+struct ChannelConstants {
+  ChannelConstantRefs refs;
+  // Non-null when the arrays were allocated in the arena: the op fills them.
+  // Null when they are the model's precomputed ones: the op checks them.
+  int32_t* fill_multipliers = nullptr;
+  int32_t* fill_shifts = nullptr;
+  bool from_model() const { return fill_multipliers == nullptr; }
+};
+
 class OpContext {
  public:
   OpContext(Interpreter* interpreter, int node) : interp_(interpreter), node_(node) {}
@@ -76,6 +102,15 @@ class OpContext {
     ref->offset = off;
     return p;
   }
+  // Two int32 arrays of `channels` each, a multiplier and a shift word per
+  // channel in the form `form` (the op's kernel variant, >= 0) reads them.
+  // When the model's "mote" metadata (mote/prepared_constants.h) holds them
+  // for this node and form, they point into the model: the op reads them in
+  // place and never computes them (it must check each value's range). Else
+  // they are allocated in the persistent arena for the op to fill. Fails
+  // when the metadata's entry does not match what the node computes from
+  // now (the model was edited after `mote prepare`).
+  Status channel_constants(int32_t form, int32_t channels, ChannelConstants* out);
   // Requests `bytes` of scratch valid during this node's eval only; *index
   // identifies it in eval.
   Status request_scratch(size_t bytes, int32_t* index);
@@ -111,6 +146,8 @@ class OpContext {
   T* op_data() const { return static_cast<T*>(op_data()); }
   template <typename T>
   T* get(ArenaRef<T> ref) const { return static_cast<T*>(persistent(ref.offset)); }
+  template <typename T>
+  const T* get(ConstantRef<T> ref) const { return static_cast<const T*>(constant(ref.offset)); }
   void* scratch(int32_t index) const;
 
   // Records "node N (OP): <message>" as the interpreter's error and returns
@@ -124,6 +161,8 @@ class OpContext {
  private:
   void* allocate_persistent(size_t bytes, size_t align, uint32_t* offset);
   void* persistent(uint32_t offset) const;
+  const void* constant(uint32_t offset) const;
+  uint32_t dependency_hash(int32_t form, int32_t channels) const;
 
   Interpreter* interp_;
   int node_;
