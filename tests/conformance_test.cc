@@ -22,6 +22,8 @@
 #include "mote/ops.h"
 #include "op_harness.h"
 #include "tools/common/conformance_manifest.h"
+#include "tools/common/host_interpreter.h"
+#include "tools/prepared_constants_writer.h"
 
 namespace fs = std::filesystem;
 using mote::tools::ConformanceModel;
@@ -38,6 +40,7 @@ struct Row {
   std::string result;
   std::string sequence;  // the sequence test's result, when it ran
   size_t mote_arena = 0;
+  size_t prepared_arena = 0;  // with the "mote" metadata of `mote prepare`
   long long tflm_arena = -1;
 };
 std::map<std::string, Row>& table() {
@@ -230,6 +233,63 @@ TEST_P(Conformance, BitExactOnAllSamples) {
   }
 }
 
+// allocate() succeeds in exactly `used` bytes (using all of them) and fails
+// with 16 fewer.
+void expect_exact_arena(const uint8_t* model, size_t size, size_t used, const std::string& what) {
+  mote::OpResolver resolver;
+  ASSERT_EQ(mote::register_all_ops(resolver), mote::Status::kOk);
+  mote::tools::AlignedBuffer arena = mote::tools::aligned_buffer(used);
+  {
+    mote::Interpreter interp(model, size, resolver, arena.get(), used);
+    ASSERT_EQ(interp.allocate(), mote::Status::kOk) << what << " in exactly " << used << " bytes: "
+                                                    << interp.error_message();
+    EXPECT_EQ(interp.arena_used_bytes(), used) << what;
+  }
+  mote::Interpreter smaller(model, size, resolver, arena.get(), used - 16);
+  EXPECT_NE(smaller.allocate(), mote::Status::kOk) << what << " should not fit in " << used - 16 << " bytes";
+}
+
+// The model as `mote prepare` / `mote export` write it, with every op's
+// per-channel constants in its "mote" metadata, read in place: every output
+// of every sample byte-identical to TFLM's, an exact arena with and without
+// the metadata, never a larger one with it.
+TEST_P(Conformance, BitExactWithPreparedConstants) {
+  MOTE_REQUIRE_SHARED();
+  const std::string name = GetParam();
+  const ConformanceModel model = mote::tools::read_conformance_model(shared_dir(), name);
+  if (!model.reference_ok || model.has_custom_ops()) GTEST_SKIP() << name << " does not run on mote";
+  const std::vector<uint8_t> plain = read_file(model.model_file);
+  const mote::tools::PreparedModel prepared = mote::tools::add_prepared_constants(plain.data(), plain.size());
+  mote::tools::AlignedBuffer bytes = mote::tools::aligned_buffer(prepared.bytes.size());
+  memcpy(bytes.get(), prepared.bytes.data(), prepared.bytes.size());
+  EXPECT_EQ(mote::tools::has_prepared_constants(bytes.get(), prepared.bytes.size()), prepared.nodes_with_constants > 0);
+
+  mote::OpResolver resolver;
+  ASSERT_EQ(mote::register_all_ops(resolver), mote::Status::kOk);
+  std::vector<uint8_t> arena(4 << 20);
+  mote::Interpreter interp(bytes.get(), prepared.bytes.size(), resolver, arena.data(), arena.size());
+  ASSERT_EQ(interp.allocate(), mote::Status::kOk) << interp.error_message();
+  EXPECT_EQ(interp.has_prepared_constants(), prepared.nodes_with_constants > 0);
+  const size_t used = interp.arena_used_bytes();
+  table()[name].prepared_arena = used;
+  for (size_t k = 0; k < model.samples.size(); ++k) {
+    ASSERT_EQ(interp.reset_state(), mote::Status::kOk);
+    fill_inputs(interp, model.samples[k].inputs);
+    if (HasFatalFailure()) return;
+    ASSERT_EQ(interp.invoke(), mote::Status::kOk) << interp.error_message();
+    for (size_t j = 0; j < model.samples[k].outputs.size(); ++j)
+      EXPECT_EQ(byte_difference(bytes_of(interp.output(j)), read_file(model.samples[k].outputs[j])), "")
+          << name << " with prepared constants, sample " << k << " output " << j;
+  }
+
+  mote::Interpreter plain_interp(plain.data(), plain.size(), resolver, arena.data(), arena.size());
+  ASSERT_EQ(plain_interp.allocate(), mote::Status::kOk) << plain_interp.error_message();
+  const size_t plain_used = plain_interp.arena_used_bytes();
+  EXPECT_EQ(plain_used - used, prepared.constant_bytes) << name << ": the arena shrinks by the arrays moved to flash";
+  expect_exact_arena(bytes.get(), prepared.bytes.size(), used, name + " with prepared constants");
+  expect_exact_arena(plain.data(), plain.size(), plain_used, name);
+}
+
 INSTANTIATE_TEST_SUITE_P(SharedModels, Conformance,
                          ::testing::ValuesIn(or_placeholder(mote::tools::conformance_model_names(shared_dir()))),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
@@ -301,13 +361,15 @@ class ReportTable : public ::testing::Environment {
  public:
   void TearDown() override {
     if (table().empty()) return;
-    printf("\n%-32s %-28s %12s %12s %7s  %s\n", "model", "result", "mote arena", "TFLM ilp32", "ratio", "sequence");
+    printf("\n%-32s %-28s %12s %12s %12s %7s  %s\n", "model", "result", "mote arena", "with meta", "TFLM ilp32",
+           "ratio", "sequence");
     for (const auto& [name, row] : table()) {
       char ratio[16] = "-";
       if (row.mote_arena && row.tflm_arena > 0)
         snprintf(ratio, sizeof(ratio), "%.3f", double(row.mote_arena) / double(row.tflm_arena));
-      printf("%-32s %-28s %12s %12s %7s  %s\n", name.c_str(), row.result.empty() ? "-" : row.result.c_str(),
+      printf("%-32s %-28s %12s %12s %12s %7s  %s\n", name.c_str(), row.result.empty() ? "-" : row.result.c_str(),
              row.mote_arena ? std::to_string(row.mote_arena).c_str() : "-",
+             row.prepared_arena ? std::to_string(row.prepared_arena).c_str() : "-",
              row.tflm_arena > 0 ? std::to_string(row.tflm_arena).c_str() : "-", ratio,
              row.sequence.empty() ? "-" : row.sequence.c_str());
     }

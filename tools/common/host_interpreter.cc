@@ -29,6 +29,7 @@ Status HostInterpreter::allocate() {
   for (size_t bytes : sizes) {
     arena_ = aligned_buffer(bytes);
     interpreter_ = std::make_unique<Interpreter>(model_, size_, resolver_, arena_.get(), bytes);
+    interpreter_->set_channel_constants_observer(constants_observer_, constants_observer_user_);
     status = interpreter_->allocate();
     if (ok(status) || strncmp(interpreter_->error_message(), "arena", 5) != 0) break;
   }

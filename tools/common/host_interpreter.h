@@ -28,6 +28,12 @@ class HostInterpreter {
   HostInterpreter(const uint8_t* model, size_t size);
   // kOk or the interpreter's error (see error_message()).
   Status allocate();
+  // Passed on to the interpreter before allocate() (see
+  // Interpreter::set_channel_constants_observer).
+  void set_channel_constants_observer(Interpreter::ChannelConstantsObserver observer, void* user) {
+    constants_observer_ = observer;
+    constants_observer_user_ = user;
+  }
   Interpreter& interpreter() { return *interpreter_; }
   const Interpreter& interpreter() const { return *interpreter_; }
   const OpResolver& resolver() const { return resolver_; }
@@ -39,6 +45,8 @@ class HostInterpreter {
   OpResolver resolver_;
   AlignedBuffer arena_;
   std::unique_ptr<Interpreter> interpreter_;
+  Interpreter::ChannelConstantsObserver constants_observer_ = nullptr;
+  void* constants_observer_user_ = nullptr;
 };
 
 }  // namespace tools
