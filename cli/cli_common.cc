@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 
-
 namespace mote {
 namespace cli {
 
@@ -92,6 +91,30 @@ std::string allocate_hint(const std::string& error) {
            "and which ones are missing";
   return "the model loaded, but an operator rejected its parameters in prepare; the message above names the node "
          "(see the operator table of `mote inspect MODEL`)";
+}
+
+// Writes `bytes` to path + ".tmp" and renames it over `path`; the temporary
+// file is removed on any failure.
+void write_atomically(const std::string& path, const std::vector<uint8_t>& bytes) {
+  namespace fs = std::filesystem;
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw UserError("cannot write '" + temp + "': " + strerror(errno));
+    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(temp, ec);
+      throw UserError("cannot write '" + path + "': " + strerror(errno), "is the disk full?");
+    }
+  }
+  std::error_code ec;
+  fs::rename(temp, path, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw UserError("cannot rename '" + temp + "' to '" + path + "': " + ec.message());
+  }
 }
 
 }  // namespace cli

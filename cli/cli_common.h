@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "mote/interpreter.h"
 #include "mote/model.h"
@@ -57,6 +58,10 @@ void check_writable_path(const std::string& path, const char* what);
 
 // Lower-case file extension including the dot (".npy"), or "".
 std::string extension_of(const std::string& path);
+
+// Writes `bytes` to path + ".tmp" and renames it over `path`; the temporary
+// file is removed on any failure.
+void write_atomically(const std::string& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace cli
 }  // namespace mote

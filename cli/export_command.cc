@@ -39,6 +39,7 @@ exporter::ExportOptions to_exporter_options(const ExportCommandOptions& o) {
   e.samples = o.samples;
   e.embed = o.embed == "file" ? exporter::Embed::kFile : exporter::Embed::kArray;
   e.psram_mode = o.psram_mode == "quad" ? exporter::PsramMode::kQuad : exporter::PsramMode::kOctal;
+  e.prepared_constants = !o.plain_model;
   e.mote_version = MOTE_VERSION;
   return e;
 }
@@ -61,6 +62,10 @@ void print_report(const ExportCommandOptions& o, const exporter::ExportResult& r
   printf("  %-7s %zu: %s (resolver in %smodel_ops)\n", "ops", m.ops.size(), ops.c_str(), app.c_str());
   printf("  %-7s %s bytes (%s::kArenaBytes in %smodel.h, = `mote inspect`)\n", "arena",
          with_commas(int64_t(m.arena_bytes)).c_str(), r.identifier.c_str(), app.c_str());
+  if (m.plain_arena_bytes != m.arena_bytes)
+    printf("  %-7s per-channel constants precomputed into the model (\"mote\" metadata), read from flash;\n"
+           "          the plain .tflite needs %s bytes (--plain-model)\n",
+           "", with_commas(int64_t(m.plain_arena_bytes)).c_str());
   printf("  %-7s %s: %s\n", "placed", r.arena_in_psram ? "PSRAM" : "internal SRAM", r.arena_reason.c_str());
   for (const std::string& w : r.warnings) printf("  warning: %s\n", w.c_str());
 
@@ -125,10 +130,14 @@ CLI::App* add_export_command(CLI::App& app, ExportCommandOptions& options) {
   cmd->add_option("--psram-mode", options.psram_mode, "PSRAM interface when used: oct (default, N8R8) or quad (N8R2)")
       ->check(CLI::IsMember({"oct", "quad"}))
       ->type_name("MODE");
+  cmd->add_flag("--plain-model", options.plain_model,
+                "Embed the model without mote's precomputed per-channel constants (larger arena)");
   cmd->footer(
       "What it writes (ESP-IDF layout; PlatformIO uses src/ instead of main/):\n"
       "  main/model.h           kArenaBytes (exact, = `mote inspect`), model_data(), add_ops()\n"
-      "  main/model_data.cc     the model as a 16-byte aligned array in flash\n"
+      "  main/model_data.cc     the model as a 16-byte aligned array in flash, with the ops'\n"
+      "                         per-channel constants precomputed in its \"mote\" metadata\n"
+      "                         (read in place from flash: a smaller arena; see `mote prepare`)\n"
       "  main/model_ops.cc      resolver.add(mote::ops::...()) for exactly the model's ops\n"
       "  main/model_runner.cc   fills inputs (--sample, else zeros), invokes, prints outputs,\n"
       "                         latency and arena use: put your own code here\n"

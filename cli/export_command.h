@@ -25,6 +25,7 @@ struct ExportCommandOptions {
   std::vector<std::string> samples;
   std::string embed = "array";
   std::string psram_mode = "oct";
+  bool plain_model = false;
 };
 
 CLI::App* add_export_command(CLI::App& app, ExportCommandOptions& options);

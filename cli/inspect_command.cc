@@ -1,6 +1,7 @@
 #include "cli/inspect_command.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include "tools/exporter/exporter.h"
 #include "tools/model_stats.h"
 #include "tools/op_attributes.h"
+#include "tools/prepared_constants_writer.h"
 
 namespace mote {
 namespace cli {
@@ -415,13 +417,62 @@ void print_text(const json& r) {
                 persistent = alloc["arena_persistent_bytes"];
   print_timeline(alloc["memory_plan"], r["operators"], planned);
 
+  const int64_t plain = alloc["arena_plain_bytes"];
+  const json& prepared = alloc["prepared_constants"];
   printf("\nArena: mote needs %s bytes for this model (arena_used_bytes)\n", with_commas(used).c_str());
+  if (prepared["ops"].get<int64_t>() > 0)
+    printf("  as `mote export` deploys it: %s bytes of %lld ops' per-channel constants precomputed into the model's\n"
+           "  \"mote\" metadata%s, read from flash; the plain .tflite needs %s bytes (arena_plain_bytes)\n",
+           with_commas(prepared["bytes"].get<int64_t>()).c_str(), (long long)prepared["ops"].get<int64_t>(),
+           prepared["in_file"].get<bool>() ? " (already in this file)" : " (`mote prepare` adds it to a .tflite)",
+           with_commas(plain).c_str());
+  else if (!prepared["error"].is_null())
+    printf("  (no precomputed constants: %s)\n", prepared["error"].get<std::string>().c_str());
   printf("  %-50s %12s B\n", "planned (activations + scratch)", with_commas(planned).c_str());
   printf("  %-50s %12s B\n", "persistent (tensor/node records, op data, state)", with_commas(persistent).c_str());
   if (used > planned + persistent)
     printf("  %-50s %12s B\n", "planned section incl. allocate() work space", with_commas(used - persistent).c_str());
   printf("  on the device: alignas(16) static uint8_t tensor_arena[%lld];\n", (long long)used);
   print_esp32s3(r["esp32s3"]);
+}
+
+// The arena of the model as `mote export` deploys it (with its "mote"
+// metadata, tools/prepared_constants_writer.h) and of the plain .tflite.
+struct DeploymentArena {
+  size_t used = 0, planned = 0, persistent = 0;  // with the metadata
+  size_t plain = 0;                             // without it
+  json prepared;                                // what the metadata holds, or why there is none
+};
+
+size_t allocated_bytes(const std::vector<uint8_t>& model, size_t* planned, size_t* persistent) {
+  AlignedBuffer aligned = tools::aligned_buffer(model.size());
+  memcpy(aligned.get(), model.data(), model.size());
+  HostInterpreter host(aligned.get(), model.size());
+  if (!ok(host.allocate())) throw UserError(host.error_message());
+  if (planned != nullptr) *planned = host.interpreter().arena_planned_bytes();
+  if (persistent != nullptr) *persistent = host.interpreter().arena_persistent_bytes();
+  return host.interpreter().arena_used_bytes();
+}
+
+DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_given) {
+  DeploymentArena a;
+  a.used = a.plain = as_given.arena_used_bytes();
+  a.planned = as_given.arena_planned_bytes();
+  a.persistent = as_given.arena_persistent_bytes();
+  a.prepared["in_file"] = tools::has_prepared_constants(file.data.get(), file.size);
+  try {
+    const tools::PreparedModel prepared = tools::add_prepared_constants(file.data.get(), file.size);
+    a.used = allocated_bytes(prepared.bytes, &a.planned, &a.persistent);
+    a.plain = allocated_bytes(tools::remove_prepared_constants(file.data.get(), file.size), nullptr, nullptr);
+    a.prepared["ops"] = prepared.nodes_with_constants;
+    a.prepared["bytes"] = prepared.constant_bytes;
+    a.prepared["error"] = nullptr;
+  } catch (const UserError& e) {
+    a.prepared["ops"] = 0;
+    a.prepared["bytes"] = 0;
+    a.prepared["error"] = e.what();
+  }
+  return a;
 }
 
 }  // namespace
@@ -449,11 +500,14 @@ json inspect_report(const std::string& model_path, bool* allocated) {
   alloc["ok"] = ok_alloc;
   if (ok_alloc) {
     const Interpreter& interp = host.interpreter();
+    const DeploymentArena arena = deployment_arena(*file, interp);
     alloc["error"] = nullptr;
     alloc["hint"] = nullptr;
-    alloc["arena_used_bytes"] = interp.arena_used_bytes();
-    alloc["arena_planned_bytes"] = interp.arena_planned_bytes();
-    alloc["arena_persistent_bytes"] = interp.arena_persistent_bytes();
+    alloc["arena_used_bytes"] = arena.used;
+    alloc["arena_planned_bytes"] = arena.planned;
+    alloc["arena_persistent_bytes"] = arena.persistent;
+    alloc["arena_plain_bytes"] = arena.plain;
+    alloc["prepared_constants"] = arena.prepared;
     alloc["memory_plan"] = memory_plan_json(interp);
   } else {
     const std::string error = host.error_message();
@@ -462,10 +516,12 @@ json inspect_report(const std::string& model_path, bool* allocated) {
     alloc["arena_used_bytes"] = nullptr;
     alloc["arena_planned_bytes"] = nullptr;
     alloc["arena_persistent_bytes"] = nullptr;
+    alloc["arena_plain_bytes"] = nullptr;
+    alloc["prepared_constants"] = nullptr;
     alloc["memory_plan"] = json::array();
   }
   r["allocation"] = alloc;
-  r["esp32s3"] = esp32s3_json(*file, ok_alloc ? int64_t(host.interpreter().arena_used_bytes()) : -1);
+  r["esp32s3"] = esp32s3_json(*file, ok_alloc ? alloc["arena_used_bytes"].get<int64_t>() : -1);
   if (allocated != nullptr) *allocated = ok_alloc;
   return r;
 }
@@ -483,7 +539,9 @@ CLI::App* add_inspect_command(CLI::App& app, InspectOptions& options) {
       "  - the ops the model needs, whether mote has them, and the resolver.add() line for each\n"
       "  - every tensor (constant = weights in flash, activation = arena, variable = state)\n"
       "  - the memory plan and a picture of arena use per node\n"
-      "  - the exact arena size to declare on the device\n"
+      "  - the exact arena size to declare on the device, for the model as `mote export` deploys it\n"
+      "    (per-channel constants precomputed into its \"mote\" metadata, see `mote prepare`) and\n"
+      "    for the plain .tflite (allocation.arena_plain_bytes)\n"
       "  - where it goes on an ESP32-S3: arena in internal SRAM or PSRAM, flash size needed\n"
       "\n"
       "If the model can't be allocated (e.g. it uses an op mote lacks), everything\n"

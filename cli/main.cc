@@ -9,6 +9,7 @@
 #include "cli/eval_command.h"
 #include "cli/export_command.h"
 #include "cli/inspect_command.h"
+#include "cli/prepare_command.h"
 #include "cli/quantize_command.h"
 #include "cli/run_command.h"
 
@@ -29,6 +30,7 @@ const char* const kExamples =
     "  mote run person_detect.tflite -i image.bin -o scores.npy\n"
     "  mote quantize model_float.tflite -o model_int8.tflite --calibration data/   int8 + accuracy report\n"
     "  mote export person_detect.tflite --format idf --out pd   ESP32-S3 project, ready to flash\n"
+    "  mote prepare person_detect.tflite -o pd.tflite   per-channel constants into the model (less arena)\n"
     "  mote bench person_detect.tflite --repeat 50   time per node and op type, invokes/s\n"
     "  mote eval vww_float.tflite vww_int8.tflite --data photos/ --labels-from-folders --html eval.html\n"
     "                                             accuracy of both, confusion matrix, HTML with pictures\n"
@@ -52,12 +54,14 @@ int main(int argc, char** argv) {
   QuantizeCommandOptions quantize_options;
   BenchOptions bench_options;
   EvalOptions eval_options;
+  PrepareOptions prepare_options;
   CLI::App* inspect = add_inspect_command(app, inspect_options);
   CLI::App* run = add_run_command(app, run_options);
   CLI::App* export_cmd = add_export_command(app, export_options);
   CLI::App* quantize = add_quantize_command(app, quantize_options);
   CLI::App* bench = add_bench_command(app, bench_options);
   CLI::App* eval = add_eval_command(app, eval_options);
+  CLI::App* prepare = add_prepare_command(app, prepare_options);
 
   if (argc <= 1) {
     fputs(app.help().c_str(), stderr);
@@ -65,9 +69,10 @@ int main(int argc, char** argv) {
   }
   const std::string first = argv[1];
   if (!first.empty() && first[0] != '-' && first != "inspect" && first != "run" && first != "export" &&
-      first != "quantize" && first != "bench" && first != "eval") {
+      first != "quantize" && first != "bench" && first != "eval" && first != "prepare") {
     print_error("unknown command '" + first + "'",
-                "the commands are `inspect`, `run`, `export`, `quantize`, `bench` and `eval`; see `mote --help`");
+                "the commands are `inspect`, `run`, `export`, `quantize`, `bench`, `eval` and `prepare`; see "
+                "`mote --help`");
     return kExitUsage;
   }
   try {
@@ -84,6 +89,7 @@ int main(int argc, char** argv) {
     if (quantize->parsed()) help = "mote quantize --help";
     if (bench->parsed()) help = "mote bench --help";
     if (eval->parsed()) help = "mote eval --help";
+    if (prepare->parsed()) help = "mote prepare --help";
     print_error(e.what(), "see `" + help + "` for usage and examples");
     return kExitUsage;
   }
@@ -95,6 +101,7 @@ int main(int argc, char** argv) {
     if (quantize->parsed()) return run_quantize(quantize_options);
     if (bench->parsed()) return run_bench(bench_options);
     if (eval->parsed()) return run_eval(eval_options);
+    if (prepare->parsed()) return run_prepare(prepare_options);
   } catch (const UserError& e) {
     print_error(e.what(), e.hint());
     return kExitError;

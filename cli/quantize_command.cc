@@ -100,29 +100,6 @@ std::vector<tools::Sample> load_samples(const std::vector<std::string>& paths,
   }
 }
 
-// Writes `bytes` to path + ".tmp" and renames it over `path`; the temporary
-// file is removed on any failure.
-void write_atomically(const std::string& path, const std::vector<uint8_t>& bytes) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw UserError("cannot write '" + temp + "': " + strerror(errno));
-    out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(temp, ec);
-      throw UserError("cannot write '" + path + "': " + strerror(errno), "is the disk full?");
-    }
-  }
-  std::error_code ec;
-  fs::rename(temp, path, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw UserError("cannot rename '" + temp + "' to '" + path + "': " + ec.message());
-  }
-}
-
 void print_summary(const QuantizeCommandOptions& o, const q::FloatModel& fm, const q::QuantizedModel& qm,
                    const tools::QuantizeReport& report, int eval_samples, bool held_out) {
   std::string ops;

@@ -15,6 +15,7 @@
 #include "op_harness.h"
 #include "tools/common/conformance_manifest.h"
 #include "tools/model_builder.h"
+#include "tools/prepared_constants_writer.h"
 #include "tools/tensor_io.h"
 
 namespace fs = std::filesystem;
@@ -103,6 +104,15 @@ struct Allocation {
   size_t used = 0, planned = 0, persistent = 0;
   int plan_entries = 0;
 };
+// The model as `mote export` deploys it, whose arena `mote inspect` reports.
+std::vector<uint8_t> as_deployed(const std::vector<uint8_t>& model) {
+  try {
+    return mote::tools::add_prepared_constants(model.data(), model.size()).bytes;
+  } catch (const std::exception&) {
+    return model;  // does not allocate: inspect reports the error
+  }
+}
+
 Allocation allocate_directly(const std::vector<uint8_t>& model) {
   mote::OpResolver resolver;
   mote::register_all_ops(resolver);
@@ -226,7 +236,7 @@ TEST_F(CliTest, InspectReportsMacsWeightsAndOpsOfABuiltModel) {
   const std::vector<uint8_t> model = small_cnn_model();
   const std::string file = save("cnn.tflite", model);
   CommandResult r = mote({"inspect", file, "--json"});
-  const Allocation direct = allocate_directly(model);
+  const Allocation direct = allocate_directly(as_deployed(model));
   EXPECT_EQ(r.exit_code, direct.ok ? 0 : 1) << r.err;
   json doc = json::parse(r.out);
 
@@ -300,7 +310,7 @@ TEST_F(CliTest, InspectWithAnUnsupportedCustomOpPrintsWhatItCanThenFails) {
 TEST_F(CliTest, InspectPersonDetectShowsOpsAndTheInterpretersArenaSize) {
   MOTE_REQUIRE_SHARED();
   const std::vector<uint8_t> model = read_file(person_detect());
-  const Allocation direct = allocate_directly(model);
+  const Allocation direct = allocate_directly(as_deployed(model));
   CommandResult r = mote({"inspect", person_detect()});
   for (const char* op : {"DEPTHWISE_CONV_2D", "CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "SOFTMAX"})
     EXPECT_TRUE(contains(r.out, op)) << op;
@@ -317,7 +327,7 @@ TEST_F(CliTest, InspectPersonDetectShowsOpsAndTheInterpretersArenaSize) {
 TEST_F(CliTest, InspectJsonOfPersonDetectHasTheStableKeys) {
   MOTE_REQUIRE_SHARED();
   const std::vector<uint8_t> model = read_file(person_detect());
-  const Allocation direct = allocate_directly(model);
+  const Allocation direct = allocate_directly(as_deployed(model));
   CommandResult r = mote({"inspect", person_detect(), "--json"});
   EXPECT_EQ(r.exit_code, direct.ok ? 0 : 1) << r.err;
   json doc = json::parse(r.out);
@@ -351,6 +361,12 @@ TEST_F(CliTest, InspectJsonOfPersonDetectHasTheStableKeys) {
   EXPECT_EQ(weights["quantization"]["scales"].size(), 128u);
   if (direct.ok) {
     EXPECT_EQ(doc["allocation"]["arena_used_bytes"], direct.used);
+    // Beside it the plain .tflite's figure, 8 bytes per output channel of
+    // its 14 CONV_2D / DEPTHWISE_CONV_2D ops more.
+    EXPECT_EQ(doc["allocation"]["arena_plain_bytes"], allocate_directly(model).used);
+    EXPECT_EQ(doc["allocation"]["arena_plain_bytes"].get<int64_t>() - doc["allocation"]["arena_used_bytes"].get<int64_t>(),
+              doc["allocation"]["prepared_constants"]["bytes"].get<int64_t>());
+    EXPECT_LT(doc["allocation"]["arena_used_bytes"], doc["allocation"]["arena_plain_bytes"]);
     EXPECT_EQ(doc["allocation"]["memory_plan"].size(), size_t(direct.plan_entries));
     for (const auto& b : doc["allocation"]["memory_plan"]) {
       EXPECT_LE(b["offset"].get<int64_t>() + b["size"].get<int64_t>(), int64_t(direct.planned));

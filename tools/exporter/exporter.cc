@@ -19,6 +19,7 @@
 #include "tools/exporter/runtime_copy.h"
 #include "tools/exporter/sample_data.h"
 #include "tools/exporter/templates.h"
+#include "tools/prepared_constants_writer.h"
 
 namespace mote {
 namespace exporter {
@@ -133,8 +134,14 @@ ExportResult export_project(const ExportOptions& options) {
         "an Arduino sketch must live in a folder named like the sketch: '" + name + "' vs '" + folder_name + "'",
         "use --out .../" + name + " (or leave out --name)");
 
-  // The model, 16-byte aligned like the device will see it.
-  const std::string bytes = read_model_file(options.model_path);
+  // The model, with its "mote" metadata unless told otherwise, 16-byte
+  // aligned like the device will see it.
+  const std::string file_bytes = read_model_file(options.model_path);
+  const auto* file_data = reinterpret_cast<const uint8_t*>(file_bytes.data());
+  const std::vector<uint8_t> model_bytes =
+      options.prepared_constants ? tools::add_prepared_constants(file_data, file_bytes.size()).bytes
+                                 : tools::remove_prepared_constants(file_data, file_bytes.size());
+  const std::string bytes(model_bytes.begin(), model_bytes.end());
   tools::AlignedBuffer aligned = tools::aligned_buffer(bytes.size());
   memcpy(aligned.get(), bytes.data(), bytes.size());
   const ModelAnalysis model = analyze_model(aligned.get(), bytes.size());
@@ -223,6 +230,7 @@ ExportResult export_project(const ExportOptions& options) {
                                : options.arena == ArenaPlacement::kInternal ? "internal"
                                                                             : "psram"},
                      {"embed", options.embed == Embed::kArray ? "array" : "file"},
+                     {"prepared_constants", options.prepared_constants},
                      {"samples", options.samples}};
   info["arena_bytes"] = model.arena_bytes;
   info["arena_placement"] = c.arena_in_psram ? "psram" : "internal";

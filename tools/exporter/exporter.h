@@ -46,6 +46,9 @@ struct ExportOptions {
   std::vector<std::string> samples;  // one .bin/.npy file per model input, in order
   Embed embed = Embed::kArray;
   PsramMode psram_mode = PsramMode::kOctal;
+  // Write the ops' per-channel constants into the model's "mote" metadata
+  // (tools/prepared_constants_writer.h), read from flash instead of the arena.
+  bool prepared_constants = true;
   std::string mote_version = "unknown";
 };
 

@@ -9,6 +9,7 @@
 #include "tools/common/shapes.h"
 #include "tools/exporter/sha256.h"
 #include "tools/model_stats.h"
+#include "tools/prepared_constants_writer.h"
 
 namespace mote {
 namespace exporter {
@@ -75,6 +76,14 @@ ModelAnalysis analyze_model(const uint8_t* data, size_t size) {
   a.arena_bytes = host.interpreter().arena_used_bytes();
   a.arena_planned_bytes = host.interpreter().arena_planned_bytes();
   a.arena_persistent_bytes = host.interpreter().arena_persistent_bytes();
+  a.plain_arena_bytes = a.arena_bytes;
+  if (tools::has_prepared_constants(data, size)) {
+    const std::vector<uint8_t> plain = tools::remove_prepared_constants(data, size);
+    tools::AlignedBuffer aligned = tools::aligned_buffer(plain.size());
+    memcpy(aligned.get(), plain.data(), plain.size());
+    tools::HostInterpreter plain_host(aligned.get(), plain.size());
+    if (ok(plain_host.allocate())) a.plain_arena_bytes = plain_host.interpreter().arena_used_bytes();
+  }
 
   // The firmware's situation: only the model's ops, exactly arena_bytes.
   tools::AlignedBuffer exact_arena = tools::aligned_buffer(a.arena_bytes);

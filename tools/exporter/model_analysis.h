@@ -42,6 +42,7 @@ struct ModelAnalysis {
   size_t arena_bytes = 0;        // Interpreter::arena_used_bytes(), what `mote inspect` prints
   size_t arena_planned_bytes = 0;
   size_t arena_persistent_bytes = 0;
+  size_t plain_arena_bytes = 0;  // the same model without its "mote" metadata (= arena_bytes when it has none)
   std::vector<ModelOp> ops;      // sorted by name
   std::vector<ModelTensor> inputs;
   std::vector<ModelTensor> outputs;

@@ -39,6 +39,9 @@ std::string model_header(const Context& c) {
   s += "// records hold no pointers, so the ESP32-S3 needs exactly this many.\n";
   s += "//   planned (activations + scratch):           " + with_commas(int64_t(m.arena_planned_bytes)) + "\n";
   s += "//   persistent (records, op data, state):      " + with_commas(int64_t(m.arena_persistent_bytes)) + "\n";
+  if (m.plain_arena_bytes != m.arena_bytes)
+    s += "//   (the ops' per-channel constants are read from the model's \"mote\" metadata in flash;\n"
+         "//   the plain .tflite would need " + with_commas(int64_t(m.plain_arena_bytes)) + ")\n";
   s += "constexpr size_t kArenaBytes = " + std::to_string(m.arena_bytes) + ";\n\n";
   s += "// Arena placement chosen by mote export (model_runner" + c.layout.ext + ", MODEL_ARENA_IN_PSRAM):\n";
   s += "//   " + std::string(c.arena_in_psram ? "PSRAM" : "internal SRAM") + ": " + c.arena_reason + "\n\n";
