@@ -193,8 +193,10 @@ inline Status check_channel_constants(const OpContext& ctx, const ChannelConstan
     const int32_t shift = shift_words_hold_sums ? optimized::shift_of(shifts[c]) : shifts[c];
     const bool zero = multiplier == 0 && shift == 0;
     if (!zero && (multiplier < (int32_t(1) << 30) || shift < -31 || shift > max_shift))
-      return ctx.fail("the model's \"mote\" metadata holds an impossible multiplier %ld / shift %ld for channel %d",
-                      long(multiplier), long(shift), int(c));
+      return ctx.fail(
+          "the model's \"mote\" metadata holds an impossible multiplier %ld / shift %ld for channel %d; re-run "
+          "`mote prepare` on the plain model",
+          long(multiplier), long(shift), int(c));
   }
   return Status::kOk;
 }
