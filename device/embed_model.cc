@@ -5,6 +5,11 @@
 // (device/conformance_runner.cc).
 //
 //   embed_model --shared ../shared --model hello_world_int8 --out build/model_data.cc
+//               [--model-file hello_world_int8.mote.tflite]
+//
+// --model-file embeds that .tflite instead of the conformance model's own
+// (the same model with `mote prepare`'s metadata), with the same reference
+// data.
 //
 // Reads ../shared/conformance/<model>/ through tools/common/conformance_manifest.
 // Exit status: 0 written, 3 model skipped (reason on stdout), 1 error.
@@ -66,18 +71,20 @@ const char* runtime_function(const std::string& name) {
 }
 
 int run(int argc, char** argv) {
-  std::string shared, model, out_path;
+  std::string shared, model, out_path, model_file;
   long long arena_bytes = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i], value = argv[i + 1];
     if (key == "--shared") shared = value;
     else if (key == "--model") model = value;
     else if (key == "--out") out_path = value;
+    else if (key == "--model-file") model_file = value;
     else if (key == "--arena-bytes") arena_bytes = std::stoll(value);
     else throw std::runtime_error("unknown option " + key);
   }
   if (shared.empty() || model.empty() || out_path.empty())
-    throw std::runtime_error("usage: embed_model --shared DIR --model NAME --out FILE [--arena-bytes N]");
+    throw std::runtime_error(
+        "usage: embed_model --shared DIR --model NAME --out FILE [--arena-bytes N] [--model-file FILE]");
 
   const mote::tools::ConformanceModel data = mote::tools::read_conformance_model(shared, model);
   if (!data.reference_ok) {
@@ -112,7 +119,7 @@ int run(int argc, char** argv) {
   out << "namespace mote {\nnamespace ops {\n";
   for (const auto& op : ops) out << "const OpRegistration& " << op << "();\n";
   out << "}  // namespace ops\n}  // namespace mote\n\nnamespace {\n\n";
-  write_array(out, "kModelData", read_file(data.model_file));
+  write_array(out, "kModelData", read_file(model_file.empty() ? data.model_file : model_file));
 
   // Writes the files as arrays <prefix><i> and a {nullptr, 0}-terminated
   // DeviceBlob list named <prefix>; checks their sizes against `tensors`.

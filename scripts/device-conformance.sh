@@ -6,6 +6,12 @@
 #
 #   scripts/device-conformance.sh [--build-dir DIR] [--cores "lx106 cortex-m4f cortex-m55 esp32s3"]
 #                                 [--models "hello_world_int8 person_detect ..."] [--per-op] [--build-only]
+#                                 [--prepared]
+#
+# --prepared embeds each model as `mote prepare` writes it (per-channel
+# constants in its "mote" metadata, read from flash; the host `mote` from
+# MOTE_CLI or build/cli/mote), against the same reference data. Use another
+# --build-dir for it.
 #
 # Per model and core: one bare-metal image (device/conformance_runner.cc +
 # the runtime + the model and its reference inputs/outputs, embedded from
@@ -43,6 +49,8 @@ models="network_tester_dwconv_int8 simple_add_model hello_world_int8 micro_speec
 mnist_lstm_int8 micro_speech_lstm keyword_scrambled keyword_scrambled_8bit dtln_noise_suppression
 test_conv_model_int8_floatio person_detect vww_96_int8"
 shared="${MOTE_SHARED_DIR:-$root/../shared}"
+prepared=0
+mote_cli="${MOTE_CLI:-$root/build/cli/mote}"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,7 +59,8 @@ while [ $# -gt 0 ]; do
     --models) models="$2"; shift 2 ;;
     --per-op) per_op=1; shift ;;
     --build-only) build_only=1; shift ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    --prepared) prepared=1; shift ;;
+    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
     *) echo "device-conformance: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -162,8 +171,14 @@ for m in $models; do
     continue
   fi
   out="$build/models/$m.cc"
+  model_file=()
+  if [ $prepared -eq 1 ] && [ -f "$shared/models/$m.tflite" ]; then
+    [ -x "$mote_cli" ] || { echo "device-conformance: --prepared needs the host mote at $mote_cli (MOTE_CLI)" >&2; exit 1; }
+    "$mote_cli" prepare "$shared/models/$m.tflite" -o "$build/models/$m.mote.tflite" >> "$log"
+    model_file=(--model-file "$build/models/$m.mote.tflite")
+  fi
   set +e
-  reason=$("$embed" --shared "$shared" --model "$m" --out "$out.tmp")
+  reason=$("$embed" --shared "$shared" --model "$m" --out "$out.tmp" "${model_file[@]}")
   rc=$?
   set -e
   if [ $rc -eq 3 ]; then

@@ -46,7 +46,14 @@ make_seeds() {
   local target="$1" dir="$2" f i=0
   case "$target" in
     model_fuzzer)
-      cp "$shared"/models/*.tflite "$dir"/ 2>/dev/null || true ;;
+      cp "$shared"/models/*.tflite "$dir"/ 2>/dev/null || true
+      # The same models with `mote prepare`'s metadata (mote/prepared_constants.h),
+      # by the uninstrumented build's mote when there is one.
+      if [ -x build/cli/mote ]; then
+        for f in "$shared"/models/*.tflite; do
+          build/cli/mote prepare "$f" -o "$dir/prepared_$(basename "$f")" > /dev/null 2>&1 || true
+        done
+      fi ;;
     tensor_file_fuzzer)
       cp "$sine"/*.npy "$dir"/
       for f in $(find "$shared/conformance" -name '*.bin' -size -16k 2>/dev/null | sort | sed -n 1,40p); do

@@ -27,6 +27,7 @@
 #include "op_harness.h"
 #include "tools/exporter/sha256.h"
 #include "tools/model_builder.h"
+#include "tools/prepared_constants_writer.h"
 #include "tools/tensor_io.h"
 
 namespace fs = std::filesystem;
@@ -376,12 +377,13 @@ class ExportTest : public MoteCliTest {
  protected:
   ExportTest() { keep_dir_on_failure_ = true; }
 
-  // `mote inspect --json`'s arena figure.
-  int64_t inspect_arena(const std::string& model) {
+  // `mote inspect --json`'s arena figure: as `mote export` deploys the model
+  // (with its "mote" metadata), or for the plain .tflite.
+  int64_t inspect_arena(const std::string& model, bool plain = false) {
     const CommandResult r = mote({"inspect", model, "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     if (r.exit_code != 0) return -2;
-    return json::parse(r.out)["allocation"]["arena_used_bytes"].get<int64_t>();
+    return json::parse(r.out)["allocation"][plain ? "arena_plain_bytes" : "arena_used_bytes"].get<int64_t>();
   }
 
   // Exports and checks what every format shares: arena == inspect, resolver ==
@@ -396,11 +398,17 @@ class ExportTest : public MoteCliTest {
     if (r.exit_code != 0) return out;
     const fs::path app = out / app_dir;
 
+    // The model as `mote prepare` writes it (--plain-model: without mote's
+    // metadata), with the arena of `mote inspect` for that deployment.
+    const bool plain = std::find(extra.begin(), extra.end(), "--plain-model") != extra.end();
     const std::string model_h = slurp(app / "model.h");
-    EXPECT_EQ(arena_constant(model_h), inspect_arena(model)) << "kArenaBytes in " << (app / "model.h");
-    const std::vector<uint8_t> model_bytes = read_file(model);
-    EXPECT_EQ(registered_ops(slurp(app / ("model_ops" + ext))), ops_of_model(model_bytes));
+    EXPECT_EQ(arena_constant(model_h), inspect_arena(model, plain)) << "kArenaBytes in " << (app / "model.h");
+    const std::vector<uint8_t> file_bytes = read_file(model);
+    EXPECT_EQ(registered_ops(slurp(app / ("model_ops" + ext))), ops_of_model(file_bytes));
     if (!contains(slurp(app / ("model_data" + ext)), "model_embed.S")) {
+      const std::vector<uint8_t> model_bytes =
+          plain ? mote::tools::remove_prepared_constants(file_bytes.data(), file_bytes.size())
+                : mote::tools::add_prepared_constants(file_bytes.data(), file_bytes.size()).bytes;
       EXPECT_TRUE(array_bytes(slurp(app / ("model_data" + ext))) == model_bytes)
           << "the model array differs from the model file";
       EXPECT_TRUE(contains(slurp(app / ("model_data" + ext)), "alignas(16) const uint8_t kModel["));
@@ -536,7 +544,9 @@ TEST_F(ExportToolchain, PersonDetectPlatformIoProjects) {
   EXPECT_TRUE(fs::exists(idf / "sdkconfig.defaults"));
   EXPECT_TRUE(fs::exists(idf / "components/mote/CMakeLists.txt"));
   // --embed file: the .tflite itself, included 16-byte aligned by the assembler.
-  EXPECT_EQ(read_file((idf / "src/model.tflite").string()), read_file(person_detect()));
+  const std::vector<uint8_t> plain = read_file(person_detect());
+  EXPECT_EQ(read_file((idf / "src/model.tflite").string()),
+            mote::tools::add_prepared_constants(plain.data(), plain.size()).bytes);
   const std::string embed = slurp(idf / "src/model_embed.S");
   EXPECT_TRUE(contains(embed, ".balign 16")) << embed;
   EXPECT_TRUE(contains(embed, ".incbin \"model.tflite\"")) << embed;
@@ -761,6 +771,19 @@ TEST_F(ExportTest, LargeModelGetsAPartitionTable) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(contains(slurp(dir_ / "big_pio/platformio.ini"), "board_build.partitions = partitions.csv"));
   EXPECT_TRUE(fs::exists(dir_ / "big_pio/partitions.csv"));
+}
+
+// By default the model goes in with its per-channel constants precomputed
+// (mote prepare's metadata): a smaller arena than --plain-model's, which
+// embeds the plain .tflite.
+TEST_F(ExportTest, PlainModelKeepsTheConstantsInTheArena) {
+  MOTE_REQUIRE_SHARED();
+  const fs::path prepared = export_and_check(person_detect(), {}, "main", ".cc", "pd_prepared");
+  const fs::path plain = export_and_check(person_detect(), {"--plain-model"}, "main", ".cc", "pd_plain");
+  const int64_t with_constants = arena_constant(slurp(prepared / "main/model.h"));
+  const int64_t without = arena_constant(slurp(plain / "main/model.h"));
+  EXPECT_EQ(without - with_constants, 21904) << "8 bytes per output channel of person_detect's convolutions";
+  EXPECT_TRUE(contains(slurp(prepared / "main/model.h"), "the plain .tflite would need"));
 }
 
 TEST_F(ExportTest, SampleDataIsEmbedded) {
