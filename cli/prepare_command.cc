@@ -59,6 +59,7 @@ CLI::App* add_prepare_command(CLI::App& app, PrepareOptions& options) {
 
 int run_prepare(const PrepareOptions& options) {
   const std::unique_ptr<ModelFile> file = load_model_file(options.model_path);
+  check_writable_path(options.output_path, "model");
   const std::vector<uint8_t> plain = tools::remove_prepared_constants(file->data.get(), file->size);
   if (options.remove) {
     write_atomically(options.output_path, plain);
