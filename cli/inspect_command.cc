@@ -102,12 +102,12 @@ json attributes_json(const std::vector<tools::OpAttribute>& attributes) {
 }
 
 // Where the model goes on an ESP32-S3, by the rules `mote export` applies.
-json esp32s3_json(const ModelFile& file, int64_t arena_bytes) {
+json esp32s3_json(size_t model_bytes, int64_t arena_bytes) {
   namespace ex = exporter;
   ex::ExportOptions options;
   const ex::Layout layout = ex::layout_for(options);
   ex::ModelAnalysis analysis;
-  analysis.model_bytes = file.size;
+  analysis.model_bytes = model_bytes;
   const std::string no_bytes;
   const ex::Context context{options, layout, analysis, "", "", "", false, "", {}, no_bytes};
   json flash = nullptr;
@@ -128,7 +128,7 @@ json esp32s3_json(const ModelFile& file, int64_t arena_bytes) {
              {"placement", internal ? "internal" : "psram"},
              {"psram_required", size_t(arena_bytes) > ex::kEsp32S3UsableDramBytes}};
   }
-  return {{"model_bytes", file.size}, {"arena", arena}, {"flash", flash}};
+  return {{"model_bytes", model_bytes}, {"arena", arena}, {"flash", flash}};
 }
 
 json operators_json(const Model& m) {
@@ -441,6 +441,7 @@ void print_text(const json& r) {
 struct DeploymentArena {
   size_t used = 0, planned = 0, persistent = 0;  // with the metadata
   size_t plain = 0;                             // without it
+  size_t model_bytes = 0;                       // of the .tflite with the metadata
   json prepared;                                // what the metadata holds, or why there is none
 };
 
@@ -459,10 +460,12 @@ DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_gi
   a.used = a.plain = as_given.arena_used_bytes();
   a.planned = as_given.arena_planned_bytes();
   a.persistent = as_given.arena_persistent_bytes();
+  a.model_bytes = file.size;
   a.prepared["in_file"] = tools::has_prepared_constants(file.data.get(), file.size);
   try {
     const tools::PreparedModel prepared = tools::add_prepared_constants(file.data.get(), file.size);
     a.used = allocated_bytes(prepared.bytes, &a.planned, &a.persistent);
+    a.model_bytes = prepared.bytes.size();
     a.plain = allocated_bytes(tools::remove_prepared_constants(file.data.get(), file.size), nullptr, nullptr);
     a.prepared["ops"] = prepared.nodes_with_constants;
     a.prepared["bytes"] = prepared.constant_bytes;
@@ -498,9 +501,11 @@ json inspect_report(const std::string& model_path, bool* allocated) {
   json alloc;
   const bool ok_alloc = ok(host.allocate());
   alloc["ok"] = ok_alloc;
+  size_t deployed_model_bytes = file->size;
   if (ok_alloc) {
     const Interpreter& interp = host.interpreter();
     const DeploymentArena arena = deployment_arena(*file, interp);
+    deployed_model_bytes = arena.model_bytes;
     alloc["error"] = nullptr;
     alloc["hint"] = nullptr;
     alloc["arena_used_bytes"] = arena.used;
@@ -521,7 +526,7 @@ json inspect_report(const std::string& model_path, bool* allocated) {
     alloc["memory_plan"] = json::array();
   }
   r["allocation"] = alloc;
-  r["esp32s3"] = esp32s3_json(*file, ok_alloc ? alloc["arena_used_bytes"].get<int64_t>() : -1);
+  r["esp32s3"] = esp32s3_json(deployed_model_bytes, ok_alloc ? alloc["arena_used_bytes"].get<int64_t>() : -1);
   if (allocated != nullptr) *allocated = ok_alloc;
   return r;
 }
