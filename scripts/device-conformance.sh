@@ -60,7 +60,7 @@ while [ $# -gt 0 ]; do
     --per-op) per_op=1; shift ;;
     --build-only) build_only=1; shift ;;
     --prepared) prepared=1; shift ;;
-    -h|--help) sed -n '2,42p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
     *) echo "device-conformance: unknown option $1" >&2; exit 2 ;;
   esac
 done
