@@ -1,6 +1,7 @@
 // The labels of `mote eval` (tools/eval/eval_labels.h) and the histogram of
 // its report, without running a model.
 #include <gtest/gtest.h>
+#include <math.h>
 
 #include <string>
 #include <vector>
@@ -34,6 +35,8 @@ TEST(EvalLabels, FoldersGiveTheFirstSubFolderUnderTheDataPath) {
   EXPECT_EQ(ev::labels_from_folders(files, {"data"}),
             (std::vector<std::string>{"cat", "dog", "owl", "owl"}));
   EXPECT_EQ(ev::labels_from_folders(files, {"data/"}), (std::vector<std::string>{"cat", "dog", "owl", "owl"}));
+  EXPECT_EQ(ev::labels_from_folders(files, {"0=data"}), (std::vector<std::string>{"cat", "dog", "owl", "owl"}))
+      << "a multi-input model's NAME=PATH / INDEX=PATH";
 }
 
 TEST(EvalLabels, IndicesNamesAndGivenClasses) {
@@ -75,6 +78,11 @@ TEST(EvalReport, HistogramBinsShareTheLargestErrorAcrossModels) {
   EXPECT_DOUBLE_EQ(h.bin_width, 0.5);
   EXPECT_EQ(h.counts[0], (std::vector<int64_t>{1, 1, 1, 0}));
   EXPECT_EQ(h.counts[1], (std::vector<int64_t>{0, 0, 0, 1}));  // the largest goes in the last bin
+  // A model that gave inf or NaN: counted in the last bin, the bins still span the finite errors.
+  b.sample_mse = {HUGE_VAL, NAN, 1.0};
+  const ev::ErrorHistogram odd = ev::error_histogram({a, b}, 4);
+  EXPECT_DOUBLE_EQ(odd.bin_width, 0.25);
+  EXPECT_EQ(odd.counts[1], (std::vector<int64_t>{0, 0, 0, 3}));
 }
 
 TEST(EvalReport, ConfusionMatrixSvgHasACellPerPair) {

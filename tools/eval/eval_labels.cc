@@ -78,7 +78,9 @@ std::vector<std::string> labels_from_folders(const std::vector<std::pair<std::st
   std::vector<std::string> labels;
   for (const auto& [file, count] : files) {
     std::string label;
-    for (const std::string& data : data_paths) {
+    for (const std::string& given : data_paths) {
+      // A multi-input model's paths carry their input as NAME=PATH.
+      const std::string data = fs::exists(given) ? given : given.substr(given.find('=') + 1);
       const fs::path relative = fs::path(file).lexically_relative(data);
       if (relative.empty() || *relative.begin() == ".." || relative == ".") continue;  // not under `data`
       if (std::distance(relative.begin(), relative.end()) < 2)

@@ -126,11 +126,14 @@ ErrorHistogram error_histogram(const std::vector<ModelEvaluation>& models, int b
   ErrorHistogram h;
   double top = 0;
   for (const ModelEvaluation& m : models)
-    for (double e : m.sample_mse) top = std::max(top, e);
+    for (double e : m.sample_mse)
+      if (std::isfinite(e)) top = std::max(top, e);
   h.bin_width = top > 0 ? top / bins : 1.0;
   for (const ModelEvaluation& m : models) {
     std::vector<int64_t> counts(size_t(bins), 0);
-    for (double e : m.sample_mse) ++counts[std::min(size_t(bins) - 1, size_t(e / h.bin_width))];
+    // A non-finite error (the model gave inf or NaN) counts in the last bin.
+    for (double e : m.sample_mse)
+      ++counts[std::isfinite(e) ? std::min(size_t(bins) - 1, size_t(e / h.bin_width)) : size_t(bins) - 1];
     h.counts.push_back(counts);
   }
   return h;

@@ -31,7 +31,8 @@ struct EvalReport {
   ModelEvaluations results;
 };
 
-// Histogram of every model's per-sample MSE over common bins [0, largest].
+// Histogram of every model's per-sample MSE over common bins [0, largest
+// finite]; the largest and any non-finite error fall in the last bin.
 struct ErrorHistogram {
   double bin_width = 0;
   std::vector<std::vector<int64_t>> counts;  // [model][bin]
