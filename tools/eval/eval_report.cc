@@ -43,6 +43,12 @@ bool labelled_classes(const EvalReport& r) { return classification(r) && !r.clas
 
 std::string samples_text(int64_t n) { return std::to_string(n) + " sample" + (n == 1 ? "" : "s"); }
 
+// "'y' (3 values), classification (SOFTMAX output)"
+std::string output_text(const EvalReport& r) {
+  return "'" + r.output_name + "' (" + std::to_string(r.output_values) + " value" + (r.output_values == 1 ? "" : "s") +
+         "), " + r.task + " (" + r.task_reason + ")";
+}
+
 std::string accuracy_text(const ModelEvaluation& m, int samples) {
   return samples > 0 ? percent(double(m.correct) / double(samples)) : "-";
 }
@@ -140,8 +146,7 @@ ErrorHistogram error_histogram(const std::vector<ModelEvaluation>& models, int b
 }
 
 std::string eval_report_text(const EvalReport& r) {
-  std::string out = "Evaluated " + samples_text(r.samples) + ": output '" + r.output_name + "' (" +
-                    std::to_string(r.output_values) + " values), " + r.task + " (" + r.task_reason + ")\n";
+  std::string out = "Evaluated " + samples_text(r.samples) + ": output " + output_text(r) + "\n";
   for (const DataPreprocessing& p : r.data) out += "  data    " + p.to_string() + "\n";
   if (!r.labels.empty()) {
     out += "  labels  " + r.labels;
@@ -333,8 +338,7 @@ std::string eval_report_html(const EvalReport& r) {
   h += "<title>" + html_escape(title) + "</title>\n<style>" + report_base_style() + kEvalStyle +
        "</style>\n</head>\n<body>\n<h1>" + html_escape(title) + "</h1>\n<dl class=\"meta\">\n";
   for (const ModelEvaluation& m : models) h += "<dt>model</dt><dd>" + html_escape(m.path) + "</dd>\n";
-  h += "<dt>output</dt><dd>" + html_escape("'" + r.output_name + "' (" + std::to_string(r.output_values) +
-                                           " values), " + r.task + " (" + r.task_reason + ")") + "</dd>\n";
+  h += "<dt>output</dt><dd>" + html_escape(output_text(r)) + "</dd>\n";
   h += "<dt>samples</dt><dd>" + std::to_string(r.samples) + "</dd>\n";
   for (const DataPreprocessing& p : r.data) h += "<dt>data</dt><dd>" + html_escape(p.to_string()) + "</dd>\n";
   h += "<dt>labels</dt><dd>" + html_escape(r.labels.empty() ? "none" : r.labels) + "</dd>\n</dl>\n";
