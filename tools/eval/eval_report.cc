@@ -366,7 +366,9 @@ std::string eval_report_html(const EvalReport& r) {
       h += "</table>\n";
     }
   } else if (!models.empty() && models[0].has_errors) {
-    h += "<h2>Error (" + html_escape(error_subject(r)) + ")</h2>\n<table>\n<tr><th>model</th><th class=\"num\">MSE</th>"
+    std::string heading = error_subject(r);  // "error against ..."
+    heading[0] = 'E';
+    h += "<h2>" + html_escape(heading) + "</h2>\n<table>\n<tr><th>model</th><th class=\"num\">MSE</th>"
          "<th class=\"num\">mean |error|</th><th class=\"num\">max |error|</th><th class=\"num\">sample MSE mean</th>"
          "<th class=\"num\">median</th><th class=\"num\">p90</th><th class=\"num\">p99</th><th class=\"num\">max</th></tr>\n";
     for (const ModelEvaluation& m : models) {
