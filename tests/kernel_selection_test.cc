@@ -17,6 +17,7 @@
 #include "kernels/fully_connected.h"
 #include "kernels/optimized/gemm_int8.h"
 #include "kernels/optimized/selection.h"
+#include "kernels/pie/pie.h"
 
 namespace {
 
@@ -56,6 +57,33 @@ TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
   c = mote::select_conv_2d(ConvArithmetic::kInt16Bias32, in, filter, out, true);
   EXPECT_EQ(c.variant, Conv2DVariant::kInt16Bias32Reference);
   EXPECT_EQ(c.requant_channels, 32);
+}
+
+// The ESP32-S3 PIE kernels where pie::kSelectable (the S3, or a host built
+// with MOTE_PIE_MODEL): 1x1 int8 convolutions and 3x3 depthwise with
+// multiplier 1, over whole Q registers (16 | channels).
+TEST(Conv2DSelection, PieKernelForOneByOneOverWholeQRegisters) {
+  const bool pie = kOptimized && mote::pie::kSelectable;
+  const Dims4 in = Dims4{1, 8, 8, 32}, out = Dims4{1, 8, 8, 16};
+  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{16, 1, 1, 32}, out, true);
+  EXPECT_EQ(c.variant, pie ? Conv2DVariant::kInt8Pie1x1
+                           : (kOptimized ? Conv2DVariant::kInt8Optimized : Conv2DVariant::kInt8Reference));
+  EXPECT_EQ(c.requant_channels, 16);
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, Dims4{1, 8, 8, 8}, Dims4{16, 1, 1, 8}, out, true);
+  EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8Optimized : Conv2DVariant::kInt8Reference);
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{16, 1, 1, 32}, out, /*constant_filter=*/false);
+  EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
+}
+
+TEST(DepthwiseConv2DSelection, PieKernelForThreeByThreeOverWholeQRegisters) {
+  const bool pie = kOptimized && mote::pie::kSelectable;
+  ConvParams p;
+  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 32}, Dims4{1, 8, 8, 32}, true);
+  EXPECT_EQ(c.variant, pie ? DepthwiseConv2DVariant::kInt8Pie3x3
+                           : (kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3
+                                         : DepthwiseConv2DVariant::kInt8Reference));
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, Dims4{1, 8, 8, 24}, true);
+  EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3 : DepthwiseConv2DVariant::kInt8Reference);
 }
 
 TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {

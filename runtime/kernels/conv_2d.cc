@@ -2,6 +2,8 @@
 
 #include "kernels/optimized/conv_2d.h"
 #include "kernels/optimized/selection.h"
+#include "kernels/pie/conv_2d.h"
+#include "kernels/pie/selection.h"
 #include "kernels/reference/conv_2d.h"
 
 namespace mote {
@@ -15,9 +17,10 @@ KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims
                                                                                      : Conv2DVariant::kFloatReference,
               0};
     case ConvArithmetic::kInt8:
-      return {optimized && constant_filter && optimized::conv_2d_int8_applies(input_dims, filter_dims)
-                  ? Conv2DVariant::kInt8Optimized
-                  : Conv2DVariant::kInt8Reference,
+      if (!optimized || !constant_filter || !optimized::conv_2d_int8_applies(input_dims, filter_dims))
+        return {Conv2DVariant::kInt8Reference, output_dims.c};
+      return {pie::kSelectable && pie::conv_2d_1x1_applies(input_dims, filter_dims) ? Conv2DVariant::kInt8Pie1x1
+                                                                                    : Conv2DVariant::kInt8Optimized,
               output_dims.c};
     case ConvArithmetic::kInt16:
       return {Conv2DVariant::kInt16Reference, output_dims.c};
@@ -28,7 +31,7 @@ KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims
 }
 
 bool conv_2d_packs_filter_sums(Conv2DVariant variant) {
-  return optimized::kEnabled && variant == Conv2DVariant::kInt8Optimized;
+  return optimized::kEnabled && (variant == Conv2DVariant::kInt8Optimized || variant == Conv2DVariant::kInt8Pie1x1);
 }
 
 void prepare_conv_2d(Conv2DVariant variant, const Dims4& filter_dims, const void* filter, int32_t* output_shift) {
@@ -52,6 +55,9 @@ void run_conv_2d(Conv2DVariant variant, const ConvParams& params, const ConvBuff
     case Conv2DVariant::kInt8Optimized:
       run_quantized(optimized::unless_reference_only(optimized::conv_2d_int8, reference::conv_2d_int8), params,
                     buffers);
+      break;
+    case Conv2DVariant::kInt8Pie1x1:
+      run_quantized(pie::unless_unselectable(pie::conv_2d_int8_1x1, reference::conv_2d_int8), params, buffers);
       break;
     case Conv2DVariant::kInt16Reference:
       run_quantized(reference::conv_2d_int16, params, buffers);

@@ -14,6 +14,7 @@ enum class Conv2DVariant : int32_t {
   kFloatOptimized,
   kInt8Reference,
   kInt8Optimized,
+  kInt8Pie1x1,  // ESP32-S3 PIE (kernels/pie/conv_2d.h)
   kInt16Reference,        // int64 bias
   kInt16Bias32Reference,  // int32 bias or none
 };
@@ -21,7 +22,9 @@ enum class Conv2DVariant : int32_t {
 // The optimized kernels where their preconditions hold (no groups; for int8 a
 // window within gemm_int8.h's depth limit and a constant filter, whose sums
 // prepare takes) and the build has them; per-channel requantization for
-// every quantized variant.
+// every quantized variant. Where the PIE kernels are selectable
+// (pie::kSelectable), int8 1x1 convolutions over 16 | channels take the PIE
+// kernel, which reads the optimized kernel's prepared shifts.
 KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims4& input_dims,
                                            const Dims4& filter_dims, const Dims4& output_dims, bool constant_filter);
 

@@ -2,6 +2,8 @@
 
 #include "kernels/optimized/depthwise_conv_2d.h"
 #include "kernels/optimized/selection.h"
+#include "kernels/pie/depthwise_conv_2d.h"
+#include "kernels/pie/selection.h"
 #include "kernels/reference/depthwise_conv_2d.h"
 
 namespace mote {
@@ -16,6 +18,8 @@ KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic ari
     case ConvArithmetic::kInt8:
       if (!optimized || !constant_filter || !optimized::depthwise_conv_2d_int8_applies(filter_dims))
         return {DepthwiseConv2DVariant::kInt8Reference, output_dims.c};
+      if (pie::kSelectable && pie::depthwise_conv_2d_3x3_applies(params, filter_dims))
+        return {DepthwiseConv2DVariant::kInt8Pie3x3, output_dims.c};
       return {optimized::depthwise_conv_2d_3x3_applies(params, filter_dims) ? DepthwiseConv2DVariant::kInt8Optimized3x3
                                                                             : DepthwiseConv2DVariant::kInt8Optimized,
               output_dims.c};
@@ -28,7 +32,8 @@ KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic ari
 
 bool depthwise_conv_2d_packs_filter_sums(DepthwiseConv2DVariant variant) {
   return optimized::kEnabled &&
-         (variant == DepthwiseConv2DVariant::kInt8Optimized || variant == DepthwiseConv2DVariant::kInt8Optimized3x3);
+         (variant == DepthwiseConv2DVariant::kInt8Optimized || variant == DepthwiseConv2DVariant::kInt8Optimized3x3 ||
+          variant == DepthwiseConv2DVariant::kInt8Pie3x3);
 }
 
 void prepare_depthwise_conv_2d(DepthwiseConv2DVariant variant, const Dims4& filter_dims, const void* filter,
@@ -61,6 +66,11 @@ void run_depthwise_conv_2d(DepthwiseConv2DVariant variant, const ConvParams& par
       run_quantized(
           optimized::unless_reference_only(optimized::depthwise_conv_2d_int8_3x3, reference::depthwise_conv_2d_int8),
           params, buffers);
+      break;
+    case DepthwiseConv2DVariant::kInt8Pie3x3:
+      run_quantized(
+          pie::unless_unselectable(pie::depthwise_conv_2d_int8_3x3, reference::depthwise_conv_2d_int8), params,
+          buffers);
       break;
     case DepthwiseConv2DVariant::kInt16Reference:
       run_quantized(reference::depthwise_conv_2d_int16, params, buffers);

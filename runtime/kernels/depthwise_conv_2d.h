@@ -16,12 +16,15 @@ enum class DepthwiseConv2DVariant : int32_t {
   kInt8Reference,
   kInt8Optimized,
   kInt8Optimized3x3,
+  kInt8Pie3x3,  // ESP32-S3 PIE (kernels/pie/depthwise_conv_2d.h)
   kInt16Reference,  // int64 bias or none
 };
 
 // The optimized kernels when the build has them (the 3x3 one for 3x3 filters
 // without dilation); for int8 the filter must be constant (prepare takes its
-// sums). Per-channel requantization for every quantized variant. TFLite's
+// sums). Per-channel requantization for every quantized variant. Where the
+// PIE kernels are selectable (pie::kSelectable), 3x3 int8 depthwise with
+// multiplier 1 over 16 | channels takes the PIE kernel (same prepared shifts). TFLite's
 // int16 depthwise kernel has only the 64-bit form: kInt16Bias32 must come
 // without a bias and runs as kInt16.
 KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic arithmetic, const ConvParams& params,
