@@ -110,9 +110,14 @@ TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {
 }
 
 TEST(FullyConnectedSelection, PicksByArithmeticDepthAndWeights) {
-  auto c = mote::select_fully_connected(ConvArithmetic::kInt8, 64, 10, /*per_channel_weights=*/false);
+  auto c = mote::select_fully_connected(ConvArithmetic::kInt8, 60, 10, /*per_channel_weights=*/false);
   EXPECT_EQ(c.variant, kOptimized ? FullyConnectedVariant::kInt8Optimized : FullyConnectedVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 0);  // per tensor: in the params
+  // 16 | depth: the PIE kernel where selectable.
+  c = mote::select_fully_connected(ConvArithmetic::kInt8, 64, 10, false);
+  EXPECT_EQ(c.variant, kOptimized && mote::pie::kSelectable
+                           ? FullyConnectedVariant::kInt8Pie
+                           : (kOptimized ? FullyConnectedVariant::kInt8Optimized : FullyConnectedVariant::kInt8Reference));
   c = mote::select_fully_connected(ConvArithmetic::kInt8, 64, 10, /*per_channel_weights=*/true);
   EXPECT_EQ(c.requant_channels, 10);
   c = mote::select_fully_connected(ConvArithmetic::kInt8, mote::optimized::kMaxDotDepth + 1, 10, true);

@@ -23,9 +23,11 @@
 #include "kernels/optimized/depthwise_conv_2d.h"
 #include "kernels/pie/conv_2d.h"
 #include "kernels/pie/depthwise_conv_2d.h"
+#include "kernels/pie/fully_connected.h"
 #include "kernels/pie/pie.h"
 #include "kernels/reference/conv_2d.h"
 #include "kernels/reference/depthwise_conv_2d.h"
+#include "kernels/reference/fully_connected.h"
 #include "window_case.h"
 
 #if !(defined(__XTENSA__) && defined(MOTE_ESP32S3_PIE))
@@ -210,7 +212,61 @@ TEST(PieDepthwiseConv2D, ThreeByThreeMatchesTheReference) {
   }
 }
 
+// FULLY_CONNECTED: per-tensor and per-channel weights, every input zero
+// point class (input_offset 128 splits into two registers), batches,
+// misaligned inputs and weights; a weight zero point goes to the optimized
+// kernel.
+TEST(PieFullyConnected, MatchesTheReference) {
+  std::mt19937 rng(13);
+  const int32_t depths[] = {16, 32, 64, 272};
+  const int32_t units_list[] = {1, 2, 12, 17};
+  size_t n = 0;
+  for (int32_t depth : depths) {
+    for (int32_t units : units_list) {
+      for (int per_channel = 0; per_channel <= 1; ++per_channel) {
+        ++n;
+        const int32_t batches = 1 + int32_t(n % 3);
+        const bool extreme = n % 7 == 0;
+        SCOPED_TRACE("depth " + std::to_string(depth) + " units " + std::to_string(units) + " batches " +
+                     std::to_string(batches) + (per_channel ? " per channel" : " per tensor") +
+                     (extreme ? " extreme" : ""));
+        mote::reference::FullyConnectedParams p;
+        ConvParams conv;
+        Quantization q;
+        random_quantization(&conv, units, extreme, rng, &q);
+        p.input_offset = n % 5 == 0 ? 128 : n % 5 == 1 ? -127 : conv.input_offset;
+        p.output_offset = conv.output_offset;
+        p.activation_min = conv.activation_min;
+        p.activation_max = conv.activation_max;
+        p.output_multiplier = q.multiplier[0];
+        p.output_shift = q.shift[0];
+        if (!per_channel && n % 6 == 0) p.filter_offset = 3;  // the optimized kernel's case
+        GuardedBuffer<int8_t> input(size_t(batches * depth), n % 16);
+        GuardedBuffer<int8_t> filter(size_t(units * depth), (n * 3) % 16);
+        fill(input, extreme, rng);
+        fill(filter, extreme, rng);
+        const int32_t* multiplier = per_channel ? q.multiplier.data() : nullptr;
+        const int32_t* shift = per_channel ? q.shift.data() : nullptr;
+        const int32_t* bias = n % 4 != 0 ? q.bias.data() : nullptr;
+        ASSERT_TRUE(mote::pie::fully_connected_int8_applies(depth));
+        GuardedBuffer<int8_t> expected(size_t(batches * units), 0);
+        mote::reference::fully_connected_int8(p, multiplier, shift, batches, depth, units, input.data(), filter.data(),
+                                              bias, expected.data());
+        GuardedBuffer<int8_t> actual(size_t(batches * units), (n + 9) % 16);
+        const int64_t saturations = mote::pie::Core::total_saturations();
+        mote::pie::fully_connected_int8(p, multiplier, shift, batches, depth, units, input.data(), filter.data(), bias,
+                                        actual.data());
+        EXPECT_TRUE(same_bytes(expected, actual)) << "PIE fully connected kernel differs";
+        EXPECT_TRUE(actual.guard_intact()) << "PIE fully connected kernel wrote past its output";
+        EXPECT_EQ(mote::pie::Core::total_saturations(), saturations) << "an accumulator saturated";
+      }
+    }
+  }
+}
+
 TEST(PieKernels, ApplyOnlyToWholeQRegistersOfChannels) {
+  EXPECT_TRUE(mote::pie::fully_connected_int8_applies(64));
+  EXPECT_FALSE(mote::pie::fully_connected_int8_applies(60));
   ConvParams p;
   EXPECT_TRUE(mote::pie::conv_2d_1x1_applies(Dims4{1, 4, 4, 32}, Dims4{8, 1, 1, 32}));
   EXPECT_FALSE(mote::pie::conv_2d_1x1_applies(Dims4{1, 4, 4, 8}, Dims4{8, 1, 1, 8}));

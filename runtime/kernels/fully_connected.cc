@@ -2,6 +2,8 @@
 
 #include "kernels/optimized/fully_connected.h"
 #include "kernels/optimized/selection.h"
+#include "kernels/pie/fully_connected.h"
+#include "kernels/pie/selection.h"
 
 namespace mote {
 namespace {
@@ -37,8 +39,10 @@ KernelChoice<FullyConnectedVariant> select_fully_connected(ConvArithmetic arithm
     case ConvArithmetic::kFloat32:
       return {optimized ? FullyConnectedVariant::kFloatOptimized : FullyConnectedVariant::kFloatReference, 0};
     case ConvArithmetic::kInt8:
-      return {optimized && optimized::fully_connected_int8_applies(accum_depth) ? FullyConnectedVariant::kInt8Optimized
-                                                                                : FullyConnectedVariant::kInt8Reference,
+      if (!optimized || !optimized::fully_connected_int8_applies(accum_depth))
+        return {FullyConnectedVariant::kInt8Reference, requant_channels};
+      return {pie::kSelectable && pie::fully_connected_int8_applies(accum_depth) ? FullyConnectedVariant::kInt8Pie
+                                                                                 : FullyConnectedVariant::kInt8Optimized,
               requant_channels};
     case ConvArithmetic::kInt16:
       return {FullyConnectedVariant::kInt16Reference, requant_channels};
@@ -64,6 +68,10 @@ void run_fully_connected(FullyConnectedVariant variant, const FullyConnectedPara
     case FullyConnectedVariant::kInt8Optimized:
       run_quantized(optimized::unless_reference_only(optimized::fully_connected_int8, reference::fully_connected_int8),
                     params, buffers);
+      break;
+    case FullyConnectedVariant::kInt8Pie:
+      run_quantized(pie::unless_unselectable(pie::fully_connected_int8, reference::fully_connected_int8), params,
+                    buffers);
       break;
     case FullyConnectedVariant::kInt16Reference:
       run_quantized(reference::fully_connected_int16, params, buffers);

@@ -14,6 +14,7 @@ enum class FullyConnectedVariant : int32_t {
   kFloatOptimized,
   kInt8Reference,
   kInt8Optimized,
+  kInt8Pie,  // ESP32-S3 PIE (kernels/pie/fully_connected.h)
   kInt16Reference,        // int64 bias
   kInt16Bias32Reference,  // int32 bias or none
 };
@@ -21,7 +22,8 @@ enum class FullyConnectedVariant : int32_t {
 // The optimized kernels where their preconditions hold (int8: a depth within
 // gemm_int8.h's limit) and the build has them. Per-channel weights get a
 // multiplier and shift per unit; per-tensor weights keep theirs in the
-// params (requant_channels 0).
+// params (requant_channels 0). Where the PIE kernels are selectable
+// (pie::kSelectable), int8 over 16 | accum_depth takes the PIE kernel.
 KernelChoice<FullyConnectedVariant> select_fully_connected(ConvArithmetic arithmetic, int32_t accum_depth,
                                                            int32_t output_depth, bool per_channel_weights);
 
