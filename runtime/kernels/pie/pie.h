@@ -34,18 +34,9 @@
 #include <stdint.h>
 #include <string.h>
 
-// MOTE_ESP32S3_PIE: the build targets the ESP32-S3 and its PIE. An ESP-IDF
-// build for the S3 sets it from sdkconfig; other builds pass it (-D). The S3
-// toolchains use the windowed ABI: a call0 compiler (the lx106's, which the
-// export tests stand in for the S3's) cannot assemble EE.* and keeps the model.
-#if defined(__XTENSA__) && !defined(__XTENSA_CALL0_ABI__) && !defined(MOTE_ESP32S3_PIE) && defined(__has_include)
-#if __has_include(<sdkconfig.h>)
-#include <sdkconfig.h>
-#if defined(CONFIG_IDF_TARGET_ESP32S3)
-#define MOTE_ESP32S3_PIE 1
-#endif
-#endif
-#endif
+// MOTE_ESP32S3_PIE (the build targets the ESP32-S3 and its PIE) comes from
+// mote/build_config.h, the one place that decides it.
+#include "mote/build_config.h"
 
 namespace mote {
 namespace pie {
