@@ -209,7 +209,7 @@ bool have_cross_compiler(std::string* why) {
 // (build_flags) as PlatformIO would. Relative -I paths are the project's.
 std::vector<std::string> framework_flags(const fs::path& project, const std::string& format) {
   if (format == "idf" || format == "platformio") return {"-std=gnu++2b"};
-  if (format == "arduino") return {"-std=gnu++2a"};
+  if (format == "arduino" || format == "arduino-installed") return {"-std=gnu++2a"};
   std::vector<std::string> flags = {"-std=gnu++11", "-Os"};  // platformio-arduino
   const auto ini_list = [&](const std::string& key) {
     std::vector<std::string> words;
@@ -306,6 +306,11 @@ std::string compile_project(const Compiler& compiler, const fs::path& project, c
   } else if (format == "platformio-arduino") {
     app_dir = "src";
     include_dirs = {project / "src", project / "lib/mote/include", project / "lib/mote"};
+    flags.push_back("-DARDUINO_ARCH_ESP32");
+  } else if (format == "arduino-installed") {
+    // A sketchbook: a sketch beside libraries/mote. Arduino's builder puts an
+    // installed library's src/ on the include path of the sketch and the library.
+    include_dirs = {project / "libraries/mote/src"};
     flags.push_back("-DARDUINO_ARCH_ESP32");
   } else {  // arduino sketch
     app_dir = "src";
@@ -604,6 +609,40 @@ TEST_F(ExportToolchain, PersonDetectArduinoSketch) {
 
   MOTE_REQUIRE_CROSS_COMPILER();
   expect_cross_compiles(out, "arduino", 8, true);
+}
+
+// The sketch's README says to move src/mote to the Arduino libraries folder.
+// Then Arduino's builder finds the library by a header at the root of its
+// src/ that the sketch includes (<mote.h>) and compiles the sketch and the
+// library with that src/ folder on the include path.
+TEST_F(ExportToolchain, ArduinoSketchBuildsWithTheLibraryMovedToTheLibrariesFolder) {
+  const std::string model = save("classifier.tflite", classifier_model());
+  const fs::path sketchbook = dir_ / "sketchbook";
+  const fs::path sketch = export_and_check(model, {"--format", "arduino"}, "src", ".cpp", "sketchbook/classifier");
+  ASSERT_FALSE(HasFailure());
+  const fs::path library = sketchbook / "libraries/mote";
+  fs::create_directories(library.parent_path());
+  fs::rename(sketch / "src/mote", library);
+  ASSERT_TRUE(fs::exists(library / "src/mote.h"));
+  EXPECT_TRUE(contains(slurp(library / "library.properties"), "\nincludes=mote.h")) << "the IDE's Include Library line";
+
+  // The library headers the sketch includes by <...> are root headers, the
+  // ones Arduino resolves a library by.
+  const std::regex angle_include(R"re(^\s*#\s*include\s*<([^>]+)>)re");
+  int library_includes = 0;
+  for (const std::string& file : files_under(sketch)) {
+    std::ifstream in(sketch / file);
+    for (std::string line; std::getline(in, line);) {
+      std::smatch m;
+      if (!std::regex_search(line, m, angle_include) || !fs::exists(library / "src" / std::string(m[1]))) continue;
+      ++library_includes;
+      EXPECT_EQ(fs::path(std::string(m[1])).parent_path(), fs::path()) << file << ": " << line;
+    }
+  }
+  EXPECT_GE(library_includes, 3) << "model.h, model_ops and model_runner include the runtime";
+
+  MOTE_REQUIRE_PROGRAM("g++");
+  expect_compiles(Compiler{"g++"}, sketchbook, "arduino-installed", 8, true);
 }
 
 TEST_F(ExportToolchain, BuilderModelInEveryFormat) {

@@ -196,8 +196,8 @@ ExportResult export_project(const ExportOptions& options) {
   std::vector<RuntimeFile> runtime = runtime_copy(layout);
   if (layout.arduino_sketch) {
     // No include path in a sketch: the generated sources include the runtime
-    // by relative paths too.
-    include_runtime_relatively(layout, runtime, &app);
+    // by relative path, or as an installed library once it has been moved.
+    include_runtime_from_sketch(layout, runtime, &app);
     writer.add(name + ".ino", render(templates::kSketchArduino, vars));
   }
   for (const auto& [file, text] : app) writer.add(app_path(c, file), text);

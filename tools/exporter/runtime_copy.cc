@@ -34,13 +34,13 @@ std::string arduino_target(const std::string& source, const std::string& root) {
   return path;
 }
 
-}  // namespace
-
-std::string rewrite_includes(const std::string& text, const std::string& file_target, const IncludeResolver& resolve) {
+// Calls `rewrite` with each quoted include of `text` (`#include "x"`: x, and
+// the whole line); the line becomes what it returns, unless that is empty.
+using IncludeLineRewriter = std::function<std::string(const std::string& include, const std::string& line)>;
+std::string replace_include_lines(const std::string& text, const IncludeLineRewriter& rewrite) {
   std::string out;
   out.reserve(text.size() + 256);
   size_t pos = 0;
-  const fs::path from_dir = fs::path(file_target).parent_path();
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
@@ -52,11 +52,8 @@ std::string rewrite_includes(const std::string& text, const std::string& file_ta
         const size_t open = line.find('"', directive + 7);
         const size_t close = open == std::string::npos ? open : line.find('"', open + 1);
         if (close != std::string::npos) {
-          const std::string target = resolve(line.substr(open + 1, close - open - 1));
-          if (!target.empty()) {
-            const std::string relative = fs::path(target).lexically_relative(from_dir).generic_string();
-            line = line.substr(0, open + 1) + relative + line.substr(close);
-          }
+          const std::string replacement = rewrite(line.substr(open + 1, close - open - 1), line);
+          if (!replacement.empty()) line = replacement;
         }
       }
     }
@@ -65,6 +62,19 @@ std::string rewrite_includes(const std::string& text, const std::string& file_ta
     pos = end + 1;
   }
   return out;
+}
+
+}  // namespace
+
+std::string rewrite_includes(const std::string& text, const std::string& file_target, const IncludeResolver& resolve) {
+  const fs::path from_dir = fs::path(file_target).parent_path();
+  return replace_include_lines(text, [&](const std::string& include, const std::string& line) {
+    const std::string target = resolve(include);
+    if (target.empty()) return std::string();
+    const std::string relative = fs::path(target).lexically_relative(from_dir).generic_string();
+    const size_t open = line.find('"');
+    return line.substr(0, open + 1) + relative + line.substr(line.find('"', open + 1));
+  });
 }
 
 std::vector<RuntimeFile> runtime_copy(const Layout& layout) {
@@ -102,17 +112,20 @@ std::vector<RuntimeFile> runtime_copy(const Layout& layout) {
   return copy;
 }
 
-void include_runtime_relatively(const Layout& layout, const std::vector<RuntimeFile>& runtime,
-                                std::map<std::string, std::string>* app) {
+void include_runtime_from_sketch(const Layout& layout, const std::vector<RuntimeFile>& runtime,
+                                 std::map<std::string, std::string>* app) {
   std::map<std::string, std::string> public_headers;
   for (const RuntimeFile& f : runtime) {
     if (f.source.compare(0, 8, "include/") == 0) public_headers[f.source.substr(8)] = f.target;
   }
   for (auto& [file, text] : *app) {
-    const std::string target = layout.app_dir + "/" + file;
-    text = rewrite_includes(text, target, [&](const std::string& include) {
+    const fs::path from_dir = fs::path(layout.app_dir + "/" + file).parent_path();
+    text = replace_include_lines(text, [&](const std::string& include, const std::string&) {
       const auto hit = public_headers.find(include);
-      return hit == public_headers.end() ? std::string() : hit->second;
+      if (hit == public_headers.end()) return std::string();
+      const std::string local = fs::path(hit->second).lexically_relative(from_dir).generic_string();
+      return "#if __has_include(\"" + local + "\")  // the mote library inside this sketch\n#include \"" + local +
+             "\"\n#else  // the mote library moved to the Arduino libraries folder\n#include <mote.h>\n#endif";
     });
   }
 }

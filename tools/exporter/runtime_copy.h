@@ -1,7 +1,8 @@
 // The runtime as the generated project holds it: the bundled runtime sources
 // (runtime_bundle.h) placed where the project kind wants them. An Arduino
-// sketch has no include path of ours, so there every `#include "..."` is
-// rewritten to a path relative to the including file.
+// sketch has no include path of ours, so there every `#include "..."` of the
+// runtime is rewritten to a path relative to the including file (and, in the
+// generated sources, to <mote.h> once the library has been moved).
 #pragma once
 
 #include <functional>
@@ -31,10 +32,13 @@ using IncludeResolver = std::function<std::string(const std::string& include)>;
 // an include as written, seen from a file, to the project path it means.
 std::string rewrite_includes(const std::string& text, const std::string& file_target, const IncludeResolver& resolve);
 
-// For a sketch: rewrites the includes of the app sources (file name -> text,
-// in layout.app_dir) that name public runtime headers to relative paths.
-void include_runtime_relatively(const Layout& layout, const std::vector<RuntimeFile>& runtime,
-                                std::map<std::string, std::string>* app);
+// For a sketch: the includes of public runtime headers in the app sources
+// (file name -> text, in layout.app_dir) work both with the library inside the
+// sketch (src/mote, included by relative path) and with it moved to the
+// Arduino libraries folder (`<mote.h>`, the library's root header, which
+// Arduino's builder finds the library by and adds its src/ to the include path).
+void include_runtime_from_sketch(const Layout& layout, const std::vector<RuntimeFile>& runtime,
+                                 std::map<std::string, std::string>* app);
 
 }  // namespace exporter
 }  // namespace mote
