@@ -111,7 +111,15 @@ timeout_of() {
   esac
 }
 
+# The host-tool fuzzers write their inputs into files of a scratch folder
+# under TMPDIR; libFuzzer ends a run without running destructors, so each run
+# gets its own TMPDIR here, removed afterwards.
+tmp_root="$PWD/$build/tmp/$$"
+trap 'rm -rf "$tmp_root"' EXIT
+
 for target in "${targets[@]}"; do
+  tmp="$tmp_root/$target"
+  mkdir -p "$tmp"
   seeds="$build/seeds/$target"
   corpus="$build/corpus/$target"
   rm -rf "$seeds"
@@ -119,13 +127,14 @@ for target in "${targets[@]}"; do
   make_seeds "$target" "$seeds"
   log="$build/logs/$target.log"
   echo "=== $target for ${seconds} s (log: $log)"
-  if ! "$build/tests/fuzz/$target" "$corpus" "$seeds" -max_total_time="$seconds" -timeout="$(timeout_of "$target")" \
+  if ! TMPDIR="$tmp" "$build/tests/fuzz/$target" "$corpus" "$seeds" -max_total_time="$seconds" -timeout="$(timeout_of "$target")" \
       -rss_limit_mb=2048 -malloc_limit_mb=2048 -max_len="$(max_len "$target")" \
       -artifact_prefix="$build/crashes/$target-" -print_final_stats=1 > "$log" 2>&1; then
     tail -n 60 "$log"
     echo "fuzz: $target found a problem; the input is in $build/crashes/" >&2
     exit 1
   fi
+  rm -rf "$tmp"
   grep -E '^#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb' "$log" || true
   echo "fuzz: $target: no finding in ${seconds} s, corpus $(ls "$corpus" | wc -l) files"
 done

@@ -8,6 +8,7 @@
 
 #include "cli_harness.h"
 #include "op_harness.h"
+#include "tools/common/conformance_manifest.h"
 #include "tools/common/json.h"
 
 namespace {
@@ -200,16 +201,13 @@ TEST_F(TensorIo, DtypeNames) {
 
 TEST_F(TensorIo, ReadsConformanceInputsFromTheirManifest) {
   MOTE_REQUIRE_SHARED();
-  const std::string dir = shared_dir() + "/conformance/hello_world_int8";
-  Json manifest = read_json_file(dir + "/manifest.json");
-  const Json& input = manifest.at("inputs").at(0);
-  DType type = dtype_from_name(input.at("dtype").get<std::string>());
-  std::vector<int32_t> shape = input.at("shape").get<std::vector<int32_t>>();
+  const mote::tools::ConformanceModel model = mote::tools::read_conformance_model(shared_dir(), "hello_world_int8");
+  const mote::tools::ConformanceTensor& input = model.inputs.at(0);
+  const DType type = dtype_from_name(input.dtype);
   EXPECT_EQ(type, DType::kInt8);
-  std::vector<uint8_t> data =
-      read_tensor_file(dir + "/" + manifest.at("samples").at(0).at("inputs").at(0).get<std::string>(), type, shape);
-  EXPECT_EQ(data.size(), input.at("bytes").get<size_t>());
-  EXPECT_THROW(read_json_file(dir + "/input_0_0.bin"), std::runtime_error);
+  const std::vector<uint8_t> data = read_tensor_file(model.samples.at(0).inputs.at(0), type, input.shape);
+  EXPECT_EQ(data.size(), input.bytes);
+  EXPECT_THROW(read_json_file(model.samples.at(0).inputs.at(0)), std::runtime_error);
 }
 
 }  // namespace

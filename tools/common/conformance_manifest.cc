@@ -26,6 +26,7 @@ std::vector<ConformanceTensor> tensors_of(const Json& list) {
     c.name = t.value("name", "");
     c.dtype = t.value("dtype", "");
     c.bytes = t.value("bytes", size_t(0));
+    c.shape = t.value("shape", std::vector<int32_t>());
     tensors.push_back(c);
   }
   return tensors;

@@ -21,6 +21,7 @@ struct ConformanceTensor {
   int32_t index = -1;  // in subgraph 0's tensors
   std::string name;
   std::string dtype;   // "int8", "float32", ...
+  std::vector<int32_t> shape;
   size_t bytes = 0;
 };
 
