@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,6 @@ exporter::ExportOptions to_exporter_options(const ExportCommandOptions& o) {
             : o.arena == "psram"  ? exporter::ArenaPlacement::kPsram
                                   : exporter::ArenaPlacement::kAuto;
   if (o.internal_budget >= 0) e.internal_budget = size_t(o.internal_budget);
-  e.samples = o.samples;
   e.embed = o.embed == "file" ? exporter::Embed::kFile : exporter::Embed::kArray;
   e.psram_mode = o.psram_mode == "quad" ? exporter::PsramMode::kQuad : exporter::PsramMode::kOctal;
   e.prepared_constants = !o.plain_model;
@@ -48,6 +48,29 @@ const char* project_kind(const ExportCommandOptions& o) {
   if (o.format == "platformio") return o.framework == "arduino" ? "PlatformIO project (Arduino)" : "PlatformIO project (ESP-IDF)";
   if (o.format == "arduino") return "Arduino sketch";
   return "ESP-IDF project";
+}
+
+// --sample files read as `mote run` reads inputs (the tensor's own bytes, or
+// float data and images converted with the recorded or given preprocessing).
+std::vector<exporter::InputSample> read_samples(const ExportCommandOptions& o) {
+  if (o.samples.empty()) return {};
+  std::unique_ptr<ModelFile> file = load_model_file(o.model_path);
+  const Model& m = file->model;
+  if (o.samples.size() > m.num_inputs())
+    throw UserError(std::to_string(o.samples.size()) + " --sample files for a model with " +
+                        std::to_string(m.num_inputs()) + " input(s)",
+                    "give one --sample per input, in input order");
+  const InputPreprocessing preprocessing = with_recorded_preprocessing(o.preprocessing, m);
+  std::vector<exporter::InputSample> samples;
+  for (uint32_t i = 0; i < o.samples.size(); ++i) {
+    try {
+      ModelInput input = read_model_input(o.samples[i], i, m.tensor(uint32_t(m.input(i))), preprocessing);
+      samples.push_back({o.samples[i], std::move(input.bytes), input.how});
+    } catch (const UserError& e) {
+      throw UserError("--sample for input " + std::to_string(i) + ": " + e.what(), e.hint());
+    }
+  }
+  return samples;
 }
 
 void print_report(const ExportCommandOptions& o, const exporter::ExportResult& r) {
@@ -119,11 +142,14 @@ CLI::App* add_export_command(CLI::App& app, ExportCommandOptions& options) {
                   "With --arena auto: largest arena kept in internal SRAM, bytes, K or M (default 200K)")
       ->transform(byte_size("--internal-budget 200K"))
       ->type_name("BYTES");
-  cmd->add_option("--sample", options.samples, "Input data for the generated main (.bin/.npy), one per input")
+  cmd->add_option("--sample", options.samples,
+                  "Input data for the generated main, one per input: the tensor's .bin/.npy, or float data and "
+                  "images converted as by mote run")
       ->type_name("FILE")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_preprocessing_options(cmd, &options.preprocessing);
   cmd->add_option("--embed", options.embed, "Model as a C array (array, default) or the .tflite file (file)")
       ->check(CLI::IsMember({"array", "file"}))
       ->type_name("HOW");
@@ -167,8 +193,14 @@ int run_export(const ExportCommandOptions& options) {
     throw UserError("--framework applies to --format platformio only",
                     "--format arduino already means an Arduino sketch; --format idf is ESP-IDF");
   try {
-    const exporter::ExportResult result = exporter::export_project(to_exporter_options(options));
+    exporter::ExportOptions export_options = to_exporter_options(options);
+    export_options.samples = read_samples(options);
+    const exporter::ExportResult result = exporter::export_project(export_options);
     print_report(options, result);
+    for (size_t i = 0; i < export_options.samples.size(); ++i) {
+      if (!export_options.samples[i].how.empty())
+        printf("  sample %zu: %s\n", i, export_options.samples[i].how.c_str());
+    }
   } catch (const UserError&) {
     throw;
   } catch (const std::runtime_error& e) {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <string>
+
+#include "cli/run_inputs.h"
 #include <vector>
 
 namespace CLI {
@@ -23,6 +25,7 @@ struct ExportCommandOptions {
   std::string arena = "auto";
   long long internal_budget = -1;  // -1: the exporter's default
   std::vector<std::string> samples;
+  InputPreprocessing preprocessing;  // for images and float data given as --sample
   std::string embed = "array";
   std::string psram_mode = "oct";
   bool plain_model = false;

@@ -17,6 +17,7 @@
 #include "tools/quantizer/calibration_data.h"
 #include "tools/quantizer/input_range_check.h"
 #include "tools/quantizer/op_rules.h"
+#include "tools/quantizer/preprocessing_metadata.h"
 #include "tools/quantizer/quantize_report.h"
 #include "tools/quantizer/quantizer.h"
 
@@ -259,6 +260,8 @@ int run_quantize(const QuantizeCommandOptions& o) {
   options.rewrite = rewrite;
   options.calibration = settings;
   options.calibration.progress = [&](const std::string& phase, int done, int total) { progress(phase, done, total); };
+  if (!o.random)
+    options.metadata.emplace_back(tools::kPreprocessingMetadataName, tools::preprocessing_metadata(calibration_data));
   const q::QuantizedModel quantized = q::quantize_model(float_model, samples, options);
   const bool held_out = !eval_samples.empty();
   tools::QuantizeReport report =

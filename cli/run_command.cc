@@ -265,14 +265,7 @@ CLI::App* add_run_command(CLI::App& app, RunOptions& options) {
       ->check(whole_number(0, "--show 100"));
   cmd->add_flag("--dequantize", options.dequantize,
                 "Save quantized outputs as float32 real values, scale * (q - zero_point)");
-  cmd->add_option("--scale", options.preprocessing.scale,
-                  "Images and float data for a quantized input: value = (x - mean) * scale (images: default 1/255)")
-      ->type_name("S[,S...]");
-  cmd->add_option("--mean", options.preprocessing.mean, "Normalisation mean, one value or one per channel")
-      ->type_name("M[,M...]");
-  cmd->add_option("--color", options.preprocessing.color, "Images: auto (default), gray, rgb or bgr")
-      ->type_name("MODE")
-      ->check(CLI::IsMember({"auto", "gray", "rgb", "bgr"}));
+  add_preprocessing_options(cmd, &options.preprocessing);
   cmd->footer(
       "Input files:\n"
       "  .bin  the tensor's raw bytes, little-endian, row-major, no header; the size must be\n"
@@ -341,11 +334,11 @@ int run_run(const RunOptions& options) {
       throw UserError("--output-dir '" + options.output_dir + "' is not a folder", "create it first");
   }
   // Read every input before allocating, so file errors come first.
+  const InputPreprocessing preprocessing = with_recorded_preprocessing(options.preprocessing, m);
   std::vector<std::vector<ModelInput>> inputs(steps);
   for (size_t s = 0; s < steps; ++s)
     for (uint32_t i = 0; i < m.num_inputs(); ++i)
-      inputs[s].push_back(
-          read_model_input(step_files[s][i], i, m.tensor(uint32_t(m.input(i))), options.preprocessing));
+      inputs[s].push_back(read_model_input(step_files[s][i], i, m.tensor(uint32_t(m.input(i))), preprocessing));
 
   HostInterpreter host(file->data.get(), file->size);
   Interpreter& interp = allocated(host, *file);

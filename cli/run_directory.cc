@@ -65,8 +65,9 @@ int run_directory(const RunOptions& options, const ModelFile& file) {
   std::map<int64_t, int> top_counts;
   double total_ms = 0;
   std::string conversion;
+  const InputPreprocessing preprocessing = with_recorded_preprocessing(options.preprocessing, m);
   for (const std::string& path : files) {
-    const ModelInput input = read_model_input(path, 0, in_info, options.preprocessing);
+    const ModelInput input = read_model_input(path, 0, in_info, preprocessing);
     if (conversion.empty()) conversion = input.how.substr(0, input.how.find("; values in"));
     interp.reset_state();
     memcpy(interp.input(0).data, input.bytes.data(), input.bytes.size());

@@ -80,13 +80,34 @@ ModelInput convert_real_values(const std::string& path, uint32_t i, const Tensor
                        " quantization, so '" + path + "' (" + source + ") cannot be converted to it",
                    "pass the tensor's own bytes: a .bin of " + std::to_string(info.bytes) + " bytes or a .npy as " +
                        numpy_recipe(info));
+  // What `mote quantize` recorded for this input, when it was calibrated on
+  // data of this kind; options given explicitly win.
+  const bool image = is_image(extension_of(path));
+  const tools::RecordedPreprocessing* recorded = nullptr;
+  for (const tools::RecordedPreprocessing& r : preprocessing.recorded)
+    if (r.input == i && r.images == image) recorded = &r;
+  std::vector<std::string> from_record;
   tools::CalibrationOptions options;
   options.color = preprocessing.color;
+  if (recorded && image && preprocessing.color == "auto") {
+    options.color = recorded->color;
+    from_record.push_back("colour");
+  }
   std::vector<tools::DataPreprocessing> applied;
   std::vector<tools::Sample> samples;
   try {
-    if (!preprocessing.scale.empty()) options.scale = tools::parse_float_list(preprocessing.scale, "--scale");
-    if (!preprocessing.mean.empty()) options.mean = tools::parse_float_list(preprocessing.mean, "--mean");
+    if (!preprocessing.scale.empty()) {
+      options.scale = tools::parse_float_list(preprocessing.scale, "--scale");
+    } else if (recorded && !recorded->scale.empty()) {
+      options.scale = recorded->scale;
+      from_record.push_back("scale");
+    }
+    if (!preprocessing.mean.empty()) {
+      options.mean = tools::parse_float_list(preprocessing.mean, "--mean");
+    } else if (recorded && !recorded->mean.empty()) {
+      options.mean = recorded->mean;
+      from_record.push_back("mean");
+    }
     samples = tools::load_calibration_data({path}, {tools::InputSpec{tools::name_of(info.name), dims_of(info.shape)}},
                                            options, nullptr, &applied);
   } catch (const std::exception& e) {
@@ -102,12 +123,45 @@ ModelInput convert_real_values(const std::string& path, uint32_t i, const Tensor
   std::string prep = applied.empty() ? std::string() : applied[0].to_string();
   const size_t counted = prep.find("sample");
   if (counted != std::string::npos) prep = prep.substr(prep.find(", ", counted) + 2);
-  input.how = source + (info.type == DType::kFloat32 ? "" : " quantized (" + quant_text(info) + ")") +
+  std::string recorded_text;
+  for (size_t k = 0; k < from_record.size(); ++k)
+    recorded_text += (k == 0 ? "" : k + 1 == from_record.size() ? " and " : ", ") + from_record[k];
+  if (!recorded_text.empty()) recorded_text = ", " + recorded_text + " as recorded in the model by mote quantize";
+  input.how = source + (info.type == DType::kFloat32 ? "" : " quantized (" + quant_text(info) + ")") + recorded_text +
               (prep.empty() ? "" : ": " + prep);
   return input;
 }
 
 }  // namespace
+
+void add_preprocessing_options(CLI::App* cmd, InputPreprocessing* preprocessing) {
+  cmd->add_option("--scale", preprocessing->scale,
+                  "Images and float data for a quantized input: value = (x - mean) * scale (images: default 1/255, "
+                  "or as mote quantize recorded in the model)")
+      ->type_name("S[,S...]");
+  cmd->add_option("--mean", preprocessing->mean, "Normalisation mean, one value or one per channel")
+      ->type_name("M[,M...]");
+  cmd->add_option("--color", preprocessing->color, "Images: auto (default), gray, rgb or bgr")
+      ->type_name("MODE")
+      ->check(CLI::IsMember({"auto", "gray", "rgb", "bgr"}));
+}
+
+InputPreprocessing with_recorded_preprocessing(const InputPreprocessing& given, const Model& model) {
+  InputPreprocessing result = given;
+  for (uint32_t k = 0; k < model.num_metadata(); ++k) {
+    const MetadataInfo entry = model.metadata(k);
+    if (std::string(reinterpret_cast<const char*>(entry.name.data), entry.name.size) !=
+        tools::kPreprocessingMetadataName)
+      continue;
+    try {
+      result.recorded = tools::parse_preprocessing_metadata(entry.data.data, entry.data.size);
+    } catch (const std::exception& e) {
+      fprintf(stderr, "mote: warning: %s; ignored (give --scale, --mean and --color for images and float data)\n",
+              e.what());
+    }
+  }
+  return result;
+}
 
 bool is_input_file(const std::string& path) {
   const std::string ext = extension_of(path);

@@ -5,30 +5,44 @@
 //   - real values for a quantized (int8 / uint8 / int16) or float input:
 //     float32/float64 .npy, float32 .bin (elements * 4 bytes), .csv, or an
 //     image (.png .bmp .jpg .jpeg, resized and normalised as `mote quantize`
-//     does: --scale default 1/255, --mean, --color); quantized with the input's
-//     scale and zero point, q = clamp(round(x / scale) + zero_point).
+//     does: --scale default 1/255, --mean, --color, or as `mote quantize`
+//     recorded in the model); quantized with the input's scale and zero
+//     point, q = clamp(round(x / scale) + zero_point).
 #pragma once
 
 #include <stdint.h>
 
+#include <CLI/CLI.hpp>
 #include <string>
 #include <vector>
 
 #include "mote/model.h"
+#include "tools/quantizer/preprocessing_metadata.h"
 
 namespace mote {
 namespace cli {
 
-// --scale / --mean / --color as given (empty: defaults).
+// --scale / --mean / --color as given (empty: defaults), and what `mote
+// quantize` recorded in the model for each input; a given option wins over
+// the recorded one.
 struct InputPreprocessing {
   std::string scale, mean;
   std::string color = "auto";
+  std::vector<tools::RecordedPreprocessing> recorded;
 };
+
+// `given` with the preprocessing recorded in the model's metadata (see
+// tools/quantizer/preprocessing_metadata.h). A recorded entry applies to data
+// of the kind it was recorded for (images, or float values).
+InputPreprocessing with_recorded_preprocessing(const InputPreprocessing& given, const Model& model);
 
 struct ModelInput {
   std::vector<uint8_t> bytes;  // the tensor's bytes
   std::string how;             // "", or how it was converted, e.g. "float32 .npy quantized (scale 0.0039, zero point -128)"
 };
+
+// --scale, --mean and --color of `mote run` and `mote export`.
+void add_preprocessing_options(CLI::App* cmd, InputPreprocessing* preprocessing);
 
 // Reads input i of the model from `path`; throws UserError saying what the input
 // expects and which files are accepted.

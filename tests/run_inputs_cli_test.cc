@@ -11,7 +11,9 @@
 
 #include "cli_harness.h"
 #include "op_harness.h"
+#include "mote/model.h"
 #include "tools/model_builder.h"
+#include "tools/quantizer/preprocessing_metadata.h"
 #include "tools/tensor_io.h"
 
 namespace fs = std::filesystem;
@@ -49,6 +51,33 @@ std::vector<uint8_t> uint8_image_model() {
   b.set_inputs({x});
   b.set_outputs({y});
   return b.serialize();
+}
+
+// float32 [1, 2, 2, 3] image reshaped to [1, 12]: quantized, the int8 output
+// has the input's parameters, so its bytes are the quantized input.
+std::vector<uint8_t> float_image_model() {
+  ModelBuilder b;
+  const int x = b.add_tensor({"image", DType::kFloat32, {1, 2, 2, 3}});
+  const int s = b.add_tensor(TensorSpec::constant<int32_t>("shape", DType::kInt32, {2}, {1, 12}));
+  const int y = b.add_tensor({"flat", DType::kFloat32, {1, 12}});
+  b.add_operator(schema::BuiltinOp::kReshape, {x, s}, {y}, Options(schema::OptionsType::kReshape));
+  b.set_inputs({x});
+  b.set_outputs({y});
+  return b.serialize();
+}
+
+// The entries of the model's "mote_preprocessing" metadata (none without it).
+std::vector<mote::tools::RecordedPreprocessing> recorded_preprocessing(const std::string& model_bytes) {
+  std::vector<uint8_t> aligned(model_bytes.begin(), model_bytes.end());
+  mote::Model model;
+  char error[256];
+  EXPECT_EQ(model.load(aligned.data(), aligned.size(), error, sizeof(error)), mote::Status::kOk) << error;
+  for (uint32_t k = 0; k < model.num_metadata(); ++k) {
+    const mote::MetadataInfo entry = model.metadata(k);
+    if (std::string(reinterpret_cast<const char*>(entry.name.data), entry.name.size) == "mote_preprocessing")
+      return mote::tools::parse_preprocessing_metadata(entry.data.data, entry.data.size);
+  }
+  return {};
 }
 
 class RunInputs : public MoteCliTest {};
@@ -129,6 +158,99 @@ TEST_F(RunInputs, AFolderOfInputsRunsEachFileWithASummary) {
   EXPECT_TRUE(contains(r.out, "3 files,")) << r.out;
 
   EXPECT_EQ(mote({"run", model, "-i", path("batch"), "-o", path("o.bin")}).exit_code, 1);
+}
+
+// `mote quantize` records the preprocessing of its calibration data in the
+// model; `mote run` and `mote export --sample` prepare images the same way
+// unless told otherwise.
+TEST_F(RunInputs, ImagesArePreparedAsRecordedByQuantize) {
+  const std::string float_model = save("float.tflite", float_image_model());
+  const std::vector<uint8_t> rgb = {0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110};
+  fs::create_directories(dir_ / "calibration");
+  for (int k = 0; k < 3; ++k) {
+    std::vector<uint8_t> pixels = rgb;
+    for (uint8_t& p : pixels) p = uint8_t(p + 40 * k);
+    ASSERT_NE(stbi_write_png(path("calibration/" + std::to_string(k) + ".png").c_str(), 2, 2, 3, pixels.data(), 6), 0);
+  }
+  ASSERT_NE(stbi_write_png(path("img.png").c_str(), 2, 2, 3, rgb.data(), 6), 0);
+  // A model trained on 0..255 pixels in OpenCV's BGR order.
+  const std::string model = path("int8.tflite");
+  CommandResult r = mote({"quantize", float_model, "-o", model, "--calibration", path("calibration"), "--scale", "1",
+                          "--color", "bgr"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<mote::tools::RecordedPreprocessing> recorded = recorded_preprocessing(slurp(model));
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_TRUE(recorded[0].images);
+  EXPECT_EQ(recorded[0].color, "bgr");
+  EXPECT_EQ(recorded[0].scale, (std::vector<float>{1, 1, 1}));
+  EXPECT_TRUE(contains(recorded[0].summary, "BGR, 2x2 (no resize), (pixel - 0) * 1")) << recorded[0].summary;
+
+  r = mote({"run", model, "-i", path("img.png"), "-o", path("recorded.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "colour, scale and mean as recorded in the model by mote quantize: BGR")) << r.out;
+  r = mote({"run", model, "-i", path("img.png"), "--scale", "1", "--color", "bgr", "-o", path("explicit.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "), mean as recorded in the model by mote quantize")) << "only the mean unset\n" << r.out;
+  EXPECT_EQ(slurp(path("recorded.bin")), slurp(path("explicit.bin")));
+  // What the recorded preprocessing changes: without it the pixels would be
+  // RGB in 0..1, a handful of int8 steps.
+  r = mote({"run", model, "-i", path("img.png"), "--scale", "1/255", "--color", "rgb", "-o", path("default.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(slurp(path("recorded.bin")), slurp(path("default.bin")));
+  // An option given wins over the recorded one; the rest is still recorded.
+  r = mote({"run", model, "-i", path("img.png"), "--scale", "1/255", "-o", path("scaled.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "colour and mean as recorded in the model by mote quantize: BGR")) << r.out;
+  r = mote({"run", model, "-i", path("img.png"), "--scale", "1/255", "--color", "bgr", "-o", path("scaled_bgr.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(path("scaled.bin")), slurp(path("scaled_bgr.bin")));
+
+  // export --sample takes the image as run does.
+  r = mote({"export", model, "--out", path("app"), "--sample", path("img.png")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "sample 0: png quantized")) << r.out;
+  EXPECT_TRUE(contains(r.out, "as recorded in the model by mote quantize: BGR")) << r.out;
+  std::string expected_array;
+  for (char c : slurp(path("recorded.bin"))) {
+    char hex[8];
+    snprintf(hex, sizeof(hex), "0x%02x, ", unsigned(uint8_t(c)));
+    expected_array += hex;
+  }
+  expected_array.pop_back();
+  EXPECT_TRUE(contains(slurp(path("app/main/model_sample.cc")), "kSample0[12] = {\n    " + expected_array + "\n};"))
+      << slurp(path("app/main/model_sample.cc"));
+}
+
+// Float data calibrated with --scale: run and export --sample scale float
+// .npy/.bin the same way; the tensor's own bytes are taken as they are.
+TEST_F(RunInputs, FloatDataIsScaledAsRecordedByQuantize) {
+  const std::string float_model = save("float.tflite", float_image_model());
+  std::vector<float> values(12);
+  for (size_t k = 0; k < values.size(); ++k) values[k] = float(k) * 20.0f;
+  mote::tools::write_npy(path("calibration.npy"), DType::kFloat32, {1, 2, 2, 3}, bytes_of(values));
+  const std::string model = path("int8.tflite");
+  CommandResult r =
+      mote({"quantize", float_model, "-o", model, "--calibration", path("calibration.npy"), "--scale", "1/220"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<mote::tools::RecordedPreprocessing> recorded = recorded_preprocessing(slurp(model));
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_FALSE(recorded[0].images);
+
+  save("x.bin", bytes_of(values));
+  r = mote({"run", model, "-i", path("x.bin"), "-o", path("recorded.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "float32 .bin quantized")) << r.out;
+  EXPECT_TRUE(contains(r.out, "scale and mean as recorded in the model by mote quantize")) << r.out;
+  r = mote({"run", model, "-i", path("x.bin"), "--scale", "1/220", "-o", path("explicit.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(slurp(path("recorded.bin")), slurp(path("explicit.bin")));
+  // The values 0..220 scaled to 0..1 fill the int8 range: the last one is 127.
+  EXPECT_EQ(int8_t(slurp(path("recorded.bin")).back()), 127);
+
+  r = mote({"export", model, "--out", path("app"), "--sample", path("x.bin")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.out, "sample 0: float32 .bin quantized")) << r.out;
+  EXPECT_TRUE(contains(slurp(path("app/main/model_sample.cc")), "0x7f,\n};")) << slurp(path("app/main/model_sample.cc"));
 }
 
 }  // namespace

@@ -12,6 +12,10 @@
 namespace mote {
 namespace exporter {
 
+// The environment of the generated platformio.ini (PlatformIO keeps its
+// ESP-IDF configuration in sdkconfig.<env>).
+constexpr const char* kPlatformIoEnv = "esp32-s3-devkitc-1";
+
 struct FlashPlan {
   bool custom_partitions = false;
   size_t app_partition = 0;

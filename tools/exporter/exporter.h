@@ -34,6 +34,13 @@ constexpr size_t kEsp32S3UsableDramBytes = 300 * 1024;
 constexpr size_t kEsp32S3DramReserveBytes = 100 * 1024;
 constexpr size_t kEsp32S3InternalArenaBudget = kEsp32S3UsableDramBytes - kEsp32S3DramReserveBytes;
 
+// One --sample: the input tensor's bytes as read from `file`.
+struct InputSample {
+  std::string file;
+  std::vector<uint8_t> bytes;
+  std::string how;  // "" or how the file was converted (e.g. an image quantized)
+};
+
 struct ExportOptions {
   std::string model_path;
   std::string target = "esp32s3";
@@ -43,7 +50,7 @@ struct ExportOptions {
   std::string name;  // empty: the name of the output folder
   ArenaPlacement arena = ArenaPlacement::kAuto;
   size_t internal_budget = kEsp32S3InternalArenaBudget;
-  std::vector<std::string> samples;  // one .bin/.npy file per model input, in order
+  std::vector<InputSample> samples;  // one per model input, in order (fewer: the rest get zeros)
   Embed embed = Embed::kArray;
   PsramMode psram_mode = PsramMode::kOctal;
   // Write the ops' per-channel constants into the model's "mote" metadata

@@ -4,32 +4,28 @@
 
 #include "tools/common/shapes.h"
 #include "tools/exporter/source_text.h"
-#include "tools/tensor_io.h"
 
 namespace mote {
 namespace exporter {
 
 using tools::shape_text;
 
-std::vector<std::vector<uint8_t>> read_samples(const std::vector<std::string>& paths, const ModelAnalysis& model) {
-  std::vector<std::vector<uint8_t>> samples;
-  if (paths.size() > model.inputs.size())
-    throw tools::UserError(std::to_string(paths.size()) + " --sample files for a model with " +
+std::vector<std::vector<uint8_t>> checked_samples(const std::vector<InputSample>& samples, const ModelAnalysis& model) {
+  if (samples.size() > model.inputs.size())
+    throw tools::UserError(std::to_string(samples.size()) + " --sample files for a model with " +
                                std::to_string(model.inputs.size()) + " input(s)",
                            "give one --sample per input, in input order");
-  for (size_t i = 0; i < paths.size(); ++i) {
+  std::vector<std::vector<uint8_t>> bytes;
+  for (size_t i = 0; i < samples.size(); ++i) {
     const ModelTensor& input = model.inputs[i];
-    try {
-      samples.push_back(tools::read_tensor_file(paths[i], input.type, input.shape));
-    } catch (const std::exception& e) {
-      throw tools::UserError(std::string("--sample for input ") + std::to_string(i) + ": " + e.what(),
+    if (samples[i].bytes.size() != input.bytes)
+      throw tools::UserError("--sample for input " + std::to_string(i) + " ('" + samples[i].file + "') holds " +
+                                 std::to_string(samples[i].bytes.size()) + " bytes",
                              "input " + std::to_string(i) + " is " + dtype_name(input.type) + shape_text(input.shape) +
-                                 " (" + std::to_string(input.bytes) +
-                                 " bytes): give a .npy of that dtype and shape or "
-                                 "a raw .bin of exactly that size");
-    }
+                                 " (" + std::to_string(input.bytes) + " bytes)");
+    bytes.push_back(samples[i].bytes);
   }
-  return samples;
+  return bytes;
 }
 
 std::string model_sample(const Context& c) {
@@ -42,8 +38,10 @@ std::string model_sample(const Context& c) {
   } else {
     s += "namespace {\n\n";
     for (size_t i = 0; i < c.samples.size(); ++i) {
-      const std::string file = std::filesystem::path(c.options.samples[i]).filename().string();
-      s += "// input " + std::to_string(i) + " from " + printable(file) + "\n";
+      const InputSample& sample = c.options.samples[i];
+      const std::string file = std::filesystem::path(sample.file).filename().string();
+      s += "// input " + std::to_string(i) + " from " + printable(file) +
+           (sample.how.empty() ? std::string() : ": " + printable(sample.how)) + "\n";
       append_byte_array(s, "kSample" + std::to_string(i), c.samples[i].data(), c.samples[i].size());
       s += "\n";
     }

@@ -1,5 +1,6 @@
-// `mote export --sample`: the given input files, checked against the model's
-// inputs, and model_sample (their bytes, returned by sample_input()).
+// `mote export --sample`: the given input data (read by the CLI as `mote run`
+// reads inputs), checked against the model's inputs, and model_sample (their
+// bytes, returned by sample_input()).
 #pragma once
 
 #include <stdint.h>
@@ -12,9 +13,10 @@
 namespace mote {
 namespace exporter {
 
-// One file per input, in input order (fewer than the inputs is fine); throws
-// UserError for more files than inputs or a file that does not fit its input.
-std::vector<std::vector<uint8_t>> read_samples(const std::vector<std::string>& paths, const ModelAnalysis& model);
+// The bytes of one sample per input, in input order (fewer than the inputs is
+// fine); throws UserError for more samples than inputs or bytes that do not
+// fit their input.
+std::vector<std::vector<uint8_t>> checked_samples(const std::vector<InputSample>& samples, const ModelAnalysis& model);
 
 std::string model_sample(const Context& c);
 

@@ -127,6 +127,7 @@ std::vector<uint8_t> write_graph(const Graph& graph) {
   b.set_inputs(graph.inputs);
   b.set_outputs(graph.outputs);
   b.set_description(graph.description);
+  for (const auto& [name, data] : graph.metadata) b.add_metadata(name, data);
   return b.serialize();
 }
 

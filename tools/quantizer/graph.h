@@ -12,6 +12,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tools/common/user_error.h"
@@ -40,6 +41,9 @@ struct Graph {
   std::vector<Operator> ops;
   std::vector<int32_t> inputs, outputs;
   std::string description;
+  // Metadata entries (name, bytes) written into the model; a graph read from
+  // a file starts without any.
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> metadata;
 
   int32_t add_tensor(Tensor t) {
     tensors.push_back(std::move(t));

@@ -15,6 +15,7 @@ QuantizedModel quantize_model(const FloatModel& model, const std::vector<Sample>
   QuantizedGraph q = build_quantized_graph(model, result.calibration, options.rewrite);
   q.graph.description = std::string("mote quantize: int8 (") + method_name(options.calibration.method) +
                         " calibration, " + std::to_string(result.calibration.samples) + " samples)";
+  q.graph.metadata = options.metadata;
   result.bytes = write_graph(q.graph);
   result.tensor_map = std::move(q.tensor_map);
   result.requantize_ops = q.requantize_ops;

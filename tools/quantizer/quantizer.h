@@ -30,6 +30,9 @@ namespace quantizer {
 struct QuantizeOptions {
   RewriteOptions rewrite;
   CalibrationSettings calibration;
+  // Metadata entries (name, bytes) for the int8 model, e.g. the
+  // preprocessing_metadata() of the calibration data.
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> metadata;
 };
 
 struct QuantizedModel {
