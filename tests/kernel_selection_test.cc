@@ -35,26 +35,26 @@ constexpr bool kOptimized = mote::optimized::kEnabled;
 
 TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
   const Dims4 in = Dims4{1, 8, 8, 16}, filter = Dims4{32, 3, 3, 16}, out = Dims4{1, 8, 8, 32};
-  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, true);
+  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, true, false);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8Optimized : Conv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 32);
   // Grouped: the optimized kernels do not apply.
-  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{32, 3, 3, 8}, out, true);
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{32, 3, 3, 8}, out, true, false);
   EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 32);
   // Without a constant filter prepare cannot take the sums the int8 kernel needs.
-  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, /*constant_filter=*/false);
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, /*constant_filter=*/false, false);
   EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
-  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, false);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, false, false);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimized : Conv2DVariant::kFloatReference);
-  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, true);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, true, false);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimized : Conv2DVariant::kFloatReference);
   EXPECT_EQ(c.requant_channels, 0);
-  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, Dims4{32, 3, 3, 8}, out, true);
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, Dims4{32, 3, 3, 8}, out, true, false);
   EXPECT_EQ(c.variant, Conv2DVariant::kFloatReference);
-  EXPECT_EQ(mote::select_conv_2d(ConvArithmetic::kInt16, in, filter, out, true).variant,
+  EXPECT_EQ(mote::select_conv_2d(ConvArithmetic::kInt16, in, filter, out, true, false).variant,
             Conv2DVariant::kInt16Reference);
-  c = mote::select_conv_2d(ConvArithmetic::kInt16Bias32, in, filter, out, true);
+  c = mote::select_conv_2d(ConvArithmetic::kInt16Bias32, in, filter, out, true, false);
   EXPECT_EQ(c.variant, Conv2DVariant::kInt16Bias32Reference);
   EXPECT_EQ(c.requant_channels, 32);
 }
@@ -89,23 +89,23 @@ TEST(DepthwiseConv2DSelection, PieKernelForThreeByThreeOverWholeQRegisters) {
 TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {
   ConvParams p;
   const Dims4 out = Dims4{1, 8, 8, 24};
-  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, true);
+  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, true, false);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3 : DepthwiseConv2DVariant::kInt8Reference);
   EXPECT_EQ(c.requant_channels, 24);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 5, 5, 24}, out, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 5, 5, 24}, out, true, false);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
   p.dilation_h = 2;
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, true, false);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, /*constant_filter=*/false);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, /*constant_filter=*/false, false);
   EXPECT_EQ(c.variant, DepthwiseConv2DVariant::kInt8Reference);
   // A window whose weight sum would not fit beside the shift.
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 1024, 1024, 24}, out, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 1024, 1024, 24}, out, true, false);
   EXPECT_EQ(c.variant, DepthwiseConv2DVariant::kInt8Reference);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kFloat32, p, Dims4{1, 3, 3, 24}, out, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kFloat32, p, Dims4{1, 3, 3, 24}, out, true, false);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kFloatOptimized : DepthwiseConv2DVariant::kFloatReference);
   EXPECT_EQ(c.requant_channels, 0);
-  EXPECT_EQ(mote::select_depthwise_conv_2d(ConvArithmetic::kInt16, p, Dims4{1, 3, 3, 24}, out, true).variant,
+  EXPECT_EQ(mote::select_depthwise_conv_2d(ConvArithmetic::kInt16, p, Dims4{1, 3, 3, 24}, out, true, false).variant,
             DepthwiseConv2DVariant::kInt16Reference);
 }
 

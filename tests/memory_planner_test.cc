@@ -200,31 +200,142 @@ TEST(MemoryPlanner, RandomAllowancesAreRespectedAndNeverHurt) {
   }
 }
 
+// A window op over bytes. Depthwise: output channel c reads input channel
+// c / (out_c / in_c); else (CONV_2D) every input channel.
+struct WindowCase {
+  int32_t batches, in_h, in_w, in_c, out_c, filter_h, filter_w, stride_h, stride_w, dilation_h, dilation_w, pad_top,
+      pad_left, out_h, out_w;
+  bool depthwise;
+};
+
+// Reads output pixel (b, y, x)'s window for channel c and writes the channel.
+void window_output(const WindowCase& w, int32_t b, int32_t y, int32_t x, int32_t c, const uint8_t* in, uint8_t* out) {
+  const int32_t multiplier = w.depthwise ? w.out_c / w.in_c : 1;
+  uint32_t acc = uint32_t(c) * 7u;
+  for (int32_t fy = 0; fy < w.filter_h; ++fy)
+    for (int32_t fx = 0; fx < w.filter_w; ++fx) {
+      const int32_t iy = y * w.stride_h - w.pad_top + fy * w.dilation_h;
+      const int32_t ix = x * w.stride_w - w.pad_left + fx * w.dilation_w;
+      if (iy < 0 || iy >= w.in_h || ix < 0 || ix >= w.in_w) continue;
+      const uint8_t* pixel = in + ((b * w.in_h + iy) * w.in_w + ix) * w.in_c;
+      if (w.depthwise) {
+        acc = acc * 31u + pixel[c / multiplier];
+      } else {
+        for (int32_t k = 0; k < w.in_c; ++k) acc = acc * 31u + pixel[k] * uint32_t(k + 1);
+      }
+    }
+  out[((b * w.out_h + y) * w.out_w + x) * w.out_c + c] = uint8_t(acc ^ (acc >> 8));
+}
+
 // A window op kernel that honours window_op_max_lead()'s contract in the
 // worst way it allows: per output pixel, per output channel, it reads that
 // channel's window and writes the channel right away (so later channels of
 // the same pixel read after earlier ones were written).
-struct WindowCase {
-  int32_t batches, in_h, in_w, in_c, out_c, filter_h, filter_w, stride_h, stride_w, dilation_h, dilation_w, pad_top,
-      pad_left, out_h, out_w;
-};
-
 void window_kernel(const WindowCase& w, const uint8_t* in, uint8_t* out) {
-  const int32_t multiplier = w.out_c / w.in_c;
   for (int32_t b = 0; b < w.batches; ++b)
     for (int32_t y = 0; y < w.out_h; ++y)
       for (int32_t x = 0; x < w.out_w; ++x)
-        for (int32_t c = 0; c < w.out_c; ++c) {
-          uint32_t acc = uint32_t(c) * 7u;
-          for (int32_t fy = 0; fy < w.filter_h; ++fy)
-            for (int32_t fx = 0; fx < w.filter_w; ++fx) {
-              const int32_t iy = y * w.stride_h - w.pad_top + fy * w.dilation_h;
-              const int32_t ix = x * w.stride_w - w.pad_left + fx * w.dilation_w;
-              if (iy < 0 || iy >= w.in_h || ix < 0 || ix >= w.in_w) continue;
-              acc = acc * 31u + in[((b * w.in_h + iy) * w.in_w + ix) * w.in_c + c / multiplier];
-            }
-          out[((b * w.out_h + y) * w.out_w + x) * w.out_c + c] = uint8_t(acc ^ (acc >> 8));
-        }
+        for (int32_t c = 0; c < w.out_c; ++c) window_output(w, b, y, x, c, in, out);
+}
+
+// A row-block kernel that honours row_block_max_lead()'s contract in the
+// worst way it allows: blocks of block_rows output rows of each image in
+// order; within a block, channels outermost and the block's pixels last to
+// first, each written right after its window is read.
+void row_block_kernel(const WindowCase& w, int32_t block_rows, const uint8_t* in, uint8_t* out) {
+  for (int32_t b = 0; b < w.batches; ++b)
+    for (int32_t y0 = 0; y0 < w.out_h; y0 += block_rows) {
+      const int32_t y1 = std::min(w.out_h, y0 + block_rows);
+      for (int32_t c = 0; c < w.out_c; ++c)
+        for (int32_t y = y1 - 1; y >= y0; --y)
+          for (int32_t x = w.out_w - 1; x >= 0; --x) window_output(w, b, y, x, c, in, out);
+    }
+}
+
+// A random window op: SAME or VALID, strides, dilations, depthwise (with a
+// multiplier) or not. False when its output would be empty.
+bool random_window_case(std::mt19937& rng, WindowCase* out) {
+  WindowCase& w = *out;
+  w.depthwise = rng() % 2 == 0;
+  w.batches = 1 + int32_t(rng() % 2);
+  w.in_h = 1 + int32_t(rng() % 9);
+  w.in_w = 1 + int32_t(rng() % 9);
+  w.in_c = 1 + int32_t(rng() % 5);
+  w.out_c = w.depthwise ? w.in_c * (1 + int32_t(rng() % 3)) : 1 + int32_t(rng() % 7);
+  w.filter_h = 1 + int32_t(rng() % 4);
+  w.filter_w = 1 + int32_t(rng() % 4);
+  w.stride_h = 1 + int32_t(rng() % 3);
+  w.stride_w = 1 + int32_t(rng() % 3);
+  w.dilation_h = 1 + int32_t(rng() % 2);
+  w.dilation_w = 1 + int32_t(rng() % 2);
+  const int32_t extent_h = (w.filter_h - 1) * w.dilation_h + 1, extent_w = (w.filter_w - 1) * w.dilation_w + 1;
+  const bool same = rng() % 2 == 0;
+  w.out_h = same ? (w.in_h + w.stride_h - 1) / w.stride_h : (w.in_h - extent_h + w.stride_h) / w.stride_h;
+  w.out_w = same ? (w.in_w + w.stride_w - 1) / w.stride_w : (w.in_w - extent_w + w.stride_w) / w.stride_w;
+  if (w.out_h <= 0 || w.out_w <= 0) return false;
+  w.pad_top = same ? std::max(0, ((w.out_h - 1) * w.stride_h + extent_h - w.in_h) / 2) : 0;
+  w.pad_left = same ? std::max(0, ((w.out_w - 1) * w.stride_w + extent_w - w.in_w) / 2) : 0;
+  return true;
+}
+
+mote::WindowGeometry geometry_of(const WindowCase& w) {
+  mote::WindowGeometry g;
+  g.batches = w.batches;
+  g.input_height = w.in_h;
+  g.input_width = w.in_w;
+  g.input_pixel_bytes = w.in_c;
+  g.output_height = w.out_h;
+  g.output_width = w.out_w;
+  g.output_pixel_bytes = w.out_c;
+  g.stride_height = w.stride_h;
+  g.stride_width = w.stride_w;
+  g.pad_top = w.pad_top;
+  g.pad_left = w.pad_left;
+  return g;
+}
+
+// Runs `kernel` with its output at every lead from max_lead down to no
+// overlap at all (in random steps) and checks the output each time; returns
+// how many of those runs overlapped.
+template <typename Kernel>
+int check_leads(std::mt19937& rng, const std::vector<uint8_t>& input, size_t out_bytes, int32_t max_lead,
+                Kernel kernel) {
+  std::vector<uint8_t> expected(out_bytes);
+  kernel(input.data(), expected.data());
+  int overlapping = 0;
+  for (int64_t lead = max_lead; lead > -int64_t(out_bytes) - 1; lead -= 1 + int64_t(rng() % 7)) {
+    const size_t base = out_bytes;  // room below the input for negative leads
+    std::vector<uint8_t> memory(base + input.size() + out_bytes, 0);
+    uint8_t* in = memory.data() + base;
+    uint8_t* out = in + lead;
+    memcpy(in, input.data(), input.size());
+    kernel(in, out);
+    EXPECT_EQ(std::vector<uint8_t>(out, out + out_bytes), expected) << "lead " << lead;
+    if (std::vector<uint8_t>(out, out + out_bytes) != expected) return -1;
+    if (lead + int64_t(out_bytes) > 0) ++overlapping;
+  }
+  return overlapping;
+}
+
+TEST(MemoryPlanner, RowBlockMaxLeadIsSafeForRowBlockKernels) {
+  std::mt19937 rng(9);
+  int overlapping = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    WindowCase w;
+    if (!random_window_case(rng, &w)) continue;
+    const int32_t block_rows = 1 + int32_t(rng() % 4);
+    const int32_t max_lead = mote::row_block_max_lead(geometry_of(w), block_rows);
+    ASSERT_LT(max_lead, 0);
+    // One-row blocks of a one-column output are single pixels.
+    if (w.out_w == 1 && block_rows == 1) EXPECT_EQ(max_lead, mote::window_op_max_lead(geometry_of(w)));
+    std::vector<uint8_t> input(size_t(w.batches * w.in_h * w.in_w * w.in_c));
+    for (auto& v : input) v = uint8_t(rng());
+    const int n = check_leads(rng, input, size_t(w.batches * w.out_h * w.out_w * w.out_c), max_lead,
+                              [&](const uint8_t* in, uint8_t* out) { row_block_kernel(w, block_rows, in, out); });
+    ASSERT_GE(n, 0) << "trial " << trial << " block rows " << block_rows;
+    overlapping += n;
+  }
+  EXPECT_GT(overlapping, 1000);
 }
 
 TEST(MemoryPlanner, WindowOpMaxLeadIsSafeForPixelOrderKernels) {
@@ -232,57 +343,15 @@ TEST(MemoryPlanner, WindowOpMaxLeadIsSafeForPixelOrderKernels) {
   int overlapping = 0;
   for (int trial = 0; trial < 600; ++trial) {
     WindowCase w;
-    w.batches = 1 + int32_t(rng() % 2);
-    w.in_h = 1 + int32_t(rng() % 9);
-    w.in_w = 1 + int32_t(rng() % 9);
-    w.in_c = 1 + int32_t(rng() % 5);
-    w.out_c = w.in_c * (1 + int32_t(rng() % 3));
-    w.filter_h = 1 + int32_t(rng() % 4);
-    w.filter_w = 1 + int32_t(rng() % 4);
-    w.stride_h = 1 + int32_t(rng() % 3);
-    w.stride_w = 1 + int32_t(rng() % 3);
-    w.dilation_h = 1 + int32_t(rng() % 2);
-    w.dilation_w = 1 + int32_t(rng() % 2);
-    const int32_t extent_h = (w.filter_h - 1) * w.dilation_h + 1, extent_w = (w.filter_w - 1) * w.dilation_w + 1;
-    const bool same = rng() % 2 == 0;
-    w.out_h = same ? (w.in_h + w.stride_h - 1) / w.stride_h : (w.in_h - extent_h + w.stride_h) / w.stride_h;
-    w.out_w = same ? (w.in_w + w.stride_w - 1) / w.stride_w : (w.in_w - extent_w + w.stride_w) / w.stride_w;
-    if (w.out_h <= 0 || w.out_w <= 0) continue;
-    w.pad_top = same ? std::max(0, ((w.out_h - 1) * w.stride_h + extent_h - w.in_h) / 2) : 0;
-    w.pad_left = same ? std::max(0, ((w.out_w - 1) * w.stride_w + extent_w - w.in_w) / 2) : 0;
-
-    mote::WindowGeometry g;
-    g.batches = w.batches;
-    g.input_height = w.in_h;
-    g.input_width = w.in_w;
-    g.input_pixel_bytes = w.in_c;
-    g.output_height = w.out_h;
-    g.output_width = w.out_w;
-    g.output_pixel_bytes = w.out_c;
-    g.stride_height = w.stride_h;
-    g.stride_width = w.stride_w;
-    g.pad_top = w.pad_top;
-    g.pad_left = w.pad_left;
-    const int32_t max_lead = mote::window_op_max_lead(g);
+    if (!random_window_case(rng, &w)) continue;
+    const int32_t max_lead = mote::window_op_max_lead(geometry_of(w));
     ASSERT_LT(max_lead, 0);
-
-    const size_t in_bytes = size_t(w.batches * w.in_h * w.in_w * w.in_c);
-    const size_t out_bytes = size_t(w.batches * w.out_h * w.out_w * w.out_c);
-    std::vector<uint8_t> input(in_bytes), expected(out_bytes);
+    std::vector<uint8_t> input(size_t(w.batches * w.in_h * w.in_w * w.in_c));
     for (auto& v : input) v = uint8_t(rng());
-    window_kernel(w, input.data(), expected.data());
-
-    // Every lead from the bound down to "no overlap at all" is safe.
-    for (int64_t lead = max_lead; lead > -int64_t(out_bytes) - 1; lead -= 1 + int64_t(rng() % 7)) {
-      const size_t base = size_t(out_bytes);  // room below the input for negative leads
-      std::vector<uint8_t> memory(base + in_bytes + out_bytes, 0);
-      uint8_t* in = memory.data() + base;
-      uint8_t* out = in + lead;
-      memcpy(in, input.data(), in_bytes);
-      window_kernel(w, in, out);
-      ASSERT_EQ(std::vector<uint8_t>(out, out + out_bytes), expected) << "trial " << trial << " lead " << lead;
-      if (lead + int64_t(out_bytes) > 0) ++overlapping;
-    }
+    const int n = check_leads(rng, input, size_t(w.batches * w.out_h * w.out_w * w.out_c), max_lead,
+                              [&](const uint8_t* in, uint8_t* out) { window_kernel(w, in, out); });
+    ASSERT_GE(n, 0) << "trial " << trial;
+    overlapping += n;
   }
   EXPECT_GT(overlapping, 1000);
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "guarded_buffer.h"
+#include "kernels/conv_2d.h"
 #include "kernels/conv_params.h"
 #include "kernels/optimized/conv_2d.h"
 #include "kernels/optimized/fully_connected.h"
@@ -26,8 +27,11 @@
 #include "kernels/optimized/gemm_int8.h"
 #include "kernels/optimized/prepared_shift.h"
 #include "kernels/optimized/requantize32.h"
+#include "kernels/optimized/stream_blocks.h"
+#include "kernels/overlap_bounds.h"
 #include "kernels/reference/conv_2d.h"
 #include "kernels/reference/fully_connected.h"
+#include "overlapped_buffers.h"
 #include "window_case.h"
 
 namespace {
@@ -113,6 +117,23 @@ void random_float_activation(std::mt19937& rng, float* lo, float* hi) {
 
 // ---------------------------------------------------------------- CONV_2D
 
+// CONV_2D's buffers as the op hands them to its kernel wrapper.
+mote::ConvBuffers conv_buffers(const Dims4& in, const void* input, const Dims4& fd, const void* filter,
+                               const void* bias, const Dims4& out, void* output, const int32_t* multiplier,
+                               const int32_t* shift) {
+  mote::ConvBuffers b;
+  b.input_dims = in;
+  b.filter_dims = fd;
+  b.output_dims = out;
+  b.input = input;
+  b.filter = filter;
+  b.bias = bias;
+  b.output = output;
+  b.output_multiplier = multiplier;
+  b.output_shift = shift;
+  return b;
+}
+
 struct ConvCase : WindowCase {
   int32_t out_c = 4;
   std::string name() const { return describe("->" + std::to_string(out_c)); }
@@ -168,6 +189,35 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
                                            bias_ptr, out, words.data());
   ASSERT_EQ(0, memcmp(expected.bytes(), words.bytes(), elements(out))) << "word loads";
   EXPECT_TRUE(words.guard_intact());
+
+  // Streaming over its own input at the bounds CONV_2D allows the planner:
+  // the wrapper's streaming variant (row blocks when the buffers overlap),
+  // the 32-bit path in blocks of any height, the reference in pixel order.
+  const mote::WindowGeometry g = window_geometry_of(p, in, out, 1);
+  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out))))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                   [&](void* i, void* o) {
+                                     mote::run_conv_2d(mote::Conv2DVariant::kInt8OptimizedStreaming, p,
+                                                       conv_buffers(in, i, fd, filter.data(), bias_ptr, out, o,
+                                                                    multiplier.data(), prepared.data()));
+                                   }));
+  const int32_t block_rows = uniform(rng, 1, out.h);
+  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, block_rows)))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                   [&](void* i, void* o) {
+                                     mote::optimized::conv_2d_int8_32bit(
+                                         p, multiplier.data(), prepared.data(), in, static_cast<const int8_t*>(i), fd,
+                                         filter.data(), bias_ptr, out, static_cast<int8_t*>(o), block_rows);
+                                   }))
+        << "word loads, blocks of " << block_rows << " rows";
+  for (int64_t lead : leads_at_bound(mote::window_op_max_lead(g)))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                   [&](void* i, void* o) {
+                                     mote::reference::conv_2d_int8(p, multiplier.data(), shift.data(), in,
+                                                                   static_cast<const int8_t*>(i), fd, filter.data(),
+                                                                   bias_ptr, out, static_cast<int8_t*>(o));
+                                   }))
+        << "reference";
 }
 
 void check_conv_float(const ConvCase& c, std::mt19937& rng) {
@@ -192,6 +242,18 @@ void check_conv_float(const ConvCase& c, std::mt19937& rng) {
   mote::optimized::conv_2d_float(p, in, input.data(), fd, filter.data(), bias_ptr, out, actual.data());
   ASSERT_EQ(0, memcmp(expected.bytes(), actual.bytes(), elements(out) * sizeof(float)));
   EXPECT_TRUE(actual.guard_intact());
+
+  // Streaming over its own input at the bound CONV_2D allows the planner.
+  const mote::WindowGeometry g = window_geometry_of(p, in, out, sizeof(float));
+  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out)))) {
+    if (lead % 4 != 0) continue;  // float tensors stay 4-byte aligned
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
+                                   elements(out) * sizeof(float), lead, 4 * c.misalign, [&](void* i, void* o) {
+                                     mote::run_conv_2d(mote::Conv2DVariant::kFloatOptimizedStreaming, p,
+                                                       conv_buffers(in, i, fd, filter.data(), bias_ptr, out, o,
+                                                                    nullptr, nullptr));
+                                   }));
+  }
 }
 
 // Shapes of the conformance models' convolutions, and their tile edges.

@@ -20,7 +20,10 @@
 #include "kernels/optimized/depthwise_conv_2d.h"
 #include "kernels/optimized/requantize.h"
 #include "kernels/optimized/requantize_avx2.h"
+#include "kernels/optimized/stream_blocks.h"
+#include "kernels/overlap_bounds.h"
 #include "kernels/reference/depthwise_conv_2d.h"
+#include "overlapped_buffers.h"
 #include "window_case.h"
 
 namespace {
@@ -104,6 +107,35 @@ void check_int8(const Case& c, std::mt19937& rng) {
   }
   EXPECT_TRUE(input.guard_intact());
   EXPECT_TRUE(filter.guard_intact());
+
+  // The streaming kernels over their own input at the bound DEPTHWISE_CONV_2D
+  // allows the planner for multipliers other than 1 (any multiplier here);
+  // the 32-bit cores' 3x3 kernel in blocks of any height.
+  const mote::WindowGeometry g = window_geometry_of(p, in, out, 1);
+  using Kernel = void (*)(const ConvParams&, const int32_t*, const int32_t*, const Dims4&, const int8_t*,
+                          const Dims4&, const int8_t*, const int32_t*, const Dims4&, int8_t*);
+  const bool k3x3 = mote::optimized::depthwise_conv_2d_3x3_applies(p, fd);
+  const Kernel streaming = k3x3 ? mote::optimized::depthwise_conv_2d_int8_3x3_streaming
+                                : mote::optimized::depthwise_conv_2d_int8_streaming;
+  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out))))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                   [&](void* i, void* o) {
+                                     streaming(p, multiplier.data(), prepared.data(), in,
+                                               static_cast<const int8_t*>(i), fd, filter.data(), bias_ptr, out,
+                                               static_cast<int8_t*>(o));
+                                   }))
+        << (k3x3 ? "3x3" : "generic") << " streaming kernel";
+  if (k3x3) {
+    const int32_t block_rows = 1 + int32_t(rng() % uint32_t(out.h));
+    for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, block_rows)))
+      EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                     [&](void* i, void* o) {
+                                       mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(
+                                           p, multiplier.data(), prepared.data(), in, static_cast<const int8_t*>(i),
+                                           fd, filter.data(), bias_ptr, out, static_cast<int8_t*>(o), block_rows);
+                                     }))
+          << "channelwise 3x3 kernel, blocks of " << block_rows << " rows";
+  }
 }
 
 void check_float(const Case& c, std::mt19937& rng) {
@@ -131,6 +163,16 @@ void check_float(const Case& c, std::mt19937& rng) {
   mote::optimized::depthwise_conv_2d_float(p, in, input.data(), fd, filter.data(), bias_ptr, out, actual.data());
   EXPECT_EQ(memcmp(expected.bytes(), actual.bytes(), elements(out) * sizeof(float)), 0);
   EXPECT_TRUE(actual.guard_intact());
+
+  const mote::WindowGeometry g = window_geometry_of(p, in, out, sizeof(float));
+  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out))))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
+                                   elements(out) * sizeof(float), lead, 4 * (c.misalign % 2), [&](void* i, void* o) {
+                                     mote::optimized::depthwise_conv_2d_float_streaming(
+                                         p, in, static_cast<const float*>(i), fd, filter.data(), bias_ptr, out,
+                                         static_cast<float*>(o));
+                                   }))
+        << "streaming kernel";
 }
 
 // Shapes covering the code paths: channel blocks of 16 and 8 and single

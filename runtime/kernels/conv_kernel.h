@@ -9,6 +9,7 @@
 // only dispatches. The op never repeats the decision.
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kernels/conv_params.h"
@@ -44,6 +45,17 @@ struct ConvBuffers {
   const int32_t* output_multiplier;  // per output channel (quantized only)
   const int32_t* output_shift;
 };
+
+// Whether the memory plan put the output over the input: the planner does
+// so only where the op allowed it (OpContext::allow_*overlap), and only the
+// streaming form of a kernel may then run. A few compares per invoke; the
+// plan is not known in prepare.
+inline bool output_overlaps_input(const ConvBuffers& b, int32_t element_size) {
+  const auto bytes = [element_size](const Dims4& d) { return size_t(d.n) * d.h * d.w * d.c * size_t(element_size); };
+  const auto* in = static_cast<const uint8_t*>(b.input);
+  const auto* out = static_cast<const uint8_t*>(b.output);
+  return out < in + bytes(b.input_dims) && in < out + bytes(b.output_dims);
+}
 
 namespace conv_dispatch {
 

@@ -9,7 +9,8 @@
 
 namespace mote {
 
-// A window op over NHWC tensors (pooling, DEPTHWISE_CONV_2D, CONV_2D).
+// A window op over NHWC tensors (pooling, DEPTHWISE_CONV_2D, CONV_2D). Filter
+// size and dilation do not enter the bounds (see row_block_max_lead()).
 struct WindowGeometry {
   int32_t batches = 1;
   int32_t input_height = 0, input_width = 0;
@@ -35,6 +36,17 @@ struct WindowGeometry {
 //    multiples of the pixel size: then output (p, c) lands on input (p - k,
 //    c), which no output >= p of channel c reads.
 int32_t window_op_max_lead(const WindowGeometry& g);
+
+// The same for a kernel that walks blocks of `block_rows` output rows (the
+// last block of each image may be shorter) in (batch, row) order and, within
+// a block, may read and write in any order (all output channels of the
+// block's pixels, e.g. channel blocks outermost), reading only the input the
+// block's windows cover. Any lead <= the bound is safe, for any pixel sizes,
+// filter size and dilation (they move only where windows end): each block
+// ends at or below the first input byte that it or a later block reads. With
+// one-pixel rows this is window_op_max_lead(); taller blocks cost about one
+// block of output more than it.
+int32_t row_block_max_lead(const WindowGeometry& g, int32_t block_rows);
 
 // The same for a kernel that walks `steps` equal steps front to back (an RNN
 // over time, rows of a matrix), reads all of step k's input before writing

@@ -51,17 +51,22 @@ Status prepare(OpContext& ctx) {
 
   auto* data = ctx.allocate_op_data<Conv2DOpData>();
   if (data == nullptr) return Status::kError;
-  const KernelChoice<Conv2DVariant> choice = select_conv_2d(arithmetic, in, fd, out, ctx.input_is_constant(1));
+  // The output may overwrite input rows the kernel has consumed (when the
+  // planner finds the input dies here): the streaming form of the kernel.
+  const bool streaming = !ctx.input_is_constant(0);
+  const KernelChoice<Conv2DVariant> choice =
+      select_conv_2d(arithmetic, in, fd, out, ctx.input_is_constant(1), streaming);
   ChannelConstants requant;
   MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(
-      ctx, arithmetic, t, activation, choice.requant_channels, int32_t(choice.variant),
+      ctx, arithmetic, t, activation, choice.requant_channels,
       conv_2d_packs_filter_sums(choice.variant), /*channel_axis=*/0, &requant, &params));
   if (choice.requant_channels > 0 && !requant.from_model())
     prepare_conv_2d(choice.variant, fd, t.filter.data, requant.fill_shifts);
   data->requant = requant.refs;
   data->params = params;
   data->variant = choice.variant;
-  return Status::kOk;
+  return ctx.allow_streaming_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w,
+                                            conv_2d_stream_block_rows(choice.variant, out));
 }
 
 Status eval(OpContext& ctx) {

@@ -218,15 +218,18 @@ Status prepare_activation_quant(const OpContext& ctx, ConvArithmetic arithmetic,
   return Status::kOk;
 }
 
-// The per-channel multipliers and shifts of `form` (the op's kernel variant):
-// read from the model's "mote" metadata and checked, or computed into the
-// arena from the weights' scales along `channel_axis`. *computed tells the
-// op whether its kernel's own prepare step still has to run on them.
-inline Status prepare_channel_multipliers(OpContext& ctx, ConvArithmetic arithmetic, int32_t form,
-                                          bool shift_words_hold_sums, int32_t channels, int32_t channel_axis,
-                                          ChannelConstants* constants) {
+// The per-channel multipliers and shifts: read from the model's "mote"
+// metadata and checked, or computed into the arena from the weights' scales
+// along `channel_axis`. Their form is what the words hold (plain shifts, or
+// shifts with the weight sums packed in), not which kernel reads them, so
+// the PIE, streaming and channel-outer kernels share one entry and one arena
+// figure. *computed tells the op whether its kernel's own prepare step still
+// has to run on them.
+inline Status prepare_channel_multipliers(OpContext& ctx, ConvArithmetic arithmetic, bool shift_words_hold_sums,
+                                          int32_t channels, int32_t channel_axis, ChannelConstants* constants) {
   const QuantView filter_q = ctx.input_quant(1);
   MOTE_RETURN_IF_ERROR(check_channel_scales(ctx, filter_q, channels, channel_axis));
+  const int32_t form = shift_words_hold_sums ? 1 : 0;
   MOTE_RETURN_IF_ERROR(ctx.channel_constants(form, channels, constants));
   if (constants->from_model())
     return check_channel_constants(ctx, *constants, channels, max_shift(arithmetic), shift_words_hold_sums);
@@ -256,16 +259,16 @@ void set_activation_range(ConvArithmetic arithmetic, schema::Activation activati
 
 // CONV_2D / DEPTHWISE_CONV_2D: the quantization checks and offsets of a
 // quantized kernel, the multipliers and shifts of the `requant_channels`
-// output channels its wrapper asked for (in `form`, see
-// prepare_channel_multipliers), then the activation range.
+// output channels its wrapper asked for (see prepare_channel_multipliers),
+// then the activation range.
 inline Status prepare_conv_quantization(OpContext& ctx, ConvArithmetic arithmetic, const ConvTensors& t,
-                                        schema::Activation activation, int32_t requant_channels, int32_t form,
+                                        schema::Activation activation, int32_t requant_channels,
                                         bool shift_words_hold_sums, int32_t channel_axis, ChannelConstants* constants,
                                         ConvParams* params) {
   if (arithmetic != ConvArithmetic::kFloat32)
     MOTE_RETURN_IF_ERROR(prepare_activation_quant(ctx, arithmetic, t, params));
   if (requant_channels > 0)
-    MOTE_RETURN_IF_ERROR(prepare_channel_multipliers(ctx, arithmetic, form, shift_words_hold_sums, requant_channels,
+    MOTE_RETURN_IF_ERROR(prepare_channel_multipliers(ctx, arithmetic, shift_words_hold_sums, requant_channels,
                                                      channel_axis, constants));
   set_activation_range(arithmetic, activation, ctx.output_quant(0), params);
   return Status::kOk;

@@ -63,19 +63,25 @@ Status prepare(OpContext& ctx) {
 
   auto* data = ctx.allocate_op_data<DepthwiseConv2DOpData>();
   if (data == nullptr) return Status::kError;
+  // Multiplier 1: every kernel may stream over its input channel by channel
+  // (window_op_max_lead()). Other multipliers: the output may overwrite input
+  // rows the kernel has consumed, with the streaming form of the kernel.
+  const bool channel_separable = params.depth_multiplier == 1;
+  const bool streaming = !channel_separable && !ctx.input_is_constant(0);
   const KernelChoice<DepthwiseConv2DVariant> choice =
-      select_depthwise_conv_2d(arithmetic, params, fd, out, ctx.input_is_constant(1));
+      select_depthwise_conv_2d(arithmetic, params, fd, out, ctx.input_is_constant(1), streaming);
   ChannelConstants requant;
   MOTE_RETURN_IF_ERROR(conv_prepare::prepare_conv_quantization(
-      ctx, arithmetic, t, activation, choice.requant_channels, int32_t(choice.variant),
+      ctx, arithmetic, t, activation, choice.requant_channels,
       depthwise_conv_2d_packs_filter_sums(choice.variant), /*channel_axis=*/3, &requant, &params));
   if (choice.requant_channels > 0 && !requant.from_model())
     prepare_depthwise_conv_2d(choice.variant, fd, t.filter.data, requant.fill_shifts);
   data->requant = requant.refs;
   data->params = params;
   data->variant = choice.variant;
-  // Multiplier 1: every kernel may stream over its input (window_op_max_lead()).
-  return ctx.allow_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w);
+  if (channel_separable) return ctx.allow_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w);
+  return ctx.allow_streaming_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w,
+                                            depthwise_conv_2d_stream_block_rows(choice.variant, out));
 }
 
 Status eval(OpContext& ctx) {

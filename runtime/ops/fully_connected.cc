@@ -61,7 +61,7 @@ Status prepare(OpContext& ctx) {
     MOTE_RETURN_IF_ERROR(conv_prepare::prepare_activation_quant(ctx, arithmetic, t, &params));
     if (choice.requant_channels > 0) {
       ChannelConstants requant;
-      MOTE_RETURN_IF_ERROR(conv_prepare::prepare_channel_multipliers(ctx, arithmetic, int32_t(choice.variant),
+      MOTE_RETURN_IF_ERROR(conv_prepare::prepare_channel_multipliers(ctx, arithmetic,
                                                                      /*shift_words_hold_sums=*/false,
                                                                      choice.requant_channels, /*channel_axis=*/0,
                                                                      &requant));

@@ -206,24 +206,41 @@ Status OpContext::allow_overlap(int input, int output, int32_t min_lead, int32_t
   return interp_->add_overlap_hint(hint);
 }
 
+namespace {
+// Input 0 and output 0 as a window op's geometry; false unless both are NHWC
+// with the same batch count.
+bool window_geometry(const TensorView& in, const TensorView& out, int32_t stride_h, int32_t stride_w, int32_t pad_top,
+                     int32_t pad_left, WindowGeometry* g) {
+  if (in.shape.rank != 4 || out.shape.rank != 4 || in.shape.dims[0] != out.shape.dims[0]) return false;
+  g->batches = in.shape.dims[0];
+  g->input_height = in.shape.dims[1];
+  g->input_width = in.shape.dims[2];
+  g->input_pixel_bytes = in.shape.dims[3] * int32_t(dtype_size(in.type));
+  g->output_height = out.shape.dims[1];
+  g->output_width = out.shape.dims[2];
+  g->output_pixel_bytes = out.shape.dims[3] * int32_t(dtype_size(out.type));
+  g->stride_height = stride_h;
+  g->stride_width = stride_w;
+  g->pad_top = pad_top;
+  g->pad_left = pad_left;
+  return true;
+}
+}  // namespace
+
 Status OpContext::allow_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left) {
-  const TensorView in = input(0);
-  const TensorView out = output(0);
-  if (in.shape.rank != 4 || out.shape.rank != 4 || in.shape.dims[0] != out.shape.dims[0]) return Status::kOk;
-  if (in.shape.dims[3] * dtype_size(in.type) != out.shape.dims[3] * dtype_size(out.type)) return Status::kOk;
   WindowGeometry g;
-  g.batches = in.shape.dims[0];
-  g.input_height = in.shape.dims[1];
-  g.input_width = in.shape.dims[2];
-  g.input_pixel_bytes = in.shape.dims[3] * int32_t(dtype_size(in.type));
-  g.output_height = out.shape.dims[1];
-  g.output_width = out.shape.dims[2];
-  g.output_pixel_bytes = out.shape.dims[3] * int32_t(dtype_size(out.type));
-  g.stride_height = stride_h;
-  g.stride_width = stride_w;
-  g.pad_top = pad_top;
-  g.pad_left = pad_left;
+  if (!window_geometry(input(0), output(0), stride_h, stride_w, pad_top, pad_left, &g)) return Status::kOk;
+  if (g.input_pixel_bytes != g.output_pixel_bytes) return Status::kOk;
   return allow_overlap(0, 0, kUnboundedLead, window_op_max_lead(g), g.output_pixel_bytes);
+}
+
+Status OpContext::allow_streaming_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top,
+                                                 int32_t pad_left, int32_t block_rows) {
+  WindowGeometry g;
+  if (block_rows < 0 || !window_geometry(input(0), output(0), stride_h, stride_w, pad_top, pad_left, &g))
+    return Status::kOk;
+  const int32_t max_lead = block_rows == 0 ? window_op_max_lead(g) : row_block_max_lead(g, block_rows);
+  return allow_overlap(0, 0, kUnboundedLead, max_lead);
 }
 
 void* OpContext::scratch(int32_t index) const {

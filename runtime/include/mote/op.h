@@ -139,6 +139,12 @@ class OpContext {
   // window_op_max_lead() (kernels/overlap_bounds.h). Ignored unless input and
   // output pixels have the same size.
   Status allow_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left);
+  // Window ops over NHWC input 0 and output 0 (CONV_2D, DEPTHWISE_CONV_2D)
+  // whose kernel walks the output in order: pixel by pixel (block_rows 0,
+  // window_op_max_lead()) or in blocks of block_rows output rows
+  // (row_block_max_lead(), kernels/overlap_bounds.h). Any pixel sizes.
+  Status allow_streaming_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left,
+                                        int32_t block_rows);
 
   // --- prepare and eval ---
   void* op_data() const;

@@ -6,6 +6,7 @@
 #include "kernels/optimized/prepared_shift.h"
 #include "kernels/optimized/requantize.h"
 #include "kernels/optimized/requantize32.h"
+#include "kernels/optimized/stream_blocks.h"
 #include "kernels/reference/accumulate.h"
 
 #if defined(__AVX2__)
@@ -402,19 +403,18 @@ struct Conv {
     output_stage.template store<M>(acc, out, pixel_step);
   }
 
-
-  // Output channels [channel, channel + N) of every output pixel.
+  // Output channels [channel, channel + N) of the output rows in `rows`.
   template <int N>
-  void channels(int32_t channel) const {
+  void channels(int32_t channel, const RowBlock& rows) const {
     const Value* channel_filter = filter + channel * filter_step();
     const auto output_stage = math.template output<N>(filter, bias, channel);
     const auto pair_store = pair_output<N>(output_stage, channel);
     const Span xs = interior_span(out.w, in.w, fd.w, p.stride_w, p.dilation_w, p.pad_w);
     const Span full_width = {0, fd.w};
     const int32_t pair_step = p.stride_w * in.c;
-    for (int32_t b = 0; b < out.n; ++b) {
+    for (int32_t b = rows.first_batch; b < rows.end_batch; ++b) {
       const Value* image = input + b * in.h * in.w * in.c;
-      for (int32_t out_y = 0; out_y < out.h; ++out_y) {
+      for (int32_t out_y = rows.first_y; out_y < rows.end_y; ++out_y) {
         const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
         const Span ty = valid_taps(in_y0, in.h, fd.h, p.dilation_h);
         const bool pairs = ty.size() == fd.h || !math.pairs_need_whole_windows();
@@ -440,10 +440,10 @@ struct Conv {
   }
 
   // 1x1 filter, stride 1, no padding: a matrix product of the
-  // [pixels, in.c] input and the [out.c, in.c] filter.
+  // [pixels, in.c] input and the [out.c, in.c] filter, here over pixels
+  // [first, end) (input and output pixels correspond one to one).
   template <int N>
-  void pointwise_channels(int32_t channel) const {
-    const int32_t pixels = out.n * out.h * out.w;
+  void pointwise_channels(int32_t channel, int32_t first, int32_t end) const {
     const Value* channel_filter = filter + channel * filter_step();
     const auto output_stage = math.template output<N>(filter, bias, channel);
     const auto pair_store = pair_output<N>(output_stage, channel);
@@ -451,13 +451,13 @@ struct Conv {
     layout.input_step = in.c;
     layout.filter_step = filter_step();
     layout.depth = in.c;
-    int32_t i = 0;
-    for (; i + 2 <= pixels; i += 2) {
+    int32_t i = first;
+    for (; i + 2 <= end; i += 2) {
       Acc acc[2 * N] = {};
       math.template dot<2, N>(input + i * in.c, channel_filter, layout, acc);
       pair_store(acc, output + i * out.c + channel, out.c);
     }
-    if (i < pixels) {
+    if (i < end) {
       Acc acc[N] = {};
       math.template dot<1, N>(input + i * in.c, channel_filter, layout, acc);
       store<1, N>(output_stage, acc, output + i * out.c + channel, out.c);
@@ -484,30 +484,40 @@ struct Conv {
     }
   }
 
-  void run() const {
+  // Every output channel of the output rows in `rows`, channel blocks
+  // outermost.
+  void run_rows(const RowBlock& rows) const {
     const bool pointwise = fd.h == 1 && fd.w == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_h == 0 &&
                            p.pad_w == 0 && in.h == out.h && in.w == out.w;
+    const int32_t first = rows.first_pixel(out), end = rows.end_pixel(out);
     if (pointwise && math.pointwise_by_channel(in.c)) {
       for (int32_t channel = 0; channel < out.c; ++channel)
-        math.pointwise_channel(input, out.n * out.h * out.w, in.c, filter, bias, channel, output, out.c);
+        math.pointwise_channel(input + first * in.c, end - first, in.c, filter, bias, channel, output + first * out.c,
+                               out.c);
       return;
     }
     int32_t channel = 0;
     constexpr int kChannels = Math::kChannels;
     for (; channel + kChannels <= out.c; channel += kChannels) {
       if (pointwise) {
-        pointwise_channels<kChannels>(channel);
+        pointwise_channels<kChannels>(channel, first, end);
       } else {
-        channels<kChannels>(channel);
+        channels<kChannels>(channel, rows);
       }
     }
     for (; channel < out.c; ++channel) {
       if (pointwise) {
-        pointwise_channels<1>(channel);
+        pointwise_channels<1>(channel, first, end);
       } else {
-        channels<1>(channel);
+        channels<1>(channel, rows);
       }
     }
+  }
+
+  // block_rows 0: all output rows at once, each block of filter rows read
+  // once per call; else row blocks in order (stream_blocks.h).
+  void run(int32_t block_rows) const {
+    for_row_blocks(out, block_rows, [this](const RowBlock& rows) { run_rows(rows); });
   }
 };
 
@@ -535,7 +545,7 @@ namespace {
 template <bool kWordLoads>
 void conv_2d_int8_with(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                        const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
-                       const int32_t* bias, const Dims4& output_dims, int8_t* output) {
+                       const int32_t* bias, const Dims4& output_dims, int8_t* output, int32_t block_rows) {
   const bool aligned = kWordLoads && input_dims.c % 4 == 0 && reinterpret_cast<uintptr_t>(input) % 4 == 0 &&
                        reinterpret_cast<uintptr_t>(filter) % 4 == 0;
   const int32_t filter_step = filter_dims.h * filter_dims.w * filter_dims.c;
@@ -551,7 +561,15 @@ void conv_2d_int8_with(const ConvParams& params, const int32_t* output_multiplie
       output,
       output_multiplier,
       output_shift};
-  conv.run();
+  conv.run(block_rows);
+}
+
+void conv_2d_float_with(const ConvParams& params, const Dims4& input_dims, const float* input,
+                        const Dims4& filter_dims, const float* filter, const float* bias, const Dims4& output_dims,
+                        float* output, int32_t block_rows) {
+  const Conv<FloatMath> conv = {FloatMath{params}, params, input_dims, filter_dims, output_dims, input, filter,
+                                bias,              output, nullptr,    nullptr};
+  conv.run(block_rows);
 }
 
 }  // namespace
@@ -559,22 +577,34 @@ void conv_2d_int8_with(const ConvParams& params, const int32_t* output_multiplie
 void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                   const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
                   const int32_t* bias, const Dims4& output_dims, int8_t* output) {
-  conv_2d_int8_with<kSmallCore>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter,
-                                    bias, output_dims, output);
+  conv_2d_int8_with<kSmallCore>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
+                                output_dims, output, 0);
+}
+
+void conv_2d_int8_streaming(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+                            const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
+                            const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output) {
+  conv_2d_int8_with<kSmallCore>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
+                                output_dims, output, stream_block_rows(output_dims));
 }
 
 void conv_2d_int8_32bit(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
-                             const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
-                             const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output) {
+                        const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
+                        const int32_t* bias, const Dims4& output_dims, int8_t* output, int32_t block_rows) {
   conv_2d_int8_with<true>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
-                          output_dims, output);
+                          output_dims, output, block_rows);
 }
 
 void conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input, const Dims4& filter_dims,
                    const float* filter, const float* bias, const Dims4& output_dims, float* output) {
-  const Conv<FloatMath> conv = {FloatMath{params}, params, input_dims, filter_dims, output_dims, input, filter,
-                                bias,              output, nullptr,    nullptr};
-  conv.run();
+  conv_2d_float_with(params, input_dims, input, filter_dims, filter, bias, output_dims, output, 0);
+}
+
+void conv_2d_float_streaming(const ConvParams& params, const Dims4& input_dims, const float* input,
+                             const Dims4& filter_dims, const float* filter, const float* bias,
+                             const Dims4& output_dims, float* output) {
+  conv_2d_float_with(params, input_dims, input, filter_dims, filter, bias, output_dims, output,
+                     stream_block_rows(output_dims));
 }
 
 }  // namespace optimized

@@ -10,6 +10,12 @@
 // Output channels are the outer loop, so each block of filter rows is read
 // from memory once per image.
 //
+// The _streaming kernels run the same loops over blocks of
+// stream_block_rows() output rows in order (stream_blocks.h; channels
+// outermost within a block), so that the output may overwrite input rows already consumed, up
+// to row_block_max_lead() (kernels/overlap_bounds.h): the same bytes, a few
+// more per-channel setups per image.
+//
 // On 32-bit cores without SIMD (conv_2d_int8_32bit), when the input, the
 // filter and the channel count allow 4-byte loads: 1x1 convolutions go one
 // output channel at a time with the filter row sign-extended once into a
@@ -48,19 +54,28 @@ void conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, co
                   const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
                   const int32_t* bias, const Dims4& output_dims, int8_t* output);
 
+void conv_2d_int8_streaming(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
+                            const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
+                            const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output);
+
 // The kernel as 32-bit cores without SIMD run it (conv_2d_int8 calls it
 // there): pixel pairs through 32-bit loads of four values when the input,
 // the filter and the channel count allow. Public so that tests run that path
-// on any host.
+// on any host; block_rows > 0 runs it as the _streaming kernels do, in blocks
+// of that many output rows.
 void conv_2d_int8_32bit(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
-                             const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
-                             const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output);
+                        const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
+                        const int32_t* bias, const Dims4& output_dims, int8_t* output, int32_t block_rows = 0);
 
 // Each output is summed in the reference's order (0, then the valid taps row
 // by row, then the bias), so with -ffp-contract=off the bytes are the
 // reference's.
 void conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input, const Dims4& filter_dims,
                    const float* filter, const float* bias, const Dims4& output_dims, float* output);
+
+void conv_2d_float_streaming(const ConvParams& params, const Dims4& input_dims, const float* input,
+                             const Dims4& filter_dims, const float* filter, const float* bias,
+                             const Dims4& output_dims, float* output);
 
 }  // namespace optimized
 }  // namespace mote

@@ -7,6 +7,7 @@
 #include "kernels/optimized/requantize.h"
 #include "kernels/optimized/requantize32.h"
 #include "kernels/optimized/requantize_avx2.h"
+#include "kernels/optimized/stream_blocks.h"
 #include "kernels/reference/accumulate.h"
 
 #if defined(__GNUC__)
@@ -53,6 +54,7 @@ struct Job {
   const Bias* bias;  // nullptr when absent
   T* output;
   Span ys, xs;
+  RowBlock rows;  // the whole output, or one block of it
 };
 
 template <typename T, typename Bias>
@@ -72,6 +74,7 @@ Job<T, Bias> make_job(const ConvParams& p, const int32_t* multiplier, const int3
   j.output = output;
   j.ys = interior_span(out.h, in.h, fd.h, p.stride_h, p.dilation_h, p.pad_h);
   j.xs = interior_span(out.w, in.w, fd.w, p.stride_w, p.dilation_w, p.pad_w);
+  j.rows = whole_output(out);
   return j;
 }
 
@@ -250,9 +253,9 @@ MOTE_NOINLINE void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_
     store(acc, out);
   };
 
-  for (int32_t b = 0; b < j.out.n; ++b) {
+  for (int32_t b = j.rows.first_batch; b < j.rows.end_batch; ++b) {
     const int8_t* image = j.input + b * j.in.h * row_stride;
-    for (int32_t out_y = 0; out_y < j.out.h; ++out_y) {
+    for (int32_t out_y = j.rows.first_y; out_y < j.rows.end_y; ++out_y) {
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc0;
       if (!j.ys.contains(out_y)) {
@@ -303,9 +306,9 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
   const int32_t tap_step = in_c;
   const int32_t x_step = p.stride_w * in_c;
 
-  for (int32_t b = 0; b < j.out.n; ++b) {
+  for (int32_t b = j.rows.first_batch; b < j.rows.end_batch; ++b) {
     const uint8_t* image = reinterpret_cast<const uint8_t*>(j.input) + b * j.in.h * row_stride + ic;
-    for (int32_t out_y = 0; out_y < j.out.h; ++out_y) {
+    for (int32_t out_y = j.rows.first_y; out_y < j.rows.end_y; ++out_y) {
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc;
       // The window clipped to the input: the taps inside, and the input
@@ -409,9 +412,9 @@ void float_block(const Job<float, float>& j, int32_t ic0, int32_t oc0) {
       out[k] = reference::clamp_float(total[k] + bias[k], p.float_activation_min, p.float_activation_max);
   };
 
-  for (int32_t b = 0; b < j.out.n; ++b) {
+  for (int32_t b = j.rows.first_batch; b < j.rows.end_batch; ++b) {
     const float* image = j.input + b * j.in.h * row_stride;
-    for (int32_t out_y = 0; out_y < j.out.h; ++out_y) {
+    for (int32_t out_y = j.rows.first_y; out_y < j.rows.end_y; ++out_y) {
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       float* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc0;
       const bool row_inside = j.ys.contains(out_y);
@@ -442,50 +445,104 @@ bool depthwise_conv_2d_3x3_applies(const ConvParams& params, const Dims4& filter
   return filter_dims.h == 3 && filter_dims.w == 3 && params.dilation_h == 1 && params.dilation_w == 1;
 }
 
+namespace {
+
+// The kernels below over the whole output (block_rows 0) or in row blocks.
+template <bool k3x3>
+void int8_in_blocks(const Job<int8_t, int32_t>& whole, int32_t block_rows) {
+  for_row_blocks(whole.out, block_rows, [&whole](const RowBlock& rows) {
+    Job<int8_t, int32_t> j = whole;
+    j.rows = rows;
+    int8_all_channels<k3x3>(j);
+  });
+}
+
+void float_all_channels(const Job<float, float>& j) {
+  const int32_t multiplier = j.p->depth_multiplier;
+  if (multiplier == 1) {
+    int32_t c = 0;
+    for (; c + 16 <= j.out.c; c += 16) float_block<16, false>(j, c, c);
+    for (; c + 4 <= j.out.c; c += 4) float_block<4, false>(j, c, c);
+    for (; c < j.out.c; ++c) float_block<1, false>(j, c, c);
+    return;
+  }
+  for (int32_t ic = 0; ic < j.in.c; ++ic) {
+    int32_t m = 0;
+    for (; m + 16 <= multiplier; m += 16) float_block<16, true>(j, ic, ic * multiplier + m);
+    for (; m + 4 <= multiplier; m += 4) float_block<4, true>(j, ic, ic * multiplier + m);
+    for (; m < multiplier; ++m) float_block<1, true>(j, ic, ic * multiplier + m);
+  }
+}
+
+void float_in_blocks(const Job<float, float>& whole, int32_t block_rows) {
+  for_row_blocks(whole.out, block_rows, [&whole](const RowBlock& rows) {
+    Job<float, float> j = whole;
+    j.rows = rows;
+    float_all_channels(j);
+  });
+}
+
+}  // namespace
+
 void depthwise_conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                             const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
                             const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output) {
-  const auto j = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
-                          output_dims, output);
-  int8_all_channels<false>(j);
+  int8_all_channels<false>(make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter,
+                                    bias, output_dims, output));
+}
+
+void depthwise_conv_2d_int8_streaming(const ConvParams& params, const int32_t* output_multiplier,
+                                      const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
+                                      const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
+                                      const Dims4& output_dims, int8_t* output) {
+  int8_in_blocks<false>(make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter,
+                                 bias, output_dims, output),
+                        stream_block_rows(output_dims));
 }
 
 void depthwise_conv_2d_int8_3x3(const ConvParams& params, const int32_t* output_multiplier,
                                 const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
                                 const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
                                 const Dims4& output_dims, int8_t* output) {
-  const auto j = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
-                          output_dims, output);
-  int8_all_channels<true>(j);
+  int8_all_channels<true>(make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter,
+                                   bias, output_dims, output));
+}
+
+void depthwise_conv_2d_int8_3x3_streaming(const ConvParams& params, const int32_t* output_multiplier,
+                                          const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
+                                          const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
+                                          const Dims4& output_dims, int8_t* output) {
+  int8_in_blocks<true>(make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter,
+                                bias, output_dims, output),
+                       stream_block_rows(output_dims));
 }
 
 void depthwise_conv_2d_int8_3x3_channelwise(const ConvParams& params, const int32_t* output_multiplier,
                                             const int32_t* output_shift, const Dims4& input_dims,
                                             const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
-                                            const int32_t* bias, const Dims4& output_dims, int8_t* output) {
-  const auto j = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
-                          output_dims, output);
-  for (int32_t oc = 0; oc < output_dims.c; ++oc) int8_channel_3x3(j, oc / params.depth_multiplier, oc);
+                                            const int32_t* bias, const Dims4& output_dims, int8_t* output,
+                                            int32_t block_rows) {
+  const auto whole = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
+                              output_dims, output);
+  for_row_blocks(output_dims, block_rows, [&whole](const RowBlock& rows) {
+    Job<int8_t, int32_t> j = whole;
+    j.rows = rows;
+    for (int32_t oc = 0; oc < j.out.c; ++oc) int8_channel_3x3(j, oc / j.p->depth_multiplier, oc);
+  });
 }
 
 void depthwise_conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input,
                              const Dims4& filter_dims, const float* filter, const float* bias, const Dims4& output_dims,
                              float* output) {
-  const auto j = make_job(params, nullptr, nullptr, input_dims, input, filter_dims, filter, bias, output_dims, output);
-  const int32_t multiplier = params.depth_multiplier;
-  if (multiplier == 1) {
-    int32_t c = 0;
-    for (; c + 16 <= output_dims.c; c += 16) float_block<16, false>(j, c, c);
-    for (; c + 4 <= output_dims.c; c += 4) float_block<4, false>(j, c, c);
-    for (; c < output_dims.c; ++c) float_block<1, false>(j, c, c);
-    return;
-  }
-  for (int32_t ic = 0; ic < input_dims.c; ++ic) {
-    int32_t m = 0;
-    for (; m + 16 <= multiplier; m += 16) float_block<16, true>(j, ic, ic * multiplier + m);
-    for (; m + 4 <= multiplier; m += 4) float_block<4, true>(j, ic, ic * multiplier + m);
-    for (; m < multiplier; ++m) float_block<1, true>(j, ic, ic * multiplier + m);
-  }
+  float_all_channels(
+      make_job(params, nullptr, nullptr, input_dims, input, filter_dims, filter, bias, output_dims, output));
+}
+
+void depthwise_conv_2d_float_streaming(const ConvParams& params, const Dims4& input_dims, const float* input,
+                                       const Dims4& filter_dims, const float* filter, const float* bias,
+                                       const Dims4& output_dims, float* output) {
+  float_in_blocks(make_job(params, nullptr, nullptr, input_dims, input, filter_dims, filter, bias, output_dims, output),
+                  stream_block_rows(output_dims));
 }
 
 }  // namespace optimized

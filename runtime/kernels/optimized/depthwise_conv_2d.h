@@ -13,6 +13,12 @@
 // filter sums come from prepare, kept in the shift array's spare bits
 // (depthwise_conv_2d_int8_prepare), so they cost no arena bytes.
 //
+// The _streaming kernels run the same loops over blocks of
+// stream_block_rows() output rows in order (stream_blocks.h), so that the
+// output may overwrite input rows already consumed with any depth multiplier
+// (row_block_max_lead() in kernels/overlap_bounds.h). With multiplier 1 the
+// whole-image kernels already may (window_op_max_lead(), channel by channel).
+//
 // Preconditions beyond the reference's, which prepare guarantees:
 // depthwise_conv_2d_int8_applies(), output_multiplier[c] in [0, 2^31),
 // output_shift as depthwise_conv_2d_int8_prepare() leaves it from shifts in
@@ -44,6 +50,10 @@ bool depthwise_conv_2d_3x3_applies(const ConvParams& params, const Dims4& filter
 void depthwise_conv_2d_int8(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
                             const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
                             const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output);
+void depthwise_conv_2d_int8_streaming(const ConvParams& params, const int32_t* output_multiplier,
+                                      const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
+                                      const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
+                                      const Dims4& output_dims, int8_t* output);
 
 // Only when depthwise_conv_2d_3x3_applies(): the interior is one unrolled
 // 3x3 window per pixel. 64-bit hosts run the channel blocks;
@@ -52,15 +62,21 @@ void depthwise_conv_2d_int8_3x3(const ConvParams& params, const int32_t* output_
                                 const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
                                 const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
                                 const Dims4& output_dims, int8_t* output);
+void depthwise_conv_2d_int8_3x3_streaming(const ConvParams& params, const int32_t* output_multiplier,
+                                          const int32_t* output_shift, const Dims4& input_dims, const int8_t* input,
+                                          const Dims4& filter_dims, const int8_t* filter, const int32_t* bias,
+                                          const Dims4& output_dims, int8_t* output);
 
 // The same, one output channel at a time with its nine weights and its
 // requantization held across the pixels: for 32-bit cores without SIMD,
 // where blocks of channels run out of registers. Callable on any target (the
-// tests run it on the host).
+// tests run it on the host); block_rows > 0 runs it in blocks of that many
+// output rows, as the _streaming kernels do.
 void depthwise_conv_2d_int8_3x3_channelwise(const ConvParams& params, const int32_t* output_multiplier,
                                             const int32_t* output_shift, const Dims4& input_dims,
                                             const int8_t* input, const Dims4& filter_dims, const int8_t* filter,
-                                            const int32_t* bias, const Dims4& output_dims, int8_t* output);
+                                            const int32_t* bias, const Dims4& output_dims, int8_t* output,
+                                            int32_t block_rows = 0);
 
 // Any parameters. Each output is summed in the reference's order (0, then
 // the valid taps row by row, then the bias), so with -ffp-contract=off the
@@ -68,6 +84,9 @@ void depthwise_conv_2d_int8_3x3_channelwise(const ConvParams& params, const int3
 void depthwise_conv_2d_float(const ConvParams& params, const Dims4& input_dims, const float* input,
                              const Dims4& filter_dims, const float* filter, const float* bias, const Dims4& output_dims,
                              float* output);
+void depthwise_conv_2d_float_streaming(const ConvParams& params, const Dims4& input_dims, const float* input,
+                                       const Dims4& filter_dims, const float* filter, const float* bias,
+                                       const Dims4& output_dims, float* output);
 
 }  // namespace optimized
 }  // namespace mote

@@ -1,0 +1,61 @@
+// Block size of the streaming forms of the optimized CONV_2D and
+// DEPTHWISE_CONV_2D kernels: they walk the output in blocks of whole rows, in
+// order, so that the output may overwrite input rows already consumed
+// (row_block_max_lead() in kernels/overlap_bounds.h bounds how far).
+#pragma once
+
+#include <stdint.h>
+
+#include "kernels/conv_params.h"
+
+namespace mote {
+namespace optimized {
+
+// Output pixels per block, at least: enough that a block's per-channel setup
+// (requantization, filter sums, a 1x1 filter row widened on 32-bit cores) is
+// small beside its work, few enough that the output trails the input by
+// little more than a row.
+constexpr int32_t kStreamBlockPixels = 32;
+
+// Output rows per block: whole rows with at least kStreamBlockPixels pixels,
+// at most the image.
+inline int32_t stream_block_rows(const Dims4& output_dims) {
+  const int32_t width = output_dims.w > 0 ? output_dims.w : 1;
+  const int32_t rows = (kStreamBlockPixels + width - 1) / width;
+  return rows < output_dims.h ? rows : (output_dims.h > 0 ? output_dims.h : 1);
+}
+
+// Output rows [first_y, end_y) of each image in [first_batch, end_batch):
+// the whole output, or one block of one image.
+struct RowBlock {
+  int32_t first_batch, end_batch, first_y, end_y;
+
+  // The block's output pixels [first_pixel, end_pixel) counted over the
+  // batches (the rows of all images when the block is the whole output).
+  int32_t first_pixel(const Dims4& out) const { return (first_batch * out.h + first_y) * out.w; }
+  int32_t end_pixel(const Dims4& out) const {
+    return first_batch < end_batch ? ((end_batch - 1) * out.h + end_y) * out.w : first_pixel(out);
+  }
+};
+
+inline RowBlock whole_output(const Dims4& out) { return {0, out.n, 0, out.h}; }
+
+// Calls run(RowBlock) once for the whole output when block_rows is 0, else
+// for blocks of block_rows rows of each image in order (the last block of an
+// image may be shorter).
+template <typename Run>
+void for_row_blocks(const Dims4& out, int32_t block_rows, Run run) {
+  // One call site, so that compilers inline `run` once for both uses (an
+  // out-of-line kernel loop reloads its parameters after every int8 store).
+  const bool whole = block_rows <= 0;
+  const int32_t images = whole ? 1 : out.n;
+  const int32_t step = whole || block_rows > out.h ? out.h : block_rows;
+  for (int32_t b = 0; b < images; ++b) {
+    for (int32_t y = 0; y < out.h; y += step) {
+      run(whole ? whole_output(out) : RowBlock{b, b + 1, y, out.h - y > step ? y + step : out.h});
+    }
+  }
+}
+
+}  // namespace optimized
+}  // namespace mote
