@@ -65,25 +65,61 @@ TEST(Conv2DSelection, PicksByArithmeticAndPreconditions) {
 TEST(Conv2DSelection, PieKernelForOneByOneOverWholeQRegisters) {
   const bool pie = kOptimized && mote::pie::kSelectable;
   const Dims4 in = Dims4{1, 8, 8, 32}, out = Dims4{1, 8, 8, 16};
-  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{16, 1, 1, 32}, out, true);
+  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{16, 1, 1, 32}, out, true, false);
   EXPECT_EQ(c.variant, pie ? Conv2DVariant::kInt8Pie1x1
                            : (kOptimized ? Conv2DVariant::kInt8Optimized : Conv2DVariant::kInt8Reference));
   EXPECT_EQ(c.requant_channels, 16);
-  c = mote::select_conv_2d(ConvArithmetic::kInt8, Dims4{1, 8, 8, 8}, Dims4{16, 1, 1, 8}, out, true);
+  // The PIE kernel allows the overlap of the optimized row-block kernel,
+  // which it runs where the plan overlaps the buffers: one arena figure.
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8Pie1x1, out),
+            mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8OptimizedStreaming, out));
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, Dims4{1, 8, 8, 8}, Dims4{16, 1, 1, 8}, out, true, false);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8Optimized : Conv2DVariant::kInt8Reference);
-  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{16, 1, 1, 32}, out, /*constant_filter=*/false);
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, Dims4{16, 1, 1, 32}, out, /*constant_filter=*/false, false);
   EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
 }
 
 TEST(DepthwiseConv2DSelection, PieKernelForThreeByThreeOverWholeQRegisters) {
   const bool pie = kOptimized && mote::pie::kSelectable;
   ConvParams p;
-  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 32}, Dims4{1, 8, 8, 32}, true);
+  auto c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 32}, Dims4{1, 8, 8, 32}, true, false);
   EXPECT_EQ(c.variant, pie ? DepthwiseConv2DVariant::kInt8Pie3x3
                            : (kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3
                                          : DepthwiseConv2DVariant::kInt8Reference));
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, Dims4{1, 8, 8, 24}, true);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, Dims4{1, 8, 8, 24}, true, false);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3 : DepthwiseConv2DVariant::kInt8Reference);
+}
+
+// Streaming: the optimized kernels' row-block variants, which walk blocks of
+// whole rows with at least 32 pixels; the reference kernels walk pixels (0).
+TEST(Conv2DSelection, StreamingPicksRowBlockVariantsAndSaysHowTheyWalk) {
+  const Dims4 in = Dims4{1, 8, 12, 16}, filter = Dims4{32, 3, 3, 16}, out = Dims4{1, 8, 12, 32};
+  auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, true, /*streaming=*/true);
+  EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8OptimizedStreaming : Conv2DVariant::kInt8Reference);
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(c.variant, out), kOptimized ? 3 : 0);  // 3 rows of 12 pixels
+  c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, true, true);
+  EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimizedStreaming : Conv2DVariant::kFloatReference);
+  c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, /*constant_filter=*/false, true);
+  EXPECT_EQ(c.variant, Conv2DVariant::kInt8Reference);
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(c.variant, out), 0);
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8Optimized, out), -1);
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8OptimizedStreaming, Dims4{1, 2, 4, 8}), 2);
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8OptimizedStreaming, Dims4{1, 40, 48, 8}), 1);
+
+  ConvParams p;
+  const Dims4 dw_out = Dims4{1, 8, 8, 24};
+  auto d = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, dw_out, true, true);
+  EXPECT_EQ(d.variant,
+            kOptimized ? DepthwiseConv2DVariant::kInt8Optimized3x3Streaming : DepthwiseConv2DVariant::kInt8Reference);
+  EXPECT_EQ(mote::depthwise_conv_2d_stream_block_rows(d.variant, dw_out), kOptimized ? 4 : 0);
+  d = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 5, 5, 24}, dw_out, true, true);
+  EXPECT_EQ(d.variant,
+            kOptimized ? DepthwiseConv2DVariant::kInt8OptimizedStreaming : DepthwiseConv2DVariant::kInt8Reference);
+  d = mote::select_depthwise_conv_2d(ConvArithmetic::kFloat32, p, Dims4{1, 3, 3, 24}, dw_out, true, true);
+  EXPECT_EQ(d.variant,
+            kOptimized ? DepthwiseConv2DVariant::kFloatOptimizedStreaming : DepthwiseConv2DVariant::kFloatReference);
+  EXPECT_EQ(mote::depthwise_conv_2d_stream_block_rows(DepthwiseConv2DVariant::kInt8Optimized3x3, dw_out), -1);
+  EXPECT_EQ(mote::depthwise_conv_2d_stream_block_rows(DepthwiseConv2DVariant::kInt16Reference, dw_out), 0);
 }
 
 TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {
@@ -97,7 +133,8 @@ TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {
   p.dilation_h = 2;
   c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, true, false);
   EXPECT_EQ(c.variant, kOptimized ? DepthwiseConv2DVariant::kInt8Optimized : DepthwiseConv2DVariant::kInt8Reference);
-  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, /*constant_filter=*/false, false);
+  c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 3, 3, 24}, out, /*constant_filter=*/false,
+                                     false);
   EXPECT_EQ(c.variant, DepthwiseConv2DVariant::kInt8Reference);
   // A window whose weight sum would not fit beside the shift.
   c = mote::select_depthwise_conv_2d(ConvArithmetic::kInt8, p, Dims4{1, 1024, 1024, 24}, out, true, false);
