@@ -1,6 +1,7 @@
 #include "cli/inspect_command.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <CLI/CLI.hpp>
@@ -185,6 +186,23 @@ json tensors_json(const Model& m) {
   return list;
 }
 
+// The stage allocate() runs patch by patch, null when none. Halo rows are kept
+// from strip to strip, so it computes no extra MACs.
+json patch_stage_json(const Interpreter& interp, const json& operators) {
+  const PatchStage stage = interp.patch_stage();
+  if (stage.num_layers == 0) return nullptr;
+  json nodes = json::array();
+  for (int32_t j = stage.first_node; j < stage.first_node + stage.num_layers; ++j) nodes.push_back(j);
+  const json& last = operators[size_t(stage.first_node + stage.num_layers - 1)];
+  return {{"nodes", nodes},
+          {"output_shape", last["output_shapes"][0]},
+          {"rows_per_strip", stage.rows_per_strip},
+          {"strips", stage.num_strips},
+          {"arena_used_bytes", interp.arena_used_bytes()},
+          {"arena_used_bytes_without", stage.arena_bytes_without},
+          {"extra_macs", 0}};
+}
+
 json memory_plan_json(const Interpreter& interp) {
   const int n = interp.memory_plan(nullptr, 0);
   std::vector<PlannedBuffer> plan(size_t(std::max(n, 0)));
@@ -329,6 +347,22 @@ void print_esp32s3(const json& fit) {
     printf("  flash   model %s B: fits the default app partition of a 4 MB flash\n", with_commas(model).c_str());
 }
 
+void print_patch_stage(const json& stage) {
+  if (stage.is_null()) return;
+  const json& nodes = stage["nodes"];
+  const json& shape = stage["output_shape"];
+  const int64_t with = stage["arena_used_bytes"], without = stage["arena_used_bytes_without"];
+  printf("\nPatch stage: nodes %lld..%lld run strip by strip, then the rest layer by layer\n",
+         (long long)nodes.front().get<int64_t>(), (long long)nodes.back().get<int64_t>());
+  printf("  patch grid    %lld strips of %lld output rows x full width over the stage output %s\n",
+         (long long)stage["strips"].get<int64_t>(), (long long)stage["rows_per_strip"].get<int64_t>(),
+         shape_text(shape).c_str());
+  printf("  arena         %s B with the stage, %s B layer by layer (%s B less)\n", with_commas(with).c_str(),
+         with_commas(without).c_str(), with_commas(without - with).c_str());
+  printf("  extra MACs    %lld (halo rows are kept from one strip to the next, never computed twice)\n",
+         (long long)stage["extra_macs"].get<int64_t>());
+}
+
 void print_text(const json& r) {
   const json& model = r["model"];
   printf("Model %s\n", model["path"].get<std::string>().c_str());
@@ -433,6 +467,7 @@ void print_text(const json& r) {
   if (used > planned + persistent)
     printf("  %-50s %12s B\n", "planned section incl. allocate() work space", with_commas(used - persistent).c_str());
   printf("  on the device: alignas(16) static uint8_t tensor_arena[%lld];\n", (long long)used);
+  print_patch_stage(alloc["patch_stage"]);
   print_esp32s3(r["esp32s3"]);
 }
 
@@ -480,7 +515,24 @@ DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_gi
 
 }  // namespace
 
-json inspect_report(const std::string& model_path, bool* allocated) {
+PatchOptions parse_patch_option(const std::string& text) {
+  PatchOptions p;
+  if (text == "off") return p;
+  if (text == "auto") {
+    p.mode = PatchMode::kAuto;
+    return p;
+  }
+  char* end = nullptr;
+  const long rows = text.empty() ? 0 : strtol(text.c_str(), &end, 10);
+  if (text.empty() || end != text.c_str() + text.size() || rows <= 0 || rows > INT32_MAX)
+    throw UserError("--patch must be off, auto or a number of output rows per strip; got '" + text + "'",
+                    "e.g. --patch auto (the stage and strip height that give the smallest arena) or --patch 4");
+  p.mode = PatchMode::kRows;
+  p.rows = int32_t(rows);
+  return p;
+}
+
+json inspect_report(const std::string& model_path, bool* allocated, const PatchOptions& patch) {
   std::unique_ptr<ModelFile> file = load_model_file(model_path);
   const Model& m = file->model;
   HostInterpreter host(file->data.get(), file->size);
@@ -499,7 +551,7 @@ json inspect_report(const std::string& model_path, bool* allocated) {
   r["tensors"] = tensors_json(m);
 
   json alloc;
-  const bool ok_alloc = ok(host.allocate());
+  const bool ok_alloc = ok(host.allocate(patch));
   alloc["ok"] = ok_alloc;
   size_t deployed_model_bytes = file->size;
   if (ok_alloc) {
@@ -514,6 +566,7 @@ json inspect_report(const std::string& model_path, bool* allocated) {
     alloc["arena_plain_bytes"] = arena.plain;
     alloc["prepared_constants"] = arena.prepared;
     alloc["memory_plan"] = memory_plan_json(interp);
+    alloc["patch_stage"] = patch_stage_json(interp, r["operators"]);
   } else {
     const std::string error = host.error_message();
     alloc["error"] = error;
@@ -524,6 +577,7 @@ json inspect_report(const std::string& model_path, bool* allocated) {
     alloc["arena_plain_bytes"] = nullptr;
     alloc["prepared_constants"] = nullptr;
     alloc["memory_plan"] = json::array();
+    alloc["patch_stage"] = nullptr;
   }
   r["allocation"] = alloc;
   r["esp32s3"] = esp32s3_json(deployed_model_bytes, ok_alloc ? alloc["arena_used_bytes"].get<int64_t>() : -1);
@@ -535,6 +589,10 @@ CLI::App* add_inspect_command(CLI::App& app, InspectOptions& options) {
   CLI::App* cmd = app.add_subcommand("inspect", "Show a model's inputs, operators, cost, tensors and arena size");
   cmd->add_option("MODEL", options.model_path, "The .tflite model file")->required()->type_name("");
   cmd->add_flag("--json", options.json, "Print one JSON document instead of tables (stable keys, for scripts)");
+  cmd->add_option("--patch", options.patch,
+                  "Run the first stage of window ops patch by patch: off (default), auto (the stage and strip "
+                  "height that give the smallest arena, when smaller), or N output rows per strip")
+      ->type_name("off|auto|N");
   cmd->footer(
       "What it prints:\n"
       "  - model summary: size, description, schema version, total MACs, weight bytes\n"
@@ -563,7 +621,7 @@ CLI::App* add_inspect_command(CLI::App& app, InspectOptions& options) {
 
 int run_inspect(const InspectOptions& options) {
   bool allocated = false;
-  const json report = inspect_report(options.model_path, &allocated);
+  const json report = inspect_report(options.model_path, &allocated, parse_patch_option(options.patch));
   if (options.json) {
     printf("%s\n", report.dump(2, ' ', false, json::error_handler_t::replace).c_str());
   } else {

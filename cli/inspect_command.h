@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "mote/interpreter.h"
+
 namespace CLI {
 class App;
 }
@@ -17,7 +19,12 @@ namespace cli {
 struct InspectOptions {
   std::string model_path;
   bool json = false;
+  std::string patch = "off";  // off, auto or rows per strip (--patch)
 };
+
+// --patch's text as interpreter options; throws UserError for anything but
+// off, auto or a positive whole number.
+PatchOptions parse_patch_option(const std::string& text);
 
 // Adds the subcommand (options and help) to `app`; `options` is filled when it
 // is parsed.
@@ -29,7 +36,8 @@ int run_inspect(const InspectOptions& options);
 // The whole report as one JSON document (the --json output). Throws UserError
 // when the model can't be loaded. `allocated` tells whether the interpreter
 // could allocate the model (the document then has the memory plan).
-nlohmann::json inspect_report(const std::string& model_path, bool* allocated);
+// `patch`: how allocate() may run the first stage patch by patch.
+nlohmann::json inspect_report(const std::string& model_path, bool* allocated, const PatchOptions& patch = {});
 
 }  // namespace cli
 }  // namespace mote

@@ -42,6 +42,7 @@ struct Row {
   size_t mote_arena = 0;
   size_t prepared_arena = 0;  // with the "mote" metadata of `mote prepare`
   long long tflm_arena = -1;
+  std::string patched;  // the patch stage test's result, when it ran
 };
 std::map<std::string, Row>& table() {
   static std::map<std::string, Row> rows;
@@ -294,6 +295,72 @@ INSTANTIATE_TEST_SUITE_P(SharedModels, Conformance,
                          ::testing::ValuesIn(or_placeholder(mote::tools::conformance_model_names(shared_dir()))),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
+// The same samples with the first stage run patch by patch: chosen by
+// PatchMode::kAuto, and forced to strips of 1, 2 and 5 rows. Every output must
+// stay bit-exact, and the auto arena figure exact: allocate() succeeds with
+// arena_used_bytes() and fails with 16 bytes fewer.
+class ConformancePatched : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ConformancePatched, BitExactWithPatchStage) {
+  MOTE_REQUIRE_SHARED();
+  const std::string name = GetParam();
+  const ConformanceModel model = mote::tools::read_conformance_model(shared_dir(), name);
+  if (!model.reference_ok || model.has_custom_ops()) GTEST_SKIP() << name << ": no reference run";
+  auto model_bytes = read_file(model.model_file);
+  mote::OpResolver resolver;
+  ASSERT_EQ(mote::register_all_ops(resolver), mote::Status::kOk);
+  const mote::PatchOptions variants[] = {{mote::PatchMode::kAuto, 0},
+                                         {mote::PatchMode::kRows, 1},
+                                         {mote::PatchMode::kRows, 2},
+                                         {mote::PatchMode::kRows, 5}};
+  std::string result;
+  for (const mote::PatchOptions& patch : variants) {
+    const std::string what = patch.mode == mote::PatchMode::kAuto ? "auto" : std::to_string(patch.rows) + " rows";
+    size_t used = 0;
+    {
+      std::vector<uint8_t> big(4 << 20);
+      mote::Interpreter sizing(model_bytes.data(), model_bytes.size(), resolver, big.data(), big.size());
+      sizing.set_patch_options(patch);
+      ASSERT_EQ(sizing.allocate(), mote::Status::kOk) << what << ": " << sizing.error_message();
+      used = sizing.arena_used_bytes();
+    }
+    // The exact arena, 16-byte aligned like the device's.
+    std::vector<uint8_t> storage(used + 16);
+    uint8_t* arena = storage.data() + (16 - reinterpret_cast<uintptr_t>(storage.data()) % 16) % 16;
+    if (patch.mode == mote::PatchMode::kAuto) {
+      mote::Interpreter smaller(model_bytes.data(), model_bytes.size(), resolver, arena, used - 16);
+      smaller.set_patch_options(patch);
+      EXPECT_NE(smaller.allocate(), mote::Status::kOk) << name << ": allocate() fits in 16 bytes fewer than " << used;
+    }
+    mote::Interpreter interp(model_bytes.data(), model_bytes.size(), resolver, arena, used);
+    interp.set_patch_options(patch);
+    ASSERT_EQ(interp.allocate(), mote::Status::kOk) << what << ": " << interp.error_message();
+    ASSERT_EQ(interp.arena_used_bytes(), used);
+    for (size_t k = 0; k < model.samples.size(); ++k) {
+      ASSERT_EQ(interp.reset_state(), mote::Status::kOk);
+      fill_inputs(interp, model.samples[k].inputs);
+      if (HasFatalFailure()) return;
+      ASSERT_EQ(interp.invoke(), mote::Status::kOk) << what << ": " << interp.error_message();
+      for (size_t j = 0; j < model.samples[k].outputs.size(); ++j)
+        EXPECT_EQ(bytes_of(interp.output(j)), read_file(model.samples[k].outputs[j]))
+            << name << " (" << what << ") sample " << k << " output " << j << " differs";
+    }
+    if (patch.mode == mote::PatchMode::kAuto) {
+      const mote::PatchStage stage = interp.patch_stage();
+      result = stage.num_layers == 0 ? "auto: no stage"
+                                     : "auto " + std::to_string(used) + " (nodes " + std::to_string(stage.first_node) +
+                                           ".." + std::to_string(stage.first_node + stage.num_layers - 1) + ", " +
+                                           std::to_string(stage.num_strips) + "x" +
+                                           std::to_string(stage.rows_per_strip) + " rows)";
+    }
+  }
+  table()[name].patched = (HasFailure() ? "DIFFERS; " : "bit-exact; ") + result;
+}
+
+INSTANTIATE_TEST_SUITE_P(SharedModels, ConformancePatched,
+                         ::testing::ValuesIn(or_placeholder(mote::tools::conformance_model_names(shared_dir()))),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
 // Consecutive invokes on one interpreter, no reset: after every step each
 // output and each listed state tensor must equal the reference bytes. The
 // first step that differs fails the test (later steps inherit its state).
@@ -361,17 +428,17 @@ class ReportTable : public ::testing::Environment {
  public:
   void TearDown() override {
     if (table().empty()) return;
-    printf("\n%-32s %-28s %12s %12s %12s %7s  %s\n", "model", "result", "mote arena", "with meta", "TFLM ilp32",
-           "ratio", "sequence");
+    printf("\n%-32s %-28s %12s %12s %12s %7s  %-24s %s\n", "model", "result", "mote arena", "with meta",
+           "TFLM ilp32", "ratio", "sequence", "patch stage");
     for (const auto& [name, row] : table()) {
       char ratio[16] = "-";
       if (row.mote_arena && row.tflm_arena > 0)
         snprintf(ratio, sizeof(ratio), "%.3f", double(row.mote_arena) / double(row.tflm_arena));
-      printf("%-32s %-28s %12s %12s %12s %7s  %s\n", name.c_str(), row.result.empty() ? "-" : row.result.c_str(),
+      printf("%-32s %-28s %12s %12s %12s %7s  %-24s %s\n", name.c_str(), row.result.empty() ? "-" : row.result.c_str(),
              row.mote_arena ? std::to_string(row.mote_arena).c_str() : "-",
              row.prepared_arena ? std::to_string(row.prepared_arena).c_str() : "-",
              row.tflm_arena > 0 ? std::to_string(row.tflm_arena).c_str() : "-", ratio,
-             row.sequence.empty() ? "-" : row.sequence.c_str());
+             row.sequence.empty() ? "-" : row.sequence.c_str(), row.patched.empty() ? "-" : row.patched.c_str());
     }
   }
 };

@@ -15,20 +15,21 @@ namespace {
 
 Status eval(OpContext& ctx) {
   const PoolOpData& data = *ctx.op_data<PoolOpData>();
+  const reference::PoolParams params = strip_pool_params(ctx, data.params);
   bool ok = false;
   switch (ctx.input(0).type) {
     case DType::kFloat32:
       ok = run_unary<float>(
           ctx, optimized::unless_reference_only(optimized::average_pool_float, reference::average_pool_float),
-          data.params, data.float_min, data.float_max);
+          params, data.float_min, data.float_max);
       break;
     case DType::kInt8:
       ok = run_unary<int8_t>(
           ctx, optimized::unless_reference_only(optimized::average_pool_int8, reference::average_pool_int8),
-          data.params, data.quantized_min, data.quantized_max);
+          params, data.quantized_min, data.quantized_max);
       break;
     case DType::kInt16:
-      ok = run_unary<int16_t>(ctx, reference::average_pool_int16, data.params, data.quantized_min,
+      ok = run_unary<int16_t>(ctx, reference::average_pool_int16, params, data.quantized_min,
                               data.quantized_max);
       break;
     default:

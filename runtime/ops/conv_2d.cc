@@ -65,13 +65,14 @@ Status prepare(OpContext& ctx) {
   data->requant = requant.refs;
   data->params = params;
   data->variant = choice.variant;
-  return ctx.allow_streaming_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w,
-                                            conv_2d_stream_block_rows(choice.variant, out));
+  MOTE_RETURN_IF_ERROR(ctx.allow_streaming_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w,
+                                            conv_2d_stream_block_rows(choice.variant, out)));
+  return ctx.allow_row_strips(params.stride_h, conv_prepare::dilated_extent(fd.h, params.dilation_h), params.pad_h);
 }
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<Conv2DOpData>();
-  run_conv_2d(data.variant, data.params, conv_eval::buffers(ctx, data.requant));
+  run_conv_2d(data.variant, conv_eval::strip_params(ctx, data.params), conv_eval::buffers(ctx, data.requant));
   return Status::kOk;
 }
 

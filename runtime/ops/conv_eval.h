@@ -30,6 +30,14 @@ inline ConvBuffers buffers(const OpContext& ctx, const ChannelConstantRefs& requ
   return b;
 }
 
+// The node's parameters for the rows its views hold: the top padding moves
+// when it runs on a strip of a patch stage (OpContext::strip_pad_top).
+inline ConvParams strip_params(const OpContext& ctx, const ConvParams& params) {
+  ConvParams p = params;
+  p.pad_h = ctx.strip_pad_top(params.pad_h, params.stride_h);
+  return p;
+}
+
 }  // namespace conv_eval
 }  // namespace ops
 }  // namespace mote

@@ -107,6 +107,9 @@ inline Status check_batch_and_bias(const OpContext& ctx, const ConvTensors& t, c
   return Status::kOk;
 }
 
+// Rows a filter of `size` rows covers with `dilation`.
+inline int32_t dilated_extent(int32_t size, int32_t dilation) { return (size - 1) * dilation + 1; }
+
 // CONV_2D / DEPTHWISE_CONV_2D: checks the strides and dilations already in
 // `params`, the padding, the fused activation and that the output has the
 // size they give; sets params->pad_h / pad_w.

@@ -79,14 +79,19 @@ Status prepare(OpContext& ctx) {
   data->requant = requant.refs;
   data->params = params;
   data->variant = choice.variant;
-  if (channel_separable) return ctx.allow_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w);
-  return ctx.allow_streaming_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w,
-                                            depthwise_conv_2d_stream_block_rows(choice.variant, out));
+  if (channel_separable) {
+    MOTE_RETURN_IF_ERROR(ctx.allow_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w));
+  } else {
+    MOTE_RETURN_IF_ERROR(ctx.allow_streaming_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w,
+                                                            depthwise_conv_2d_stream_block_rows(choice.variant, out)));
+  }
+  return ctx.allow_row_strips(params.stride_h, conv_prepare::dilated_extent(fd.h, params.dilation_h), params.pad_h);
 }
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<DepthwiseConv2DOpData>();
-  run_depthwise_conv_2d(data.variant, data.params, conv_eval::buffers(ctx, data.requant));
+  run_depthwise_conv_2d(data.variant, conv_eval::strip_params(ctx, data.params),
+                        conv_eval::buffers(ctx, data.requant));
   return Status::kOk;
 }
 

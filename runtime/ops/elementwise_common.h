@@ -232,7 +232,18 @@ inline Status prepare_pool(OpContext& ctx) {
   MOTE_RETURN_IF_ERROR(check_pool(ctx, data));
   const reference::PoolParams& p = data->params;
   // Every pooling kernel may stream over its input (window_op_max_lead()).
-  return ctx.allow_window_overlap(p.stride_height, p.stride_width, p.padding_height, p.padding_width);
+  MOTE_RETURN_IF_ERROR(ctx.allow_window_overlap(p.stride_height, p.stride_width, p.padding_height, p.padding_width));
+  return ctx.allow_row_strips(p.stride_height, p.filter_height, p.padding_height);
+}
+
+// The pooling parameters for the rows the node's views hold (all of them
+// except on a strip of a patch stage: OpContext::allow_row_strips).
+inline reference::PoolParams strip_pool_params(const OpContext& ctx, const reference::PoolParams& params) {
+  reference::PoolParams p = params;
+  p.input_height = ctx.input(0).shape.dims[1];
+  p.output_height = ctx.output(0).shape.dims[1];
+  p.padding_height = ctx.strip_pad_top(params.padding_height, params.stride_height);
+  return p;
 }
 
 }  // namespace ops

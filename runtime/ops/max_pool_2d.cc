@@ -15,17 +15,18 @@ namespace {
 
 Status eval(OpContext& ctx) {
   const PoolOpData& data = *ctx.op_data<PoolOpData>();
+  const reference::PoolParams params = strip_pool_params(ctx, data.params);
   switch (ctx.input(0).type) {
     case DType::kFloat32:
       run_unary<float>(ctx, optimized::unless_reference_only(optimized::max_pool_float, reference::max_pool_float),
-                       data.params, data.float_min, data.float_max);
+                       params, data.float_min, data.float_max);
       break;
     case DType::kInt8:
       run_unary<int8_t>(ctx, optimized::unless_reference_only(optimized::max_pool_int8, reference::max_pool_int8),
-                        data.params, data.quantized_min, data.quantized_max);
+                        params, data.quantized_min, data.quantized_max);
       break;
     case DType::kInt16:
-      run_unary<int16_t>(ctx, reference::max_pool_int16, data.params, data.quantized_min, data.quantized_max);
+      run_unary<int16_t>(ctx, reference::max_pool_int16, params, data.quantized_min, data.quantized_max);
       break;
     default:
       return ctx.fail("type %s is not supported", dtype_name(ctx.input(0).type));

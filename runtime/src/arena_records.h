@@ -44,6 +44,21 @@ struct OverlapHint {
   int32_t lead_step;
 };
 
+// A window op's row geometry (OpContext::allow_row_strips) is kept in the
+// same array as the overlap hints: node holds ~node (so it is negative),
+// input and output the tensors, min_lead the stride, max_lead the dilated
+// filter height, lead_step the top padding.
+inline bool is_row_strip_hint(const OverlapHint& hint) { return hint.node < 0; }
+
+// The patch stage allocate() chose, in the persistent section; its
+// num_layers StageLayer entries (src/patch_stage.h) follow it.
+struct StageRecord {
+  int32_t first_node;
+  int32_t num_layers;
+  int32_t rows_per_strip;
+  int32_t num_strips;
+};
+
 // Where a tensor's bytes are (bits 5-6 of its kind byte).
 enum : uint8_t { kNoData = 0, kInArena = 1, kInModel = 2, kShared = 3 };
 enum : uint8_t { kTypeMask = 0x1f, kLocationShift = 5, kVariable = 0x80 };

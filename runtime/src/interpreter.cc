@@ -6,6 +6,7 @@
 
 #include "mote/ops.h"
 #include "src/arena_records.h"
+#include "src/interpreter_patch.h"
 #include "src/prepared_constants_reader.h"
 
 namespace mote {
@@ -57,6 +58,7 @@ Status Interpreter::allocate() {
   first_scratch_ = last_scratch_ = 0;
   num_hints_ = 0;
   head_reserved_ = 0;
+  stage_ = 0;
   MOTE_RETURN_IF_ERROR(init_tensors());
   MOTE_RETURN_IF_ERROR(init_nodes());
   MOTE_RETURN_IF_ERROR(prepare_nodes());
@@ -241,6 +243,7 @@ int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
     b.first = first;
     b.last = last;
     b.offset = where == kInArena ? reinterpret_cast<const TensorRecord*>(arena_ + tensors_)[t].data : 0;
+    if (stage_ != 0) stage_buffer(self, &b);
     visit(user, count++, self, b);
   }
   for (uint32_t s = first_scratch_; s != 0;) {
@@ -250,6 +253,7 @@ int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
     b.first = r->node;
     b.last = r->node;
     b.offset = r->offset;
+    if (stage_ != 0) stage_buffer(-1 - r->node, &b);
     visit(user, count++, -1 - r->node, b);
     s = r->next;
   }
@@ -269,41 +273,24 @@ void store_buffer(void* user, int i, int32_t owner, const PlanBuffer& b) {
 }
 }  // namespace
 
-Status Interpreter::plan_memory() {
-  // The planner's work memory sits where the activations will go, after the
-  // overlap hints prepare left there; it is free until the first invoke().
-  // arena_used_bytes() counts whichever is larger.
-  const int n = visit_buffers(count_buffer, nullptr);
-  const size_t hint_bytes = align_up(head_reserved_, 8);
-  const size_t plan_bytes = align_up(size_t(n) * sizeof(PlanBuffer), 8);
-  const size_t owner_bytes = align_up(size_t(n) * sizeof(int32_t), 8);
-  const size_t overlap_bytes = align_up(num_hints_ * sizeof(PlanOverlap), 8);
-  const size_t work_bytes = hint_bytes + plan_bytes + owner_bytes + overlap_bytes + align_up(planner_work_bytes(n), 8);
-  if (work_bytes > tail_offset_) {
-    used_bytes_ = align_up(work_bytes + tail_bytes_, kBufferAlignment);
-    return set_error("arena too small: this model needs at least %zu bytes, the arena has %zu", used_bytes_,
-                     arena_bytes_);
-  }
-  PlanArrays arrays{reinterpret_cast<PlanBuffer*>(arena_ + hint_bytes),
-                    reinterpret_cast<int32_t*>(arena_ + hint_bytes + plan_bytes)};
-  visit_buffers(store_buffer, &arrays);
-
+int Interpreter::collect_overlaps(const PlanBuffer* plan, const int32_t* owner, int n, int32_t skip_first,
+                                  int32_t skip_last, PlanOverlap* overlaps) const {
   // Hints the rest of the graph allows: the input's buffer dies at the node
   // (no later reader, not a model output) and the output's buffer is born there.
   const OverlapHint* hints = reinterpret_cast<const OverlapHint*>(arena_);
-  PlanOverlap* overlaps = reinterpret_cast<PlanOverlap*>(arena_ + hint_bytes + plan_bytes + owner_bytes);
   int num_overlaps = 0;
   for (uint32_t h = 0; h < num_hints_; ++h) {
     const OverlapHint hint = hints[h];
+    if (is_row_strip_hint(hint) || (hint.node >= skip_first && hint.node <= skip_last)) continue;
     if (location(hint.output) == kShared) continue;
     const int32_t input_root = buffer_root(hint.input);
     int in = -1, out = -1;
     for (int i = 0; i < n; ++i) {
-      if (arrays.owner[i] == input_root) in = i;
-      if (arrays.owner[i] == hint.output) out = i;
+      if (owner[i] == input_root) in = i;
+      if (owner[i] == hint.output) out = i;
     }
     if (in < 0 || out < 0 || in == out) continue;
-    if (arrays.plan[in].last != hint.node || arrays.plan[out].first != hint.node) continue;
+    if (plan[in].last != hint.node || plan[out].first != hint.node) continue;
     if (in_model_outputs(input_root)) continue;
     PlanOverlap& o = overlaps[num_overlaps++];
     o.input = in;
@@ -312,23 +299,80 @@ Status Interpreter::plan_memory() {
     o.max_lead = hint.max_lead;
     o.lead_step = hint.lead_step;
   }
-  void* planner_work = arena_ + hint_bytes + plan_bytes + owner_bytes + overlap_bytes;
-  head_bytes_ = plan_buffers(arrays.plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
-  num_hints_ = 0;
-  head_reserved_ = 0;
+  return num_overlaps;
+}
+
+Status Interpreter::plan_memory() {
+  // The planner's work memory sits where the activations will go, after the
+  // hints prepare left there; it is free until the first invoke().
+  // arena_used_bytes() counts whichever is larger.
+  const int n = visit_buffers(count_buffer, nullptr);
+  StageChain chain;
+  const bool try_stage = patch_options_.mode != PatchMode::kOff && find_stage_chain(&chain) >= 2;
+  const size_t hint_bytes = align_up(head_reserved_, 8);
+  const size_t plan_bytes = align_up(size_t(n) * sizeof(PlanBuffer), 8);
+  const size_t stage_plan_bytes = try_stage ? plan_bytes : 0;
+  const size_t owner_bytes = align_up(size_t(n) * sizeof(int32_t), 8);
+  const size_t overlap_bytes = align_up(num_hints_ * sizeof(PlanOverlap), 8);
+  const size_t work_bytes = hint_bytes + plan_bytes + stage_plan_bytes + owner_bytes + overlap_bytes +
+                            align_up(planner_work_bytes(n), 8);
+  if (work_bytes > tail_offset_) {
+    used_bytes_ = align_up(work_bytes + tail_bytes_, kBufferAlignment);
+    return set_error("arena too small: this model needs at least %zu bytes, the arena has %zu", used_bytes_,
+                     arena_bytes_);
+  }
+  PlanBuffer* plan = reinterpret_cast<PlanBuffer*>(arena_ + hint_bytes);
+  PlanBuffer* stage_plan = reinterpret_cast<PlanBuffer*>(arena_ + hint_bytes + plan_bytes);
+  int32_t* owner = reinterpret_cast<int32_t*>(arena_ + hint_bytes + plan_bytes + stage_plan_bytes);
+  PlanOverlap* overlaps =
+      reinterpret_cast<PlanOverlap*>(arena_ + hint_bytes + plan_bytes + stage_plan_bytes + owner_bytes);
+  void* planner_work = arena_ + hint_bytes + plan_bytes + stage_plan_bytes + owner_bytes + overlap_bytes;
+  PlanArrays arrays{plan, owner};
+  visit_buffers(store_buffer, &arrays);
+  const int32_t num_nodes = int32_t(model_.num_operators());
+
+  StageChoice choice;
+  if (try_stage) choice = choose_stage(chain, patch_options_, plan, owner, n, num_nodes, stage_plan);
+  if (choice.layers > 0) {
+    memcpy(stage_plan, plan, size_t(n) * sizeof(PlanBuffer));
+    apply_stage_to_plan(chain, choice.layers, choice.rows, owner, stage_plan, n);
+  }
+  int num_overlaps = collect_overlaps(plan, owner, n, -1, -1, overlaps);
+  head_bytes_ = plan_buffers(plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
+  const size_t tail_without = tail_bytes_;
   // Rounded to the arena alignment: the arena's usable size is rounded down to
   // it, so this is the smallest arena that reproduces this exact layout.
   used_bytes_ = align_up((head_bytes_ > work_bytes ? head_bytes_ : work_bytes) + tail_bytes_, kBufferAlignment);
-  if (head_bytes_ > tail_offset_) {
-    return set_error("arena too small: this model needs %zu bytes, the arena has %zu", used_bytes_, arena_bytes_);
+  // The stage's record goes to the persistent section once planning is done:
+  // it may then lie over the planner's work memory, not over activations.
+  size_t record_bytes = 0;
+  if (choice.layers > 0) {
+    const int32_t stage_last = chain.first_node + choice.layers - 1;
+    num_overlaps = collect_overlaps(stage_plan, owner, n, chain.first_node, stage_last, overlaps);
+    const uint32_t stage_head = plan_buffers(stage_plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
+    const size_t stage_record_bytes = sizeof(StageRecord) + size_t(choice.layers) * sizeof(StageLayer);
+    const size_t with_head = stage_head + tail_without + stage_record_bytes;
+    const size_t with_work = work_bytes + tail_without;
+    const size_t stage_used = align_up(with_head > with_work ? with_head : with_work, kBufferAlignment);
+    if (patch_options_.mode == PatchMode::kRows || stage_used < used_bytes_) {
+      record_bytes = stage_record_bytes;
+      arena_without_stage_ = used_bytes_;
+      used_bytes_ = stage_used;
+      head_bytes_ = stage_head;
+      arrays.plan = stage_plan;
+    }
   }
+  num_hints_ = 0;
+  head_reserved_ = 0;
+  if (head_bytes_ + record_bytes > tail_offset_)
+    return set_error("arena too small: this model needs %zu bytes, the arena has %zu", used_bytes_, arena_bytes_);
   TensorRecord* records = reinterpret_cast<TensorRecord*>(arena_ + tensors_);
   uint8_t* kinds = reinterpret_cast<uint8_t*>(records + model_.num_tensors());
   for (int i = 0; i < n; ++i) {
-    const int32_t owner = arrays.owner[i];
-    if (owner >= 0) {
-      kinds[owner] = uint8_t((kinds[owner] & ~(3 << kLocationShift)) | (kInArena << kLocationShift));
-      records[owner].data = arrays.plan[i].offset;
+    const int32_t o = arrays.owner[i];
+    if (o >= 0) {
+      kinds[o] = uint8_t((kinds[o] & ~(3 << kLocationShift)) | (kInArena << kLocationShift));
+      records[o].data = arrays.plan[i].offset;
     }
   }
   // Scratch buffers were visited after the tensors, in list order.
@@ -338,6 +382,17 @@ Status Interpreter::plan_memory() {
     ScratchRecord* r = reinterpret_cast<ScratchRecord*>(arena_ + s);
     r->offset = arrays.plan[i].offset;
     s = r->next;
+  }
+  if (record_bytes > 0) {
+    uint32_t offset = 0;
+    auto* record = static_cast<StageRecord*>(tail_alloc(record_bytes, 4, &offset));
+    if (record == nullptr) return check_arena_for(record_bytes);
+    record->first_node = chain.first_node;
+    record->num_layers = choice.layers;
+    record->rows_per_strip = choice.rows;
+    record->num_strips = stage_strip_count(chain.layers, choice.layers, choice.rows);
+    memcpy(record + 1, chain.layers, size_t(choice.layers) * sizeof(StageLayer));
+    stage_ = offset;
   }
   return Status::kOk;
 }
@@ -389,12 +444,20 @@ Status Interpreter::invoke() {
   if (!allocated_) return set_error("invoke() called before a successful allocate()");
   const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
   error_[0] = 0;
+  const StageRecord* stage = stage_ != 0 ? reinterpret_cast<const StageRecord*>(arena_ + stage_) : nullptr;
   for (uint32_t j = 0; j < model_.num_operators(); ++j) {
-    const OpRegistration& reg = resolver_.at(nodes[j].registration);
-    OpContext ctx(this, int(j));
-    if (!ok(reg.eval(ctx))) {
-      if (error_[0] == 0) set_error("node %u (%s): eval failed", unsigned(j), reg.name);
-      return Status::kError;
+    if (stage != nullptr && int32_t(j) == stage->first_node) {
+      MOTE_RETURN_IF_ERROR(run_stage(*stage));
+      const uint32_t last = j + uint32_t(stage->num_layers) - 1;
+      for (; j < last; ++j)
+        if (observer_ != nullptr) observer_(observer_user_, int(j), *this);
+    } else {
+      const OpRegistration& reg = resolver_.at(nodes[j].registration);
+      OpContext ctx(this, int(j));
+      if (!ok(reg.eval(ctx))) {
+        if (error_[0] == 0) set_error("node %u (%s): eval failed", unsigned(j), reg.name);
+        return Status::kError;
+      }
     }
     if (observer_ != nullptr) observer_(observer_user_, int(j), *this);
   }

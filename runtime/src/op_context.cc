@@ -6,8 +6,9 @@
 #include "kernels/overlap_bounds.h"
 #include "mote/interpreter.h"
 #include "mote/op.h"
-#include "src/arena_records.h"
 #include "mote/prepared_constants.h"
+#include "src/arena_records.h"
+#include "src/interpreter_patch.h"
 
 namespace mote {
 
@@ -32,8 +33,31 @@ int32_t OpContext::output_tensor_index(int i) const {
   return interp_->node_tensor(node_record(interp_->arena_, interp_->nodes_, node_).outputs_pos, i);
 }
 bool OpContext::has_input(int i) const { return input_tensor_index(i) >= 0; }
-TensorView OpContext::input(int i) const { return interp_->view(input_tensor_index(i)); }
-TensorView OpContext::output(int i) const { return interp_->view(output_tensor_index(i)); }
+namespace {
+// Rows [0, rows) of a strip buffer as a view of an NHWC tensor.
+TensorView strip_of(TensorView whole, uint8_t* data, int32_t rows) {
+  if (whole.shape.rank != 4 || whole.shape.dims[1] <= 0) return TensorView();
+  whole.bytes = whole.bytes / uint32_t(whole.shape.dims[1]) * uint32_t(rows);
+  whole.shape.dims[1] = rows;
+  whole.data = data;
+  return whole;
+}
+}  // namespace
+
+TensorView OpContext::input(int i) const {
+  const StripView* strip = interp_->strip_;
+  const TensorView v = interp_->view(input_tensor_index(i));
+  return strip != nullptr && i == 0 && strip->node == node_ ? strip_of(v, strip->input, strip->input_rows) : v;
+}
+TensorView OpContext::output(int i) const {
+  const StripView* strip = interp_->strip_;
+  const TensorView v = interp_->view(output_tensor_index(i));
+  return strip != nullptr && i == 0 && strip->node == node_ ? strip_of(v, strip->output, strip->output_rows) : v;
+}
+RowWindow OpContext::row_window() const {
+  const StripView* strip = interp_->strip_;
+  return strip != nullptr && strip->node == node_ ? strip->window : RowWindow();
+}
 namespace {
 int32_t intermediate_tensor(const Model& model, int node, int i) {
   const fb::Vector<int32_t> v = model.op(uint32_t(node)).intermediates;
@@ -241,6 +265,21 @@ Status OpContext::allow_streaming_window_overlap(int32_t stride_h, int32_t strid
     return Status::kOk;
   const int32_t max_lead = block_rows == 0 ? window_op_max_lead(g) : row_block_max_lead(g, block_rows);
   return allow_overlap(0, 0, kUnboundedLead, max_lead);
+}
+
+Status OpContext::allow_row_strips(int32_t stride, int32_t extent, int32_t pad_top) {
+  if (!interp_->in_prepare_) return fail("memory plan hints can only be given in prepare");
+  if (interp_->patch_options_.mode == PatchMode::kOff) return Status::kOk;
+  OverlapHint hint;
+  hint.node = ~node_;
+  hint.input = input_tensor_index(0);
+  hint.output = output_tensor_index(0);
+  hint.min_lead = stride;
+  hint.max_lead = extent;
+  hint.lead_step = pad_top;
+  if (hint.input < 0 || hint.output < 0 || input_is_constant(0) || stride <= 0 || extent <= 0 || pad_top < 0)
+    return Status::kOk;
+  return interp_->add_overlap_hint(hint);
 }
 
 void* OpContext::scratch(int32_t index) const {

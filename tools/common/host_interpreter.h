@@ -26,8 +26,9 @@ class HostInterpreter {
  public:
   // `model` must be 16-byte aligned and outlive this object.
   HostInterpreter(const uint8_t* model, size_t size);
-  // kOk or the interpreter's error (see error_message()).
-  Status allocate();
+  // kOk or the interpreter's error (see error_message()). `patch`: whether
+  // the first stage runs patch by patch (Interpreter::set_patch_options).
+  Status allocate(const PatchOptions& patch = {});
   // Passed on to the interpreter before allocate() (see
   // Interpreter::set_channel_constants_observer).
   void set_channel_constants_observer(Interpreter::ChannelConstantsObserver observer, void* user) {

@@ -32,6 +32,9 @@
 namespace mote {
 
 struct OverlapHint;  // src/arena_records.h
+struct StageRecord;
+struct StageChain;   // src/interpreter_patch.h
+struct StripView;
 
 // Alignment of every planned buffer and of the arena base.
 constexpr uint32_t kBufferAlignment = 16;
@@ -43,10 +46,39 @@ struct PlannedBuffer {
   PlanBuffer placement;
 };
 
+// Patch-based execution of the first stage (MCUNetV2): a chain of window ops
+// (CONV_2D, DEPTHWISE_CONV_2D, pooling) from the first one in the model
+// computes its last output in strips of whole rows, so the arena holds the
+// stage's input and output and a few rows of each tensor between them instead
+// of those whole tensors. Halo rows are kept from one strip to the next:
+// every row is computed once, with the same bytes.
+enum class PatchMode : uint8_t {
+  kOff,   // layer by layer (the default)
+  kAuto,  // the stage and strip height that give the smallest arena, if smaller than without
+  kRows,  // strips of `rows` output rows, the stage length that gives the smallest arena
+};
+
+struct PatchOptions {
+  PatchMode mode = PatchMode::kOff;
+  int32_t rows = 0;  // kRows only
+};
+
+// The stage allocate() chose; num_layers == 0 when none.
+struct PatchStage {
+  int32_t first_node = -1;
+  int32_t num_layers = 0;
+  int32_t rows_per_strip = 0;
+  int32_t num_strips = 0;
+  size_t arena_bytes_without = 0;  // arena_used_bytes() the same model needs layer by layer
+};
+
 class Interpreter {
  public:
   Interpreter(const uint8_t* model_data, size_t model_size, const OpResolver& resolver, uint8_t* arena,
               size_t arena_bytes);
+
+  // Before allocate(): whether and how to run the first stage patch by patch.
+  void set_patch_options(const PatchOptions& options) { patch_options_ = options; }
 
   // Loads and checks the model, runs every op's prepare, plans memory.
   Status allocate();
@@ -71,6 +103,7 @@ class Interpreter {
   TensorView tensor(int32_t index) const;
 
   size_t arena_used_bytes() const { return used_bytes_; }
+  PatchStage patch_stage() const;
   size_t arena_planned_bytes() const { return head_bytes_; }
   size_t arena_persistent_bytes() const { return tail_bytes_; }
   const char* error_message() const { return error_; }
@@ -131,6 +164,14 @@ class Interpreter {
   Status plan_memory();
   Status share_buffer(int32_t input, int32_t output);
   Status add_overlap_hint(const OverlapHint& hint);
+  // The overlap hints the plan allows, none of nodes [skip_first, skip_last].
+  int collect_overlaps(const PlanBuffer* plan, const int32_t* owner, int n, int32_t skip_first, int32_t skip_last,
+                       PlanOverlap* overlaps) const;
+  // Patch stage (src/interpreter_patch.cc).
+  int find_stage_chain(StageChain* chain) const;
+  Status run_stage(const StageRecord& stage);
+  // The lifetime and size a buffer has in the plan of the chosen stage.
+  void stage_buffer(int32_t owner, PlanBuffer* buffer) const;
   uint8_t location(int32_t tensor) const;
   // The tensor whose planned buffer holds this tensor's bytes.
   int32_t buffer_root(int32_t tensor) const;
@@ -160,6 +201,10 @@ class Interpreter {
   uint32_t last_scratch_ = 0;
   uint32_t num_hints_ = 0;    // OverlapHint[num_hints_] at the arena start, during allocate()
   size_t head_reserved_ = 0;  // bytes those hints take
+  PatchOptions patch_options_;
+  uint32_t stage_ = 0;  // arena offset of the StageRecord, 0 when layer by layer
+  size_t arena_without_stage_ = 0;
+  const StripView* strip_ = nullptr;  // the node's strip during a patch stage's invoke
   NodeObserver observer_ = nullptr;
   void* observer_user_ = nullptr;
   ChannelConstantsObserver constants_observer_ = nullptr;

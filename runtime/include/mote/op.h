@@ -26,6 +26,14 @@ namespace mote {
 
 class Interpreter;
 
+// Where a node's input 0 and output 0 views begin, in rows of the whole
+// tensors: both 0 except while the node runs on a strip of rows in a patch
+// stage (OpContext::allow_row_strips).
+struct RowWindow {
+  int32_t input_row = 0;
+  int32_t output_row = 0;
+};
+
 // A pointer-free reference to memory in the arena's persistent section.
 template <typename T>
 struct ArenaRef {
@@ -146,7 +154,26 @@ class OpContext {
   Status allow_streaming_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left,
                                         int32_t block_rows);
 
+  // Window ops over NHWC input 0 and output 0 whose output rows depend only
+  // on input rows [row * stride - pad_top, row * stride - pad_top + extent)
+  // (extent: the dilated filter height) and whose kernels treat rows outside
+  // the input view as padding. The interpreter may then run the node on
+  // strips of rows of a patch stage (src/patch_stage.h): input(0) and
+  // output(0) are views of some rows only, and eval must take its top padding
+  // from strip_pad_top(). Recorded only when the
+  // interpreter's patch mode is not off.
+  Status allow_row_strips(int32_t stride, int32_t extent, int32_t pad_top);
+
   // --- prepare and eval ---
+  // The rows input(0) and output(0) start at (both 0 outside a patch stage).
+  RowWindow row_window() const;
+  // pad_top for a kernel run on the current views (pad_top itself outside a
+  // patch stage): rows above the input view are padding exactly when they are
+  // above the whole input.
+  int32_t strip_pad_top(int32_t pad_top, int32_t stride) const {
+    const RowWindow w = row_window();
+    return pad_top + w.input_row - w.output_row * stride;
+  }
   void* op_data() const;
   template <typename T>
   T* op_data() const { return static_cast<T*>(op_data()); }

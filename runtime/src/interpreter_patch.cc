@@ -1,0 +1,207 @@
+// Patch-based execution of the first stage: which chain of window ops a stage
+// may cover, how it changes the memory plan, and running it strip by strip.
+#include "src/interpreter_patch.h"
+
+#include <string.h>
+
+#include "src/arena_records.h"
+
+namespace mote {
+
+void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, const int32_t* owner, PlanBuffer* plan,
+                         int n) {
+  const int32_t first = chain.first_node;
+  const int32_t last = first + layers - 1;
+  int32_t heights[kMaxStageLayers + 1];
+  stage_buffer_rows(chain.layers, layers, rows, heights);
+  for (int i = 0; i < n; ++i) {
+    PlanBuffer& b = plan[i];
+    if (b.first >= first && b.first <= last) b.first = first;
+    if (b.last >= first && b.last <= last) b.last = last;
+    for (int t = 1; t < layers; ++t)
+      if (owner[i] == chain.tensors[t]) b.size = uint32_t(heights[t]) * uint32_t(chain.row_bytes[t]);
+  }
+}
+
+size_t plan_live_peak(const PlanBuffer* plan, int n, int32_t num_nodes) {
+  size_t peak = 0;
+  for (int32_t node = 0; node < num_nodes; ++node) {
+    size_t live = 0;
+    for (int i = 0; i < n; ++i)
+      if (plan[i].first <= node && node <= plan[i].last) live += plan[i].size;
+    if (live > peak) peak = live;
+  }
+  return peak;
+}
+
+namespace {
+
+size_t stage_live_peak(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan,
+                       const int32_t* owner, int n, int32_t num_nodes, PlanBuffer* work) {
+  memcpy(work, plan, size_t(n) * sizeof(PlanBuffer));
+  apply_stage_to_plan(chain, layers, rows, owner, work, n);
+  return plan_live_peak(work, n, num_nodes);
+}
+
+}  // namespace
+
+StageChoice choose_stage(const StageChain& chain, const PatchOptions& options, const PlanBuffer* plan,
+                         const int32_t* owner, int n, int32_t num_nodes, PlanBuffer* work) {
+  StageChoice best;
+  for (int layers = 2; layers <= chain.count; ++layers) {
+    const int32_t height = chain.layers[layers - 1].output_height;
+    StageChoice c;
+    c.layers = layers;
+    if (options.mode == PatchMode::kRows) {
+      c.rows = options.rows < height ? options.rows : height;
+      if (c.rows <= 0) return StageChoice();
+      c.live_peak = stage_live_peak(chain, layers, c.rows, plan, owner, n, num_nodes, work);
+    } else {
+      // Taller strips never need fewer bytes; keep the tallest that needs no
+      // more than one-row strips (fewer kernel calls).
+      c.rows = 1;
+      c.live_peak = stage_live_peak(chain, layers, 1, plan, owner, n, num_nodes, work);
+      int32_t lo = 1, hi = height;
+      while (lo < hi) {
+        const int32_t mid = lo + (hi - lo + 1) / 2;
+        if (stage_live_peak(chain, layers, mid, plan, owner, n, num_nodes, work) <= c.live_peak) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      c.rows = lo;
+    }
+    if (best.layers == 0 || c.live_peak < best.live_peak) best = c;
+  }
+  return best;
+}
+
+int Interpreter::find_stage_chain(StageChain* chain) const {
+  chain->count = 0;
+  const OverlapHint* hints = reinterpret_cast<const OverlapHint*>(arena_);
+  for (uint32_t h = 0; h < num_hints_ && chain->count < kMaxStageLayers; ++h) {
+    const OverlapHint& hint = hints[h];
+    if (!is_row_strip_hint(hint)) continue;
+    const int32_t node = ~hint.node;
+    const TensorInfo in = model_.tensor(uint32_t(hint.input));
+    const TensorInfo out = model_.tensor(uint32_t(hint.output));
+    if (in.shape.rank != 4 || out.shape.rank != 4 || in.shape.dims[0] != 1 || out.shape.dims[0] != 1 ||
+        in.shape.dims[1] <= 0 || out.shape.dims[1] <= 0)
+      break;
+    if (chain->count > 0) {
+      // The tensor between two layers: planned, read by this node only.
+      const int32_t between = hint.input;
+      if (node != chain->first_node + chain->count || between != chain->tensors[chain->count]) break;
+      if (location(between) != kNoData || in_model_outputs(between)) break;
+      int readers = 0;
+      for (uint32_t t = 0; t < model_.num_tensors(); ++t)
+        if (int32_t(t) != between && buffer_root(int32_t(t)) == between) readers += 2;  // shares its buffer
+      const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
+      for (uint32_t j = 0; j < model_.num_operators(); ++j)
+        for (int k = 0; k < node_count(model_data_, nodes[j].inputs_pos); ++k)
+          if (node_tensor(nodes[j].inputs_pos, k) == between) ++readers;
+      if (readers != 1) break;
+    } else {
+      chain->first_node = node;
+      chain->tensors[0] = hint.input;
+      chain->row_bytes[0] = int32_t(in.bytes / uint32_t(in.shape.dims[1]));
+    }
+    StageLayer& layer = chain->layers[chain->count];
+    layer.input_height = in.shape.dims[1];
+    layer.output_height = out.shape.dims[1];
+    layer.stride = hint.min_lead;
+    layer.extent = hint.max_lead;
+    layer.pad_before = hint.lead_step;
+    ++chain->count;
+    chain->tensors[chain->count] = hint.output;
+    chain->row_bytes[chain->count] = int32_t(out.bytes / uint32_t(out.shape.dims[1]));
+  }
+  return chain->count;
+}
+
+Status Interpreter::run_stage(const StageRecord& stage) {
+  const StageLayer* layers = reinterpret_cast<const StageLayer*>(&stage + 1);
+  const int count = stage.num_layers;
+  const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
+  // Per stage tensor: its buffer, bytes per row, the image row at the buffer's
+  // start and the end of the rows computed so far.
+  uint8_t* data[kMaxStageLayers + 1];
+  int32_t row_bytes[kMaxStageLayers + 1];
+  int32_t buffer_row[kMaxStageLayers + 1] = {};
+  int32_t done[kMaxStageLayers + 1] = {};
+  for (int t = 0; t <= count; ++t) {
+    const NodeRecord& nr = nodes[stage.first_node + (t < count ? t : count - 1)];
+    const TensorView v = view(t < count ? node_tensor(nr.inputs_pos, 0) : node_tensor(nr.outputs_pos, 0));
+    data[t] = static_cast<uint8_t*>(v.data);
+    row_bytes[t] = int32_t(v.bytes / uint32_t(v.shape.dims[1]));
+  }
+  RowRange rows[kMaxStageLayers + 1];
+  for (int32_t s = 0; s < stage.num_strips; ++s) {
+    stage_strip_rows(layers, count, stage.rows_per_strip, s, rows);
+    for (int i = 0; i < count; ++i) {
+      const int out = i + 1;
+      const RowRange fresh = new_rows(rows[out], done[out]);
+      if (fresh.count() == 0) continue;
+      if (out < count) {
+        // Keep the rows this strip shares with the last one at the buffer's start.
+        const int32_t kept = done[out] - rows[out].begin;
+        if (kept > 0 && rows[out].begin != buffer_row[out])
+          memmove(data[out], data[out] + size_t(rows[out].begin - buffer_row[out]) * size_t(row_bytes[out]),
+                  size_t(kept) * size_t(row_bytes[out]));
+        buffer_row[out] = rows[out].begin;
+      }
+      const RowRange in = layer_input_rows(layers[i], fresh);
+      StripView strip;
+      strip.node = stage.first_node + i;
+      strip.input = data[i] + size_t(in.begin - buffer_row[i]) * size_t(row_bytes[i]);
+      strip.input_rows = in.count();
+      strip.output = data[out] + size_t(fresh.begin - buffer_row[out]) * size_t(row_bytes[out]);
+      strip.output_rows = fresh.count();
+      strip.window.input_row = in.begin;
+      strip.window.output_row = fresh.begin;
+      const OpRegistration& reg = resolver_.at(nodes[strip.node].registration);
+      OpContext ctx(this, int(strip.node));
+      strip_ = &strip;
+      const Status status = reg.eval(ctx);
+      strip_ = nullptr;
+      if (!ok(status)) {
+        if (error_[0] == 0) set_error("node %d (%s): eval failed", int(strip.node), reg.name);
+        return Status::kError;
+      }
+      done[out] = fresh.end;
+    }
+  }
+  return Status::kOk;
+}
+
+void Interpreter::stage_buffer(int32_t owner, PlanBuffer* buffer) const {
+  const StageRecord& stage = *reinterpret_cast<const StageRecord*>(arena_ + stage_);
+  const StageLayer* layers = reinterpret_cast<const StageLayer*>(&stage + 1);
+  const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
+  StageChain chain;
+  chain.count = stage.num_layers;
+  chain.first_node = stage.first_node;
+  for (int i = 0; i < stage.num_layers; ++i) {
+    chain.layers[i] = layers[i];
+    const int32_t out = node_tensor(nodes[stage.first_node + i].outputs_pos, 0);
+    chain.tensors[i + 1] = out;
+    chain.row_bytes[i + 1] = int32_t(model_.tensor(uint32_t(out)).bytes / uint32_t(layers[i].output_height));
+  }
+  apply_stage_to_plan(chain, stage.num_layers, stage.rows_per_strip, &owner, buffer, 1);
+}
+
+PatchStage Interpreter::patch_stage() const {
+  PatchStage p;
+  p.arena_bytes_without = used_bytes_;
+  if (!allocated_ || stage_ == 0) return p;
+  const StageRecord& r = *reinterpret_cast<const StageRecord*>(arena_ + stage_);
+  p.first_node = r.first_node;
+  p.num_layers = r.num_layers;
+  p.rows_per_strip = r.rows_per_strip;
+  p.num_strips = r.num_strips;
+  p.arena_bytes_without = arena_without_stage_;
+  return p;
+}
+
+}  // namespace mote
