@@ -517,9 +517,9 @@ DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_gi
 
 PatchOptions parse_patch_option(const std::string& text) {
   PatchOptions p;
-  if (text == "off") return p;
-  if (text == "auto") {
-    p.mode = PatchMode::kAuto;
+  if (text == "auto") return p;
+  if (text == "off") {
+    p.mode = PatchMode::kOff;
     return p;
   }
   char* end = nullptr;
@@ -590,8 +590,8 @@ CLI::App* add_inspect_command(CLI::App& app, InspectOptions& options) {
   cmd->add_option("MODEL", options.model_path, "The .tflite model file")->required()->type_name("");
   cmd->add_flag("--json", options.json, "Print one JSON document instead of tables (stable keys, for scripts)");
   cmd->add_option("--patch", options.patch,
-                  "Run the first stage of window ops patch by patch: off (default), auto (the stage and strip "
-                  "height that give the smallest arena, when smaller), or N output rows per strip")
+                  "Run the first stage of window ops patch by patch: auto (default: the stage and strip height "
+                  "that give the smallest arena, when smaller), off, or N output rows per strip")
       ->type_name("off|auto|N");
   cmd->footer(
       "What it prints:\n"

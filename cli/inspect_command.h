@@ -19,7 +19,7 @@ namespace cli {
 struct InspectOptions {
   std::string model_path;
   bool json = false;
-  std::string patch = "off";  // off, auto or rows per strip (--patch)
+  std::string patch = "auto";  // off, auto or rows per strip (--patch)
 };
 
 // --patch's text as interpreter options; throws UserError for anything but

@@ -53,13 +53,13 @@ struct PlannedBuffer {
 // of those whole tensors. Halo rows are kept from one strip to the next:
 // every row is computed once, with the same bytes.
 enum class PatchMode : uint8_t {
-  kOff,   // layer by layer (the default)
-  kAuto,  // the stage and strip height that give the smallest arena, if smaller than without
+  kOff,   // layer by layer
+  kAuto,  // the stage and strip height that give the smallest arena, when smaller (the default)
   kRows,  // strips of `rows` output rows, the stage length that gives the smallest arena
 };
 
 struct PatchOptions {
-  PatchMode mode = PatchMode::kOff;
+  PatchMode mode = PatchMode::kAuto;
   int32_t rows = 0;  // kRows only
 };
 
