@@ -120,6 +120,7 @@ std::string first_divergence(const ConformanceModel& model, const std::vector<ui
   mote::register_all_ops(resolver);
   std::vector<uint8_t> arena(4 << 20);
   mote::Interpreter interp(model_bytes.data(), model_bytes.size(), resolver, arena.data(), arena.size());
+  interp.set_patch_options({mote::PatchMode::kOff, 0});  // every tensor whole, to compare
   if (interp.allocate() != mote::Status::kOk) return interp.error_message();
   const auto& files = model.samples.at(0).inputs;
   for (size_t i = 0; i < files.size(); ++i) {

@@ -280,6 +280,11 @@ RunResult run(const Chain& chain, const mote::PatchOptions& patch, const std::ve
   const mote::TensorView out = interp.output(0);
   r.output.assign(static_cast<const uint8_t*>(out.data), static_cast<const uint8_t*>(out.data) + out.bytes);
   r.stage = interp.patch_stage();
+  if (r.stage.num_layers > 0) {
+    // A tensor between two stage layers holds a strip only: no whole view.
+    const int32_t inner = interp.model().op(uint32_t(r.stage.first_node)).outputs[0];
+    EXPECT_EQ(interp.tensor(inner).data, nullptr);
+  }
   for (size_t i = size_t(arena - storage.data()) + r.arena; i < storage.size(); ++i)
     EXPECT_EQ(storage[i], 0xA5) << "write past the arena's end at +" << i - size_t(arena - storage.data());
   return r;

@@ -509,7 +509,11 @@ QuantView Interpreter::input_quant(size_t i) const {
 QuantView Interpreter::output_quant(size_t i) const {
   return i < num_outputs() ? model_.tensor(uint32_t(model_.output(uint32_t(i)))).quant : QuantView();
 }
-TensorView Interpreter::tensor(int32_t index) const { return view(index); }
+TensorView Interpreter::tensor(int32_t index) const {
+  TensorView v = view(index);
+  if (stage_ != 0 && is_stage_inner_tensor(index)) v.data = nullptr;  // holds only a strip
+  return v;
+}
 
 namespace {
 struct PlanOutput {

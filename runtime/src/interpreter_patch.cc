@@ -175,6 +175,14 @@ Status Interpreter::run_stage(const StageRecord& stage) {
   return Status::kOk;
 }
 
+bool Interpreter::is_stage_inner_tensor(int32_t tensor) const {
+  const StageRecord& stage = *reinterpret_cast<const StageRecord*>(arena_ + stage_);
+  const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
+  for (int i = 0; i + 1 < stage.num_layers; ++i)
+    if (node_tensor(nodes[stage.first_node + i].outputs_pos, 0) == tensor) return true;
+  return false;
+}
+
 void Interpreter::stage_buffer(int32_t owner, PlanBuffer* buffer) const {
   const StageRecord& stage = *reinterpret_cast<const StageRecord*>(arena_ + stage_);
   const StageLayer* layers = reinterpret_cast<const StageLayer*>(&stage + 1);

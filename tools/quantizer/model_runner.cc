@@ -24,7 +24,10 @@ ModelRunner::ModelRunner(const std::vector<uint8_t>& model, const std::string& w
     : what_(what), model_data_(aligned_buffer(model.size())) {
   if (!model.empty()) memcpy(model_data_.get(), model.data(), model.size());
   host_ = std::make_unique<HostInterpreter>(model_data_.get(), model.size());
-  if (!ok(host_->allocate())) throw UserError(what_ + " does not run in mote: " + host_->error_message());
+  // Layer by layer: observers read every activation whole after its node,
+  // which a patch stage's inner tensors never are.
+  if (!ok(host_->allocate({PatchMode::kOff, 0})))
+    throw UserError(what_ + " does not run in mote: " + host_->error_message());
 }
 
 ModelRunner::~ModelRunner() = default;

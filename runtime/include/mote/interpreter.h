@@ -99,7 +99,9 @@ class Interpreter {
   template <typename T>
   T* output_data(size_t i) const { return typed<T>(output(i)); }
 
-  // Any tensor, by index in subgraph 0 (e.g. to capture intermediates).
+  // Any tensor, by index in subgraph 0 (e.g. to capture intermediates). The
+  // tensors between the layers of a patch stage have no whole buffer: their
+  // data is nullptr (allocate with PatchMode::kOff to capture them).
   TensorView tensor(int32_t index) const;
 
   size_t arena_used_bytes() const { return used_bytes_; }
@@ -170,6 +172,7 @@ class Interpreter {
   // Patch stage (src/interpreter_patch.cc).
   int find_stage_chain(StageChain* chain) const;
   Status run_stage(const StageRecord& stage);
+  bool is_stage_inner_tensor(int32_t tensor) const;
   // The lifetime and size a buffer has in the plan of the chosen stage.
   void stage_buffer(int32_t owner, PlanBuffer* buffer) const;
   uint8_t location(int32_t tensor) const;
