@@ -283,6 +283,38 @@ TEST(TfliteSchema, DeclaredDataUnpacksAndPacksBack) {
   EXPECT_EQ(mote::tools::builtin_code(*model->operator_codes[0]), 25);
 }
 
+// export_fuzzer finding (CI run of ad5328d): a vtable of 0 bytes, which the
+// verifier accepts, made the schema walk count 2^64 - 2 field slots.
+TEST(TfliteSchema, EmptyVtableHasNoFields) {
+  std::vector<uint8_t> bytes = softmax_model(t::BuiltinOptions_SoftmaxOptions, -1);
+  const uint32_t root = flatbuffers::ReadScalar<uint32_t>(bytes.data());
+  const int32_t to_vtable = flatbuffers::ReadScalar<int32_t>(bytes.data() + root);
+  flatbuffers::WriteScalar<uint16_t>(bytes.data() + root - to_vtable, 0);
+  EXPECT_EQ(mote::tools::find_undeclared_data(bytes.data()), "");
+  std::string error;
+  const auto model = mote::tools::unpack_model(bytes.data(), bytes.size(), &error);
+  ASSERT_NE(model, nullptr) << error;
+  EXPECT_TRUE(model->subgraphs.empty());
+}
+
+// Tables referenced from many places (a few KB holding hundreds of thousands
+// of table visits) are refused as soon as the visits exceed what a buffer of
+// that size can hold, before the schema walk and UnPack() visit them all.
+TEST(TfliteSchema, TablesReferencedManyTimesAreRefusedQuickly) {
+  flatbuffers::FlatBufferBuilder fbb;
+  const auto op = t::CreateOperatorDirect(fbb, 0);
+  const std::vector<flatbuffers::Offset<t::Operator>> ops(500, op);
+  const auto subgraph = t::CreateSubGraphDirect(fbb, nullptr, nullptr, nullptr, &ops);
+  std::vector<flatbuffers::Offset<t::SubGraph>> subgraphs(500, subgraph);
+  std::vector<flatbuffers::Offset<t::OperatorCode>> codes = {t::CreateOperatorCode(fbb, 0, 0, 1, t::BuiltinOperator_ADD)};
+  std::vector<flatbuffers::Offset<t::Buffer>> buffers = {t::CreateBuffer(fbb)};
+  t::FinishModelBuffer(fbb, t::CreateModelDirect(fbb, 3, &codes, &subgraphs, "aliased", &buffers));
+  ASSERT_LT(fbb.GetSize(), 8000u);
+  std::string error;
+  EXPECT_EQ(mote::tools::unpack_model(fbb.GetBufferPointer(), fbb.GetSize(), &error), nullptr);
+  EXPECT_EQ(error, "not a valid TFLite flatbuffer");
+}
+
 TEST(TfliteSchema, UndeclaredOptionsFieldIsRefusedNotDropped) {
   const std::vector<uint8_t> bytes = softmax_model(t::BuiltinOptions_SoftmaxOptions, 3);
   EXPECT_EQ(mote::tools::find_undeclared_data(bytes.data()),

@@ -29,8 +29,12 @@ const TypeTable* union_member_type(const TypeTable* union_type, uint8_t value) {
 
 std::string find_undeclared_data(const Table* table, const TypeTable* type, const std::string& where) {
   // Vtable: its byte size, the table's size, then one offset per field slot.
+  // The verifier accepts a vtable shorter than its two size words (no field
+  // present), so the slot count is taken only past them.
   const uint8_t* vtable = table->GetVTable();
-  const size_t slots = (flatbuffers::ReadScalar<voffset_t>(vtable) - 2 * sizeof(voffset_t)) / sizeof(voffset_t);
+  const size_t vtable_bytes = flatbuffers::ReadScalar<voffset_t>(vtable);
+  const size_t header_bytes = 2 * sizeof(voffset_t);
+  const size_t slots = vtable_bytes > header_bytes ? (vtable_bytes - header_bytes) / sizeof(voffset_t) : 0;
   for (size_t i = type->num_elems; i < slots; ++i) {
     if (table->GetOptionalFieldOffset(FieldIndexToOffset(voffset_t(i))) != 0)
       return (where.empty() ? std::string("root") : where) + ": field " + std::to_string(i) +
@@ -72,7 +76,12 @@ std::string find_undeclared_data(const uint8_t* model) {
 }
 
 std::unique_ptr<tflite::ModelT> unpack_model(const uint8_t* data, size_t size, std::string* error) {
-  flatbuffers::Verifier verifier(data, size);
+  // Every table starts with a 4-byte offset to its vtable, so a buffer whose
+  // tables are each referenced once holds at most size / 4 of them. More table
+  // visits mean tables referenced from many places (no converter writes that),
+  // which would make the schema walk below and UnPack() exponential in time.
+  const auto max_tables = flatbuffers::uoffset_t(std::min<size_t>(size / 4 + 1, 1000000));
+  flatbuffers::Verifier verifier(data, size, /*max_depth=*/64, max_tables);
   if (!tflite::VerifyModelBuffer(verifier)) {
     *error = "not a valid TFLite flatbuffer";
     return nullptr;
