@@ -783,6 +783,24 @@ std::vector<uint8_t> unary_model(schema::BuiltinOp op, const TensorSpec& in, con
   return builder.serialize();
 }
 
+// A zero point outside the tensor type's range is refused when the model
+// loads: the kernels add it to stored values in 32-bit arithmetic (a fuzzed
+// ADD with zero point -1026093263 overflowed there).
+TEST(ElementwiseModel, ZeroPointOutsideTheTypeIsACorruptModel) {
+  const auto model = binary_model(schema::BuiltinOp::kAdd, tensor("a", DType::kInt8, {4}, 0.05f, -1026093263),
+                                  tensor("b", DType::kInt8, {4}, 0.1f, 7), tensor("y", DType::kInt8, {4}, 0.08f, 0),
+                                  Options(schema::OptionsType::kAdd));
+  const RunResult r = run_model(model, {bytes_of(std::vector<int8_t>(4, 1)), bytes_of(std::vector<int8_t>(4, 2))});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error.find("zero point -1026093263, outside [-128, 127]"), std::string::npos) << r.error;
+  const auto wide = binary_model(schema::BuiltinOp::kAdd, tensor("a", DType::kInt16, {4}, 0.05f, 0),
+                                 tensor("b", DType::kInt16, {4}, 0.1f, 0), tensor("y", DType::kInt16, {4}, 0.08f, 40000),
+                                 Options(schema::OptionsType::kAdd));
+  const RunResult w = run_model(wide, {bytes_of(std::vector<int16_t>(4, 1)), bytes_of(std::vector<int16_t>(4, 2))});
+  ASSERT_FALSE(w.ok());
+  EXPECT_NE(w.error.find("outside [-32768, 32767]"), std::string::npos) << w.error;
+}
+
 TEST(ElementwiseModel, AddInt8BroadcastWithRelu) {
   const QuantCase c = {0.05f, -3, 0.1f, 7, 0.08f, -10};
   const std::vector<int8_t> a = random_values<int8_t>(2 * 3 * 4, 71), b = random_values<int8_t>(4, 72);

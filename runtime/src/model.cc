@@ -22,6 +22,17 @@ Status fail(char* error, size_t error_size, const char* format, ...) {
 // Largest tensor mote accepts: keeps every byte count and offset in 31 bits.
 constexpr uint64_t kMaxTensorBytes = 0x7fffffff;
 
+// The values an 8- or 16-bit integer tensor can hold (its zero point must be
+// one of them); false for other types.
+bool integer_range(DType type, int64_t* lo, int64_t* hi) {
+  switch (type) {
+    case DType::kInt8: *lo = -128; *hi = 127; return true;
+    case DType::kUInt8: *lo = 0; *hi = 255; return true;
+    case DType::kInt16: *lo = -32768; *hi = 32767; return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 Status Model::load(const uint8_t* data, size_t size, char* error, size_t error_size) {
@@ -183,6 +194,16 @@ Status Model::check_tensor(uint32_t index, char* error, size_t error_size) const
     if (zps.size() != 0 && zps.size() != scales.size())
       return fail(error, error_size, "corrupt model: tensor %u has %u scales but %u zero points", unsigned(index),
                   unsigned(scales.size()), unsigned(zps.size()));
+    // Kernels add zero points to stored values in 32-bit arithmetic; one
+    // outside the type's range would make that overflow.
+    int64_t zp_min = 0, zp_max = 0;
+    if (integer_range(type, &zp_min, &zp_max)) {
+      for (uint32_t i = 0; i < zps.size(); ++i) {
+        if (zps[i] < zp_min || zps[i] > zp_max)
+          return fail(error, error_size, "corrupt model: tensor %u (%s) has zero point %lld, outside [%lld, %lld]",
+                      unsigned(index), dtype_name(type), (long long)zps[i], (long long)zp_min, (long long)zp_max);
+      }
+    }
     if (scales.size() > 1) {
       int32_t axis = q.scalar<int32_t>(s::quantization::quantized_dimension, 0);
       // Older converters copy the filter's quantized_dimension onto 1-D bias
