@@ -463,6 +463,9 @@ void print_text(const json& r) {
   else if (!prepared["error"].is_null())
     printf("  (no precomputed constants: %s)\n", prepared["error"].get<std::string>().c_str());
   printf("  %-50s %12s B\n", "planned (activations + scratch)", with_commas(planned).c_str());
+  const int64_t bound = alloc["arena_planned_bound_bytes"];
+  printf("  %-50s %12s B%s\n", "  lower bound (most bytes alive at any node)", with_commas(bound).c_str(),
+         planned > bound ? "" : ", reached");
   printf("  %-50s %12s B\n", "persistent (tensor/node records, op data, state)", with_commas(persistent).c_str());
   if (used > planned + persistent)
     printf("  %-50s %12s B\n", "planned section incl. allocate() work space", with_commas(used - persistent).c_str());
@@ -474,18 +477,19 @@ void print_text(const json& r) {
 // The arena of the model as `mote export` deploys it (with its "mote"
 // metadata, tools/prepared_constants_writer.h) and of the plain .tflite.
 struct DeploymentArena {
-  size_t used = 0, planned = 0, persistent = 0;  // with the metadata
+  size_t used = 0, planned = 0, planned_bound = 0, persistent = 0;  // with the metadata
   size_t plain = 0;                             // without it
   size_t model_bytes = 0;                       // of the .tflite with the metadata
   json prepared;                                // what the metadata holds, or why there is none
 };
 
-size_t allocated_bytes(const std::vector<uint8_t>& model, size_t* planned, size_t* persistent) {
+size_t allocated_bytes(const std::vector<uint8_t>& model, size_t* planned, size_t* planned_bound, size_t* persistent) {
   AlignedBuffer aligned = tools::aligned_buffer(model.size());
   memcpy(aligned.get(), model.data(), model.size());
   HostInterpreter host(aligned.get(), model.size());
   if (!ok(host.allocate())) throw UserError(host.error_message());
   if (planned != nullptr) *planned = host.interpreter().arena_planned_bytes();
+  if (planned_bound != nullptr) *planned_bound = host.interpreter().arena_planned_bound_bytes();
   if (persistent != nullptr) *persistent = host.interpreter().arena_persistent_bytes();
   return host.interpreter().arena_used_bytes();
 }
@@ -494,14 +498,16 @@ DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_gi
   DeploymentArena a;
   a.used = a.plain = as_given.arena_used_bytes();
   a.planned = as_given.arena_planned_bytes();
+  a.planned_bound = as_given.arena_planned_bound_bytes();
   a.persistent = as_given.arena_persistent_bytes();
   a.model_bytes = file.size;
   a.prepared["in_file"] = tools::has_prepared_constants(file.data.get(), file.size);
   try {
     const tools::PreparedModel prepared = tools::add_prepared_constants(file.data.get(), file.size);
-    a.used = allocated_bytes(prepared.bytes, &a.planned, &a.persistent);
+    a.used = allocated_bytes(prepared.bytes, &a.planned, &a.planned_bound, &a.persistent);
     a.model_bytes = prepared.bytes.size();
-    a.plain = allocated_bytes(tools::remove_prepared_constants(file.data.get(), file.size), nullptr, nullptr);
+    a.plain =
+        allocated_bytes(tools::remove_prepared_constants(file.data.get(), file.size), nullptr, nullptr, nullptr);
     a.prepared["ops"] = prepared.nodes_with_constants;
     a.prepared["bytes"] = prepared.constant_bytes;
     a.prepared["error"] = nullptr;
@@ -562,6 +568,7 @@ json inspect_report(const std::string& model_path, bool* allocated, const PatchO
     alloc["hint"] = nullptr;
     alloc["arena_used_bytes"] = arena.used;
     alloc["arena_planned_bytes"] = arena.planned;
+    alloc["arena_planned_bound_bytes"] = arena.planned_bound;
     alloc["arena_persistent_bytes"] = arena.persistent;
     alloc["arena_plain_bytes"] = arena.plain;
     alloc["prepared_constants"] = arena.prepared;
@@ -573,6 +580,7 @@ json inspect_report(const std::string& model_path, bool* allocated, const PatchO
     alloc["hint"] = allocate_hint(error);
     alloc["arena_used_bytes"] = nullptr;
     alloc["arena_planned_bytes"] = nullptr;
+    alloc["arena_planned_bound_bytes"] = nullptr;
     alloc["arena_persistent_bytes"] = nullptr;
     alloc["arena_plain_bytes"] = nullptr;
     alloc["prepared_constants"] = nullptr;

@@ -336,9 +336,11 @@ TEST_F(CliTest, InspectJsonOfPersonDetectHasTheStableKeys) {
     EXPECT_TRUE(doc.contains(key)) << key;
   for (const char* key : {"path", "file_bytes", "description", "schema_version", "subgraphs", "tensors", "operators"})
     EXPECT_TRUE(doc["model"].contains(key)) << key;
-  for (const char* key : {"ok", "error", "arena_used_bytes", "arena_planned_bytes", "arena_persistent_bytes",
-                          "memory_plan"})
+  for (const char* key : {"ok", "error", "arena_used_bytes", "arena_planned_bytes", "arena_planned_bound_bytes",
+                          "arena_persistent_bytes", "memory_plan"})
     EXPECT_TRUE(doc["allocation"].contains(key)) << key;
+  // person_detect's plan reaches its lower bound.
+  EXPECT_EQ(doc["allocation"]["arena_planned_bound_bytes"], doc["allocation"]["arena_planned_bytes"]);
   EXPECT_EQ(doc["model"]["file_bytes"], model.size());
   EXPECT_EQ(doc["model"]["schema_version"], 3);
   ASSERT_EQ(doc["operators"].size(), 31u);

@@ -338,7 +338,9 @@ Status Interpreter::plan_memory() {
     apply_stage_to_plan(chain, choice.layers, choice.rows, owner, stage_plan, n);
   }
   int num_overlaps = collect_overlaps(plan, owner, n, -1, -1, overlaps);
-  head_bytes_ = plan_buffers(plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
+  uint32_t bound = 0;
+  head_bytes_ = plan_buffers(plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &bound);
+  planned_bound_bytes_ = bound;
   const size_t tail_without = tail_bytes_;
   // Rounded to the arena alignment: the arena's usable size is rounded down to
   // it, so this is the smallest arena that reproduces this exact layout.
@@ -349,7 +351,9 @@ Status Interpreter::plan_memory() {
   if (choice.layers > 0) {
     const int32_t stage_last = chain.first_node + choice.layers - 1;
     num_overlaps = collect_overlaps(stage_plan, owner, n, chain.first_node, stage_last, overlaps);
-    const uint32_t stage_head = plan_buffers(stage_plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
+    uint32_t stage_bound = 0;
+    const uint32_t stage_head =
+        plan_buffers(stage_plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &stage_bound);
     const size_t stage_record_bytes = sizeof(StageRecord) + size_t(choice.layers) * sizeof(StageLayer);
     const size_t with_head = stage_head + tail_without + stage_record_bytes;
     const size_t with_work = work_bytes + tail_without;
@@ -359,6 +363,7 @@ Status Interpreter::plan_memory() {
       arena_without_stage_ = used_bytes_;
       used_bytes_ = stage_used;
       head_bytes_ = stage_head;
+      planned_bound_bytes_ = stage_bound;
       arrays.plan = stage_plan;
     }
   }

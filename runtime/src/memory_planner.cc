@@ -12,9 +12,25 @@ int64_t ceil_to(int64_t v, int64_t a) { return -floor_to(-v, a); }
 bool lifetimes_overlap(const PlanBuffer& a, const PlanBuffer& b) { return a.first <= b.last && b.first <= a.last; }
 
 enum Order { kLargestFirst, kLongestFirst, kEarliestFirst, kAreaFirst, kLatestFirst, kNumOrders };
+// Placements the search after the greedy orders may try (each costs as much
+// as one greedy order).
+constexpr int kSearchSteps = 32;
 
-// True when buffer a should be placed before buffer b in this order.
-bool before(const PlanBuffer& a, const PlanBuffer& b, int order) {
+// A fixed pseudo-random value for step `step` of the search (deterministic:
+// the same plan on every run and every core).
+uint32_t jitter(int step) {
+  uint32_t x = uint32_t(step + 1) * 0x9E3779B1u;
+  x ^= x >> 15;
+  x *= 0x2C1B3C6Du;
+  x ^= x >> 12;
+  x *= 0x297A2D39u;
+  return x ^ (x >> 15);
+}
+
+// True when buffer i should be placed before buffer j in this order.
+bool before(const PlanBuffer* buffers, int32_t i, int32_t j, int order) {
+  const PlanBuffer& a = buffers[i];
+  const PlanBuffer& b = buffers[j];
   const int64_t la = int64_t(a.last) - a.first, lb = int64_t(b.last) - b.first;
   switch (order) {
     case kLargestFirst:
@@ -46,6 +62,24 @@ const PlanOverlap* find_overlap(const PlanOverlap* overlaps, int num_overlaps, i
   return nullptr;
 }
 
+// The leads allowance `a` permits between offsets that are multiples of the
+// alignment: multiples of `step` in [lo, hi]. False when there are none.
+bool lead_range(const PlanOverlap& a, uint32_t alignment, int64_t* step, int64_t* lo, int64_t* hi) {
+  *step = alignment;
+  if (a.lead_step > 1) {
+    int64_t x = a.lead_step, y = alignment;
+    while (y != 0) {
+      const int64_t r = x % y;
+      x = y;
+      y = r;
+    }
+    *step = int64_t(a.lead_step) / x * alignment;
+  }
+  *lo = a.min_lead == kUnboundedLead ? floor_to(INT64_MIN / 4, *step) : ceil_to(a.min_lead, *step);
+  *hi = floor_to(a.max_lead, *step);
+  return *lo <= *hi;
+}
+
 // Lowest offset >= candidate where buffer `self` can start without breaking
 // the allowance `a` with the placed buffer `other` (which starts at
 // other_begin and ends at other_end), given that at `candidate` they overlap.
@@ -53,20 +87,8 @@ const PlanOverlap* find_overlap(const PlanOverlap* overlaps, int num_overlaps, i
 int64_t resolve(const PlanOverlap* a, int32_t self, int64_t candidate, int64_t other_begin, int64_t other_end,
                 uint32_t alignment) {
   if (a == nullptr) return other_end;
-  // Offsets are multiples of the alignment, so leads must be multiples of both.
-  int64_t step = alignment;
-  if (a->lead_step > 1) {
-    int64_t x = a->lead_step, y = alignment;
-    while (y != 0) {
-      const int64_t r = x % y;
-      x = y;
-      y = r;
-    }
-    step = int64_t(a->lead_step) / x * alignment;
-  }
-  const int64_t lo = a->min_lead == kUnboundedLead ? floor_to(INT64_MIN / 4, step) : ceil_to(a->min_lead, step);
-  const int64_t hi = floor_to(a->max_lead, step);
-  if (lo > hi) return other_end;
+  int64_t step = 0, lo = 0, hi = 0;
+  if (!lead_range(*a, alignment, &step, &lo, &hi)) return other_end;
   // The lowest candidate >= this one whose lead is allowed, if it still
   // overlaps the other buffer (beyond that, other_end is free of it anyway).
   int64_t next = other_end;
@@ -84,24 +106,28 @@ int64_t resolve(const PlanOverlap* a, int32_t self, int64_t candidate, int64_t o
   return next < other_end ? next : other_end;
 }
 
-// Greedy placement in the given order: each buffer goes to the lowest offset
-// where it does not overlap any already placed buffer that is alive at the
-// same time (unless an allowance permits it). Returns the block size; offsets
-// go to `offsets`.
-uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, int order, const PlanOverlap* overlaps,
-               int num_overlaps, int32_t* sequence, uint32_t* offsets) {
+// Puts the buffer indices in `sequence` in the given order.
+void sort_sequence(const PlanBuffer* buffers, int n, int order, int32_t* sequence) {
   for (int i = 0; i < n; ++i) sequence[i] = i;
   // Insertion sort: n is small (one entry per activation tensor) and this keeps
   // the code free of library calls that may allocate.
   for (int i = 1; i < n; ++i) {
     int32_t cur = sequence[i];
     int j = i - 1;
-    while (j >= 0 && before(buffers[cur], buffers[sequence[j]], order)) {
+    while (j >= 0 && before(buffers, cur, sequence[j], order)) {
       sequence[j + 1] = sequence[j];
       --j;
     }
     sequence[j + 1] = cur;
   }
+}
+
+// Greedy placement in the order of `sequence`: each buffer goes to the lowest
+// offset where it does not overlap any already placed buffer that is alive at
+// the same time (unless an allowance permits it). Returns the block size;
+// offsets go to `offsets`.
+uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, const PlanOverlap* overlaps, int num_overlaps,
+               const int32_t* sequence, uint32_t* offsets) {
   uint32_t total = 0;
   for (int k = 0; k < n; ++k) {
     const int32_t self = sequence[k];
@@ -140,27 +166,154 @@ uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, int order, 
 size_t planner_work_bytes(int n) { return size_t(n) * (sizeof(int32_t) + 2 * sizeof(uint32_t)); }
 
 uint32_t plan_buffers(PlanBuffer* buffers, int n, uint32_t alignment, void* work, const PlanOverlap* overlaps,
-                      int num_overlaps) {
+                      int num_overlaps, uint32_t* lower_bound) {
   int32_t* sequence = static_cast<int32_t*>(work);
   uint32_t* offsets = reinterpret_cast<uint32_t*>(sequence + n);
   uint32_t* best_offsets = offsets + n;
+  const uint32_t bound = plan_lower_bound(buffers, n, alignment, overlaps, num_overlaps);
+  if (lower_bound != nullptr) *lower_bound = bound;
   uint32_t best = 0;
   bool have_best = false;
-  // With the allowances first; the plain placements too, so that allowing
-  // overlaps never makes a plan larger.
-  for (int with_overlaps = num_overlaps > 0 ? 1 : 0; with_overlaps >= 0; --with_overlaps) {
-    for (int order = 0; order < kNumOrders; ++order) {
-      const uint32_t total = place(buffers, n, alignment, order, overlaps, with_overlaps ? num_overlaps : 0, sequence,
-                                   offsets);
-      if (!have_best || total < best) {
-        have_best = true;
-        best = total;
-        for (int i = 0; i < n; ++i) best_offsets[i] = offsets[i];
+  // Places `sequence`, keeps the plan if it is the best so far; returns its size.
+  auto try_sequence = [&](int num_allowed) {
+    const uint32_t total = place(buffers, n, alignment, overlaps, num_allowed, sequence, offsets);
+    if (!have_best || total < best) {
+      have_best = true;
+      best = total;
+      for (int i = 0; i < n; ++i) best_offsets[i] = offsets[i];
+    }
+    return total;
+  };
+  auto reached_bound = [&] { return have_best && best <= bound; };
+  // With the allowances first, then without, so that allowing overlaps never
+  // makes a plan larger; each pass stops once the bound is reached, as no
+  // placement can be smaller.
+  for (int with_overlaps = num_overlaps > 0 ? 1 : 0; with_overlaps >= 0 && !reached_bound(); --with_overlaps) {
+    const int num_allowed = with_overlaps ? num_overlaps : 0;
+    int pass_order = 0;
+    uint32_t pass_best = 0;
+    for (int order = 0; order < kNumOrders && !reached_bound(); ++order) {
+      sort_sequence(buffers, n, order, sequence);
+      const uint32_t total = try_sequence(num_allowed);
+      if (order == 0 || total < pass_best) {
+        pass_best = total;
+        pass_order = order;
       }
+    }
+    // Branching graphs (skip connections) can need a buffer placed before
+    // others that no order by size or lifetime puts first. From the pass's best
+    // order, move the buffer that ends highest earlier (alternately to the
+    // front and to a pseudo-random earlier position) and place again, a fixed
+    // number of times or until the bound is reached.
+    if (reached_bound() || n < 2) continue;
+    sort_sequence(buffers, n, pass_order, sequence);
+    place(buffers, n, alignment, overlaps, num_allowed, sequence, offsets);
+    for (int step = 0; step < kSearchSteps && !reached_bound(); ++step) {
+      int highest = 0;
+      uint32_t top = 0;
+      for (int k = 0; k < n; ++k) {
+        const uint32_t end = offsets[sequence[k]] + align_up(buffers[sequence[k]].size, alignment);
+        if (end > top) {
+          top = end;
+          highest = k;
+        }
+      }
+      const int32_t moved = sequence[highest];
+      const int to = (step & 1) || highest == 0 ? 0 : int(jitter(step) % uint32_t(highest));
+      for (int k = highest; k > to; --k) sequence[k] = sequence[k - 1];
+      sequence[to] = moved;
+      try_sequence(num_allowed);
     }
   }
   for (int i = 0; i < n; ++i) buffers[i].offset = best_offsets[i];
   return best;
+}
+
+namespace {
+
+// The most bytes the two buffers of allowance `a` (aligned sizes) can share:
+// at the allowed lead nearest 0, as their union only grows away from it.
+int64_t max_shared_bytes(const PlanOverlap& a, int64_t in_size, int64_t out_size, uint32_t alignment) {
+  int64_t step = 0, lo = 0, hi = 0;
+  if (!lead_range(a, alignment, &step, &lo, &hi)) return 0;
+  const int64_t lead = lo > 0 ? lo : (hi < 0 ? hi : 0);
+  const int64_t end = lead + out_size > in_size ? lead + out_size : in_size;
+  const int64_t begin = lead < 0 ? lead : 0;
+  const int64_t shared = in_size + out_size - (end - begin);
+  return shared > 0 ? shared : 0;
+}
+
+}  // namespace
+
+uint32_t plan_lower_bound(const PlanBuffer* buffers, int n, uint32_t alignment, const PlanOverlap* overlaps,
+                          int num_overlaps) {
+  auto alive = [&](int32_t i, int32_t t) {
+    return buffers[i].size > 0 && buffers[i].first <= t && t <= buffers[i].last;
+  };
+  auto shared = [&](const PlanOverlap& o) {
+    return max_shared_bytes(o, align_up(buffers[o.input].size, alignment), align_up(buffers[o.output].size, alignment),
+                            alignment);
+  };
+  // True when buffer i is the `output` side (or the input side) of an
+  // allowance alive at t: then it may overlap buffers on its other side.
+  auto paired_as = [&](int32_t i, bool as_output, int32_t t) {
+    for (int k = 0; k < num_overlaps; ++k) {
+      const PlanOverlap& o = overlaps[k];
+      if ((as_output ? o.output : o.input) == i && alive(o.input, t) && alive(o.output, t)) return true;
+    }
+    return false;
+  };
+  // The bytes allowances alive at t may share: at most what each pair can
+  // share, and, where the partners of a buffer cannot overlap each other (the
+  // usual case: a node's inputs and its outputs), at most the buffer's size
+  // in total for all its pairs (counted per output, and per input: the
+  // smaller total holds).
+  auto shared_at = [&](int32_t t) {
+    int64_t by_output = 0, by_input = 0;
+    for (int k = 0; k < num_overlaps; ++k) {
+      const PlanOverlap& o = overlaps[k];
+      if (!alive(o.input, t) || !alive(o.output, t)) continue;
+      bool output_seen = false, input_seen = false;
+      for (int e = 0; e < k; ++e) {
+        output_seen = output_seen || (overlaps[e].output == o.output && alive(overlaps[e].input, t));
+        input_seen = input_seen || (overlaps[e].input == o.input && alive(overlaps[e].output, t));
+      }
+      if (!output_seen) {
+        int64_t sum = 0;
+        bool disjoint = true;
+        for (int e = k; e < num_overlaps; ++e) {
+          if (overlaps[e].output != o.output || !alive(overlaps[e].input, t)) continue;
+          sum += shared(overlaps[e]);
+          disjoint = disjoint && !paired_as(overlaps[e].input, true, t);
+        }
+        const int64_t size = align_up(buffers[o.output].size, alignment);
+        by_output += disjoint && sum > size ? size : sum;
+      }
+      if (!input_seen) {
+        int64_t sum = 0;
+        bool disjoint = true;
+        for (int e = k; e < num_overlaps; ++e) {
+          if (overlaps[e].input != o.input || !alive(overlaps[e].output, t)) continue;
+          sum += shared(overlaps[e]);
+          disjoint = disjoint && !paired_as(overlaps[e].output, false, t);
+        }
+        const int64_t size = align_up(buffers[o.input].size, alignment);
+        by_input += disjoint && sum > size ? size : sum;
+      }
+    }
+    return by_output < by_input ? by_output : by_input;
+  };
+  // The live set changes only where a buffer starts or ends.
+  int64_t peak = 0;
+  for (int s = 0; s < 2 * n; ++s) {
+    const int32_t t = s < n ? buffers[s].first : buffers[s - n].last;
+    int64_t live = 0;
+    for (int i = 0; i < n; ++i)
+      if (alive(i, t)) live += align_up(buffers[i].size, alignment);
+    live -= shared_at(t);
+    if (live > peak) peak = live;
+  }
+  return uint32_t(peak);
 }
 
 bool plan_has_overlap(const PlanBuffer* buffers, int n, const PlanOverlap* overlaps, int num_overlaps) {

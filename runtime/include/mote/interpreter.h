@@ -107,6 +107,10 @@ class Interpreter {
   size_t arena_used_bytes() const { return used_bytes_; }
   PatchStage patch_stage() const;
   size_t arena_planned_bytes() const { return head_bytes_; }
+  // No placement of this model's planned buffers is smaller (the most bytes
+  // alive at any node, less what allowed overlaps share there); the plan
+  // reaches it unless the graph defeats the planner's search.
+  size_t arena_planned_bound_bytes() const { return planned_bound_bytes_; }
   size_t arena_persistent_bytes() const { return tail_bytes_; }
   const char* error_message() const { return error_; }
   const Model& model() const { return model_; }
@@ -196,6 +200,7 @@ class Interpreter {
   bool in_prepare_ = false;
   size_t tail_offset_ = 0;  // start of the persistent section
   size_t head_bytes_ = 0;
+  size_t planned_bound_bytes_ = 0;
   size_t tail_bytes_ = 0;
   size_t used_bytes_ = 0;
   uint32_t tensors_ = 0;  // arena offset of TensorRecord[num_tensors], then uint8_t kinds[num_tensors]

@@ -5,7 +5,8 @@
 // by node 2 and last read by node 5 has first = 2, last = 5. Several
 // placement orders are tried (largest first, longest-lived first, ...) and the
 // smallest result is kept, which is never worse than the largest-first greedy
-// placement TFLM uses.
+// placement TFLM uses. When none reaches the lower bound (plan_lower_bound;
+// branching graphs), a fixed set of randomised orders is tried as well.
 //
 // Overlaps: a node whose kernel can write its output over an input that dies
 // at that node declares it (PlanOverlap); the planner may then place the two
@@ -44,9 +45,16 @@ size_t planner_work_bytes(int n);
 
 // Places the n buffers (sets .offset, each a multiple of `alignment`) and
 // returns the size of the block. `work` must hold planner_work_bytes(n) bytes
-// aligned to 4. The result is never larger than without the overlaps.
+// aligned to 4. The result is never larger than without the overlaps. When
+// `lower_bound` is given it receives plan_lower_bound() of the buffers.
 uint32_t plan_buffers(PlanBuffer* buffers, int n, uint32_t alignment, void* work, const PlanOverlap* overlaps = nullptr,
-                      int num_overlaps = 0);
+                      int num_overlaps = 0, uint32_t* lower_bound = nullptr);
+
+// No placement of the buffers is smaller than this: the most bytes alive at
+// any node, less what the overlaps alive there may share. plan_buffers()
+// stops trying orders once it reaches it.
+uint32_t plan_lower_bound(const PlanBuffer* buffers, int n, uint32_t alignment, const PlanOverlap* overlaps = nullptr,
+                          int num_overlaps = 0);
 
 // True when two buffers with overlapping lifetimes overlap in memory in a way
 // the overlaps do not allow.
