@@ -243,74 +243,65 @@ int64_t max_shared_bytes(const PlanOverlap& a, int64_t in_size, int64_t out_size
   return shared > 0 ? shared : 0;
 }
 
+// The buffers and allowances plan_lower_bound() looks at, at one node.
+struct BoundView {
+  const PlanBuffer* buffers;
+  const PlanOverlap* overlaps;
+  int num_overlaps;
+  uint32_t alignment;
+
+  bool alive(int32_t i, int32_t t) const {
+    return buffers[i].size > 0 && buffers[i].first <= t && t <= buffers[i].last;
+  }
+  bool alive(const PlanOverlap& o, int32_t t) const { return alive(o.input, t) && alive(o.output, t); }
+  int64_t size(int32_t i) const { return align_up(buffers[i].size, alignment); }
+  static int32_t side(const PlanOverlap& o, bool output) { return output ? o.output : o.input; }
+
+  // What buffer `side(overlaps[k], output)` shares with all its partners of
+  // allowances alive at t, counted once: at the first such allowance (0 at
+  // the others). At most the sum of what each pair can share; at most the
+  // buffer's size when its partners cannot overlap each other (none of them
+  // is on the same side of another allowance alive at t: a node's inputs, or
+  // its outputs).
+  int64_t group_shared(int k, bool output, int32_t t) const {
+    const int32_t self = side(overlaps[k], output);
+    for (int e = 0; e < k; ++e)
+      if (side(overlaps[e], output) == self && alive(overlaps[e], t)) return 0;
+    int64_t sum = 0;
+    bool disjoint = true;
+    for (int e = k; e < num_overlaps; ++e) {
+      const PlanOverlap& o = overlaps[e];
+      if (side(o, output) != self || !alive(o, t)) continue;
+      sum += max_shared_bytes(o, size(o.input), size(o.output), alignment);
+      const int32_t partner = side(o, !output);
+      for (int f = 0; f < num_overlaps; ++f)
+        if (side(overlaps[f], output) == partner && alive(overlaps[f], t)) disjoint = false;
+    }
+    return disjoint && sum > size(self) ? size(self) : sum;
+  }
+};
+
 }  // namespace
 
 uint32_t plan_lower_bound(const PlanBuffer* buffers, int n, uint32_t alignment, const PlanOverlap* overlaps,
                           int num_overlaps) {
-  auto alive = [&](int32_t i, int32_t t) {
-    return buffers[i].size > 0 && buffers[i].first <= t && t <= buffers[i].last;
-  };
-  auto shared = [&](const PlanOverlap& o) {
-    return max_shared_bytes(o, align_up(buffers[o.input].size, alignment), align_up(buffers[o.output].size, alignment),
-                            alignment);
-  };
-  // True when buffer i is the `output` side (or the input side) of an
-  // allowance alive at t: then it may overlap buffers on its other side.
-  auto paired_as = [&](int32_t i, bool as_output, int32_t t) {
-    for (int k = 0; k < num_overlaps; ++k) {
-      const PlanOverlap& o = overlaps[k];
-      if ((as_output ? o.output : o.input) == i && alive(o.input, t) && alive(o.output, t)) return true;
-    }
-    return false;
-  };
-  // The bytes allowances alive at t may share: at most what each pair can
-  // share, and, where the partners of a buffer cannot overlap each other (the
-  // usual case: a node's inputs and its outputs), at most the buffer's size
-  // in total for all its pairs (counted per output, and per input: the
-  // smaller total holds).
-  auto shared_at = [&](int32_t t) {
-    int64_t by_output = 0, by_input = 0;
-    for (int k = 0; k < num_overlaps; ++k) {
-      const PlanOverlap& o = overlaps[k];
-      if (!alive(o.input, t) || !alive(o.output, t)) continue;
-      bool output_seen = false, input_seen = false;
-      for (int e = 0; e < k; ++e) {
-        output_seen = output_seen || (overlaps[e].output == o.output && alive(overlaps[e].input, t));
-        input_seen = input_seen || (overlaps[e].input == o.input && alive(overlaps[e].output, t));
-      }
-      if (!output_seen) {
-        int64_t sum = 0;
-        bool disjoint = true;
-        for (int e = k; e < num_overlaps; ++e) {
-          if (overlaps[e].output != o.output || !alive(overlaps[e].input, t)) continue;
-          sum += shared(overlaps[e]);
-          disjoint = disjoint && !paired_as(overlaps[e].input, true, t);
-        }
-        const int64_t size = align_up(buffers[o.output].size, alignment);
-        by_output += disjoint && sum > size ? size : sum;
-      }
-      if (!input_seen) {
-        int64_t sum = 0;
-        bool disjoint = true;
-        for (int e = k; e < num_overlaps; ++e) {
-          if (overlaps[e].input != o.input || !alive(overlaps[e].output, t)) continue;
-          sum += shared(overlaps[e]);
-          disjoint = disjoint && !paired_as(overlaps[e].output, false, t);
-        }
-        const int64_t size = align_up(buffers[o.input].size, alignment);
-        by_input += disjoint && sum > size ? size : sum;
-      }
-    }
-    return by_output < by_input ? by_output : by_input;
-  };
-  // The live set changes only where a buffer starts or ends.
+  const BoundView v{buffers, overlaps, num_overlaps, alignment};
   int64_t peak = 0;
+  // The live set changes only where a buffer starts or ends.
   for (int s = 0; s < 2 * n; ++s) {
     const int32_t t = s < n ? buffers[s].first : buffers[s - n].last;
     int64_t live = 0;
     for (int i = 0; i < n; ++i)
-      if (alive(i, t)) live += align_up(buffers[i].size, alignment);
-    live -= shared_at(t);
+      if (v.alive(i, t)) live += v.size(i);
+    // Less what the allowances alive at t may share: the smaller of the totals
+    // counted per output and per input.
+    int64_t by_output = 0, by_input = 0;
+    for (int k = 0; k < num_overlaps; ++k) {
+      if (!v.alive(overlaps[k], t)) continue;
+      by_output += v.group_shared(k, true, t);
+      by_input += v.group_shared(k, false, t);
+    }
+    live -= by_output < by_input ? by_output : by_input;
     if (live > peak) peak = live;
   }
   return uint32_t(peak);
