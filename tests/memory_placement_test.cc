@@ -290,7 +290,9 @@ TEST(MemoryPlacement, ResNet8PlanReachesItsBound) {
   printf("resnet-8: planned %zu B, lower bound %zu B, arena %zu B\n", interp.arena_planned_bytes(),
          interp.arena_planned_bound_bytes(), interp.arena_used_bytes());
   EXPECT_EQ(interp.arena_planned_bytes(), interp.arena_planned_bound_bytes());
-  EXPECT_GE(interp.arena_planned_bound_bytes(), 3u * 32 * 32 * 16);  // conv beside the skip at 32x32x16
+  // The skip beside the first block's second conv, which streams over its
+  // input (32x32x16 each): at least two whole activations.
+  EXPECT_GE(interp.arena_planned_bound_bytes(), 2u * 32 * 32 * 16);
   for (size_t i = 0; i < interp.input(0).bytes; ++i) static_cast<int8_t*>(interp.input(0).data)[i] = int8_t(i * 7);
   EXPECT_EQ(interp.invoke(), mote::Status::kOk) << interp.error_message();
 }
