@@ -1506,6 +1506,26 @@ TEST(QuantizeRefuses, NonFiniteWeightsAndData) {
   EXPECT_NE(e.find("Inf"), std::string::npos) << e;
 }
 
+// Found by quantize_fuzzer: finite values spanning more than float holds made
+// the histogram's bin index NaN (converted to int) and would give an infinite
+// scale. Every calibration method refuses them, naming the tensor.
+TEST(QuantizeRefuses, RangesWiderThanFloat) {
+  const q::FloatModel fm = q::prepare_float_model(identity_fc_model(2));
+  const std::vector<Sample> samples = {{{3e38f, -3e38f}}};
+  for (q::CalibrationMethod method :
+       {q::CalibrationMethod::kMinMax, q::CalibrationMethod::kPercentile, q::CalibrationMethod::kMse}) {
+    q::CalibrationSettings settings;
+    settings.method = method;
+    const std::string e = error_of([&] { q::calibrate(fm, samples, settings); });
+    EXPECT_NE(e.find("'x' span [-3e+38, 3e+38]"), std::string::npos) << q::method_name(method) << ": " << e;
+  }
+  // Each value in range, the width too: calibrated.
+  q::CalibrationSettings settings;
+  settings.method = q::CalibrationMethod::kPercentile;
+  const q::Calibration cal = q::calibrate(fm, {{{1.5e38f, -1.5e38f}}}, settings);
+  EXPECT_FLOAT_EQ(cal.observed[size_t(find_tensor_index(fm.graph, "y"))].max, 1.5e38f);
+}
+
 TEST(QuantizeRefuses, EmptyOrMisshapenData) {
   const q::FloatModel fm = q::prepare_float_model(chain_model());
   std::string e = error_of([&] { quantize(fm, {}); });

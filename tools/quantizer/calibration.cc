@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tools/common/text_table.h"
 #include "tools/quantizer/model_runner.h"
 #include "tools/quantizer/quant_params.h"
 
@@ -106,6 +107,19 @@ TensorRange mse_range(const TensorRange& r, const Histogram& h) {
   return best;
 }
 
+// An int8 scale is (max - min) / 255 over the range widened to hold 0, in
+// float (activation_params()); finite values can still span more than float
+// holds, and the histograms divide by that width too.
+void refuse_ranges_wider_than_float(const Graph& g, const std::vector<TensorRange>& ranges) {
+  for (size_t t = 0; t < ranges.size(); ++t) {
+    const TensorRange& r = ranges[t];
+    if (!r.seen() || isfinite(std::max(r.max, 0.0f) - std::min(r.min, 0.0f))) continue;
+    throw UserError("the float model's values in '" + g.tensors[t].name + "' span [" + float_text(r.min) + ", " +
+                    float_text(r.max) + "], wider than a float int8 scale can cover; check the weights and the " +
+                    "calibration data's scaling");
+  }
+}
+
 }  // namespace
 
 const char* method_name(CalibrationMethod method) {
@@ -187,6 +201,7 @@ Calibration calibrate(const FloatModel& model, const std::vector<Sample>& sample
     TensorRange& r = cal.observed[size_t(t)];
     for (float v : values) r.add(v);
   });
+  refuse_ranges_wider_than_float(g, cal.observed);
   cal.ranges = cal.observed;
   if (settings.method == CalibrationMethod::kMinMax) return cal;
 
