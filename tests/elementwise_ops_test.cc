@@ -820,6 +820,30 @@ TEST(ElementwiseModel, AddInt8BroadcastWithRelu) {
   for (int8_t v : r.output<int8_t>(0)) EXPECT_GE(v, c.zo);  // RELU clamps at real 0
 }
 
+// Scales so small that RELU6's 6.0 lies far beyond int8 (6 / 1e-10 exceeds
+// int32): the fused RELU6 clamps like RELU, where it once converted an
+// out-of-range float to int32 in prepare.
+TEST(ElementwiseModel, AddInt8Relu6WithTinyScales) {
+  const std::vector<int8_t> a = random_values<int8_t>(16, 73), b = random_values<int8_t>(16, 74);
+  auto run = [&](int activation) {
+    const auto model = binary_model(
+        schema::BuiltinOp::kAdd, tensor("a", DType::kInt8, {16}, 2e-12f, 3), tensor("b", DType::kInt8, {16}, 3e-12f, -4),
+        tensor("y", DType::kInt8, {16}, 1e-10f, 5),
+        Options(schema::OptionsType::kAdd).i8(schema::add_options::fused_activation_function, int8_t(activation)));
+    const RunResult r = run_model(model, {bytes_of(a), bytes_of(b)});
+    EXPECT_TRUE(r.ok()) << r.error;
+    return r.output<int8_t>(0);
+  };
+  const std::vector<int8_t> relu6 = run(3), relu = run(1);
+  EXPECT_EQ(relu6, relu);
+  int above_zero = 0;
+  for (int8_t v : relu6) {
+    EXPECT_GE(v, 5);
+    above_zero += v > 5;
+  }
+  EXPECT_GT(above_zero, 0);
+}
+
 TEST(ElementwiseModel, FloatSubMulDivMaxMin) {
   const std::vector<float> a = random_floats(6, 81, -4, 4), b = random_floats(3, 82, 1, 3);
   struct OpCase {

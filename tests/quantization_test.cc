@@ -190,6 +190,14 @@ TEST(FusedActivation, QuantizedRanges) {
   EXPECT_EQ(hi, 16384);
   quantized_activation_range(Activation::kRelu, 0.5f, -5, -128, 127, &lo, &hi);
   EXPECT_EQ(lo, -5);
+  // A scale so small that 6 / scale and 1 / scale exceed int32 (UB when
+  // converted before it saturated): the bounds lie beyond the type's range.
+  int8_activation_range(Activation::kRelu6, 1e-10f, -5, &lo, &hi);
+  EXPECT_EQ(lo, -5);
+  EXPECT_EQ(hi, 127);
+  int16_activation_range(Activation::kReluN1To1, 1e-45f, 0, &lo, &hi);
+  EXPECT_EQ(lo, -32768);
+  EXPECT_EQ(hi, 32767);
   int32_activation_range(Activation::kRelu6, &lo, &hi);
   EXPECT_EQ(lo, 0);
   EXPECT_EQ(hi, 6);

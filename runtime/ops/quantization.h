@@ -98,16 +98,23 @@ inline void float_activation_range(schema::Activation activation, float* min, fl
 // `zero_point`, intersected with [qmin, qmax]. The finite bounds of
 // float_activation_range() (0, 6, +-1) are quantized as
 // zero_point + round(bound / scale), with float division and rounding half
-// away from zero.
+// away from zero. A tiny scale puts bound / scale beyond int32: the steps
+// saturate while still float (lower <= 0 <= upper keeps the sums in int32).
 inline void quantized_activation_range(schema::Activation activation, float scale, int32_t zero_point, int32_t qmin,
                                        int32_t qmax, int32_t* min, int32_t* max) {
-  auto quantize = [scale, zero_point](float bound) { return zero_point + int32_t(roundf(bound / scale)); };
+  auto quantize = [scale, zero_point](float bound) {
+    const float kLimit = 2147483648.0f;
+    float steps = roundf(bound / scale);
+    if (!(steps > -kLimit)) steps = -kLimit;
+    if (steps > kLimit) steps = kLimit;
+    return int64_t(zero_point) + int64_t(steps);
+  };
   float lower = 0.0f, upper = 0.0f;
   float_activation_range(activation, &lower, &upper);
   *min = qmin;
   *max = qmax;
-  if (lower != std::numeric_limits<float>::lowest() && quantize(lower) > qmin) *min = quantize(lower);
-  if (upper != std::numeric_limits<float>::max() && quantize(upper) < qmax) *max = quantize(upper);
+  if (lower != std::numeric_limits<float>::lowest() && quantize(lower) > qmin) *min = int32_t(quantize(lower));
+  if (upper != std::numeric_limits<float>::max() && quantize(upper) < qmax) *max = int32_t(quantize(upper));
 }
 
 inline void int8_activation_range(schema::Activation activation, float scale, int32_t zero_point, int32_t* min,
