@@ -783,6 +783,48 @@ std::vector<uint8_t> unary_model(schema::BuiltinOp op, const TensorSpec& in, con
   return builder.serialize();
 }
 
+// Scales 2^40 apart (1e6 / 1e-6) would need a requantization left shift of
+// 40, undefined past 31: each op refuses them in prepare. A NaN LEAKY_RELU
+// alpha or SOFTMAX beta (once converted to an integer in prepare) is refused.
+TEST(ElementwiseModel, RequantizationsBeyondThirtyOneBitsAreRefused) {
+  const std::vector<int8_t> x = {-3, 0, 5, 9};
+  const TensorSpec in = tensor("x", DType::kInt8, {4}, 1e6f, 0), out = tensor("y", DType::kInt8, {4}, 1e-6f, 0);
+  const Options leaky = Options(schema::OptionsType::kLeakyRelu).f32(schema::leaky_relu_options::alpha, 0.5f);
+  struct Case {
+    schema::BuiltinOp op;
+    Options options;
+    const char* error;
+  };
+  for (const Case& c : {Case{schema::BuiltinOp::kQuantize, Options(), "left shift of 40"},
+                        Case{schema::BuiltinOp::kRelu, Options(), "left shift of 40"},
+                        Case{schema::BuiltinOp::kLeakyRelu, leaky, "alpha / output scale needs a left shift of 39"}}) {
+    const RunResult r = run_model(unary_model(c.op, in, out, c.options), {bytes_of(x)});
+    ASSERT_FALSE(r.ok()) << int(c.op);
+    EXPECT_NE(r.error.find(c.error), std::string::npos) << r.error;
+  }
+  // HARD_SWISH compares input scale / 128 with 3 / 32768: 1e12 is 2^47 above.
+  const RunResult h = run_model(unary_model(schema::BuiltinOp::kHardSwish, tensor("x", DType::kInt8, {4}, 1e12f, 0),
+                                            tensor("y", DType::kInt8, {4}, 1e12f, 0)),
+                                {bytes_of(x)});
+  ASSERT_FALSE(h.ok());
+  EXPECT_NE(h.error.find("left shift of 47"), std::string::npos) << h.error;
+  const RunResult nan_alpha = run_model(
+      unary_model(schema::BuiltinOp::kLeakyRelu, tensor("x", DType::kInt8, {4}, 0.1f, 0),
+                  tensor("y", DType::kInt8, {4}, 0.1f, 0),
+                  Options(schema::OptionsType::kLeakyRelu).f32(schema::leaky_relu_options::alpha, NAN)),
+      {bytes_of(x)});
+  ASSERT_FALSE(nan_alpha.ok());
+  EXPECT_NE(nan_alpha.error.find("alpha nan is not a finite number"), std::string::npos) << nan_alpha.error;
+  // SOFTMAX's beta is an option too: a NaN one gives no usable multiplier.
+  const RunResult nan_beta = run_model(
+      unary_model(schema::BuiltinOp::kSoftmax, tensor("x", DType::kInt8, {4}, 0.1f, 0),
+                  tensor("y", DType::kInt8, {4}, 1.0f / 256, -128),
+                  Options(schema::OptionsType::kSoftmax).f32(schema::softmax_options::beta, NAN)),
+      {bytes_of(x)});
+  ASSERT_FALSE(nan_beta.ok());
+  EXPECT_NE(nan_beta.error.find("beta * input scale (nan)"), std::string::npos) << nan_beta.error;
+}
+
 // A zero point outside the tensor type's range is refused when the model
 // loads: the kernels add it to stored values in 32-bit arithmetic (a fuzzed
 // ADD with zero point -1026093263 overflowed there).

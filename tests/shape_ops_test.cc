@@ -1050,6 +1050,13 @@ TEST(MeanOp, RejectsWrongOutputSize) {
                  "gives 2 elements"));
 }
 
+// Valid scales 2^40 apart would need a left shift of 40 in the kernel's
+// requantization (undefined past 31): refused in prepare.
+TEST(MeanOp, RejectsScalesTooFarApart) {
+  const auto model = mean_model(DType::kInt8, {2, 3}, {1}, {2}, false, {1e6f}, {0}, {1e-6f}, {0});
+  EXPECT_TRUE(fails_with(run_model(model, {bytes_of(std::vector<int8_t>(6, 1))}), "left shift of 40"));
+}
+
 TEST(MeanOp, RejectsAxisOutOfRange) {
   EXPECT_TRUE(
       fails_with(run_model(mean_model(DType::kFloat32, {2, 3}, {2}, {2}, false), {bytes_of(std::vector<float>(6))}),

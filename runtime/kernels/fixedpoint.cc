@@ -6,7 +6,7 @@ namespace mote {
 namespace fixedpoint {
 
 void quantize_multiplier(double real, int32_t* multiplier, int* shift) {
-  if (real == 0.0) {
+  if (real == 0.0 || !isfinite(real)) {
     *multiplier = 0;
     *shift = 0;
     return;

@@ -54,7 +54,9 @@ inline int32_t multiply_by_quantized_multiplier_64(int64_t x, int32_t multiplier
 
 // multiplier * 2^shift ~= real, with multiplier in [2^30, 2^31). As TFLite:
 // frexp + round half away from zero; real == 0 gives (0, 0); tiny values flush
-// to zero.
+// to zero. NaN and infinity give (0, 0) too (a model's option can hold them;
+// converting them to an integer is undefined); callers that need a usable
+// multiplier check for 0.
 void quantize_multiplier(double real, int32_t* multiplier, int* shift);
 
 // Same, for real in (0, 1): shift <= 0.

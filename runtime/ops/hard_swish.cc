@@ -29,7 +29,7 @@ Status prepare(OpContext& ctx) {
       if (!reference::make_hard_swish_quant_params(qi.scale, qi.zero_point, qo.scale, qo.zero_point, &data->quant)) {
         return ctx.fail("output scale below input scale / 128 is not supported");
       }
-      return Status::kOk;
+      return check_left_shift(ctx, data->quant.reluish_exponent, "input scale / 128 / (3 / 32768)");
     }
     default:
       return ctx.fail("type %s is not supported", dtype_name(type));

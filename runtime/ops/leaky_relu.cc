@@ -1,4 +1,6 @@
 // LEAKY_RELU: float32, int8 and int16.
+#include <math.h>
+
 #include "kernels/reference/leaky_relu.h"
 
 #include "mote/ops.h"
@@ -21,6 +23,7 @@ Status prepare(OpContext& ctx) {
   MOTE_RETURN_IF_ERROR(prepare_unary(ctx));
   data->size = int32_t(ctx.input(0).num_elements());
   data->alpha = ctx.options().scalar<float>(schema::leaky_relu_options::alpha, 0.0f);
+  if (!isfinite(data->alpha)) return ctx.fail("alpha %g is not a finite number", double(data->alpha));
   const DType type = ctx.input(0).type;
   switch (type) {
     case DType::kFloat32:
@@ -31,7 +34,8 @@ Status prepare(OpContext& ctx) {
       MOTE_RETURN_IF_ERROR(read_unary_quant(ctx, &qi, &qo));
       reference::make_leaky_relu_quant_params(qi.scale, qi.zero_point, qo.scale, qo.zero_point, data->alpha,
                                               &data->quant);
-      return Status::kOk;
+      MOTE_RETURN_IF_ERROR(check_left_shift(ctx, data->quant.alpha_shift, "input scale * alpha / output scale"));
+      return check_left_shift(ctx, data->quant.identity_shift, "input scale / output scale");
     }
     default:
       return ctx.fail("type %s is not supported", dtype_name(type));

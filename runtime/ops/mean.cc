@@ -69,6 +69,7 @@ Status prepare(OpContext& ctx) {
   p.output_zero_point = output_quant.zero_point;
   int shift = 0;
   fixedpoint::quantize_multiplier(double(input_quant.scale) / double(output_quant.scale), &p.multiplier, &shift);
+  MOTE_RETURN_IF_ERROR(check_left_shift(ctx, shift, "input scale / output scale"));
   p.shift = shift;
   reference::mean_fold_count(p.reduced_count, &p.multiplier, &p.shift);
   const size_t num_sums = p.num_outputs > 0 ? size_t(p.num_outputs) : 1;

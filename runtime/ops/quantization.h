@@ -51,6 +51,14 @@ inline Status activation_quant(const OpContext& ctx, const QuantView& q, const c
   return Status::kOk;
 }
 
+// fixedpoint::multiply_by_quantized_multiplier() shifts left by at most 31;
+// scales 2^31 or more apart would need more (a shift past 31 is undefined).
+inline Status check_left_shift(const OpContext& ctx, int32_t shift, const char* what) {
+  if (shift > 31)
+    return ctx.fail("%s needs a left shift of %d (at most 31): the scales are too far apart", what, int(shift));
+  return Status::kOk;
+}
+
 // True for the fused activations a kernel implements by clamping: NONE, RELU,
 // RELU_N1_TO_1 and RELU6. Ops reject the others (TANH, SIGN_BIT) in prepare.
 inline bool is_clamp_activation(schema::Activation activation) {

@@ -58,6 +58,7 @@ Status prepare(OpContext& ctx) {
   MOTE_RETURN_IF_ERROR(per_tensor_quant(ctx, ctx.input_quant(0), "input", &qi));
   int shift = 0;
   fixedpoint::quantize_multiplier(double(qi.scale) / double(qo.scale), &data->requantize.multiplier, &shift);
+  MOTE_RETURN_IF_ERROR(check_left_shift(ctx, shift, "input scale / output scale"));
   data->requantize.shift = shift;
   data->requantize.input_zero_point = qi.zero_point;
   data->requantize.output_zero_point = qo.zero_point;

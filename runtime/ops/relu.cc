@@ -32,7 +32,7 @@ Status prepare(OpContext& ctx) {
       if (is_int16 && (qi.zero_point != 0 || qo.zero_point != 0)) return ctx.fail("int16 needs zero points of 0");
       reference::make_relu_quant_params(qi.scale, qi.zero_point, qo.scale, qo.zero_point, is_int16 ? -32768 : -128,
                                         is_int16 ? 32767 : 127, &data->quant);
-      return Status::kOk;
+      return check_left_shift(ctx, data->quant.output_shift, "input scale / output scale");
     }
     default:
       return ctx.fail("type %s is not supported", dtype_name(type));

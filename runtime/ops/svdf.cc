@@ -139,6 +139,8 @@ Status prepare(OpContext& ctx) {
   data->quant.feature_shift = shift;
   fixedpoint::quantize_multiplier(output_scale, &data->quant.output_multiplier, &shift);
   data->quant.output_shift = shift;
+  MOTE_RETURN_IF_ERROR(check_left_shift(ctx, data->quant.feature_shift, "input * weights_feature / state scale"));
+  MOTE_RETURN_IF_ERROR(check_left_shift(ctx, data->quant.output_shift, "state * weights_time / output scale"));
   data->quant.input_zero_point = input_q.zero_point;
   data->quant.state_zero_point = state_q.zero_point;
   data->quant.output_zero_point = output_q.zero_point;
