@@ -297,6 +297,34 @@ TEST(TfliteSchema, EmptyVtableHasNoFields) {
   EXPECT_TRUE(model->subgraphs.empty());
 }
 
+// export_fuzzer finding: the verifier accepts a vector of 8-byte zero points
+// 4 bytes off alignment, which UnPack() then read in place (misaligned load).
+// Here the zero point vector is moved to the end of the file, 4 bytes off.
+TEST(TfliteSchema, MisalignedZeroPointsAreRefused) {
+  ModelBuilder b;
+  const int x = b.add_tensor(TensorSpec("x", DType::kInt8, {4}, {0.5f}, {3}));
+  const int y = b.add_tensor(TensorSpec("y", DType::kInt8, {4}, {0.5f}, {3}));
+  b.add_operator(s::BuiltinOp::kRelu, {x}, {y});
+  b.set_inputs({x});
+  b.set_outputs({y});
+  std::vector<uint8_t> bytes = b.serialize();
+  std::string error;
+  ASSERT_NE(mote::tools::unpack_model(bytes.data(), bytes.size(), &error), nullptr) << error;
+
+  bytes.resize((bytes.size() + 7) / 8 * 8);
+  const size_t moved = bytes.size();  // length word here, values at moved + 4
+  auto quantization = [&] { return t::GetModel(bytes.data())->subgraphs()->Get(0)->tensors()->Get(0)->quantization(); };
+  const auto* table = reinterpret_cast<const flatbuffers::Table*>(quantization());
+  const size_t field = size_t(reinterpret_cast<const uint8_t*>(table) - bytes.data()) +
+                       table->GetOptionalFieldOffset(t::QuantizationParameters::VT_ZERO_POINT);
+  for (uint8_t v : {1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0}) bytes.push_back(v);  // [3] as int64
+  flatbuffers::WriteScalar<uint32_t>(bytes.data() + field, uint32_t(moved - field));
+  ASSERT_EQ((quantization()->zero_point()->Data() - bytes.data()) % 8, 4);
+  EXPECT_EQ(mote::tools::unpack_model(bytes.data(), bytes.size(), &error), nullptr);
+  EXPECT_NE(error.find("subgraphs[0].tensors[0].quantization.zero_point is not 8-byte aligned"), std::string::npos)
+      << error;
+}
+
 // Tables referenced from many places (a few KB holding hundreds of thousands
 // of table visits) are refused as soon as the visits exceed what a buffer of
 // that size can hold, before the schema walk and UnPack() visit them all.

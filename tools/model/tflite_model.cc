@@ -16,6 +16,23 @@ std::string field_path(const std::string& where, const TypeTable* type, size_t f
   return where.empty() ? name : where + "." + name;
 }
 
+// The verifier checks a vector's length word for 4-byte alignment only, while
+// UnPack() reads 8-byte elements in place; a flatbuffers builder aligns them to
+// 8 from the buffer's start. Zero points are the schema's only such vectors.
+std::string find_misaligned_zero_points(const uint8_t* data) {
+  const auto* subgraphs = tflite::GetModel(data)->subgraphs();
+  for (flatbuffers::uoffset_t s = 0; subgraphs != nullptr && s < subgraphs->size(); ++s) {
+    const auto* tensors = subgraphs->Get(s)->tensors();
+    for (flatbuffers::uoffset_t t = 0; tensors != nullptr && t < tensors->size(); ++t) {
+      const tflite::QuantizationParameters* q = tensors->Get(t)->quantization();
+      if (q != nullptr && q->zero_point() != nullptr &&
+          (q->zero_point()->Data() - data) % sizeof(int64_t) != 0)
+        return "subgraphs[" + std::to_string(s) + "].tensors[" + std::to_string(t) + "].quantization.zero_point";
+    }
+  }
+  return std::string();
+}
+
 }  // namespace
 
 // Union members are listed in `values` when their numbers are not 0, 1, 2, ...
@@ -90,6 +107,11 @@ std::unique_ptr<tflite::ModelT> unpack_model(const uint8_t* data, size_t size, s
   if (!undeclared.empty()) {
     *error = "the model holds data mote's schema (tools/model/tflite.fbs) does not declare, which mote would lose "
              "when it writes the model: " + undeclared;
+    return nullptr;
+  }
+  const std::string misaligned = find_misaligned_zero_points(data);
+  if (!misaligned.empty()) {
+    *error = "corrupt model: " + misaligned + " is not 8-byte aligned (no flatbuffers writer puts it there)";
     return nullptr;
   }
   return std::unique_ptr<tflite::ModelT>(tflite::GetModel(data)->UnPack());
