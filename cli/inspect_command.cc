@@ -474,40 +474,53 @@ void print_text(const json& r) {
   print_esp32s3(r["esp32s3"]);
 }
 
-// The arena of the model as `mote export` deploys it (with its "mote"
-// metadata, tools/prepared_constants_writer.h) and of the plain .tflite.
-struct DeploymentArena {
-  size_t used = 0, planned = 0, planned_bound = 0, persistent = 0;  // with the metadata
-  size_t plain = 0;                             // without it
-  size_t model_bytes = 0;                       // of the .tflite with the metadata
-  json prepared;                                // what the metadata holds, or why there is none
+// What allocate() gives for one model: the figures and plan inspect reports.
+struct ArenaFigures {
+  size_t used = 0, planned = 0, planned_bound = 0, persistent = 0;
+  json memory_plan, patch_stage;
 };
 
-size_t allocated_bytes(const std::vector<uint8_t>& model, size_t* planned, size_t* planned_bound, size_t* persistent) {
+ArenaFigures arena_figures(const Interpreter& interp, const json& operators) {
+  ArenaFigures f;
+  f.used = interp.arena_used_bytes();
+  f.planned = interp.arena_planned_bytes();
+  f.planned_bound = interp.arena_planned_bound_bytes();
+  f.persistent = interp.arena_persistent_bytes();
+  f.memory_plan = memory_plan_json(interp);
+  f.patch_stage = patch_stage_json(interp, operators);
+  return f;
+}
+
+ArenaFigures allocated_figures(const std::vector<uint8_t>& model, const PatchOptions& patch, const json& operators) {
   AlignedBuffer aligned = tools::aligned_buffer(model.size());
   memcpy(aligned.get(), model.data(), model.size());
   HostInterpreter host(aligned.get(), model.size());
-  if (!ok(host.allocate())) throw UserError(host.error_message());
-  if (planned != nullptr) *planned = host.interpreter().arena_planned_bytes();
-  if (planned_bound != nullptr) *planned_bound = host.interpreter().arena_planned_bound_bytes();
-  if (persistent != nullptr) *persistent = host.interpreter().arena_persistent_bytes();
-  return host.interpreter().arena_used_bytes();
+  if (!ok(host.allocate(patch))) throw UserError(host.error_message());
+  return arena_figures(host.interpreter(), operators);
 }
 
-DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_given) {
+// The arena of the model as `mote export` deploys it (with its "mote"
+// metadata, tools/prepared_constants_writer.h), with the same patch options,
+// and of the plain .tflite.
+struct DeploymentArena {
+  ArenaFigures deployed;   // with the metadata
+  size_t plain = 0;        // without it
+  size_t model_bytes = 0;  // of the .tflite with the metadata
+  json prepared;           // what the metadata holds, or why there is none
+};
+
+DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_given, const PatchOptions& patch,
+                                 const json& operators) {
   DeploymentArena a;
-  a.used = a.plain = as_given.arena_used_bytes();
-  a.planned = as_given.arena_planned_bytes();
-  a.planned_bound = as_given.arena_planned_bound_bytes();
-  a.persistent = as_given.arena_persistent_bytes();
+  a.deployed = arena_figures(as_given, operators);
+  a.plain = as_given.arena_used_bytes();
   a.model_bytes = file.size;
   a.prepared["in_file"] = tools::has_prepared_constants(file.data.get(), file.size);
   try {
     const tools::PreparedModel prepared = tools::add_prepared_constants(file.data.get(), file.size);
-    a.used = allocated_bytes(prepared.bytes, &a.planned, &a.planned_bound, &a.persistent);
+    a.deployed = allocated_figures(prepared.bytes, patch, operators);
     a.model_bytes = prepared.bytes.size();
-    a.plain =
-        allocated_bytes(tools::remove_prepared_constants(file.data.get(), file.size), nullptr, nullptr, nullptr);
+    a.plain = allocated_figures(tools::remove_prepared_constants(file.data.get(), file.size), patch, operators).used;
     a.prepared["ops"] = prepared.nodes_with_constants;
     a.prepared["bytes"] = prepared.constant_bytes;
     a.prepared["error"] = nullptr;
@@ -562,18 +575,18 @@ json inspect_report(const std::string& model_path, bool* allocated, const PatchO
   size_t deployed_model_bytes = file->size;
   if (ok_alloc) {
     const Interpreter& interp = host.interpreter();
-    const DeploymentArena arena = deployment_arena(*file, interp);
+    const DeploymentArena arena = deployment_arena(*file, interp, patch, r["operators"]);
     deployed_model_bytes = arena.model_bytes;
     alloc["error"] = nullptr;
     alloc["hint"] = nullptr;
-    alloc["arena_used_bytes"] = arena.used;
-    alloc["arena_planned_bytes"] = arena.planned;
-    alloc["arena_planned_bound_bytes"] = arena.planned_bound;
-    alloc["arena_persistent_bytes"] = arena.persistent;
+    alloc["arena_used_bytes"] = arena.deployed.used;
+    alloc["arena_planned_bytes"] = arena.deployed.planned;
+    alloc["arena_planned_bound_bytes"] = arena.deployed.planned_bound;
+    alloc["arena_persistent_bytes"] = arena.deployed.persistent;
     alloc["arena_plain_bytes"] = arena.plain;
     alloc["prepared_constants"] = arena.prepared;
-    alloc["memory_plan"] = memory_plan_json(interp);
-    alloc["patch_stage"] = patch_stage_json(interp, r["operators"]);
+    alloc["memory_plan"] = arena.deployed.memory_plan;
+    alloc["patch_stage"] = arena.deployed.patch_stage;
   } else {
     const std::string error = host.error_message();
     alloc["error"] = error;

@@ -113,7 +113,7 @@ std::vector<uint8_t> as_deployed(const std::vector<uint8_t>& model) {
   }
 }
 
-Allocation allocate_directly(const std::vector<uint8_t>& model) {
+Allocation allocate_directly(const std::vector<uint8_t>& model, const mote::PatchOptions& patch = {}) {
   mote::OpResolver resolver;
   mote::register_all_ops(resolver);
   std::vector<uint8_t> copy(model.size() + 16);
@@ -121,6 +121,7 @@ Allocation allocate_directly(const std::vector<uint8_t>& model) {
   memcpy(aligned, model.data(), model.size());
   std::vector<uint8_t> arena(8 << 20);
   mote::Interpreter interp(aligned, model.size(), resolver, arena.data(), arena.size());
+  interp.set_patch_options(patch);
   Allocation a;
   a.ok = interp.allocate() == mote::Status::kOk;
   a.error = interp.error_message();
@@ -322,6 +323,41 @@ TEST_F(CliTest, InspectPersonDetectShowsOpsAndTheInterpretersArenaSize) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_TRUE(contains(r.err, direct.error)) << r.err;
   }
+}
+
+// --patch decides the stage of every figure inspect reports: the headline
+// (the deployed model's arena), the plain model's, and the stage section.
+TEST_F(CliTest, InspectPatchOptionSetsTheHeadlineArena) {
+  MOTE_REQUIRE_SHARED();
+  const std::vector<uint8_t> model = read_file(person_detect());
+  mote::PatchOptions off, one_row;
+  off.mode = mote::PatchMode::kOff;
+  one_row.mode = mote::PatchMode::kRows;
+  one_row.rows = 1;
+  const Allocation deployed_off = allocate_directly(as_deployed(model), off);
+  const Allocation deployed_one = allocate_directly(as_deployed(model), one_row);
+  const Allocation plain_one = allocate_directly(model, one_row);
+  ASSERT_TRUE(deployed_off.ok && deployed_one.ok && plain_one.ok) << deployed_off.error << deployed_one.error;
+  ASSERT_NE(deployed_off.used, deployed_one.used);
+
+  CommandResult r_off = mote({"inspect", "--json", "--patch", "off", person_detect()});
+  ASSERT_EQ(r_off.exit_code, 0) << r_off.err;
+  const json off_doc = json::parse(r_off.out)["allocation"];
+  EXPECT_EQ(off_doc["arena_used_bytes"], deployed_off.used);
+  EXPECT_TRUE(off_doc["patch_stage"].is_null());
+
+  CommandResult r_one = mote({"inspect", "--json", "--patch", "1", person_detect()});
+  ASSERT_EQ(r_one.exit_code, 0) << r_one.err;
+  const json one_doc = json::parse(r_one.out)["allocation"];
+  EXPECT_EQ(one_doc["arena_used_bytes"], deployed_one.used);
+  EXPECT_EQ(one_doc["arena_planned_bytes"], deployed_one.planned);
+  EXPECT_EQ(one_doc["arena_plain_bytes"], plain_one.used);
+  EXPECT_EQ(one_doc["patch_stage"]["rows_per_strip"], 1);
+  EXPECT_EQ(one_doc["patch_stage"]["arena_used_bytes"], deployed_one.used);
+
+  CommandResult text = mote({"inspect", "--patch", "1", person_detect()});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_TRUE(contains(text.out, "tensor_arena[" + std::to_string(deployed_one.used) + "]")) << text.out;
 }
 
 TEST_F(CliTest, InspectJsonOfPersonDetectHasTheStableKeys) {
