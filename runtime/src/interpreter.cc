@@ -329,15 +329,8 @@ Status Interpreter::plan_memory() {
   void* planner_work = arena_ + hint_bytes + plan_bytes + stage_plan_bytes + owner_bytes + overlap_bytes;
   PlanArrays arrays{plan, owner};
   visit_buffers(store_buffer, &arrays);
-  const int32_t num_nodes = int32_t(model_.num_operators());
 
-  StageChoice choice;
-  if (try_stage) choice = choose_stage(chain, patch_options_, plan, owner, n, num_nodes, stage_plan);
-  if (choice.layers > 0) {
-    memcpy(stage_plan, plan, size_t(n) * sizeof(PlanBuffer));
-    apply_stage_to_plan(chain, choice.layers, choice.rows, owner, stage_plan, n);
-  }
-  int num_overlaps = collect_overlaps(plan, owner, n, -1, -1, overlaps);
+  const int num_overlaps = collect_overlaps(plan, owner, n, -1, -1, overlaps);
   uint32_t bound = 0;
   head_bytes_ = plan_buffers(plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &bound);
   planned_bound_bytes_ = bound;
@@ -348,22 +341,24 @@ Status Interpreter::plan_memory() {
   // The stage's record goes to the persistent section once planning is done:
   // it may then lie over the planner's work memory, not over activations.
   size_t record_bytes = 0;
+  StageChoice choice;
+  if (try_stage) {
+    // Auto keeps a stage only when its arena is smaller: one whose plan cannot
+    // end below the layer-by-layer plan's is not worth placing.
+    const uint32_t limit = patch_options_.mode == PatchMode::kRows ? UINT32_MAX : uint32_t(head_bytes_);
+    choice = choose_stage(chain, plan, owner, n, limit, stage_plan, overlaps, planner_work);
+  }
   if (choice.layers > 0) {
-    const int32_t stage_last = chain.first_node + choice.layers - 1;
-    num_overlaps = collect_overlaps(stage_plan, owner, n, chain.first_node, stage_last, overlaps);
-    uint32_t stage_bound = 0;
-    const uint32_t stage_head =
-        plan_buffers(stage_plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &stage_bound);
     const size_t stage_record_bytes = sizeof(StageRecord) + size_t(choice.layers) * sizeof(StageLayer);
-    const size_t with_head = stage_head + tail_without + stage_record_bytes;
+    const size_t with_head = choice.planned + tail_without + stage_record_bytes;
     const size_t with_work = work_bytes + tail_without;
     const size_t stage_used = align_up(with_head > with_work ? with_head : with_work, kBufferAlignment);
     if (patch_options_.mode == PatchMode::kRows || stage_used < used_bytes_) {
       record_bytes = stage_record_bytes;
       arena_without_stage_ = used_bytes_;
       used_bytes_ = stage_used;
-      head_bytes_ = stage_head;
-      planned_bound_bytes_ = stage_bound;
+      head_bytes_ = choice.planned;
+      planned_bound_bytes_ = choice.bound;
       arrays.plan = stage_plan;
     }
   }

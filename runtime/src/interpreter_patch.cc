@@ -23,48 +23,67 @@ void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, cons
   }
 }
 
-size_t plan_live_peak(const PlanBuffer* plan, int n, int32_t num_nodes) {
-  size_t peak = 0;
-  for (int32_t node = 0; node < num_nodes; ++node) {
-    size_t live = 0;
-    for (int i = 0; i < n; ++i)
-      if (plan[i].first <= node && node <= plan[i].last) live += plan[i].size;
-    if (live > peak) peak = live;
+size_t live_bytes_at(const PlanBuffer* plan, int n, int32_t node, uint32_t alignment) {
+  size_t live = 0;
+  for (int i = 0; i < n; ++i)
+    if (plan[i].first <= node && node <= plan[i].last) live += (plan[i].size + alignment - 1) / alignment * alignment;
+  return live;
+}
+
+int Interpreter::stage_plan(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan,
+                            const int32_t* owner, int n, PlanBuffer* out, PlanOverlap* overlaps) const {
+  memcpy(out, plan, size_t(n) * sizeof(PlanBuffer));
+  apply_stage_to_plan(chain, layers, rows, owner, out, n);
+  return collect_overlaps(out, owner, n, chain.first_node, chain.first_node + layers - 1, overlaps);
+}
+
+int32_t Interpreter::shortest_auto_strips(const StageChain& chain, int layers) const {
+  const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
+  int64_t weight_bytes = 0, weighted_pixels = 0;
+  for (int l = 0; l < layers; ++l) {
+    const uint32_t pos = nodes[chain.first_node + l].inputs_pos;
+    const int32_t weights = node_count(model_data_, pos) > 1 ? node_tensor(pos, 1) : -1;
+    if (weights < 0) continue;
+    const int64_t bytes = model_.tensor(uint32_t(weights)).bytes;
+    weight_bytes += bytes;
+    weighted_pixels += bytes * chain.layers[l].output_height * chain.output_width[l];
   }
-  return peak;
+  const int32_t height = chain.layers[layers - 1].output_height;
+  int32_t rows = 1;
+  while (rows < height && weighted_pixels < int64_t(kMinStripPixels) * weight_bytes *
+                                               stage_strip_count(chain.layers, layers, rows))
+    ++rows;
+  return rows;
 }
 
-namespace {
-
-size_t stage_live_peak(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan,
-                       const int32_t* owner, int n, int32_t num_nodes, PlanBuffer* work) {
-  memcpy(work, plan, size_t(n) * sizeof(PlanBuffer));
-  apply_stage_to_plan(chain, layers, rows, owner, work, n);
-  return plan_live_peak(work, n, num_nodes);
-}
-
-}  // namespace
-
-StageChoice choose_stage(const StageChain& chain, const PatchOptions& options, const PlanBuffer* plan,
-                         const int32_t* owner, int n, int32_t num_nodes, PlanBuffer* work) {
-  StageChoice best;
+StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer* plan, const int32_t* owner, int n,
+                                      uint32_t limit, PlanBuffer* out, PlanOverlap* overlaps,
+                                      void* planner_work) const {
+  // One candidate per stage length, ordered by lower bound (shorter stages
+  // first among equal bounds).
+  StageChoice candidates[kMaxStageLayers];
+  int count = 0;
   for (int layers = 2; layers <= chain.count; ++layers) {
     const int32_t height = chain.layers[layers - 1].output_height;
     StageChoice c;
     c.layers = layers;
-    if (options.mode == PatchMode::kRows) {
-      c.rows = options.rows < height ? options.rows : height;
+    if (patch_options_.mode == PatchMode::kRows) {
+      c.rows = patch_options_.rows < height ? patch_options_.rows : height;
       if (c.rows <= 0) return StageChoice();
-      c.live_peak = stage_live_peak(chain, layers, c.rows, plan, owner, n, num_nodes, work);
     } else {
-      // Taller strips never need fewer bytes; keep the tallest that needs no
-      // more than one-row strips (fewer kernel calls).
-      c.rows = 1;
-      c.live_peak = stage_live_peak(chain, layers, 1, plan, owner, n, num_nodes, work);
-      int32_t lo = 1, hi = height;
+      c.rows = shortest_auto_strips(chain, layers);
+    }
+    const int num_overlaps = stage_plan(chain, layers, c.rows, plan, owner, n, out, overlaps);
+    c.bound = plan_lower_bound(out, n, kBufferAlignment, overlaps, num_overlaps);
+    if (patch_options_.mode != PatchMode::kRows) {
+      // Taller strips only make the stage's own bytes grow: keep the tallest
+      // whose stage still fits under the shortest strips' bound (fewer kernel
+      // calls, the same bound).
+      int32_t lo = c.rows, hi = height;
       while (lo < hi) {
         const int32_t mid = lo + (hi - lo + 1) / 2;
-        if (stage_live_peak(chain, layers, mid, plan, owner, n, num_nodes, work) <= c.live_peak) {
+        stage_plan(chain, layers, mid, plan, owner, n, out, overlaps);
+        if (live_bytes_at(out, n, chain.first_node, kBufferAlignment) <= c.bound) {
           lo = mid;
         } else {
           hi = mid - 1;
@@ -72,7 +91,27 @@ StageChoice choose_stage(const StageChain& chain, const PatchOptions& options, c
       }
       c.rows = lo;
     }
-    if (best.layers == 0 || c.live_peak < best.live_peak) best = c;
+    int k = count++;
+    for (; k > 0 && candidates[k - 1].bound > c.bound; --k) candidates[k] = candidates[k - 1];
+    candidates[k] = c;
+  }
+  // Place them from the lowest bound: the placement can stop short of it, but
+  // a candidate whose bound is not below the best plan so far cannot beat it.
+  StageChoice best;
+  int placed = -1;
+  for (int i = 0; i < count && i < kMaxStagePlacements; ++i) {
+    StageChoice& c = candidates[i];
+    if (c.bound >= (best.layers > 0 ? best.planned : limit)) break;
+    const int num_overlaps = stage_plan(chain, c.layers, c.rows, plan, owner, n, out, overlaps);
+    c.planned = plan_buffers(out, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &c.bound);
+    placed = i;
+    if (best.layers == 0 || c.planned < best.planned) best = c;
+  }
+  // `out` holds the last plan placed; placing is deterministic, so again for
+  // the best when that was another.
+  if (placed >= 0 && (candidates[placed].layers != best.layers || candidates[placed].rows != best.rows)) {
+    const int num_overlaps = stage_plan(chain, best.layers, best.rows, plan, owner, n, out, overlaps);
+    plan_buffers(out, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
   }
   return best;
 }
@@ -116,6 +155,7 @@ int Interpreter::find_stage_chain(StageChain* chain) const {
     ++chain->count;
     chain->tensors[chain->count] = hint.output;
     chain->row_bytes[chain->count] = int32_t(out.bytes / uint32_t(out.shape.dims[1]));
+    chain->output_width[chain->count - 1] = out.shape.dims[2];
   }
   return chain->count;
 }

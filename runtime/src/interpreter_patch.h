@@ -22,6 +22,7 @@ struct StageChain {
   StageLayer layers[kMaxStageLayers];
   int32_t tensors[kMaxStageLayers + 1] = {};
   int32_t row_bytes[kMaxStageLayers + 1] = {};
+  int32_t output_width[kMaxStageLayers] = {};  // of layer i's output
 };
 
 // During invoke(): the views the running node of a stage gets for input 0 and
@@ -43,19 +44,27 @@ struct StripView {
 void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, const int32_t* owner, PlanBuffer* plan,
                          int n);
 
-// Most bytes alive at any node (the bound no placement can beat).
-size_t plan_live_peak(const PlanBuffer* plan, int n, int32_t num_nodes);
+// Bytes of the buffers alive at `node`, each rounded up to `alignment`. In a
+// stage's plan every stage node has the same live set (apply_stage_to_plan),
+// and no overlap is allowed there, so this is what the stage itself needs.
+size_t live_bytes_at(const PlanBuffer* plan, int n, int32_t node, uint32_t alignment);
 
+// A stage and its placed plan.
 struct StageChoice {
   int layers = 0;  // 0: none
   int32_t rows = 0;
-  size_t live_peak = 0;
+  uint32_t bound = 0;    // plan_lower_bound() of its plan
+  uint32_t planned = 0;  // what the placement reaches
 };
 
-// The stage with the smallest live peak (the shortest such stage, with the
-// tallest strips that keep it), or with strips of options.rows rows for
-// PatchMode::kRows. `work` holds n PlanBuffer.
-StageChoice choose_stage(const StageChain& chain, const PatchOptions& options, const PlanBuffer* plan,
-                         const int32_t* owner, int n, int32_t num_nodes, PlanBuffer* work);
+// Stage plans choose_stage() places at most: each is one plan_buffers() call.
+constexpr int kMaxStagePlacements = 4;
+
+// Auto strips give each layer's kernel call at least this many output pixels
+// on average, weighted by the layers' weight bytes: every strip calls each
+// layer once, at a cost that grows with its weights, so narrow strips of
+// layers with many weights cost more than they save (kws_ref_model_int8 at
+// 5 pixels a call: 18% more instructions per invoke on lx106; 25: 4%).
+constexpr int32_t kMinStripPixels = 16;
 
 }  // namespace mote

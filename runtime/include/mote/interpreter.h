@@ -34,6 +34,7 @@ namespace mote {
 struct OverlapHint;  // src/arena_records.h
 struct StageRecord;
 struct StageChain;   // src/interpreter_patch.h
+struct StageChoice;  // src/interpreter_patch.h
 struct StripView;
 
 // Alignment of every planned buffer and of the arena base.
@@ -175,6 +176,20 @@ class Interpreter {
                        PlanOverlap* overlaps) const;
   // Patch stage (src/interpreter_patch.cc).
   int find_stage_chain(StageChain* chain) const;
+  // The shortest strips PatchMode::kAuto tries for a stage of `layers` layers
+  // (kMinStripPixels).
+  int32_t shortest_auto_strips(const StageChain& chain, int layers) const;
+  // The plan of a stage of `layers` layers in strips of `rows` rows (into
+  // `out`) and the overlaps it allows; returns their count.
+  int stage_plan(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan, const int32_t* owner,
+                 int n, PlanBuffer* out, PlanOverlap* overlaps) const;
+  // The stage whose placed plan is smallest, among one candidate per stage
+  // length (the tallest strips that keep one-row strips' lower bound, or
+  // strips of the rows PatchMode::kRows asks for), at most
+  // kMaxStagePlacements of them placed and none whose bound is not below
+  // `limit`; `out` holds its placed plan. layers == 0 when none is placed.
+  StageChoice choose_stage(const StageChain& chain, const PlanBuffer* plan, const int32_t* owner, int n,
+                           uint32_t limit, PlanBuffer* out, PlanOverlap* overlaps, void* planner_work) const;
   Status run_stage(const StageRecord& stage);
   bool is_stage_inner_tensor(int32_t tensor) const;
   // The lifetime and size a buffer has in the plan of the chosen stage.
