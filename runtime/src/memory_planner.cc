@@ -204,10 +204,8 @@ uint32_t plan_buffers(PlanBuffer* buffers, int n, uint32_t alignment, void* work
     // others that no order by size or lifetime puts first. From the pass's best
     // order, move the buffer that ends highest earlier (alternately to the
     // front and to a pseudo-random earlier position) and place again, a fixed
-    // number of times or until the bound is reached. Only in the pass with the
-    // allowances (when there are any): the bound counts them, so the pass
-    // without them rarely reaches it and would search in vain.
-    if (reached_bound() || n < 2 || (num_overlaps > 0 && !with_overlaps)) continue;
+    // number of times or until the bound is reached.
+    if (reached_bound() || n < 2) continue;
     sort_sequence(buffers, n, pass_order, sequence);
     place(buffers, n, alignment, overlaps, num_allowed, sequence, offsets);
     for (int step = 0; step < kSearchSteps && !reached_bound(); ++step) {
