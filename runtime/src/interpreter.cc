@@ -76,33 +76,41 @@ Status Interpreter::check_arena_for(size_t bytes) {
 
 Status Interpreter::init_tensors() {
   const uint32_t n = model_.num_tensors();
-  const size_t bytes = n * (sizeof(TensorRecord) + 1);
-  TensorRecord* records = static_cast<TensorRecord*>(tail_alloc(bytes, 4, &tensors_));
-  if (records == nullptr) return check_arena_for(bytes);
-  uint8_t* kinds = reinterpret_cast<uint8_t*>(records + n);
+  uint32_t num_records = 0;
   for (uint32_t i = 0; i < n; ++i) {
+    const TensorView v = model_.tensor_view(i);
+    if (uint8_t(v.type) > kTypeMask) return set_error("tensor %u has an unsupported type %d", unsigned(i), int(v.type));
+    if (v.data == nullptr) ++num_records;
+  }
+  const size_t bytes = TensorTable::bytes(n, num_records);
+  if (tail_alloc(bytes, 4, &tensors_) == nullptr) return check_arena_for(bytes);
+  num_records_ = num_records;
+  // The table stays valid: tail allocations only move the tail start, never
+  // what is already placed.
+  const TensorTable table = tensor_table();
+  uint32_t slot = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i % 32 == 0 && i > 0) table.records_before[i / 32 - 1] = uint16_t(slot);
     TensorInfo info = model_.tensor(i);
-    if (uint8_t(info.type) > kTypeMask)
-      return set_error("tensor %u has an unsupported type %d", unsigned(i), int(info.type));
-    TensorRecord& r = records[i];
+    if (info.data != nullptr) continue;
+    table.has_record[i / 32] |= uint32_t(1) << (i % 32);
+    TensorRecord& r = table.records[slot];
     uint8_t location = kNoData;
     r.dims_pos = info.shape_offset;
     r.data = 0;
-    if (info.data != nullptr) {
-      location = kInModel;
-      r.data = uint32_t(info.data - model_data_);
-    } else if (info.is_variable) {
+    if (info.is_variable) {
       uint32_t off = 0;
-      // The record pointer stays valid: tail allocations only move the tail
-      // start, never the records already placed.
       if (tail_alloc(info.bytes, kBufferAlignment, &off) == nullptr) return check_arena_for(info.bytes);
       location = kInArena;
       r.data = off;
     }
-    kinds[i] = uint8_t(uint8_t(info.type) | (location << kLocationShift) | (info.is_variable ? kVariable : 0));
+    table.kinds[slot++] =
+        uint8_t(uint8_t(info.type) | (location << kLocationShift) | (info.is_variable ? kVariable : 0));
   }
   return Status::kOk;
 }
+
+TensorTable Interpreter::tensor_table() const { return TensorTable(arena_ + tensors_, model_.num_tensors(), num_records_); }
 
 Status Interpreter::init_nodes() {
   const uint32_t n = model_.num_operators();
@@ -165,13 +173,17 @@ int32_t Interpreter::node_tensor(uint32_t vector_pos, int i) const {
 }
 
 uint8_t Interpreter::location(int32_t tensor) const {
-  const uint8_t kind = arena_[tensors_ + model_.num_tensors() * sizeof(TensorRecord) + uint32_t(tensor)];
-  return uint8_t((kind >> kLocationShift) & 3);
+  const TensorTable table = tensor_table();
+  const int32_t slot = table.slot(tensor);
+  return slot < 0 ? uint8_t(kInModel) : uint8_t((table.kinds[slot] >> kLocationShift) & 3);
 }
 
 int32_t Interpreter::buffer_root(int32_t tensor) const {
-  if (tensor < 0 || location(tensor) != kShared) return tensor;
-  return int32_t(reinterpret_cast<const TensorRecord*>(arena_ + tensors_)[tensor].data);
+  if (tensor < 0) return tensor;
+  const TensorTable table = tensor_table();
+  const int32_t slot = table.slot(tensor);
+  if (slot < 0 || ((table.kinds[slot] >> kLocationShift) & 3) != kShared) return tensor;
+  return int32_t(table.records[slot].data);
 }
 
 bool Interpreter::in_model_outputs(int32_t root) const {
@@ -184,14 +196,16 @@ bool Interpreter::in_model_outputs(int32_t root) const {
 // execution order) and scratch buffers. A tensor that shares another's buffer
 // is not a buffer of its own: its uses extend the lifetime of that buffer.
 int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
-  const uint8_t* kinds = arena_ + tensors_ + model_.num_tensors() * sizeof(TensorRecord);
+  const TensorTable table = tensor_table();
   const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
   const int32_t num_nodes = int32_t(model_.num_operators());
   const int32_t last_node = num_nodes > 0 ? num_nodes - 1 : 0;
   int count = 0;
   for (uint32_t t = 0; t < model_.num_tensors(); ++t) {
-    const uint8_t where = uint8_t((kinds[t] >> kLocationShift) & 3);
-    if (where == kInModel || where == kShared || (kinds[t] & kVariable)) continue;
+    const int32_t slot = table.slot(int32_t(t));
+    if (slot < 0) continue;  // a constant
+    const uint8_t where = uint8_t((table.kinds[slot] >> kLocationShift) & 3);
+    if (where == kShared || (table.kinds[slot] & kVariable)) continue;
     TensorInfo info = model_.tensor(t);
     if (info.bytes == 0) continue;
     const int32_t self = int32_t(t);
@@ -242,7 +256,7 @@ int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
     b.size = info.bytes;
     b.first = first;
     b.last = last;
-    b.offset = where == kInArena ? reinterpret_cast<const TensorRecord*>(arena_ + tensors_)[t].data : 0;
+    b.offset = where == kInArena ? table.records[slot].data : 0;
     if (stage_ != 0) stage_buffer(self, &b);
     visit(user, count++, self, b);
   }
@@ -366,13 +380,13 @@ Status Interpreter::plan_memory() {
   head_reserved_ = 0;
   if (head_bytes_ + record_bytes > tail_offset_)
     return set_error("arena too small: this model needs %zu bytes, the arena has %zu", used_bytes_, arena_bytes_);
-  TensorRecord* records = reinterpret_cast<TensorRecord*>(arena_ + tensors_);
-  uint8_t* kinds = reinterpret_cast<uint8_t*>(records + model_.num_tensors());
+  const TensorTable table = tensor_table();
   for (int i = 0; i < n; ++i) {
     const int32_t o = arrays.owner[i];
     if (o >= 0) {
-      kinds[o] = uint8_t((kinds[o] & ~(3 << kLocationShift)) | (kInArena << kLocationShift));
-      records[o].data = arrays.plan[i].offset;
+      const int32_t slot = table.slot(o);
+      table.kinds[slot] = uint8_t((table.kinds[slot] & ~(3 << kLocationShift)) | (kInArena << kLocationShift));
+      table.records[slot].data = arrays.plan[i].offset;
     }
   }
   // Scratch buffers were visited after the tensors, in list order.
@@ -401,20 +415,23 @@ Status Interpreter::share_buffer(int32_t input, int32_t output) {
   const uint32_t num_tensors = model_.num_tensors();
   if (input < 0 || output < 0 || input == output || uint32_t(input) >= num_tensors || uint32_t(output) >= num_tensors)
     return Status::kOk;
-  TensorRecord* records = reinterpret_cast<TensorRecord*>(arena_ + tensors_);
-  uint8_t* kinds = reinterpret_cast<uint8_t*>(records + num_tensors);
-  const uint8_t in_where = location(input);
+  const TensorTable table = tensor_table();
+  const int32_t in_slot = table.slot(input);
+  const int32_t out_slot = table.slot(output);
   // Only two planned activations of the same size, and never a model input
   // as the follower: the caller writes those before invoke().
-  if ((kinds[input] & kVariable) || (kinds[output] & kVariable)) return Status::kOk;
+  if (in_slot < 0 || out_slot < 0) return Status::kOk;
+  if ((table.kinds[in_slot] & kVariable) || (table.kinds[out_slot] & kVariable)) return Status::kOk;
+  const uint8_t in_where = location(input);
   if ((in_where != kNoData && in_where != kShared) || location(output) != kNoData) return Status::kOk;
   if (view(input).bytes != view(output).bytes || view(input).bytes == 0) return Status::kOk;
   for (uint32_t i = 0; i < model_.num_inputs(); ++i)
     if (model_.input(i) == output) return Status::kOk;
-  for (uint32_t t = 0; t < num_tensors; ++t)  // output already leads a group (a graph out of order)
-    if (location(int32_t(t)) == kShared && records[t].data == uint32_t(output)) return Status::kOk;
-  records[output].data = uint32_t(buffer_root(input));
-  kinds[output] = uint8_t((kinds[output] & ~(3 << kLocationShift)) | (kShared << kLocationShift));
+  for (uint32_t s = 0; s < num_records_; ++s)  // output already leads a group (a graph out of order)
+    if (((table.kinds[s] >> kLocationShift) & 3) == kShared && table.records[s].data == uint32_t(output))
+      return Status::kOk;
+  table.records[out_slot].data = uint32_t(buffer_root(input));
+  table.kinds[out_slot] = uint8_t((table.kinds[out_slot] & ~(3 << kLocationShift)) | (kShared << kLocationShift));
   return Status::kOk;
 }
 
@@ -429,13 +446,13 @@ Status Interpreter::add_overlap_hint(const OverlapHint& hint) {
 
 Status Interpreter::reset_state() {
   if (!allocated_) return set_error("reset_state() called before allocate()");
-  const TensorRecord* records = reinterpret_cast<const TensorRecord*>(arena_ + tensors_);
-  const uint8_t* kinds = reinterpret_cast<const uint8_t*>(records + model_.num_tensors());
+  const TensorTable table = tensor_table();
   for (uint32_t t = 0; t < model_.num_tensors(); ++t) {
-    if (!(kinds[t] & kVariable)) continue;
+    const int32_t slot = table.slot(int32_t(t));
+    if (slot < 0 || !(table.kinds[slot] & kVariable)) continue;
     TensorInfo info = model_.tensor(t);
     int value = info.type == DType::kInt8 ? info.quant.zero_point(0) : 0;
-    memset(arena_ + records[t].data, value, info.bytes);
+    memset(arena_ + table.records[slot].data, value, info.bytes);
   }
   return Status::kOk;
 }
@@ -468,9 +485,11 @@ TensorView Interpreter::view(int32_t index) const {
   TensorView v;
   if (!allocated_ && !in_prepare_) return v;
   if (index < 0 || uint32_t(index) >= model_.num_tensors()) return v;
-  const TensorRecord* records = reinterpret_cast<const TensorRecord*>(arena_ + tensors_);
-  const uint8_t kind = reinterpret_cast<const uint8_t*>(records + model_.num_tensors())[index];
-  const TensorRecord& r = records[index];
+  const TensorTable table = tensor_table();
+  const int32_t slot = table.slot(index);
+  if (slot < 0) return model_.tensor_view(uint32_t(index));
+  const uint8_t kind = table.kinds[slot];
+  const TensorRecord& r = table.records[slot];
   v.type = DType(kind & kTypeMask);
   v.shape.rank = r.dims_pos == 0 ? 0 : int32_t(fb::load<uint32_t>(model_data_ + r.dims_pos - 4));
   uint32_t count = 1;
@@ -483,12 +502,9 @@ TensorView Interpreter::view(int32_t index) const {
     case kInArena:
       v.data = arena_ + r.data;
       break;
-    case kInModel:
-      v.data = const_cast<uint8_t*>(model_data_ + r.data);
-      break;
     case kShared: {
-      const uint8_t root_kind = reinterpret_cast<const uint8_t*>(records + model_.num_tensors())[r.data];
-      if (((root_kind >> kLocationShift) & 3) == kInArena) v.data = arena_ + records[r.data].data;
+      const int32_t root = table.slot(int32_t(r.data));
+      if (((table.kinds[root] >> kLocationShift) & 3) == kInArena) v.data = arena_ + table.records[root].data;
       break;
     }
     default:

@@ -256,29 +256,52 @@ Status Model::check_operator(uint32_t index, char* error, size_t error_size) con
 
 fb::Bytes Model::description() const { return root_.string(s::model::description); }
 
+namespace {
+
+// Type, shape and size of a tensor table; shape_offset as in TensorInfo.
+void read_tensor_shape(const fb::Table& t, DType* type, Shape* shape, uint32_t* shape_offset, uint32_t* bytes) {
+  *type = DType(t.scalar<int8_t>(s::tensor::type, 0));
+  fb::Vector<int32_t> dims = t.vector<int32_t>(s::tensor::shape);
+  const uint32_t rank = dims.size() <= uint32_t(kMaxDims) ? dims.size() : 0;
+  shape->rank = int32_t(rank);
+  *shape_offset = rank > 0 ? uint32_t(dims.position()) : 0;
+  uint64_t count = 1;
+  for (uint32_t d = 0; d < rank; ++d) {
+    shape->dims[d] = dims[d] > 0 ? dims[d] : 0;
+    count *= uint64_t(shape->dims[d]);
+  }
+  const uint64_t total = count * dtype_size(*type);
+  *bytes = total <= kMaxTensorBytes ? uint32_t(total) : 0;
+}
+
+}  // namespace
+
+const uint8_t* Model::constant_data(const fb::Table& t, uint32_t bytes) const {
+  const uint32_t buffer = t.scalar<uint32_t>(s::tensor::buffer, 0);
+  if (buffer == 0 || t.scalar<uint8_t>(s::tensor::is_variable, 0) != 0) return nullptr;
+  fb::Bytes data;
+  return ok(buffer_bytes(buffer, &data)) && data.size != 0 && data.size == bytes ? data.data : nullptr;
+}
+
+TensorView Model::tensor_view(uint32_t index) const {
+  TensorView view;
+  fb::Table t = subgraph_.table_in(tensors_, index);
+  if (!t.valid()) return view;
+  uint32_t shape_offset = 0;
+  read_tensor_shape(t, &view.type, &view.shape, &shape_offset, &view.bytes);
+  view.data = const_cast<uint8_t*>(constant_data(t, view.bytes));
+  return view;
+}
+
 TensorInfo Model::tensor(uint32_t index) const {
   TensorInfo info;
   fb::Table t = subgraph_.table_in(tensors_, index);
   if (!t.valid()) return info;
-  info.type = DType(t.scalar<int8_t>(s::tensor::type, 0));
-  fb::Vector<int32_t> shape = t.vector<int32_t>(s::tensor::shape);
-  uint32_t rank = shape.size() <= uint32_t(kMaxDims) ? shape.size() : 0;
-  info.shape.rank = int32_t(rank);
-  info.shape_offset = rank > 0 ? uint32_t(shape.position()) : 0;
-  uint64_t count = 1;
-  for (uint32_t d = 0; d < rank; ++d) {
-    info.shape.dims[d] = shape[d] > 0 ? shape[d] : 0;
-    count *= uint64_t(info.shape.dims[d]);
-  }
-  uint64_t bytes = count * dtype_size(info.type);
-  info.bytes = bytes <= kMaxTensorBytes ? uint32_t(bytes) : 0;
+  read_tensor_shape(t, &info.type, &info.shape, &info.shape_offset, &info.bytes);
   info.is_variable = t.scalar<uint8_t>(s::tensor::is_variable, 0) != 0;
   info.name = t.string(s::tensor::name);
   info.buffer = t.scalar<uint32_t>(s::tensor::buffer, 0);
-  if (info.buffer != 0 && !info.is_variable) {
-    fb::Bytes data;
-    if (ok(buffer_bytes(info.buffer, &data)) && data.size != 0 && data.size == info.bytes) info.data = data.data;
-  }
+  info.data = constant_data(t, info.bytes);
   fb::Table q = t.table(s::tensor::quantization);
   if (q.valid()) {
     fb::Vector<float> scales = q.vector<float>(s::quantization::scale);

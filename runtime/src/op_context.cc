@@ -100,11 +100,11 @@ void* OpContext::allocate_persistent(size_t bytes, size_t align, uint32_t* offse
   return p;
 }
 
-void* OpContext::allocate_op_data(size_t bytes) {
+void* OpContext::allocate_op_data(size_t bytes, size_t align) {
   NodeRecord& r = reinterpret_cast<NodeRecord*>(interp_->arena_ + interp_->nodes_)[node_];
   if (r.op_data != 0) return interp_->arena_ + r.op_data;
   uint32_t offset = 0;
-  void* p = allocate_persistent(bytes, 8, &offset);
+  void* p = allocate_persistent(bytes, align, &offset);
   if (p != nullptr) r.op_data = offset;
   return p;
 }

@@ -32,6 +32,7 @@
 namespace mote {
 
 struct OverlapHint;  // src/arena_records.h
+class TensorTable;
 struct StageRecord;
 struct StageChain;   // src/interpreter_patch.h
 struct StageChoice;  // src/interpreter_patch.h
@@ -194,6 +195,7 @@ class Interpreter {
   bool is_stage_inner_tensor(int32_t tensor) const;
   // The lifetime and size a buffer has in the plan of the chosen stage.
   void stage_buffer(int32_t owner, PlanBuffer* buffer) const;
+  TensorTable tensor_table() const;
   uint8_t location(int32_t tensor) const;
   // The tensor whose planned buffer holds this tensor's bytes.
   int32_t buffer_root(int32_t tensor) const;
@@ -218,7 +220,8 @@ class Interpreter {
   size_t planned_bound_bytes_ = 0;
   size_t tail_bytes_ = 0;
   size_t used_bytes_ = 0;
-  uint32_t tensors_ = 0;  // arena offset of TensorRecord[num_tensors], then uint8_t kinds[num_tensors]
+  uint32_t tensors_ = 0;  // arena offset of the TensorTable (src/arena_records.h)
+  uint32_t num_records_ = 0;
   uint32_t nodes_ = 0;    // arena offset of NodeRecord[num_operators]
   uint32_t first_scratch_ = 0;
   uint32_t last_scratch_ = 0;

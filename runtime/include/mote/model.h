@@ -71,6 +71,9 @@ class Model {
   int32_t input(uint32_t i) const { return inputs_[i]; }
   int32_t output(uint32_t i) const { return outputs_[i]; }
   TensorInfo tensor(uint32_t index) const;
+  // The part of tensor() a kernel needs: type, shape, bytes, and the data when
+  // it is a constant in the model (else nullptr).
+  TensorView tensor_view(uint32_t index) const;
   OperatorInfo op(uint32_t index) const;
   MetadataInfo metadata(uint32_t index) const;
 
@@ -78,6 +81,7 @@ class Model {
   Status check_tensor(uint32_t index, char* error, size_t error_size) const;
   Status check_operator(uint32_t index, char* error, size_t error_size) const;
   Status buffer_bytes(uint32_t buffer_index, fb::Bytes* out) const;
+  const uint8_t* constant_data(const fb::Table& tensor, uint32_t bytes) const;
 
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;

@@ -99,9 +99,11 @@ class OpContext {
   // --- prepare only ---
   // Allocates this node's op data (once), zero-filled; nullptr and an error
   // message when the arena is full.
-  void* allocate_op_data(size_t bytes);
+  // Aligned to `align` (at least 4): only as much as the struct needs, so no
+  // padding is spent between records.
+  void* allocate_op_data(size_t bytes, size_t align = 8);
   template <typename T>
-  T* allocate_op_data() { return static_cast<T*>(allocate_op_data(sizeof(T))); }
+  T* allocate_op_data() { return static_cast<T*>(allocate_op_data(sizeof(T), alignof(T))); }
   // Allocates a persistent array, zero-filled; nullptr when the arena is full.
   template <typename T>
   T* allocate_array(size_t count, ArenaRef<T>* ref) {
