@@ -17,12 +17,7 @@
  * device_park_app_cpu with `-device loader,addr=<its address>,cpu-num=1`.
  */
 
-#define TRAP_USER       0
-#define TRAP_KERNEL     1
-#define TRAP_DEBUG      2
-#define TRAP_NMI        3
-#define TRAP_WINDOW     4
-#define TRAP_INTERRUPT  5
+#include "../xtensa/trap.inc"
 
 /* CPENABLE bits of this core's coprocessors: CP0 the FPU, CP3 "cop_ai",
  * the PIE state (Q registers, QACC, ACCX, SAR_BYTE, UA_STATE). */
@@ -120,20 +115,5 @@ _vectors:
         .org    0x340           /* user exception */
         movi    a2, TRAP_USER
         j       .Ltrap
-        .org    0x3c0           /* double exception: exit directly */
-        movi    a2, 1           /* simcall exit */
-        movi    a3, 99
-        simcall
-        .balign 4
-.Ltrap_stack:   .word __stack
-.Ltrap_handler: .word device_trap
-.Ltrap:
-        rsr     a3, exccause
-        rsr     a4, epc1
-        rsr     a5, excvaddr
-        rsr     a6, debugcause
-        rsr     a7, epc6
-        l32r    a1, .Ltrap_stack
-        l32r    a0, .Ltrap_handler
-        callx0  a0
-1:      j       1b
+        .org    0x3c0           /* double exception */
+        double_exception_exit_and_trap epc6

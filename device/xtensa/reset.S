@@ -8,10 +8,7 @@
  * instead of spinning in an unmapped vector.
  */
 
-#define TRAP_USER    0
-#define TRAP_KERNEL  1
-#define TRAP_DEBUG   2
-#define TRAP_NMI     3
+#include "trap.inc"
 
         .section .reset.text, "ax"
         .global _reset
@@ -54,20 +51,5 @@ _vectors:
         .org    0x50            /* user exception */
         movi    a2, TRAP_USER
         j       .Ltrap
-        .org    0x70            /* double exception: exit directly */
-        movi    a2, 1           /* simcall exit */
-        movi    a3, 99
-        simcall
-        .balign 4
-.Ltrap_stack:   .word __stack
-.Ltrap_handler: .word device_trap
-.Ltrap:
-        rsr     a3, exccause
-        rsr     a4, epc1
-        rsr     a5, excvaddr
-        rsr     a6, debugcause
-        rsr     a7, epc2
-        l32r    a1, .Ltrap_stack
-        l32r    a0, .Ltrap_handler
-        callx0  a0
-1:      j       1b
+        .org    0x70            /* double exception */
+        double_exception_exit_and_trap epc2

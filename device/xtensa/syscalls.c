@@ -53,7 +53,7 @@ void _exit(int status) {
   }
 }
 
-// Called from the exception vectors in reset.S; `kind` is one of TRAP_* there,
+// Called from the exception vectors (reset.S, trap.inc); `kind` is one of TRAP_* in trap.inc,
 // `debug_epc` the EPC of the core's debug interrupt level (EPC2 on the lx106,
 // EPC6 on the LX7).
 void device_trap(int kind, uint32_t exccause, uint32_t epc1, uint32_t excvaddr, uint32_t debugcause,
