@@ -41,6 +41,10 @@ struct Case : WindowCase {
   int32_t out_c = 16;             // CONV_2D only
   size_t filter_misalign = 0;     // the input's is WindowCase::misalign
   bool extreme = false;           // every input and weight -128
+
+  std::string trace(const std::string& channels) const {
+    return describe(channels) + " filter misalign " + std::to_string(filter_misalign) + (extreme ? " extreme" : "");
+  }
 };
 
 struct Quantization {
@@ -77,64 +81,76 @@ void fill(GuardedBuffer<int8_t>& b, bool extreme, std::mt19937& rng) {
   for (size_t i = 0; i < b.size(); ++i) b.data()[i] = extreme ? int8_t(-128) : int8_t(byte(rng));
 }
 
-void check_conv_1x1(const Case& c, std::mt19937& rng) {
-  SCOPED_TRACE(c.describe("->" + std::to_string(c.out_c)) + " filter misalign " + std::to_string(c.filter_misalign) +
-               (c.extreme ? " extreme" : ""));
+// A window op's operands for one case: quantization for its output channels,
+// then input and filter drawn from `rng` (all -128 when extreme), each at the
+// case's misalignment.
+struct WindowOperands {
+  WindowOperands(const Case& c, const ConvParams& geometry, const Dims4& in, const Dims4& filter_dims,
+                 int32_t channels, std::mt19937& rng)
+      : p(geometry), input(elements(in), c.misalign), filter(elements(filter_dims), c.filter_misalign) {
+    random_quantization(&p, channels, c.extreme, rng, &q);
+    fill(input, c.extreme, rng);
+    fill(filter, c.extreme, rng);
+    bias = c.bias ? q.bias.data() : nullptr;
+  }
   ConvParams p;
+  Quantization q;
+  GuardedBuffer<int8_t> input, filter;
+  const int32_t* bias = nullptr;
+};
+
+// Runs a PIE kernel (`run` writes `actual`) and expects the reference's
+// bytes, the guard after the output intact and no accumulator saturated.
+template <typename RunPie>
+void expect_pie_matches(const char* kernel, const GuardedBuffer<int8_t>& expected, const GuardedBuffer<int8_t>& actual,
+                        RunPie run) {
+  const int64_t saturations = mote::pie::Core::total_saturations();
+  run();
+  EXPECT_TRUE(same_bytes(expected, actual)) << kernel << " differs";
+  EXPECT_TRUE(actual.guard_intact()) << kernel << " wrote past its output";
+  EXPECT_EQ(mote::pie::Core::total_saturations(), saturations) << kernel << ": an accumulator saturated";
+}
+
+void check_conv_1x1(const Case& c, std::mt19937& rng) {
+  SCOPED_TRACE(c.trace("->" + std::to_string(c.out_c)));
+  ConvParams geometry;
   Dims4 in, out;
-  ASSERT_TRUE(c.window_geometry(c.out_c, &p, &in, &out));
+  ASSERT_TRUE(c.window_geometry(c.out_c, &geometry, &in, &out));
   const Dims4 fd{c.out_c, 1, 1, c.in_c};
   ASSERT_TRUE(mote::pie::conv_2d_1x1_applies(in, fd));
-  Quantization q;
-  random_quantization(&p, c.out_c, c.extreme, rng, &q);
-  GuardedBuffer<int8_t> input(elements(in), c.misalign);
-  GuardedBuffer<int8_t> filter(elements(fd), c.filter_misalign);
-  fill(input, c.extreme, rng);
-  fill(filter, c.extreme, rng);
-  const int32_t* bias = c.bias ? q.bias.data() : nullptr;
+  WindowOperands w(c, geometry, in, fd, c.out_c, rng);
 
   GuardedBuffer<int8_t> expected(elements(out), 0);
-  mote::reference::conv_2d_int8(p, q.multiplier.data(), q.shift.data(), in, input.data(), fd, filter.data(), bias, out,
-                                expected.data());
-  std::vector<int32_t> prepared = q.shift;
-  mote::optimized::conv_2d_int8_prepare(fd, filter.data(), prepared.data());
+  mote::reference::conv_2d_int8(w.p, w.q.multiplier.data(), w.q.shift.data(), in, w.input.data(), fd, w.filter.data(),
+                                w.bias, out, expected.data());
+  std::vector<int32_t> prepared = w.q.shift;
+  mote::optimized::conv_2d_int8_prepare(fd, w.filter.data(), prepared.data());
   GuardedBuffer<int8_t> actual(elements(out), (c.misalign + 5) % 16);
-  const int64_t saturations = mote::pie::Core::total_saturations();
-  mote::pie::conv_2d_int8_1x1(p, q.multiplier.data(), prepared.data(), in, input.data(), fd, filter.data(), bias, out,
-                              actual.data());
-  EXPECT_EQ(memcmp(expected.bytes(), actual.bytes(), elements(out)), 0) << "PIE 1x1 kernel differs";
-  EXPECT_TRUE(actual.guard_intact()) << "PIE 1x1 kernel wrote past its output";
-  EXPECT_EQ(mote::pie::Core::total_saturations(), saturations) << "an accumulator saturated";
+  expect_pie_matches("PIE 1x1 kernel", expected, actual, [&] {
+    mote::pie::conv_2d_int8_1x1(w.p, w.q.multiplier.data(), prepared.data(), in, w.input.data(), fd, w.filter.data(),
+                                w.bias, out, actual.data());
+  });
 }
 
 void check_depthwise_3x3(const Case& c, std::mt19937& rng) {
-  SCOPED_TRACE(c.describe(" dm1") + " filter misalign " + std::to_string(c.filter_misalign) +
-               (c.extreme ? " extreme" : ""));
-  ConvParams p;
+  SCOPED_TRACE(c.trace(" dm1"));
+  ConvParams geometry;
   Dims4 in, out;
-  ASSERT_TRUE(c.window_geometry(c.in_c, &p, &in, &out));
+  ASSERT_TRUE(c.window_geometry(c.in_c, &geometry, &in, &out));
   const Dims4 fd{1, 3, 3, c.in_c};
-  ASSERT_TRUE(mote::pie::depthwise_conv_2d_3x3_applies(p, fd));
-  Quantization q;
-  random_quantization(&p, c.in_c, c.extreme, rng, &q);
-  GuardedBuffer<int8_t> input(elements(in), c.misalign);
-  GuardedBuffer<int8_t> filter(elements(fd), c.filter_misalign);
-  fill(input, c.extreme, rng);
-  fill(filter, c.extreme, rng);
-  const int32_t* bias = c.bias ? q.bias.data() : nullptr;
+  ASSERT_TRUE(mote::pie::depthwise_conv_2d_3x3_applies(geometry, fd));
+  WindowOperands w(c, geometry, in, fd, c.in_c, rng);
 
   GuardedBuffer<int8_t> expected(elements(out), 0);
-  mote::reference::depthwise_conv_2d_int8(p, q.multiplier.data(), q.shift.data(), in, input.data(), fd, filter.data(),
-                                          bias, out, expected.data());
-  std::vector<int32_t> prepared = q.shift;
-  mote::optimized::depthwise_conv_2d_int8_prepare(fd, filter.data(), prepared.data());
+  mote::reference::depthwise_conv_2d_int8(w.p, w.q.multiplier.data(), w.q.shift.data(), in, w.input.data(), fd,
+                                          w.filter.data(), w.bias, out, expected.data());
+  std::vector<int32_t> prepared = w.q.shift;
+  mote::optimized::depthwise_conv_2d_int8_prepare(fd, w.filter.data(), prepared.data());
   GuardedBuffer<int8_t> actual(elements(out), (c.misalign + 3) % 16);
-  const int64_t saturations = mote::pie::Core::total_saturations();
-  mote::pie::depthwise_conv_2d_int8_3x3(p, q.multiplier.data(), prepared.data(), in, input.data(), fd, filter.data(),
-                                        bias, out, actual.data());
-  EXPECT_EQ(memcmp(expected.bytes(), actual.bytes(), elements(out)), 0) << "PIE depthwise kernel differs";
-  EXPECT_TRUE(actual.guard_intact()) << "PIE depthwise kernel wrote past its output";
-  EXPECT_EQ(mote::pie::Core::total_saturations(), saturations) << "an accumulator saturated";
+  expect_pie_matches("PIE depthwise kernel", expected, actual, [&] {
+    mote::pie::depthwise_conv_2d_int8_3x3(w.p, w.q.multiplier.data(), prepared.data(), in, w.input.data(), fd,
+                                          w.filter.data(), w.bias, out, actual.data());
+  });
 }
 
 TEST(PieConv2D, OneByOneMatchesTheReference) {
@@ -253,12 +269,10 @@ TEST(PieFullyConnected, MatchesTheReference) {
         mote::reference::fully_connected_int8(p, multiplier, shift, batches, depth, units, input.data(), filter.data(),
                                               bias, expected.data());
         GuardedBuffer<int8_t> actual(size_t(batches * units), (n + 9) % 16);
-        const int64_t saturations = mote::pie::Core::total_saturations();
-        mote::pie::fully_connected_int8(p, multiplier, shift, batches, depth, units, input.data(), filter.data(), bias,
-                                        actual.data());
-        EXPECT_TRUE(same_bytes(expected, actual)) << "PIE fully connected kernel differs";
-        EXPECT_TRUE(actual.guard_intact()) << "PIE fully connected kernel wrote past its output";
-        EXPECT_EQ(mote::pie::Core::total_saturations(), saturations) << "an accumulator saturated";
+        expect_pie_matches("PIE fully connected kernel", expected, actual, [&] {
+          mote::pie::fully_connected_int8(p, multiplier, shift, batches, depth, units, input.data(), filter.data(),
+                                          bias, actual.data());
+        });
       }
     }
   }
