@@ -34,7 +34,8 @@ const char* const kHelpFooter =
     "  Class labels are indices into the output (0, 1, ...) or names; names are sorted (the order of\n"
     "  Keras' image_dataset_from_directory) unless --classes gives the model's order. A regression\n"
     "  label is the output's target value(s), comma-separated. Reconstruction (an output the size of\n"
-    "  an input, e.g. an autoencoder) needs no labels: the error is against the input.\n"
+    "  an input, e.g. an autoencoder) needs no labels: the error is against the input (labels given\n"
+    "  are not used, with a note).\n"
     "  Without labels, two models are still compared with each other.\n"
     "\n"
     "The task of the output (--task auto): SOFTMAX (or LOGISTIC over several values) -> classification\n"
@@ -94,6 +95,7 @@ std::vector<tools::Sample> load_data(const EvalOptions& o, const std::vector<too
   options.max_samples = o.samples;
   options.color = o.color;
   options.warn_few_samples = false;
+  options.purpose = "evaluation";
   try {
     if (!o.scale.empty()) options.scale = tools::parse_float_list(o.scale, "--scale");
     if (!o.mean.empty()) options.mean = tools::parse_float_list(o.mean, "--mean");
@@ -206,10 +208,16 @@ int run_eval(const EvalOptions& o) {
     throw UserError("output '" + out_name + "' " + tools::shape_text(g.tensors[size_t(out_tensor)].shape) +
                         " is not one row of class scores",
                     "classification needs one score per class in one row; use --task regression for other outputs");
-  if (target.kind.task == q::OutputTask::kReconstruction && has_labels)
-    throw UserError("output '" + out_name + "' is judged as a reconstruction (" + target.kind.reason +
-                        "): its error is measured against the input, labels are not used",
-                    "drop the labels, or give --task classification or --task regression");
+  // An autoencoder's data often comes labelled (e.g. normal/anomalous folders):
+  // its error is against the input, so the labels are left unread, with a note.
+  const bool use_labels = has_labels && target.kind.task != q::OutputTask::kReconstruction;
+  if (has_labels && !use_labels)
+    warn(std::string(o.labels_from_folders ? "--labels-from-folders" : "--labels") +
+         (o.classes.empty() ? "" : " and --classes") + " not used: output '" + out_name +
+         "' is judged as a reconstruction (" + target.kind.reason + "), whose error is measured against the input" +
+         (forced == q::OutputTask::kAuto
+              ? "; to judge the output against the labels, give --task regression (or --task classification)"
+              : ""));
   if (!has_labels && models.size() == 1 && target.kind.task != q::OutputTask::kReconstruction)
     throw UserError("output '" + out_name + "' is a " + task + " output (" + target.kind.reason +
                         "): evaluating it needs labels",
@@ -222,7 +230,7 @@ int run_eval(const EvalOptions& o) {
   const std::vector<tools::Sample> samples = load_data(o, inputs, &data);
 
   ev::EvalReport report;
-  if (has_labels) {
+  if (use_labels) {
     const std::vector<std::pair<std::string, int>>& files = data[0].files;
     const std::vector<std::string> names = ev::sample_names(files);
     std::vector<std::string> labels;

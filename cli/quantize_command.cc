@@ -249,6 +249,7 @@ int run_quantize(const QuantizeCommandOptions& o) {
     tools::CalibrationOptions eval_options = data_options;
     eval_options.max_samples = -1;
     eval_options.random = false;
+    eval_options.purpose = "evaluation";
     eval_samples = load_samples(o.eval, inputs, eval_options, "--eval data", &evaluation_data);
   }
   const std::vector<std::string> range_warnings =

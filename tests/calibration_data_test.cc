@@ -489,6 +489,14 @@ TEST_F(CalibrationData, EmptyAndMissingInputs) {
   e = error_of({path("notes.txt")}, kVector);
   EXPECT_TRUE(contains(e, "notes.txt: unsupported calibration file type '.txt'")) << e;
 
+  // Data that is only run (mote eval, quantize --eval) is named for that.
+  CalibrationOptions evaluation;
+  evaluation.purpose = "evaluation";
+  e = error_of({path("empty")}, kVector, evaluation);
+  EXPECT_TRUE(contains(e, "empty: no evaluation files found")) << e;
+  e = error_of({path("notes.txt")}, kVector, evaluation);
+  EXPECT_TRUE(contains(e, "notes.txt: unsupported evaluation file type '.txt'")) << e;
+
   if (getuid() != 0) {  // root reads anything
     write_floats("locked.bin", {1, 2, 3, 4, 5, 6});
     fs::permissions(path("locked.bin"), fs::perms::none);

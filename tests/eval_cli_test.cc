@@ -233,6 +233,30 @@ TEST_F(EvalCli, ReconstructionErrorDistributionNeedsNoLabels) {
                "is a regression output (--task): evaluating it needs labels", "give --labels FILE");
 }
 
+// Labelled data given to an autoencoder (e.g. normal/anomalous folders): the
+// labels are not read (this file would fail as regression targets), a note
+// says so and how to judge the output against them, the error is the same.
+TEST_F(EvalCli, ReconstructionLeavesGivenLabelsUnreadWithANote) {
+  save("ae.tflite", doubling_model(2));
+  mote::tools::write_npy(path("x.npy"), DType::kFloat32, {3, 2}, bytes_of(std::vector<float>{1, 1, 2, 2, 3, 3}));
+  const std::string labels = save_text("kinds.txt", "normal\nnormal\nanomalous\n");
+  CommandResult r = mote({"eval", path("ae.tflite"), "--data", path("x.npy"), "--labels", labels, "--json",
+                          path("ae.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: --labels not used: output 'y' is judged as a reconstruction (as many values "
+                              "as input 'x'), whose error is measured against the input; to judge the output "
+                              "against the labels, give --task regression"))
+      << r.err;
+  const Json j = Json::parse(slurp(path("ae.json")));
+  EXPECT_TRUE(j["labels"].is_null());
+  EXPECT_DOUBLE_EQ(j["models"][0]["sample_mse"]["mean"].get<double>(), 14.0 / 3);
+  // Forced by --task, the note names no other task.
+  r = mote({"eval", path("ae.tflite"), "--data", path("x.npy"), "--labels", labels, "--task", "reconstruction"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "--labels not used")) << r.err;
+  EXPECT_FALSE(contains(r.err, "--task regression")) << r.err;
+}
+
 TEST_F(EvalCli, ErrorsSayWhatToDo) {
   const std::string data = save_argmax_samples("x.npy");
   make_models(data);
@@ -262,6 +286,11 @@ TEST_F(EvalCli, ErrorsSayWhatToDo) {
   fs::copy_file(data, dir_ / "flat" / "x.npy");
   expect_error(mote({"eval", model, "--data", path("flat"), "--labels-from-folders"}),
                "is directly in", "put each sample in a folder named after its class");
+  // The data loader's messages name what eval reads (not calibration data).
+  fs::create_directories(dir_ / "empty");
+  const CommandResult empty = mote({"eval", model, "--data", path("empty"), "--labels", named});
+  expect_error(empty, "--data: " + path("empty") + ": no evaluation files found");
+  EXPECT_FALSE(contains(empty.err, "calibration")) << empty.err;
   save("other.tflite", doubling_model(2));
   expect_error(mote({"eval", model, path("other.tflite"), "--data", data}), "input 0 differs",
                "give the float model and its quantized version");

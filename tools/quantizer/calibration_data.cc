@@ -71,9 +71,9 @@ std::string index_in(const std::vector<int32_t>& shape, int64_t flat) {
 }
 
 // Fails when `samples` samples of `values_per_sample` values exceed the bounds.
-void check_data_size(size_t samples, int64_t values_per_sample, const std::string& what) {
+void check_data_size(size_t samples, int64_t values_per_sample, const std::string& what, const std::string& purpose) {
   if (samples > kMaxSamples || int64_t(samples) * values_per_sample > kMaxValues)
-    fail(what + ": calibration data of more than " + std::to_string(kMaxSamples) + " samples or " +
+    fail(what + ": " + purpose + " data of more than " + std::to_string(kMaxSamples) + " samples or " +
          std::to_string(kMaxValues) + " values (1 GiB of float32); use fewer samples (--samples N keeps the first N)");
 }
 
@@ -153,7 +153,7 @@ class InputLoader {
       return;
     }
     if (format_of(path) == Format::kNone)
-      fail(path + ": unsupported calibration file type '" + fs::path(path).extension().string() + "'; use " +
+      fail(path + ": unsupported " + options_.purpose + " file type '" + fs::path(path).extension().string() + "'; use " +
            kSupportedList);
     add_file(path);
   }
@@ -180,14 +180,15 @@ class InputLoader {
     }
     std::sort(files.begin(), files.end());
     if (files.empty())
-      fail(dir + ": no calibration files found (looked for " + kSupportedList + ", subdirectories included)");
+      fail(dir + ": no " + options_.purpose + " files found (looked for " + kSupportedList + ", subdirectories included)");
     if (!skipped.empty()) {
       std::sort(skipped.begin(), skipped.end());
       std::string list;
       for (size_t i = 0; i < skipped.size() && i < 3; ++i) list += (i ? ", " : "") + skipped[i];
       if (skipped.size() > 3) list += ", ...";
       warn_(dir + ": skipped " + std::to_string(skipped.size()) +
-            (skipped.size() == 1 ? " file that is" : " files that are") + " not calibration data (" + list + ")");
+            (skipped.size() == 1 ? " file that is" : " files that are") + " not " + options_.purpose + " data (" + list +
+            ")");
     }
     for (const std::string& f : files) {
       if (full()) return;
@@ -233,7 +234,7 @@ class InputLoader {
 
   // Checks the bounds before `more` samples are added (at most up to the limit).
   void make_room(size_t more, const std::string& what) const {
-    check_data_size(samples_.size() + std::min(more, limit_ - samples_.size()), elements_, what);
+    check_data_size(samples_.size() + std::min(more, limit_ - samples_.size()), elements_, what, options_.purpose);
   }
 
   // Adds one sample after normalising it and checking it is finite.
@@ -248,7 +249,7 @@ class InputLoader {
     for (size_t i = 0; i < values.size(); ++i) {
       if (!std::isfinite(values[i])) {
         fail(where(i) + (std::isnan(values[i]) ? " is NaN" : " is infinite (or beyond the float32 range)") +
-             "; calibration data must be finite: fix or drop that sample (e.g. numpy.nan_to_num)");
+             "; " + options_.purpose + " data must be finite: fix or drop that sample (e.g. numpy.nan_to_num)");
       }
     }
     if (samples_.empty() && !values.empty()) prep_.min = prep_.max = values[0];
@@ -295,7 +296,7 @@ class InputLoader {
         break;
       default:
         fail(path + ": dtype " + dtype_name(array.type) +
-             " is not supported for calibration data (use float32, float64, int8, uint8, int16, int32 or int64)");
+             " is not supported for " + options_.purpose + " data (use float32, float64, int8, uint8, int16, int32 or int64)");
     }
     const Normalization* norm = data_normalization();
     if (is_integer && !norm && !warned_integers_) {
@@ -501,12 +502,13 @@ class InputLoader {
 };
 
 void check_options(const std::vector<InputSpec>& inputs, const CalibrationOptions& options) {
-  if (inputs.empty()) fail("the model has no inputs to calibrate");
+  if (inputs.empty()) fail("the model has no inputs to read " + options.purpose + " data for");
   for (const InputSpec& input : inputs) {
     int64_t values = 1;
     for (int32_t d : input.shape) {
       if (d <= 0)
-        fail(describe(input) + " has a dimension that is not positive; calibration needs a model with static shapes");
+        fail(describe(input) + " has a dimension that is not positive; " + options.purpose +
+             " needs a model with static shapes");
       values *= d;
       if (values > kMaxInputValues)
         fail(describe(input) + " has more than " + std::to_string(kMaxInputValues) +
@@ -537,7 +539,7 @@ std::vector<Sample> random_samples(const std::vector<InputSpec>& inputs, const C
   // the same data with every standard library.
   int64_t values_per_sample = 0;
   for (const InputSpec& input : inputs) values_per_sample += element_count(input.shape);
-  check_data_size(size_t(count), values_per_sample, "random calibration data");
+  check_data_size(size_t(count), values_per_sample, "random calibration data", options.purpose);
   std::mt19937 generator(options.seed);
   std::vector<Sample> samples(size_t(count), Sample(inputs.size()));
   for (Sample& sample : samples) {
@@ -607,14 +609,14 @@ std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths,
   if (preprocessing) preprocessing->clear();
   for (size_t k = 0; k < inputs.size(); ++k) {
     if (per_input[k].empty())
-      fail(describe(inputs[k]) + " has no calibration data: add " + quoted(inputs[k].name + "=PATH") + " (or " +
+      fail(describe(inputs[k]) + " has no " + options.purpose + " data: add " + quoted(inputs[k].name + "=PATH") + " (or " +
            std::to_string(k) + "=PATH)");
     InputLoader loader(inputs[k], options, warn, limit);
     for (const auto& [path, looks_assigned] : per_input[k]) {
       if (loader.full()) break;
       loader.add_path(path, looks_assigned, input_names(inputs));
     }
-    if (loader.samples().empty()) fail(describe(inputs[k]) + ": the calibration data holds no samples");
+    if (loader.samples().empty()) fail(describe(inputs[k]) + ": the " + options.purpose + " data holds no samples");
     if (preprocessing) preprocessing->push_back(loader.preprocessing());
     per_input_samples[k] = std::move(loader.samples());
   }
@@ -622,12 +624,12 @@ std::vector<Sample> load_calibration_data(const std::vector<std::string>& paths,
   const size_t count = per_input_samples[0].size();
   for (size_t k = 1; k < inputs.size(); ++k) {
     if (per_input_samples[k].size() != count)
-      fail(describe(inputs[0]) + " has " + std::to_string(count) + " calibration samples but " + describe(inputs[k]) +
+      fail(describe(inputs[0]) + " has " + std::to_string(count) + " " + options.purpose + " samples but " + describe(inputs[k]) +
            " has " + std::to_string(per_input_samples[k].size()) +
            "; give every input the same number (the k-th samples of each input are paired)");
   }
   if (options.max_samples > 0 && count < size_t(options.max_samples))
-    warn("found " + std::to_string(count) + " calibration samples, fewer than the " +
+    warn("found " + std::to_string(count) + " " + options.purpose + " samples, fewer than the " +
          std::to_string(options.max_samples) + " asked for");
   else if (options.warn_few_samples && options.max_samples <= 0 && count < size_t(kFewSamples))
     warn("only " + std::to_string(count) + " calibration sample" + (count == 1 ? "" : "s") +

@@ -84,6 +84,10 @@ struct CalibrationOptions {
   std::vector<float> mean;
   std::string color = "auto";  // auto | gray | rgb | bgr
   bool warn_few_samples = true;  // calibration: warn that under 10 samples may not cover real inputs
+  // What the data is for, in messages ("no evaluation files found"):
+  // "calibration" for `mote quantize --calibration`, "evaluation" for data
+  // that is only run (`mote eval --data`, `mote quantize --eval`).
+  std::string purpose = "calibration";
 };
 
 // One float vector per model input, in input order (C order, the input's
