@@ -16,6 +16,8 @@ void print_error(const std::string& message, const std::string& hint) {
   if (!hint.empty()) fprintf(stderr, "  hint: %s\n", hint.c_str());
 }
 
+void print_warning(const std::string& message) { fprintf(stderr, "mote: warning: %s\n", message.c_str()); }
+
 void check_writable_path(const std::string& path, const char* what) {
   namespace fs = std::filesystem;
   const fs::path parent = fs::path(path).parent_path();
@@ -72,6 +74,11 @@ std::unique_ptr<ModelFile> load_model_file(const std::string& path) {
   if (!ok(file->model.load(file->data.get(), file->size, error, sizeof(error))))
     throw UserError("'" + path + "' is not a usable model: " + error, load_hint(error, file->size));
   return file;
+}
+
+std::vector<uint8_t> read_model_bytes(const std::string& path) {
+  std::unique_ptr<ModelFile> file = load_model_file(path);
+  return std::vector<uint8_t>(file->data.get(), file->data.get() + file->size);
 }
 
 Interpreter& allocated(HostInterpreter& host, const ModelFile& file) {

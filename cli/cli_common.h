@@ -28,6 +28,8 @@ using tools::UserError;
 
 // Prints "mote: error: <message>" and "  hint: <hint>" to stderr.
 void print_error(const std::string& message, const std::string& hint = std::string());
+// Prints "mote: warning: <message>" to stderr.
+void print_warning(const std::string& message);
 
 using tools::AlignedBuffer;
 using tools::HostInterpreter;
@@ -44,6 +46,9 @@ struct ModelFile {
 // Reads and validates the model; throws UserError (file missing, not a
 // .tflite, truncated, ...).
 std::unique_ptr<ModelFile> load_model_file(const std::string& path);
+// The bytes of a model file load_model_file() accepts (for the tools that
+// rewrite or re-read the model: quantize, eval).
+std::vector<uint8_t> read_model_bytes(const std::string& path);
 
 // host.allocate(), or a UserError "cannot allocate '<file path>': <error>"
 // with allocate_hint(); for the commands that need a running model.

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "cli/cli_common.h"
+#include "cli/data_options.h"
 #include "cli/option_checks.h"
 #include "cli/progress.h"
 #include "tools/common/shapes.h"
@@ -51,13 +52,6 @@ const char* const kHelpFooter =
     "\n"
     "Exit status: 0 ok, 1 error (model, data, labels), 2 bad command line.";
 
-void warn(const std::string& message) { fprintf(stderr, "mote: warning: %s\n", message.c_str()); }
-
-std::vector<uint8_t> read_model_bytes(const std::string& path) {
-  std::unique_ptr<ModelFile> file = load_model_file(path);  // errors for missing / invalid files
-  return std::vector<uint8_t>(file->data.get(), file->data.get() + file->size);
-}
-
 int64_t elements(const std::vector<int32_t>& shape) {
   int64_t n = 1;
   for (int32_t d : shape) n *= d;
@@ -87,29 +81,6 @@ void check_same_interface(const q::Graph& first, const q::Graph& second, const s
     throw UserError("output " + std::to_string(output) + " differs between '" + first_path + "' and '" +
                         second_path + "'",
                     hint);
-}
-
-std::vector<tools::Sample> load_data(const EvalOptions& o, const std::vector<tools::InputSpec>& inputs,
-                                     std::vector<tools::DataPreprocessing>* data) {
-  tools::CalibrationOptions options;
-  options.max_samples = o.samples;
-  options.color = o.color;
-  options.warn_few_samples = false;
-  options.purpose = "evaluation";
-  try {
-    if (!o.scale.empty()) options.scale = tools::parse_float_list(o.scale, "--scale");
-    if (!o.mean.empty()) options.mean = tools::parse_float_list(o.mean, "--mean");
-    return tools::load_calibration_data(o.data, inputs, options, warn, data);
-  } catch (const UserError&) {
-    throw;
-  } catch (const std::exception& e) {
-    std::string shapes;
-    for (const tools::InputSpec& in : inputs)
-      shapes += (shapes.empty() ? "'" : ", '") + in.name + "' " + tools::shape_text(in.shape);
-    throw UserError(std::string("--data: ") + e.what(),
-                    "the model's input" + std::string(inputs.size() == 1 ? " is " : "s are ") + shapes +
-                        "; see `mote eval --help` for the accepted files");
-  }
 }
 
 void write_text(const std::string& path, const std::string& text) {
@@ -158,14 +129,8 @@ CLI::App* add_eval_command(CLI::App& app, EvalOptions& options) {
   cmd->add_option("--json", options.json_path, "Write the report as JSON")->type_name("FILE");
   cmd->add_option("--html", options.html_path, "Write the report as a self-contained HTML page with pictures")
       ->type_name("FILE");
-  cmd->add_option("--scale", options.scale, "Input normalisation: value = (x - mean) * scale, e.g. 1/255")
-      ->type_name("S[,S...]");
-  cmd->add_option("--mean", options.mean, "Input normalisation mean, one value or one per channel")
-      ->type_name("M[,M...]");
-  cmd->add_option("--color", options.color, "Images: auto (default), gray, rgb or bgr")->type_name("MODE");
-  std::string data_help = tools::data_files_help("Data", "--data");
-  while (!data_help.empty() && data_help.back() == '\n') data_help.pop_back();
-  cmd->footer(data_help + "\n\n" + kHelpFooter);
+  add_sample_data_options(cmd, &options.preprocessing);
+  cmd->footer(footer_after_data_help(tools::data_files_help("Data", "--data"), kHelpFooter));
   return cmd;
 }
 
@@ -173,6 +138,9 @@ int run_eval(const EvalOptions& o) {
   const q::OutputTask forced = q::parse_task(o.task);
   for (const std::string& path : {o.json_path, o.html_path})
     if (!path.empty()) check_writable_path(path, "report");
+  tools::CalibrationOptions data_options = sample_loader_options(o.preprocessing, "evaluation");
+  data_options.max_samples = o.samples;
+  data_options.warn_few_samples = false;
   const bool has_labels = !o.labels.empty() || o.labels_from_folders;
   if (!o.classes.empty() && !has_labels)
     throw UserError("--classes names the classes of labels, but no labels were given",
@@ -212,12 +180,13 @@ int run_eval(const EvalOptions& o) {
   // its error is against the input, so the labels are left unread, with a note.
   const bool use_labels = has_labels && target.kind.task != q::OutputTask::kReconstruction;
   if (has_labels && !use_labels)
-    warn(std::string(o.labels_from_folders ? "--labels-from-folders" : "--labels") +
-         (o.classes.empty() ? "" : " and --classes") + " not used: output '" + out_name +
-         "' is judged as a reconstruction (" + target.kind.reason + "), whose error is measured against the input" +
-         (forced == q::OutputTask::kAuto
-              ? "; to judge the output against the labels, give --task regression (or --task classification)"
-              : ""));
+    print_warning(std::string(o.labels_from_folders ? "--labels-from-folders" : "--labels") +
+                  (o.classes.empty() ? "" : " and --classes") + " not used: output '" + out_name +
+                  "' is judged as a reconstruction (" + target.kind.reason +
+                  "), whose error is measured against the input" +
+                  (forced == q::OutputTask::kAuto
+                       ? "; to judge the output against the labels, give --task regression (or --task classification)"
+                       : ""));
   if (!has_labels && models.size() == 1 && target.kind.task != q::OutputTask::kReconstruction)
     throw UserError("output '" + out_name + "' is a " + task + " output (" + target.kind.reason +
                         "): evaluating it needs labels",
@@ -227,7 +196,7 @@ int run_eval(const EvalOptions& o) {
   std::vector<tools::InputSpec> inputs;
   for (int32_t t : g.inputs) inputs.push_back({g.tensors[size_t(t)].name, g.tensors[size_t(t)].shape});
   std::vector<tools::DataPreprocessing> data;
-  const std::vector<tools::Sample> samples = load_data(o, inputs, &data);
+  const std::vector<tools::Sample> samples = load_samples(o.data, inputs, data_options, "--data", "", "eval", &data);
 
   ev::EvalReport report;
   if (use_labels) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/data_options.h"
+
 namespace CLI {
 class App;
 }
@@ -25,8 +27,7 @@ struct EvalOptions {
   int output = 0;
   int samples = -1;
   std::string json_path, html_path;
-  std::string scale, mean;
-  std::string color = "auto";
+  SampleDataOptions preprocessing;  // --scale, --mean, --color
 };
 
 CLI::App* add_eval_command(CLI::App& app, EvalOptions& options);

@@ -1,6 +1,5 @@
 #include "cli/quantize_command.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,9 +9,9 @@
 #include <fstream>
 
 #include "cli/cli_common.h"
+#include "cli/data_options.h"
 #include "cli/option_checks.h"
 #include "cli/progress.h"
-#include "tools/common/shapes.h"
 #include "tools/common/text_table.h"
 #include "tools/quantizer/calibration_data.h"
 #include "tools/quantizer/input_range_check.h"
@@ -57,11 +56,6 @@ const char* const kHelpFooter =
     "\n"
     "Exit status: 0 ok, 1 error (model, data, unsupported op), 2 bad command line.";
 
-std::vector<uint8_t> read_model_bytes(const std::string& path) {
-  std::unique_ptr<ModelFile> file = load_model_file(path);  // errors for missing / invalid files
-  return std::vector<uint8_t>(file->data.get(), file->data.get() + file->size);
-}
-
 // Breaks text at spaces into lines of at most `width` characters, indenting
 // continuation lines by two spaces.
 std::string wrap(const std::string& text, size_t width) {
@@ -80,25 +74,6 @@ std::string wrap(const std::string& text, size_t width) {
     start = end + 1;
   }
   return result + line;
-}
-
-void warn(const std::string& message) { fprintf(stderr, "mote: warning: %s\n", message.c_str()); }
-
-std::vector<tools::Sample> load_samples(const std::vector<std::string>& paths,
-                                        const std::vector<tools::InputSpec>& inputs,
-                                        const tools::CalibrationOptions& options, const char* what,
-                                        std::vector<tools::DataPreprocessing>* preprocessing) {
-  try {
-    return tools::load_calibration_data(paths, inputs, options, warn, preprocessing);
-  } catch (const std::exception& e) {
-    std::string shapes;
-    for (const tools::InputSpec& in : inputs) {
-      shapes += (shapes.empty() ? "" : ", ") + std::string("'") + in.name + "' float32" + tools::shape_text(in.shape);
-    }
-    throw UserError(std::string(what) + ": " + e.what(),
-                    "the model's input" + std::string(inputs.size() == 1 ? " is " : "s are ") + shapes +
-                        "; see `mote quantize --help` for the accepted files");
-  }
 }
 
 void print_summary(const QuantizeCommandOptions& o, const q::FloatModel& fm, const q::QuantizedModel& qm,
@@ -184,15 +159,9 @@ CLI::App* add_quantize_command(CLI::App& app, QuantizeCommandOptions& options) {
   cmd->add_option("--seed", options.seed, "Seed for --random")
       ->type_name("N")
       ->check(whole_number(0, UINT32_MAX, "--seed 7"));
-  cmd->add_option("--scale", options.scale, "Input normalisation: value = (x - mean) * scale, e.g. 1/255")
-      ->type_name("S[,S...]");
-  cmd->add_option("--mean", options.mean, "Input normalisation mean, one value or one per channel")
-      ->type_name("M[,M...]");
-  cmd->add_option("--color", options.color, "Images: auto (default), gray, rgb or bgr")->type_name("MODE");
-  std::string data_help = tools::calibration_data_help();
-  while (!data_help.empty() && data_help.back() == '\n') data_help.pop_back();
-  cmd->footer(data_help + "\n\n" + kHelpFooter + "\n\n" +
-              wrap("Supported operators: " + q::supported_op_names() + ".", 96));
+  add_sample_data_options(cmd, &options.preprocessing);
+  cmd->footer(footer_after_data_help(tools::calibration_data_help(), std::string(kHelpFooter) + "\n\n" +
+                                     wrap("Supported operators: " + q::supported_op_names() + ".", 96)));
   return cmd;
 }
 
@@ -227,34 +196,27 @@ int run_quantize(const QuantizeCommandOptions& o) {
                       "name it *.json or *.html");
     check_writable_path(o.report_path, "report");
   }
-  tools::CalibrationOptions data_options;
+  tools::CalibrationOptions data_options = sample_loader_options(o.preprocessing, "calibration");
   data_options.max_samples = o.samples;
   data_options.random = o.random;
   data_options.seed = o.seed;
-  data_options.color = o.color;
-  try {
-    if (!o.scale.empty()) data_options.scale = tools::parse_float_list(o.scale, "--scale");
-    if (!o.mean.empty()) data_options.mean = tools::parse_float_list(o.mean, "--mean");
-  } catch (const std::exception& e) {
-    throw UserError(e.what());
-  }
 
   const q::FloatModel float_model = q::prepare_float_model(read_model_bytes(o.model_path));
   const std::vector<tools::InputSpec> inputs = q::input_specs(float_model);
   std::vector<tools::DataPreprocessing> calibration_data, evaluation_data;
   const std::vector<tools::Sample> samples =
-      load_samples(o.calibration, inputs, data_options, "calibration data", &calibration_data);
+      load_samples(o.calibration, inputs, data_options, "calibration data", "float32", "quantize", &calibration_data);
   std::vector<tools::Sample> eval_samples;
   if (!o.eval.empty()) {
     tools::CalibrationOptions eval_options = data_options;
     eval_options.max_samples = -1;
     eval_options.random = false;
     eval_options.purpose = "evaluation";
-    eval_samples = load_samples(o.eval, inputs, eval_options, "--eval data", &evaluation_data);
+    eval_samples = load_samples(o.eval, inputs, eval_options, "--eval data", "float32", "quantize", &evaluation_data);
   }
   const std::vector<std::string> range_warnings =
       o.random ? std::vector<std::string>() : q::check_input_ranges(float_model, samples);
-  for (const std::string& w : range_warnings) warn(w);
+  for (const std::string& w : range_warnings) print_warning(w);
 
   Progress progress;
   q::QuantizeOptions options;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/data_options.h"
+
 namespace CLI {
 class App;
 }
@@ -31,8 +33,7 @@ struct QuantizeCommandOptions {
   std::string task = "auto";
   bool random = false;
   uint32_t seed = 1;
-  std::string scale, mean;
-  std::string color = "auto";
+  SampleDataOptions preprocessing;  // --scale, --mean, --color
 };
 
 CLI::App* add_quantize_command(CLI::App& app, QuantizeCommandOptions& options);
