@@ -191,7 +191,8 @@ ExportResult export_project(const ExportOptions& options) {
     app["CMakeLists.txt"] = idf_main_cmake(c);
   } else {
     app["mote_platform_arduino.cpp"] = render(templates::kPlatformArduino, vars);
-    if (!layout.arduino_sketch) app["main.cpp"] = render(templates::kMainArduino, vars);
+    if (!layout.arduino_sketch)
+      app["main.cpp"] = render(templates::kMainArduino, vars) + templates::kArduinoSetupAndLoop;
   }
 
   std::vector<RuntimeFile> runtime = runtime_copy(layout);
@@ -199,7 +200,7 @@ ExportResult export_project(const ExportOptions& options) {
     // No include path in a sketch: the generated sources include the runtime
     // by relative path, or as an installed library once it has been moved.
     include_runtime_from_sketch(layout, runtime, &app);
-    writer.add(name + ".ino", render(templates::kSketchArduino, vars));
+    writer.add(name + ".ino", render(templates::kSketchArduino, vars) + templates::kArduinoSetupAndLoop);
   }
   for (const auto& [file, text] : app) writer.add(app_path(c, file), text);
   for (const RuntimeFile& f : runtime) writer.add(f.target, f.text);

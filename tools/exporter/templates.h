@@ -27,8 +27,12 @@ extern const char* const kRunnerSource;
 
 // Entry points. Vars: name.
 extern const char* const kMainEspIdf;    // app_main()
-extern const char* const kMainArduino;   // setup() + loop() for PlatformIO (src/main.cpp)
-extern const char* const kSketchArduino; // setup() + loop() for the Arduino IDE (NAME.ino)
+// The Arduino ones: a head (comment, includes) for PlatformIO (src/main.cpp)
+// or the Arduino IDE (NAME.ino), each followed by kArduinoSetupAndLoop, the
+// setup() and loop() both share (no vars).
+extern const char* const kMainArduino;
+extern const char* const kSketchArduino;
+extern const char* const kArduinoSetupAndLoop;
 
 // Assembly file that embeds the .tflite 16-byte aligned. Vars: ns, file.
 extern const char* const kModelEmbedAsm;
