@@ -91,12 +91,14 @@ TEST(DepthwiseConv2DSelection, PieKernelForThreeByThreeOverWholeQRegisters) {
 }
 
 // Streaming: the optimized kernels' row-block variants, which walk blocks of
-// whole rows with at least 32 pixels; the reference kernels walk pixels (0).
+// the most whole rows with at most 32 pixels (and back to front in the same
+// blocks); the reference kernels walk pixels (0) and only front to back.
 TEST(Conv2DSelection, StreamingPicksRowBlockVariantsAndSaysHowTheyWalk) {
   const Dims4 in = Dims4{1, 8, 12, 16}, filter = Dims4{32, 3, 3, 16}, out = Dims4{1, 8, 12, 32};
   auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, true, /*streaming=*/true);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8OptimizedStreaming : Conv2DVariant::kInt8Reference);
-  EXPECT_EQ(mote::conv_2d_stream_block_rows(c.variant, out), kOptimized ? 3 : 0);  // 3 rows of 12 pixels
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(c.variant, out), kOptimized ? 2 : 0);  // 2 rows of 12 pixels
+  EXPECT_EQ(mote::conv_2d_back_block_rows(c.variant, out), kOptimized ? 2 : -1);
   c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, true, true);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimizedStreaming : Conv2DVariant::kFloatReference);
   c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, /*constant_filter=*/false, true);
@@ -120,6 +122,11 @@ TEST(Conv2DSelection, StreamingPicksRowBlockVariantsAndSaysHowTheyWalk) {
             kOptimized ? DepthwiseConv2DVariant::kFloatOptimizedStreaming : DepthwiseConv2DVariant::kFloatReference);
   EXPECT_EQ(mote::depthwise_conv_2d_stream_block_rows(DepthwiseConv2DVariant::kInt8Optimized3x3, dw_out), -1);
   EXPECT_EQ(mote::depthwise_conv_2d_stream_block_rows(DepthwiseConv2DVariant::kInt16Reference, dw_out), 0);
+  // Back to front: the streaming kernels in their blocks, the whole-image
+  // optimized ones channel by channel (0), the reference ones not at all.
+  EXPECT_EQ(mote::depthwise_conv_2d_back_block_rows(DepthwiseConv2DVariant::kInt8Optimized3x3Streaming, dw_out), 4);
+  EXPECT_EQ(mote::depthwise_conv_2d_back_block_rows(DepthwiseConv2DVariant::kInt8Optimized3x3, dw_out), 0);
+  EXPECT_EQ(mote::depthwise_conv_2d_back_block_rows(DepthwiseConv2DVariant::kInt16Reference, dw_out), -1);
 }
 
 TEST(DepthwiseConv2DSelection, PicksByArithmeticAndFilter) {

@@ -114,6 +114,27 @@ TEST(MemoryPlanner, InPlaceAllowanceSharesTheOffset) {
   EXPECT_TRUE(mote::plan_has_overlap(b.data(), 3));  // without the allowance it is a conflict
 }
 
+TEST(MemoryPlanner, TwoWayAllowancesLetAChainAlternate) {
+  // Eight equal layers in a chain whose kernels walk front to back (output
+  // 256 B or more below the input) or back to front (256 B or more above):
+  // one activation and one lead, where front to back alone drifts down by a
+  // lead per layer or falls back to two activations.
+  std::vector<mote::PlanBuffer> b;
+  for (int32_t i = 0; i < 9; ++i) b.push_back({1024, i, i + 1});
+  std::vector<mote::PlanOverlap> forward, both;
+  for (int32_t i = 0; i < 8; ++i) {
+    forward.push_back(allowance(i, i + 1, mote::kUnboundedLead, -256));
+    both.push_back(forward.back());
+    both.push_back(allowance(i, i + 1, 256, INT32_MAX));
+  }
+  std::vector<mote::PlanBuffer> one_way = b;
+  EXPECT_GT(plan_with(one_way, forward), 1024u + 256u);
+  EXPECT_EQ(plan_with(b, both), 1024u + 256u);
+  EXPECT_EQ(mote::plan_lower_bound(b.data(), 9, 16, both.data(), int(both.size())), 1024u + 256u);
+  EXPECT_FALSE(mote::plan_has_overlap(b.data(), 9, both.data(), int(both.size())));
+  EXPECT_TRUE(mote::plan_has_overlap(b.data(), 9, forward.data(), int(forward.size())));
+}
+
 TEST(MemoryPlanner, InPlaceNeedsTheExactOffset) {
   std::vector<mote::PlanBuffer> b = {{1000, 0, 1, 0}, {1000, 1, 2, 16}};
   const std::vector<mote::PlanOverlap> in_place = {allowance(0, 1, 0, 0)};
@@ -252,6 +273,30 @@ void row_block_kernel(const WindowCase& w, int32_t block_rows, const uint8_t* in
     }
 }
 
+// The mirror image, for row_block_min_lead_back(): blocks from the last (of
+// the last image) to the first; within a block, channels outermost and the
+// block's pixels first to last.
+void row_block_kernel_back(const WindowCase& w, int32_t block_rows, const uint8_t* in, uint8_t* out) {
+  const int32_t blocks = (w.out_h + block_rows - 1) / block_rows;
+  for (int32_t b = w.batches - 1; b >= 0; --b)
+    for (int32_t k = blocks - 1; k >= 0; --k) {
+      const int32_t y0 = k * block_rows, y1 = std::min(w.out_h, y0 + block_rows);
+      for (int32_t c = 0; c < w.out_c; ++c)
+        for (int32_t y = y0; y < y1; ++y)
+          for (int32_t x = 0; x < w.out_w; ++x) window_output(w, b, y, x, c, in, out);
+    }
+}
+
+// A channel-separable kernel walking back to front (the optimized depthwise
+// kernels with multiplier 1 where the output lies above the input): channel
+// by channel, images and rows last to first, each row's pixels first to last.
+void channel_rows_kernel_back(const WindowCase& w, const uint8_t* in, uint8_t* out) {
+  for (int32_t c = 0; c < w.out_c; ++c)
+    for (int32_t b = w.batches - 1; b >= 0; --b)
+      for (int32_t y = w.out_h - 1; y >= 0; --y)
+        for (int32_t x = 0; x < w.out_w; ++x) window_output(w, b, y, x, c, in, out);
+}
+
 // A random window op: SAME or VALID, strides, dilations, depthwise (with a
 // multiplier) or not. False when its output would be empty.
 bool random_window_case(std::mt19937& rng, WindowCase* out) {
@@ -291,6 +336,8 @@ mote::WindowGeometry geometry_of(const WindowCase& w) {
   g.stride_width = w.stride_w;
   g.pad_top = w.pad_top;
   g.pad_left = w.pad_left;
+  g.extent_height = (w.filter_h - 1) * w.dilation_h + 1;
+  g.extent_width = (w.filter_w - 1) * w.dilation_w + 1;
   return g;
 }
 
@@ -315,6 +362,67 @@ int check_leads(std::mt19937& rng, const std::vector<uint8_t>& input, size_t out
     if (lead + int64_t(out_bytes) > 0) ++overlapping;
   }
   return overlapping;
+}
+
+// The same for back-to-front kernels: every lead from min_lead (rounded up
+// to a multiple of step) up to no overlap at all, in random steps of `step`.
+template <typename Kernel>
+int check_leads_back(std::mt19937& rng, const std::vector<uint8_t>& input, size_t out_bytes, int32_t min_lead,
+                     int64_t step, Kernel kernel) {
+  std::vector<uint8_t> expected(out_bytes);
+  kernel(input.data(), expected.data());
+  int overlapping = 0;
+  const int64_t first = (int64_t(min_lead) + step - 1) / step * step;
+  for (int64_t lead = first; lead <= int64_t(input.size()); lead += step * (1 + int64_t(rng() % 3))) {
+    std::vector<uint8_t> memory(input.size() + size_t(lead) + out_bytes, 0);
+    uint8_t* in = memory.data();
+    uint8_t* out = in + lead;
+    memcpy(in, input.data(), input.size());
+    kernel(in, out);
+    EXPECT_EQ(std::vector<uint8_t>(out, out + out_bytes), expected) << "lead " << lead;
+    if (std::vector<uint8_t>(out, out + out_bytes) != expected) return -1;
+    if (lead < int64_t(input.size())) ++overlapping;
+  }
+  return overlapping;
+}
+
+TEST(MemoryPlanner, RowBlockMinLeadBackIsSafeForBackToFrontKernels) {
+  std::mt19937 rng(13);
+  int overlapping = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    WindowCase w;
+    if (!random_window_case(rng, &w)) continue;
+    const int32_t block_rows = 1 + int32_t(rng() % 4);
+    const int32_t min_lead = mote::row_block_min_lead_back(geometry_of(w), block_rows);
+    ASSERT_GE(min_lead, 0);
+    std::vector<uint8_t> input(size_t(w.batches * w.in_h * w.in_w * w.in_c));
+    for (auto& v : input) v = uint8_t(rng());
+    const int n = check_leads_back(rng, input, size_t(w.batches * w.out_h * w.out_w * w.out_c), min_lead, 1,
+                                   [&](const uint8_t* in, uint8_t* out) { row_block_kernel_back(w, block_rows, in, out); });
+    ASSERT_GE(n, 0) << "trial " << trial << " block rows " << block_rows;
+    overlapping += n;
+  }
+  EXPECT_GT(overlapping, 1000);
+}
+
+TEST(MemoryPlanner, OneRowMinLeadBackIsSafeForChannelSeparableKernels) {
+  std::mt19937 rng(17);
+  int overlapping = 0;
+  for (int trial = 0; trial < 600; ++trial) {
+    WindowCase w;
+    if (!random_window_case(rng, &w)) continue;
+    w.depthwise = true;  // multiplier 1: output channel c reads input channel c
+    w.out_c = w.in_c;
+    const int32_t min_lead = mote::row_block_min_lead_back(geometry_of(w), 1);
+    ASSERT_GE(min_lead, 0);
+    std::vector<uint8_t> input(size_t(w.batches * w.in_h * w.in_w * w.in_c));
+    for (auto& v : input) v = uint8_t(rng());
+    const int n = check_leads_back(rng, input, size_t(w.batches * w.out_h * w.out_w * w.out_c), min_lead, w.in_c,
+                                   [&](const uint8_t* in, uint8_t* out) { channel_rows_kernel_back(w, in, out); });
+    ASSERT_GE(n, 0) << "trial " << trial;
+    overlapping += n;
+  }
+  EXPECT_GT(overlapping, 1000);
 }
 
 TEST(MemoryPlanner, RowBlockMaxLeadIsSafeForRowBlockKernels) {

@@ -193,7 +193,7 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
   // Streaming over its own input at the bounds CONV_2D allows the planner:
   // the wrapper's streaming variant (row blocks when the buffers overlap),
   // the 32-bit path in blocks of any height, the reference in pixel order.
-  const mote::WindowGeometry g = window_geometry_of(p, in, out, 1);
+  const mote::WindowGeometry g = window_geometry_of(p, in, fd, out, 1);
   for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out))))
     EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
                                    [&](void* i, void* o) {
@@ -210,6 +210,23 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
                                          filter.data(), bias_ptr, out, static_cast<int8_t*>(o), block_rows);
                                    }))
         << "word loads, blocks of " << block_rows << " rows";
+  // Back to front, where the plan puts the output above the input.
+  for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, mote::optimized::stream_block_rows(out)), 1))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                   [&](void* i, void* o) {
+                                     mote::run_conv_2d(mote::Conv2DVariant::kInt8OptimizedStreaming, p,
+                                                       conv_buffers(in, i, fd, filter.data(), bias_ptr, out, o,
+                                                                    multiplier.data(), prepared.data()));
+                                   }))
+        << "back to front";
+  for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, block_rows), 1))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                   [&](void* i, void* o) {
+                                     mote::optimized::conv_2d_int8_32bit(
+                                         p, multiplier.data(), prepared.data(), in, static_cast<const int8_t*>(i), fd,
+                                         filter.data(), bias_ptr, out, static_cast<int8_t*>(o), block_rows);
+                                   }))
+        << "word loads back to front, blocks of " << block_rows << " rows";
   for (int64_t lead : leads_at_bound(mote::window_op_max_lead(g)))
     EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
                                    [&](void* i, void* o) {
@@ -244,7 +261,7 @@ void check_conv_float(const ConvCase& c, std::mt19937& rng) {
   EXPECT_TRUE(actual.guard_intact());
 
   // Streaming over its own input at the bound CONV_2D allows the planner.
-  const mote::WindowGeometry g = window_geometry_of(p, in, out, sizeof(float));
+  const mote::WindowGeometry g = window_geometry_of(p, in, fd, out, sizeof(float));
   for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out)))) {
     if (lead % 4 != 0) continue;  // float tensors stay 4-byte aligned
     EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
@@ -254,6 +271,14 @@ void check_conv_float(const ConvCase& c, std::mt19937& rng) {
                                                                     nullptr, nullptr));
                                    }));
   }
+  for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, mote::optimized::stream_block_rows(out)), 4))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
+                                   elements(out) * sizeof(float), lead, 4 * c.misalign, [&](void* i, void* o) {
+                                     mote::run_conv_2d(mote::Conv2DVariant::kFloatOptimizedStreaming, p,
+                                                       conv_buffers(in, i, fd, filter.data(), bias_ptr, out, o,
+                                                                    nullptr, nullptr));
+                                   }))
+        << "back to front";
 }
 
 // Shapes of the conformance models' convolutions, and their tile edges.

@@ -111,7 +111,7 @@ void check_int8(const Case& c, std::mt19937& rng) {
   // The streaming kernels over their own input at the bound DEPTHWISE_CONV_2D
   // allows the planner for multipliers other than 1 (any multiplier here);
   // the 32-bit cores' 3x3 kernel in blocks of any height.
-  const mote::WindowGeometry g = window_geometry_of(p, in, out, 1);
+  const mote::WindowGeometry g = window_geometry_of(p, in, fd, out, 1);
   using Kernel = void (*)(const ConvParams&, const int32_t*, const int32_t*, const Dims4&, const int8_t*,
                           const Dims4&, const int8_t*, const int32_t*, const Dims4&, int8_t*);
   const bool k3x3 = mote::optimized::depthwise_conv_2d_3x3_applies(p, fd);
@@ -135,6 +135,34 @@ void check_int8(const Case& c, std::mt19937& rng) {
                                            fd, filter.data(), bias_ptr, out, static_cast<int8_t*>(o), block_rows);
                                      }))
           << "channelwise 3x3 kernel, blocks of " << block_rows << " rows";
+  }
+
+  // Back to front, where the plan puts the output above the input: the
+  // streaming kernels in row blocks (any multiplier), and with multiplier 1
+  // the whole-image kernels channel by channel at multiples of the pixel.
+  const auto run_back = [&](Kernel kernel, int64_t lead) {
+    return streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                              [&](void* i, void* o) {
+                                kernel(p, multiplier.data(), prepared.data(), in, static_cast<const int8_t*>(i), fd,
+                                       filter.data(), bias_ptr, out, static_cast<int8_t*>(o));
+                              });
+  };
+  for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, mote::optimized::stream_block_rows(out)), 1))
+    EXPECT_TRUE(run_back(streaming, lead)) << (k3x3 ? "3x3" : "generic") << " streaming kernel back to front";
+  if (c.multiplier == 1) {
+    for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, 1), out.c)) {
+      EXPECT_TRUE(run_back(mote::optimized::depthwise_conv_2d_int8, lead)) << "generic kernel back to front";
+      if (k3x3) {
+        EXPECT_TRUE(run_back(mote::optimized::depthwise_conv_2d_int8_3x3, lead)) << "3x3 kernel back to front";
+        EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                       [&](void* i, void* o) {
+                                         mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(
+                                             p, multiplier.data(), prepared.data(), in, static_cast<const int8_t*>(i),
+                                             fd, filter.data(), bias_ptr, out, static_cast<int8_t*>(o));
+                                       }))
+            << "channelwise 3x3 kernel back to front";
+      }
+    }
   }
 }
 
@@ -164,7 +192,7 @@ void check_float(const Case& c, std::mt19937& rng) {
   EXPECT_EQ(memcmp(expected.bytes(), actual.bytes(), elements(out) * sizeof(float)), 0);
   EXPECT_TRUE(actual.guard_intact());
 
-  const mote::WindowGeometry g = window_geometry_of(p, in, out, sizeof(float));
+  const mote::WindowGeometry g = window_geometry_of(p, in, fd, out, sizeof(float));
   for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out))))
     EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
                                    elements(out) * sizeof(float), lead, 4 * (c.misalign % 2), [&](void* i, void* o) {
@@ -173,6 +201,25 @@ void check_float(const Case& c, std::mt19937& rng) {
                                          static_cast<float*>(o));
                                    }))
         << "streaming kernel";
+  for (int64_t lead :
+       leads_at_min_bound(mote::row_block_min_lead_back(g, mote::optimized::stream_block_rows(out)), sizeof(float)))
+    EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
+                                   elements(out) * sizeof(float), lead, 4 * (c.misalign % 2), [&](void* i, void* o) {
+                                     mote::optimized::depthwise_conv_2d_float_streaming(
+                                         p, in, static_cast<const float*>(i), fd, filter.data(), bias_ptr, out,
+                                         static_cast<float*>(o));
+                                   }))
+        << "streaming kernel back to front";
+  if (c.multiplier == 1) {
+    for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, 1), out.c * int64_t(sizeof(float))))
+      EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
+                                     elements(out) * sizeof(float), lead, 4 * (c.misalign % 2), [&](void* i, void* o) {
+                                       mote::optimized::depthwise_conv_2d_float(p, in, static_cast<const float*>(i), fd,
+                                                                                filter.data(), bias_ptr, out,
+                                                                                static_cast<float*>(o));
+                                     }))
+          << "whole-image kernel back to front";
+  }
 }
 
 // Shapes covering the code paths: channel blocks of 16 and 8 and single

@@ -57,7 +57,7 @@ class OverlappedBuffers {
 
 // A conv / depthwise window as kernels/overlap_bounds.h takes it.
 inline mote::WindowGeometry window_geometry_of(const mote::ConvParams& p, const mote::Dims4& in,
-                                               const mote::Dims4& out, int32_t element_size) {
+                                               const mote::Dims4& fd, const mote::Dims4& out, int32_t element_size) {
   mote::WindowGeometry g;
   g.batches = in.n;
   g.input_height = in.h;
@@ -70,6 +70,8 @@ inline mote::WindowGeometry window_geometry_of(const mote::ConvParams& p, const 
   g.stride_width = p.stride_w;
   g.pad_top = p.pad_h;
   g.pad_left = p.pad_w;
+  g.extent_height = (fd.h - 1) * p.dilation_h + 1;
+  g.extent_width = (fd.w - 1) * p.dilation_w + 1;
   return g;
 }
 
@@ -79,6 +81,17 @@ inline std::vector<int64_t> leads_at_bound(int32_t max_lead) {
   const int64_t aligned = int64_t(max_lead) >= 0 ? int64_t(max_lead) / 16 * 16 : -((-int64_t(max_lead) + 15) / 16 * 16);
   if (aligned == max_lead) return {max_lead};
   return {max_lead, aligned};
+}
+
+// The leads to test a back-to-front kernel at: the bound rounded up to a
+// multiple of `step`, and to a multiple of 16 and of `step` (the planner's).
+inline std::vector<int64_t> leads_at_min_bound(int32_t min_lead, int64_t step) {
+  const auto round_up = [](int64_t v, int64_t a) { return (v + a - 1) / a * a; };
+  int64_t both = step;
+  while (both % 16 != 0) both += step;
+  const int64_t exact = round_up(min_lead, step), aligned = round_up(min_lead, both);
+  if (aligned == exact) return {exact};
+  return {exact, aligned};
 }
 
 // Runs kernel(input, output) on a copy of `input` with the output `lead`

@@ -52,6 +52,11 @@ int32_t conv_2d_stream_block_rows(Conv2DVariant variant, const Dims4& output_dim
   }
 }
 
+int32_t conv_2d_back_block_rows(Conv2DVariant variant, const Dims4& output_dims) {
+  const int32_t rows = conv_2d_stream_block_rows(variant, output_dims);
+  return rows > 0 ? rows : -1;
+}
+
 void prepare_conv_2d(Conv2DVariant variant, const Dims4& filter_dims, const void* filter, int32_t* output_shift) {
   if (conv_2d_packs_filter_sums(variant))
     optimized::conv_2d_int8_prepare(filter_dims, static_cast<const int8_t*>(filter), output_shift);

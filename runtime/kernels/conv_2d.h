@@ -43,6 +43,11 @@ KernelChoice<Conv2DVariant> select_conv_2d(ConvArithmetic arithmetic, const Dims
 // variant does not stream (channel blocks outermost over the whole image).
 int32_t conv_2d_stream_block_rows(Conv2DVariant variant, const Dims4& output_dims);
 
+// How `variant` walks the output back to front where the plan put it above
+// the input (row_block_min_lead_back()): blocks of that many rows from the
+// last to the first (the row-block kernels), or -1: it does not.
+int32_t conv_2d_back_block_rows(Conv2DVariant variant, const Dims4& output_dims);
+
 // Whether `variant` reads shift words that also hold the channel's weight
 // sum (kernels/optimized/prepared_shift.h), as prepare_conv_2d leaves them.
 bool conv_2d_packs_filter_sums(Conv2DVariant variant);

@@ -56,6 +56,22 @@ int32_t depthwise_conv_2d_stream_block_rows(DepthwiseConv2DVariant variant, cons
   }
 }
 
+int32_t depthwise_conv_2d_back_block_rows(DepthwiseConv2DVariant variant, const Dims4& output_dims) {
+  switch (variant) {
+    case DepthwiseConv2DVariant::kFloatOptimized:
+    case DepthwiseConv2DVariant::kInt8Optimized:
+    case DepthwiseConv2DVariant::kInt8Optimized3x3:
+    case DepthwiseConv2DVariant::kInt8Pie3x3:
+      return 0;
+    case DepthwiseConv2DVariant::kFloatOptimizedStreaming:
+    case DepthwiseConv2DVariant::kInt8OptimizedStreaming:
+    case DepthwiseConv2DVariant::kInt8Optimized3x3Streaming:
+      return optimized::stream_block_rows(output_dims);
+    default:
+      return -1;
+  }
+}
+
 void prepare_depthwise_conv_2d(DepthwiseConv2DVariant variant, const Dims4& filter_dims, const void* filter,
                                int32_t* output_shift) {
   if (depthwise_conv_2d_packs_filter_sums(variant))
@@ -88,9 +104,16 @@ void run_depthwise_conv_2d(DepthwiseConv2DVariant variant, const ConvParams& par
           params, buffers);
       break;
     case DepthwiseConv2DVariant::kInt8Pie3x3:
-      run_quantized(
-          pie::unless_unselectable(pie::depthwise_conv_2d_int8_3x3, reference::depthwise_conv_2d_int8), params,
-          buffers);
+      // The PIE kernel walks front to back; an output above its input is the
+      // optimized kernel's (depthwise_conv_2d_back_block_rows).
+      if (output_overlaps_input(buffers, 1) && optimized::walks_back_to_front(buffers.input, buffers.output))
+        run_quantized(
+            optimized::unless_reference_only(optimized::depthwise_conv_2d_int8_3x3, reference::depthwise_conv_2d_int8),
+            params, buffers);
+      else
+        run_quantized(
+            pie::unless_unselectable(pie::depthwise_conv_2d_int8_3x3, reference::depthwise_conv_2d_int8), params,
+            buffers);
       break;
     case DepthwiseConv2DVariant::kFloatOptimizedStreaming:
       run_float(optimized::unless_reference_only(output_overlaps_input(buffers, 4)

@@ -43,6 +43,13 @@ KernelChoice<DepthwiseConv2DVariant> select_depthwise_conv_2d(ConvArithmetic ari
 // kernels), -1 for channel blocks over the whole image.
 int32_t depthwise_conv_2d_stream_block_rows(DepthwiseConv2DVariant variant, const Dims4& output_dims);
 
+// How `variant` walks the output back to front where the plan put it above
+// the input (row_block_min_lead_back()): blocks of that many rows from the
+// last to the first (the streaming kernels), 0: channel by channel from the
+// last row to the first (the whole-image optimized kernels; the PIE kernel
+// leaves such a plan to the optimized one), -1: it does not.
+int32_t depthwise_conv_2d_back_block_rows(DepthwiseConv2DVariant variant, const Dims4& output_dims);
+
 // Whether `variant` reads shift words that also hold the channel's weight
 // sum (kernels/optimized/prepared_shift.h), as prepare_depthwise_conv_2d
 // leaves them.

@@ -21,6 +21,18 @@ int64_t first_needed(const WindowGeometry& g, int32_t b, int32_t y, int32_t x) {
   return b * in_plane + (row_start + col < later_rows_start ? row_start + col : later_rows_start);
 }
 
+// One past the last input pixel that output row y of image b, or any output
+// pixel before it, reads: the end of the row's last window (window ends only
+// grow along a row and from row to row; earlier images end lower).
+int64_t last_needed_end(const WindowGeometry& g, int32_t b, int32_t y) {
+  const int64_t in_plane = int64_t(g.input_height) * g.input_width;
+  const int64_t rows_end =
+      clamp_to(int64_t(y) * g.stride_height - g.pad_top + g.extent_height, g.input_height);
+  const int64_t cols_end = clamp_to(
+      int64_t(g.output_width - 1) * g.stride_width - g.pad_left + g.extent_width, g.input_width);
+  return b * in_plane + (rows_end > 0 ? (rows_end - 1) * g.input_width + cols_end : 0);
+}
+
 int32_t to_lead(int64_t best) {
   if (best == INT64_MAX || best <= int64_t(INT32_MIN)) return INT32_MIN + 1;
   return best > INT32_MAX ? INT32_MAX : int32_t(best);
@@ -57,6 +69,21 @@ int32_t row_block_max_lead(const WindowGeometry& g, int32_t block_rows) {
     }
   }
   return to_lead(best);
+}
+
+int32_t row_block_min_lead_back(const WindowGeometry& g, int32_t block_rows) {
+  if (block_rows <= 0) return INT32_MAX;
+  int64_t worst = INT64_MIN;
+  for (int32_t b = 0; b < g.batches; ++b) {
+    for (int32_t y0 = 0; y0 < g.output_height; y0 += block_rows) {
+      const int32_t y1 = g.output_height - y0 > block_rows ? y0 + block_rows : g.output_height;
+      const int64_t block_start = (int64_t(b) * g.output_height + y0) * g.output_width;
+      const int64_t lead = last_needed_end(g, b, y1 - 1) * g.input_pixel_bytes - block_start * g.output_pixel_bytes;
+      if (lead > worst) worst = lead;
+    }
+  }
+  if (worst == INT64_MIN || worst > INT32_MAX) return INT32_MAX;
+  return worst < 0 ? 0 : int32_t(worst);
 }
 
 int32_t streaming_max_lead(int32_t steps, int32_t input_step_bytes, int32_t output_step_bytes) {

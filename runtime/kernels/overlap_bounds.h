@@ -10,7 +10,8 @@
 namespace mote {
 
 // A window op over NHWC tensors (pooling, DEPTHWISE_CONV_2D, CONV_2D). Filter
-// size and dilation do not enter the bounds (see row_block_max_lead()).
+// size and dilation do not enter the front-to-back bounds (see
+// row_block_max_lead()); the back-to-front one reads the extent.
 struct WindowGeometry {
   int32_t batches = 1;
   int32_t input_height = 0, input_width = 0;
@@ -19,6 +20,7 @@ struct WindowGeometry {
   int32_t output_pixel_bytes = 0;
   int32_t stride_height = 1, stride_width = 1;
   int32_t pad_top = 0, pad_left = 0;  // rows/columns of padding before the input
+  int32_t extent_height = 1, extent_width = 1;  // the dilated filter: where windows end
 };
 
 // The largest lead (output start - input start, in bytes) at which the output
@@ -47,6 +49,20 @@ int32_t window_op_max_lead(const WindowGeometry& g);
 // one-pixel rows this is window_op_max_lead(); taller blocks cost about one
 // block of output more than it.
 int32_t row_block_max_lead(const WindowGeometry& g, int32_t block_rows);
+
+// The mirror image: a kernel that walks the same blocks from the last (of
+// the last image) to the first, in any order within a block, when its output
+// starts above its input. The least lead (>= 0) at which it may: each block
+// starts at or above the end of the last input byte that it or a block still
+// to come reads. Windows end where the extent says (clipped to the input).
+// Channel-separable kernels (input and output pixels the same size) that
+// walk each channel (or block of channels) row by row from the last row to
+// the first may use the bound of one-row blocks at leads that are multiples
+// of the pixel size: output (p, c) then lands on input (p + k, c), which no
+// row still to come of channel c reads. The two ranges never meet: this
+// bound is >= 0, the front-to-back ones are < 0, so a kernel tells the walk
+// from where the output lies (front to back when it starts below the input).
+int32_t row_block_min_lead_back(const WindowGeometry& g, int32_t block_rows);
 
 // The same for a kernel that walks `steps` equal steps front to back (an RNN
 // over time, rows of a matrix), reads all of step k's input before writing

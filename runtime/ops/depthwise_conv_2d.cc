@@ -85,6 +85,9 @@ Status prepare(OpContext& ctx) {
     MOTE_RETURN_IF_ERROR(ctx.allow_streaming_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w,
                                                             depthwise_conv_2d_stream_block_rows(choice.variant, out)));
   }
+  MOTE_RETURN_IF_ERROR(ctx.allow_window_overlap_back(
+      params.stride_h, params.stride_w, params.pad_h, params.pad_w, conv_prepare::dilated_extent(fd.h, params.dilation_h),
+      conv_prepare::dilated_extent(fd.w, params.dilation_w), depthwise_conv_2d_back_block_rows(choice.variant, out)));
   return ctx.allow_row_strips(params.stride_h, conv_prepare::dilated_extent(fd.h, params.dilation_h), params.pad_h);
 }
 

@@ -53,15 +53,6 @@ bool before(const PlanBuffer* buffers, int32_t i, int32_t j, int order) {
   }
 }
 
-// The allowance between buffers i and j, if any.
-const PlanOverlap* find_overlap(const PlanOverlap* overlaps, int num_overlaps, int32_t i, int32_t j) {
-  for (int k = 0; k < num_overlaps; ++k) {
-    const PlanOverlap& o = overlaps[k];
-    if ((o.input == i && o.output == j) || (o.input == j && o.output == i)) return &o;
-  }
-  return nullptr;
-}
-
 // The leads allowance `a` permits between offsets that are multiples of the
 // alignment: multiples of `step` in [lo, hi]. False when there are none.
 bool lead_range(const PlanOverlap& a, uint32_t alignment, int64_t* step, int64_t* lo, int64_t* hi) {
@@ -84,15 +75,14 @@ bool lead_range(const PlanOverlap& a, uint32_t alignment, int64_t* step, int64_t
 // the allowance `a` with the placed buffer `other` (which starts at
 // other_begin and ends at other_end), given that at `candidate` they overlap.
 // Returns candidate itself when the overlap is allowed.
-int64_t resolve(const PlanOverlap* a, int32_t self, int64_t candidate, int64_t other_begin, int64_t other_end,
+int64_t resolve(const PlanOverlap& a, int32_t self, int64_t candidate, int64_t other_begin, int64_t other_end,
                 uint32_t alignment) {
-  if (a == nullptr) return other_end;
   int64_t step = 0, lo = 0, hi = 0;
-  if (!lead_range(*a, alignment, &step, &lo, &hi)) return other_end;
+  if (!lead_range(a, alignment, &step, &lo, &hi)) return other_end;
   // The lowest candidate >= this one whose lead is allowed, if it still
   // overlaps the other buffer (beyond that, other_end is free of it anyway).
   int64_t next = other_end;
-  if (a->output == self) {
+  if (a.output == self) {
     // lead = self - other grows with the candidate.
     const int64_t lead = candidate - other_begin;
     const int64_t allowed = lead < lo ? lo : ceil_to(lead, step);
@@ -104,6 +94,24 @@ int64_t resolve(const PlanOverlap* a, int32_t self, int64_t candidate, int64_t o
     if (allowed >= lo) next = other_begin - allowed;
   }
   return next < other_end ? next : other_end;
+}
+
+bool same_pair(const PlanOverlap& a, int32_t i, int32_t j) {
+  return (a.input == i && a.output == j) || (a.input == j && a.output == i);
+}
+
+// The same over every allowance between self and other (a kernel that can
+// walk front to back or back to front allows two ranges): the lowest offset
+// any of them permits, other_end when there is none.
+int64_t resolve_pair(const PlanOverlap* overlaps, int num_overlaps, int32_t self, int32_t other, int64_t candidate,
+                     int64_t other_begin, int64_t other_end, uint32_t alignment) {
+  int64_t next = other_end;
+  for (int k = 0; k < num_overlaps; ++k) {
+    if (!same_pair(overlaps[k], self, other)) continue;
+    const int64_t r = resolve(overlaps[k], self, candidate, other_begin, other_end, alignment);
+    if (r < next) next = r;
+  }
+  return next;
 }
 
 // Puts the buffer indices in `sequence` in the given order.
@@ -146,8 +154,8 @@ uint32_t place(const PlanBuffer* buffers, int n, uint32_t alignment, const PlanO
         if (!lifetimes_overlap(b, o) || o.size == 0 || b.size == 0) continue;
         const int64_t o_begin = offsets[other], o_end = o_begin + align_up(o.size, alignment);
         if (candidate < o_end && o_begin < candidate + size) {
-          const int64_t next = resolve(find_overlap(overlaps, num_overlaps, self, other), self, candidate, o_begin,
-                                       o_end, alignment);
+          const int64_t next =
+              resolve_pair(overlaps, num_overlaps, self, other, candidate, o_begin, o_end, alignment);
           if (next != candidate) {
             candidate = next;
             moved = true;
@@ -257,6 +265,18 @@ struct BoundView {
   int64_t size(int32_t i) const { return align_up(buffers[i].size, alignment); }
   static int32_t side(const PlanOverlap& o, bool output) { return output ? o.output : o.input; }
 
+  // The most the two buffers of `a` can share under any allowance between them.
+  int64_t pair_shared(const PlanOverlap& a) const {
+    int64_t best = 0;
+    for (int f = 0; f < num_overlaps; ++f) {
+      const PlanOverlap& o = overlaps[f];
+      if (!same_pair(o, a.input, a.output)) continue;
+      const int64_t shared = max_shared_bytes(o, size(o.input), size(o.output), alignment);
+      if (shared > best) best = shared;
+    }
+    return best;
+  }
+
   // What buffer `side(overlaps[k], output)` shares with all its partners of
   // allowances alive at t, counted once: at the first such allowance (0 at
   // the others). At most the sum of what each pair can share; at most the
@@ -272,7 +292,10 @@ struct BoundView {
     for (int e = k; e < num_overlaps; ++e) {
       const PlanOverlap& o = overlaps[e];
       if (side(o, output) != self || !alive(o, t)) continue;
-      sum += max_shared_bytes(o, size(o.input), size(o.output), alignment);
+      bool counted = false;  // another allowance of the same pair (the other walk direction)
+      for (int f = k; f < e && !counted; ++f) counted = same_pair(overlaps[f], o.input, o.output);
+      if (counted) continue;
+      sum += pair_shared(o);
       const int32_t partner = side(o, !output);
       for (int f = 0; f < num_overlaps; ++f)
         if (side(overlaps[f], output) == partner && alive(overlaps[f], t)) disjoint = false;
@@ -314,12 +337,16 @@ bool plan_has_overlap(const PlanBuffer* buffers, int n, const PlanOverlap* overl
       const PlanBuffer& b = buffers[j];
       if (a.size == 0 || b.size == 0 || !lifetimes_overlap(a, b)) continue;
       if (!(a.offset < b.offset + b.size && b.offset < a.offset + a.size)) continue;
-      const PlanOverlap* allowed = find_overlap(overlaps, num_overlaps, i, j);
-      if (allowed == nullptr) return true;
-      const int64_t lead = int64_t(buffers[allowed->output].offset) - int64_t(buffers[allowed->input].offset);
-      const bool low_ok = allowed->min_lead == kUnboundedLead || lead >= allowed->min_lead;
-      const bool step_ok = allowed->lead_step <= 1 || lead % allowed->lead_step == 0;
-      if (!low_ok || !step_ok || lead > allowed->max_lead) return true;
+      bool allowed = false;
+      for (int k = 0; k < num_overlaps && !allowed; ++k) {
+        const PlanOverlap& o = overlaps[k];
+        if (!same_pair(o, i, j)) continue;
+        const int64_t lead = int64_t(buffers[o.output].offset) - int64_t(buffers[o.input].offset);
+        const bool low_ok = o.min_lead == kUnboundedLead || lead >= o.min_lead;
+        const bool step_ok = o.lead_step <= 1 || lead % o.lead_step == 0;
+        allowed = low_ok && step_ok && lead <= o.max_lead;
+      }
+      if (!allowed) return true;
     }
   }
   return false;

@@ -267,6 +267,18 @@ Status OpContext::allow_streaming_window_overlap(int32_t stride_h, int32_t strid
   return allow_overlap(0, 0, kUnboundedLead, max_lead);
 }
 
+Status OpContext::allow_window_overlap_back(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left,
+                                            int32_t extent_h, int32_t extent_w, int32_t block_rows) {
+  WindowGeometry g;
+  if (block_rows < 0 || !window_geometry(input(0), output(0), stride_h, stride_w, pad_top, pad_left, &g))
+    return Status::kOk;
+  g.extent_height = extent_h;
+  g.extent_width = extent_w;
+  if (block_rows > 0) return allow_overlap(0, 0, row_block_min_lead_back(g, block_rows), INT32_MAX);
+  if (g.input_pixel_bytes != g.output_pixel_bytes) return Status::kOk;
+  return allow_overlap(0, 0, row_block_min_lead_back(g, 1), INT32_MAX, g.output_pixel_bytes);
+}
+
 Status OpContext::allow_row_strips(int32_t stride, int32_t extent, int32_t pad_top) {
   if (!interp_->in_prepare_) return fail("memory plan hints can only be given in prepare");
   if (interp_->patch_options_.mode == PatchMode::kOff) return Status::kOk;

@@ -30,7 +30,9 @@ struct PlanBuffer {
 // memory when output.offset - input.offset (the lead, in bytes) lies in
 // [min_lead, max_lead] and is a multiple of lead_step (when > 1).
 // Elementwise in place is [0, 0]; a kernel that streams front to back and
-// writes less than it has consumed allows [-inf, max_lead].
+// writes less than it has consumed allows [-inf, max_lead]. Several
+// allowances of one pair allow the union of their leads (a kernel that can
+// also walk back to front adds [min_lead, +inf)).
 struct PlanOverlap {
   int32_t input = 0;
   int32_t output = 0;

@@ -155,6 +155,15 @@ class OpContext {
   // (row_block_max_lead(), kernels/overlap_bounds.h). Any pixel sizes.
   Status allow_streaming_window_overlap(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left,
                                         int32_t block_rows);
+  // The same kernels when they can also walk back to front where the output
+  // starts above the input (row_block_min_lead_back()): in blocks of
+  // block_rows output rows from the last to the first, or with block_rows 0
+  // channel-separable, each channel (block) from the last row to the first
+  // (same pixel sizes only). extent_h/extent_w: the dilated filter size.
+  // block_rows < 0: no such walk. A chain of equal layers may then alternate
+  // directions instead of drifting down by each layer's lead.
+  Status allow_window_overlap_back(int32_t stride_h, int32_t stride_w, int32_t pad_top, int32_t pad_left,
+                                   int32_t extent_h, int32_t extent_w, int32_t block_rows);
 
   // Window ops over NHWC input 0 and output 0 whose output rows depend only
   // on input rows [row * stride - pad_top, row * stride - pad_top + extent)

@@ -515,9 +515,11 @@ struct Conv {
   }
 
   // block_rows 0: all output rows at once, each block of filter rows read
-  // once per call; else row blocks in order (stream_blocks.h).
+  // once per call; else row blocks in order, or last to first where the
+  // output lies above the input (stream_blocks.h).
   void run(int32_t block_rows) const {
-    for_row_blocks(out, block_rows, [this](const RowBlock& rows) { run_rows(rows); });
+    for_row_blocks(out, block_rows, walks_back_to_front(input, output),
+                   [this](const RowBlock& rows) { run_rows(rows); });
   }
 };
 

@@ -55,6 +55,12 @@ struct Job {
   T* output;
   Span ys, xs;
   RowBlock rows;  // the whole output, or one block of it
+  // Images and rows last to first: the plan put the output above the input
+  // (row_block_min_lead_back(); channel by channel with multiplier 1).
+  bool back_to_front;
+
+  int32_t batch_at(int32_t i) const { return back_to_front ? rows.end_batch - 1 - i : rows.first_batch + i; }
+  int32_t row_at(int32_t i) const { return back_to_front ? rows.end_y - 1 - i : rows.first_y + i; }
 };
 
 template <typename T, typename Bias>
@@ -75,6 +81,7 @@ Job<T, Bias> make_job(const ConvParams& p, const int32_t* multiplier, const int3
   j.ys = interior_span(out.h, in.h, fd.h, p.stride_h, p.dilation_h, p.pad_h);
   j.xs = interior_span(out.w, in.w, fd.w, p.stride_w, p.dilation_w, p.pad_w);
   j.rows = whole_output(out);
+  j.back_to_front = walks_back_to_front(input, output);
   return j;
 }
 
@@ -253,9 +260,11 @@ MOTE_NOINLINE void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_
     store(acc, out);
   };
 
-  for (int32_t b = j.rows.first_batch; b < j.rows.end_batch; ++b) {
+  for (int32_t bi = 0; bi < j.rows.end_batch - j.rows.first_batch; ++bi) {
+    const int32_t b = j.batch_at(bi);
     const int8_t* image = j.input + b * j.in.h * row_stride;
-    for (int32_t out_y = j.rows.first_y; out_y < j.rows.end_y; ++out_y) {
+    for (int32_t yi = 0; yi < j.rows.end_y - j.rows.first_y; ++yi) {
+      const int32_t out_y = j.row_at(yi);
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc0;
       if (!j.ys.contains(out_y)) {
@@ -306,9 +315,11 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
   const int32_t tap_step = in_c;
   const int32_t x_step = p.stride_w * in_c;
 
-  for (int32_t b = j.rows.first_batch; b < j.rows.end_batch; ++b) {
+  for (int32_t bi = 0; bi < j.rows.end_batch - j.rows.first_batch; ++bi) {
+    const int32_t b = j.batch_at(bi);
     const uint8_t* image = reinterpret_cast<const uint8_t*>(j.input) + b * j.in.h * row_stride + ic;
-    for (int32_t out_y = j.rows.first_y; out_y < j.rows.end_y; ++out_y) {
+    for (int32_t yi = 0; yi < j.rows.end_y - j.rows.first_y; ++yi) {
+      const int32_t out_y = j.row_at(yi);
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc;
       // The window clipped to the input: the taps inside, and the input
@@ -412,9 +423,11 @@ void float_block(const Job<float, float>& j, int32_t ic0, int32_t oc0) {
       out[k] = reference::clamp_float(total[k] + bias[k], p.float_activation_min, p.float_activation_max);
   };
 
-  for (int32_t b = j.rows.first_batch; b < j.rows.end_batch; ++b) {
+  for (int32_t bi = 0; bi < j.rows.end_batch - j.rows.first_batch; ++bi) {
+    const int32_t b = j.batch_at(bi);
     const float* image = j.input + b * j.in.h * row_stride;
-    for (int32_t out_y = j.rows.first_y; out_y < j.rows.end_y; ++out_y) {
+    for (int32_t yi = 0; yi < j.rows.end_y - j.rows.first_y; ++yi) {
+      const int32_t out_y = j.row_at(yi);
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       float* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc0;
       const bool row_inside = j.ys.contains(out_y);
@@ -450,7 +463,7 @@ namespace {
 // The kernels below over the whole output (block_rows 0) or in row blocks.
 template <bool k3x3>
 void int8_in_blocks(const Job<int8_t, int32_t>& whole, int32_t block_rows) {
-  for_row_blocks(whole.out, block_rows, [&whole](const RowBlock& rows) {
+  for_row_blocks(whole.out, block_rows, whole.back_to_front, [&whole](const RowBlock& rows) {
     Job<int8_t, int32_t> j = whole;
     j.rows = rows;
     int8_all_channels<k3x3>(j);
@@ -475,7 +488,7 @@ void float_all_channels(const Job<float, float>& j) {
 }
 
 void float_in_blocks(const Job<float, float>& whole, int32_t block_rows) {
-  for_row_blocks(whole.out, block_rows, [&whole](const RowBlock& rows) {
+  for_row_blocks(whole.out, block_rows, whole.back_to_front, [&whole](const RowBlock& rows) {
     Job<float, float> j = whole;
     j.rows = rows;
     float_all_channels(j);
@@ -524,7 +537,7 @@ void depthwise_conv_2d_int8_3x3_channelwise(const ConvParams& params, const int3
                                             int32_t block_rows) {
   const auto whole = make_job(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
                               output_dims, output);
-  for_row_blocks(output_dims, block_rows, [&whole](const RowBlock& rows) {
+  for_row_blocks(output_dims, block_rows, whole.back_to_front, [&whole](const RowBlock& rows) {
     Job<int8_t, int32_t> j = whole;
     j.rows = rows;
     for (int32_t oc = 0; oc < j.out.c; ++oc) int8_channel_3x3(j, oc / j.p->depth_multiplier, oc);

@@ -11,17 +11,19 @@
 namespace mote {
 namespace optimized {
 
-// Output pixels per block, at least: enough that a block's per-channel setup
-// (requantization, filter sums, a 1x1 filter row widened on 32-bit cores) is
-// small beside its work, few enough that the output trails the input by
-// little more than a row.
+// Output pixels per block, at most (unless one row has more): enough that a
+// block's per-channel setup (requantization, filter sums, a 1x1 filter row
+// widened on 32-bit cores) is small beside its work, few enough that the
+// output trails (or, back to front, leads) the input by about one block: a
+// chain of equal layers alternating directions needs one block more than
+// one activation.
 constexpr int32_t kStreamBlockPixels = 32;
 
-// Output rows per block: whole rows with at least kStreamBlockPixels pixels,
-// at most the image.
+// Output rows per block: the most whole rows with at most kStreamBlockPixels
+// pixels, at least one, at most the image.
 inline int32_t stream_block_rows(const Dims4& output_dims) {
   const int32_t width = output_dims.w > 0 ? output_dims.w : 1;
-  const int32_t rows = (kStreamBlockPixels + width - 1) / width;
+  const int32_t rows = width < kStreamBlockPixels ? kStreamBlockPixels / width : 1;
   return rows < output_dims.h ? rows : (output_dims.h > 0 ? output_dims.h : 1);
 }
 
@@ -40,18 +42,29 @@ struct RowBlock {
 
 inline RowBlock whole_output(const Dims4& out) { return {0, out.n, 0, out.h}; }
 
+// Whether a streaming kernel walks back to front: where the planner put its
+// output at or above its input (it does so only within
+// row_block_min_lead_back(); front-to-back leads are negative).
+inline bool walks_back_to_front(const void* input, const void* output) {
+  return reinterpret_cast<uintptr_t>(output) >= reinterpret_cast<uintptr_t>(input);
+}
+
 // Calls run(RowBlock) once for the whole output when block_rows is 0, else
-// for blocks of block_rows rows of each image in order (the last block of an
-// image may be shorter).
+// for blocks of block_rows rows of each image (the last block of an image
+// may be shorter), in order, or from the last block of the last image to
+// the first when back_to_front.
 template <typename Run>
-void for_row_blocks(const Dims4& out, int32_t block_rows, Run run) {
+void for_row_blocks(const Dims4& out, int32_t block_rows, bool back_to_front, Run run) {
   // One call site, so that compilers inline `run` once for both uses (an
   // out-of-line kernel loop reloads its parameters after every int8 store).
   const bool whole = block_rows <= 0;
   const int32_t images = whole ? 1 : out.n;
   const int32_t step = whole || block_rows > out.h ? out.h : block_rows;
-  for (int32_t b = 0; b < images; ++b) {
-    for (int32_t y = 0; y < out.h; y += step) {
+  const int32_t blocks = out.h > 0 ? (out.h + step - 1) / step : 0;
+  for (int32_t n = 0; n < images; ++n) {
+    const int32_t b = back_to_front ? images - 1 - n : n;
+    for (int32_t m = 0; m < blocks; ++m) {
+      const int32_t y = (back_to_front ? blocks - 1 - m : m) * step;
       run(whole ? whole_output(out) : RowBlock{b, b + 1, y, out.h - y > step ? y + step : out.h});
     }
   }
