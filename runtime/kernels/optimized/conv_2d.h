@@ -14,7 +14,9 @@
 // stream_block_rows() output rows in order (stream_blocks.h; channels
 // outermost within a block), so that the output may overwrite input rows already consumed, up
 // to row_block_max_lead() (kernels/overlap_bounds.h): the same bytes, a few
-// more per-channel setups per image.
+// more per-channel setups per image. Where the output starts at or above the
+// input they walk the blocks from the last to the first instead
+// (row_block_min_lead_back()).
 //
 // On 32-bit cores without SIMD (conv_2d_int8_32bit), when the input, the
 // filter and the channel count allow 4-byte loads: 1x1 convolutions go one

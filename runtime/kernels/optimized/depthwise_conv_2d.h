@@ -18,6 +18,9 @@
 // output may overwrite input rows already consumed with any depth multiplier
 // (row_block_max_lead() in kernels/overlap_bounds.h). With multiplier 1 the
 // whole-image kernels already may (window_op_max_lead(), channel by channel).
+// Where the output starts at or above the input every kernel here walks
+// images and rows from the last to the first (blocks too), so that it may
+// overwrite the input from the top (row_block_min_lead_back()).
 //
 // Preconditions beyond the reference's, which prepare guarantees:
 // depthwise_conv_2d_int8_applies(), output_multiplier[c] in [0, 2^31),
