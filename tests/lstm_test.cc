@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -164,13 +165,14 @@ std::vector<T> cast_all(const std::vector<double>& v) {
 // ---------------------------------------------------------------------------
 // Float kernel
 
-void check_float_kernel(bool time_major, float cell_clip) {
+void check_float_kernel(bool time_major, float cell_clip, int state_size = 4) {
   std::mt19937 rng(7);
-  PlainLstm plain = random_plain_lstm(rng, 2, 5, 3, 4, time_major, 0.8);
+  const int S = state_size;
+  PlainLstm plain = random_plain_lstm(rng, 2, 5, 3, S, time_major, 0.8);
   plain.cell_clip = cell_clip;
   std::vector<float> wf[4], rf[4], bf[4];
   mote::reference::LstmParamsFloat params;
-  params.shape = LstmShape{2, 5, 3, 4, time_major};
+  params.shape = LstmShape{2, 5, 3, S, time_major};
   params.cell_clip = cell_clip;
   for (int g = 0; g < 4; ++g) {
     wf[g] = cast_all<float>(plain.w[g]);
@@ -183,7 +185,7 @@ void check_float_kernel(bool time_major, float cell_clip) {
     params.gates[g] = {wf[g].data(), rf[g].data(), bf[g].data()};
   }
   std::uniform_real_distribution<float> u(-2.0f, 2.0f);
-  std::vector<float> input(2 * 5 * 3), h(8), c(8);
+  std::vector<float> input(2 * 5 * 3), h(size_t(2 * S)), c(size_t(2 * S));
   for (auto& v : input) v = u(rng);
   for (auto& v : h) v = u(rng) * 0.5f;
   for (auto& v : c) v = u(rng) * 3.0f;
@@ -191,7 +193,7 @@ void check_float_kernel(bool time_major, float cell_clip) {
   std::vector<double> hd(h.begin(), h.end()), cd(c.begin(), c.end()), out_d;
   plain.run(std::vector<double>(input.begin(), input.end()), hd, cd, out_d);
 
-  std::vector<float> output(2 * 5 * 4, -99.0f);
+  std::vector<float> output(size_t(2 * 5 * S), -99.0f);
   std::vector<float> scratch(mote::reference::lstm_scratch_elements(params.shape));
   mote::reference::lstm_float(params, input.data(), h.data(), c.data(), output.data(), scratch.data());
   for (size_t i = 0; i < output.size(); ++i) EXPECT_NEAR(output[i], out_d[i], 2e-5) << i;
@@ -204,6 +206,14 @@ void check_float_kernel(bool time_major, float cell_clip) {
 TEST(LstmFloatKernel, MatchesPlainLstmBatchMajor) { check_float_kernel(false, 0.0f); }
 TEST(LstmFloatKernel, MatchesPlainLstmTimeMajor) { check_float_kernel(true, 0.0f); }
 TEST(LstmFloatKernel, CellClip) { check_float_kernel(false, 0.7f); }
+// Several chunks of cells, the last one shorter (17 = 9 + 8, 37 = 13 + 13 + 11).
+TEST(LstmFloatKernel, MatchesPlainLstmOverChunks) {
+  for (const int state_size : {17, 37}) {
+    SCOPED_TRACE(state_size);
+    check_float_kernel(false, 0.0f, state_size);
+    check_float_kernel(true, 0.9f, state_size);
+  }
+}
 
 TEST(LstmFloatKernel, HandCheckedStep) {
   // One unit, zero weights: the gates are the activations of the biases.
@@ -222,6 +232,137 @@ TEST(LstmFloatKernel, HandCheckedStep) {
   EXPECT_NEAR(c, want_c, 1e-6);
   EXPECT_NEAR(h, sigm1 * tanh(want_c), 1e-6);
   EXPECT_EQ(out, h);
+}
+
+// ---------------------------------------------------------------------------
+// Chunks of cells: the kernels run a step lstm_chunk_cells() cells at a time.
+
+TEST(LstmChunks, FewestEqualChunksOfAtMostSixteenCells) {
+  const auto chunk = [](int32_t state_size) { return mote::reference::lstm_chunk_cells(LstmShape{1, 1, 1, state_size, false}); };
+  EXPECT_EQ(chunk(1), 1);
+  EXPECT_EQ(chunk(5), 5);
+  EXPECT_EQ(chunk(16), 16);
+  EXPECT_EQ(chunk(17), 9);
+  EXPECT_EQ(chunk(20), 10);   // mnist_lstm
+  EXPECT_EQ(chunk(37), 13);
+  EXPECT_EQ(chunk(80), 16);   // micro_speech_lstm
+  EXPECT_EQ(chunk(128), 16);  // dtln_noise_suppression
+  EXPECT_EQ(chunk(129), 15);
+  EXPECT_EQ(mote::reference::lstm_scratch_elements(LstmShape{3, 4, 7, 20, true}), 4 * 10);
+}
+
+// One int8 step over the whole state at once, the order TFLM computes it in
+// (each gate over every cell, then the cells, then the hidden state): what
+// the chunked kernel must reproduce.
+void whole_state_int8_step(const mote::reference::LstmParamsInt8& p, const int8_t* x, int8_t* h, int16_t* c,
+                           int8_t* out) {
+  using mote::fixedpoint::multiply_by_quantized_multiplier;
+  using mote::fixedpoint::saturate;
+  const int32_t n = p.shape.state_size;
+  std::vector<int16_t> gate[4];
+  for (int g = 0; g < 4; ++g) {
+    gate[g].resize(size_t(n));
+    mote::reference::lstm_gate_preactivation_int8(p, p.gates[g], x, h, 0, n, gate[g].data());
+    if (g == mote::reference::kLstmCellGate) {
+      integer_activations::tanh_int16(gate[g].data(), gate[g].data(), n, 0, 0);
+    } else {
+      integer_activations::sigmoid_int16(gate[g].data(), gate[g].data(), n, 0, 0);
+    }
+  }
+  const auto& in = gate[mote::reference::kLstmInputGate];
+  const auto& forget = gate[mote::reference::kLstmForgetGate];
+  const auto& cell = gate[mote::reference::kLstmCellGate];
+  const auto& output = gate[mote::reference::kLstmOutputGate];
+  for (int32_t i = 0; i < n; ++i) {
+    const int32_t kept = saturate<int16_t>(
+        multiply_by_quantized_multiplier(int32_t(forget[i]) * c[i], p.forget_cell_multiplier, p.forget_cell_shift));
+    const int32_t added = saturate<int16_t>(
+        multiply_by_quantized_multiplier(int32_t(in[i]) * cell[i], p.input_cell_multiplier, p.input_cell_shift));
+    int16_t updated = int16_t(saturate<int16_t>(kept + added));
+    if (p.use_cell_clip) updated = std::max(std::min(p.cell_clip, updated), int16_t(-p.cell_clip));
+    c[i] = updated;
+  }
+  std::vector<int16_t> cell_tanh(static_cast<size_t>(n));
+  integer_activations::tanh_int16(c, cell_tanh.data(), n, p.cell_tanh_multiplier, p.cell_tanh_left_shift);
+  for (int32_t i = 0; i < n; ++i) {
+    h[i] = int8_t(saturate<int8_t>(p.hidden_zero_point + multiply_by_quantized_multiplier(
+                                                             int32_t(cell_tanh[i]) * output[i], p.hidden_multiplier,
+                                                             p.hidden_shift)));
+    out[i] = h[i];
+  }
+}
+
+// The chunked int8 kernel against whole_state_int8_step over a sequence, for
+// states shorter than a chunk, of exactly one, and of several chunks with a
+// shorter last one; batch-major and time-major, with and without cell clip.
+TEST(LstmChunks, Int8KernelEqualsWholeStateSteps) {
+  std::mt19937 rng(31);
+  const auto quantized = [&](double lo, double hi, int32_t* multiplier, int32_t* shift) {
+    int s = 0;
+    mote::fixedpoint::quantize_multiplier(std::uniform_real_distribution<double>(lo, hi)(rng), multiplier, &s);
+    *shift = s;
+  };
+  for (const int32_t state_size : {5, 16, 17, 37}) {
+    for (const bool time_major : {false, true}) {
+      SCOPED_TRACE("state " + std::to_string(state_size) + (time_major ? " time-major" : " batch-major"));
+      mote::reference::LstmParamsInt8 p;
+      p.shape = LstmShape{2, 4, 11, state_size, time_major};
+      std::vector<int8_t> weights[8];
+      std::vector<int32_t> biases[4];
+      for (int g = 0; g < 4; ++g) {
+        weights[g].resize(size_t(state_size) * 11);
+        weights[4 + g].resize(size_t(state_size) * state_size);
+        biases[g].resize(size_t(state_size));
+        for (auto* w : {&weights[g], &weights[4 + g]})
+          for (int8_t& v : *w) v = int8_t(int(rng() % 256) - 128);
+        for (int32_t& v : biases[g]) v = int32_t(rng() % 60001) - 30000;
+        p.gates[g] = {weights[g].data(), weights[4 + g].data(), biases[g].data(), 0, 0, 0, 0};
+        quantized(0.5, 1.0, &p.gates[g].input_multiplier, &p.gates[g].input_shift);
+        p.gates[g].input_shift -= 2;  // typical products of ~2^15 land across the Q3.12 range
+        quantized(0.5, 1.0, &p.gates[g].recurrent_multiplier, &p.gates[g].recurrent_shift);
+        p.gates[g].recurrent_shift -= 3;
+      }
+      p.input_offset = 11;
+      p.hidden_offset = -3;
+      p.hidden_zero_point = 3;
+      int s = 0;
+      mote::fixedpoint::quantize_multiplier(1.0 / 32768.0, &p.forget_cell_multiplier, &s);
+      p.forget_cell_shift = s;
+      mote::fixedpoint::quantize_multiplier(1.0 / (1 << 18), &p.input_cell_multiplier, &s);
+      p.input_cell_shift = s;
+      mote::fixedpoint::quantize_multiplier(1.0 / (1 << 23), &p.hidden_multiplier, &s);
+      p.hidden_shift = s;
+      p.cell_tanh_left_shift = 1;
+      p.use_cell_clip = state_size % 2 == 1;
+      p.cell_clip = 6000;
+
+      const int32_t rows = p.shape.batches * p.shape.time_steps;
+      std::vector<int8_t> input(size_t(rows) * 11);
+      for (int8_t& v : input) v = int8_t(int(rng() % 256) - 128);
+      std::vector<int8_t> h0(size_t(2 * state_size));
+      std::vector<int16_t> c0(size_t(2 * state_size));
+      for (int8_t& v : h0) v = int8_t(int(rng() % 256) - 128);
+      for (int16_t& v : c0) v = int16_t(int(rng() % 16001) - 8000);
+
+      std::vector<int8_t> h = h0, out(size_t(rows) * state_size);
+      std::vector<int16_t> c = c0, scratch(size_t(mote::reference::lstm_scratch_elements(p.shape)));
+      mote::reference::lstm_int8(p, input.data(), h.data(), c.data(), out.data(), scratch.data());
+
+      std::vector<int8_t> want_h = h0, want_out(out.size());
+      std::vector<int16_t> want_c = c0;
+      for (int32_t r = 0; r < rows; ++r) {
+        const int32_t batch = time_major ? r % 2 : r / p.shape.time_steps;
+        whole_state_int8_step(p, &input[size_t(r) * 11], &want_h[size_t(batch) * state_size],
+                              &want_c[size_t(batch) * state_size], &want_out[size_t(r) * state_size]);
+      }
+      EXPECT_EQ(out, want_out);
+      EXPECT_EQ(h, want_h);
+      EXPECT_EQ(c, want_c);
+      // The gates and cells vary: the comparison is not between saturated ends.
+      EXPECT_GT(std::set<int8_t>(out.begin(), out.end()).size(), 20u);
+      EXPECT_GT(std::set<int16_t>(c.begin(), c.end()).size(), size_t(state_size));
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------

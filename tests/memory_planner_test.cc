@@ -470,12 +470,15 @@ TEST(MemoryPlanner, StreamingMaxLeadIsSafeForStepKernels) {
     const int32_t steps = 1 + int32_t(rng() % 12), in_step = 1 + int32_t(rng() % 40),
                   out_step = 1 + int32_t(rng() % 40);
     const int32_t max_lead = mote::streaming_max_lead(steps, in_step, out_step);
-    // Step kernel: read the whole step, then write the whole output step.
+    // Step kernel as the LSTM's chunks are: each output byte of a step is
+    // written after reading the whole step's input again.
     auto kernel = [&](const uint8_t* in, uint8_t* out) {
       for (int32_t k = 0; k < steps; ++k) {
-        uint32_t acc = 1;
-        for (int32_t i = 0; i < in_step; ++i) acc = acc * 131u + in[k * in_step + i];
-        for (int32_t o = 0; o < out_step; ++o) out[k * out_step + o] = uint8_t((acc >> (o % 24)) + o);
+        for (int32_t o = 0; o < out_step; ++o) {
+          uint32_t acc = 1;
+          for (int32_t i = 0; i < in_step; ++i) acc = acc * 131u + in[k * in_step + i];
+          out[k * out_step + o] = uint8_t((acc >> (o % 24)) + o);
+        }
       }
     };
     std::vector<uint8_t> input(size_t(steps * in_step)), expected(size_t(steps * out_step));

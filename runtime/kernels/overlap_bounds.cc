@@ -87,11 +87,12 @@ int32_t row_block_min_lead_back(const WindowGeometry& g, int32_t block_rows) {
 }
 
 int32_t streaming_max_lead(int32_t steps, int32_t input_step_bytes, int32_t output_step_bytes) {
-  // Step k's output must end at or below the start of step k + 1's input:
-  // lead <= (k + 1) * (input_step_bytes - output_step_bytes) for every k.
+  // Step k's output must end at or below the start of step k's input:
+  // lead <= k * (input_step_bytes - output_step_bytes) - output_step_bytes
+  // for every k, the least at k = 0 or at the last step.
   if (steps <= 0) return INT32_MIN + 1;
   const int64_t gain = int64_t(input_step_bytes) - output_step_bytes;
-  const int64_t lead = gain >= 0 ? gain : gain * steps;
+  const int64_t lead = (gain >= 0 ? 0 : gain * (steps - 1)) - output_step_bytes;
   return lead <= int64_t(INT32_MIN) ? INT32_MIN + 1 : (lead > INT32_MAX ? INT32_MAX : int32_t(lead));
 }
 

@@ -65,8 +65,10 @@ int32_t row_block_max_lead(const WindowGeometry& g, int32_t block_rows);
 int32_t row_block_min_lead_back(const WindowGeometry& g, int32_t block_rows);
 
 // The same for a kernel that walks `steps` equal steps front to back (an RNN
-// over time, rows of a matrix), reads all of step k's input before writing
-// any of step k's output, and afterwards reads only later steps' input.
+// over time, rows of a matrix), reads step k's input while it writes step
+// k's output (in any order: the LSTM writes a chunk of cells, then reads the
+// whole input row again for the next chunk), and afterwards reads only later
+// steps' input.
 int32_t streaming_max_lead(int32_t steps, int32_t input_step_bytes, int32_t output_step_bytes);
 
 }  // namespace mote

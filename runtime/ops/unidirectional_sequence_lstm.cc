@@ -270,12 +270,12 @@ Status prepare(OpContext& ctx) {
   }
   MOTE_RETURN_IF_ERROR(ctx.request_scratch(size_t(reference::lstm_scratch_elements(shape)) * element_bytes,
                                          &data->scratch_index));
-  // The kernel reads each step's input before it writes that step's output,
-  // so the output may stream over the input.
-  const int32_t rows = reference::lstm_step_batches(shape), element = int32_t(dtype_size(type));
-  const int32_t steps = shape.batches * shape.time_steps / rows;
-  const int32_t max_lead =
-      streaming_max_lead(steps, rows * shape.input_size * element, rows * shape.state_size * element);
+  // The kernel walks the rows of the input front to back, writing each row's
+  // output while it still reads that row, so the output may stream over the
+  // rows before it.
+  const int32_t element = int32_t(dtype_size(type));
+  const int32_t max_lead = streaming_max_lead(shape.batches * shape.time_steps, shape.input_size * element,
+                                              shape.state_size * element);
   return ctx.allow_overlap(kInput, 0, kUnboundedLead, max_lead);
 }
 

@@ -12,43 +12,37 @@ namespace {
 using reference::LstmGateInt8;
 using reference::LstmParamsInt8;
 
-// Units [unit, unit + N) of one batch row.
+// Cells [cell, cell + N) of the row; out[n] is cell + n.
 template <bool kSmall, int N>
-void gate_units(const LstmParamsInt8& params, const LstmGateInt8& gate, const CoreRequant<kSmall>& input_requant,
-                const CoreRequant<kSmall>& recurrent_requant, const int8_t* x, const int8_t* h, int32_t unit,
+void gate_cells(const LstmParamsInt8& params, const LstmGateInt8& gate, const CoreRequant<kSmall>& input_requant,
+                const CoreRequant<kSmall>& recurrent_requant, const int8_t* x, const int8_t* h, int32_t cell,
                 int16_t* out) {
   const int32_t input_size = params.shape.input_size, state_size = params.shape.state_size;
   int32_t from_input[N] = {}, from_recurrent[N] = {};
-  dot_tile<1, N>(x, gate.input_weights + unit * input_size, contiguous_rows(input_size), params.input_offset,
+  dot_tile<1, N>(x, gate.input_weights + cell * input_size, contiguous_rows(input_size), params.input_offset,
                  from_input);
-  dot_tile<1, N>(h, gate.recurrent_weights + unit * state_size, contiguous_rows(state_size), params.hidden_offset,
+  dot_tile<1, N>(h, gate.recurrent_weights + cell * state_size, contiguous_rows(state_size), params.hidden_offset,
                  from_recurrent);
   for (int n = 0; n < N; ++n) {
-    const int32_t bias = gate.bias != nullptr ? gate.bias[unit + n] : 0;
+    const int32_t bias = gate.bias != nullptr ? gate.bias[cell + n] : 0;
     const int32_t a = fixedpoint::saturate<int16_t>(
         requantize(input_requant, reference::wrapping_add(from_input[n], bias)));
     const int32_t b = fixedpoint::saturate<int16_t>(requantize(recurrent_requant, from_recurrent[n]));
-    out[unit + n] = fixedpoint::saturate<int16_t>(a + b);
+    out[n] = fixedpoint::saturate<int16_t>(a + b);
   }
 }
 
 template <bool kSmall>
 void gate_preactivation_with(const LstmParamsInt8& params, const LstmGateInt8& gate, const int8_t* x,
-                             const int8_t* h, int32_t batches, int16_t* out) {
-  constexpr int kUnits = kSmall ? 2 : 4;
-  const int32_t input_size = params.shape.input_size, state_size = params.shape.state_size;
+                             const int8_t* h, int32_t first, int32_t cells, int16_t* out) {
+  constexpr int kBlock = kSmall ? 2 : 4;
   const auto input_requant = make_core_requant<kSmall>(gate.input_multiplier, gate.input_shift);
   const auto recurrent_requant = make_core_requant<kSmall>(gate.recurrent_multiplier, gate.recurrent_shift);
-  for (int32_t b = 0; b < batches; ++b) {
-    const int8_t* xb = x + b * input_size;
-    const int8_t* hb = h + b * state_size;
-    int16_t* ob = out + b * state_size;
-    int32_t unit = 0;
-    for (; unit + kUnits <= state_size; unit += kUnits)
-      gate_units<kSmall, kUnits>(params, gate, input_requant, recurrent_requant, xb, hb, unit, ob);
-    for (; unit < state_size; ++unit)
-      gate_units<kSmall, 1>(params, gate, input_requant, recurrent_requant, xb, hb, unit, ob);
-  }
+  int32_t i = 0;
+  for (; i + kBlock <= cells; i += kBlock)
+    gate_cells<kSmall, kBlock>(params, gate, input_requant, recurrent_requant, x, h, first + i, out + i);
+  for (; i < cells; ++i)
+    gate_cells<kSmall, 1>(params, gate, input_requant, recurrent_requant, x, h, first + i, out + i);
 }
 
 }  // namespace
@@ -58,13 +52,13 @@ bool lstm_int8_applies(const reference::LstmShape& shape) {
 }
 
 void lstm_gate_preactivation_int8(const LstmParamsInt8& params, const LstmGateInt8& gate, const int8_t* x,
-                                  const int8_t* h, int32_t batches, int16_t* out) {
-  gate_preactivation_with<kSmallCore>(params, gate, x, h, batches, out);
+                                  const int8_t* h, int32_t first, int32_t cells, int16_t* out) {
+  gate_preactivation_with<kSmallCore>(params, gate, x, h, first, cells, out);
 }
 
 void lstm_gate_preactivation_int8_32bit(const LstmParamsInt8& params, const LstmGateInt8& gate, const int8_t* x,
-                                        const int8_t* h, int32_t batches, int16_t* out) {
-  gate_preactivation_with<true>(params, gate, x, h, batches, out);
+                                        const int8_t* h, int32_t first, int32_t cells, int16_t* out) {
+  gate_preactivation_with<true>(params, gate, x, h, first, cells, out);
 }
 
 }  // namespace optimized

@@ -9,6 +9,14 @@
 // and h_t is also written to the output at step t. hidden_state and
 // cell_state are read as the initial state and hold the final one on return.
 //
+// Cell j's gates read only row j of each weight matrix, x_t, h_{t-1} and
+// c_{t-1}[j]. So a step runs in chunks of cells (lstm_chunk_cells()): each
+// chunk computes its four gates into the scratch, updates its cells in place
+// and writes its part of h_t to the step's output row; h_t goes to the hidden
+// state once the last chunk has read h_{t-1}. The scratch is four chunks,
+// not four states, and the output row is written while the step's input is
+// still read (the overlap bound of streaming_max_lead()).
+//
 // Layout: input [batches, time_steps, input_size] and output [batches,
 // time_steps, state_size], or [time_steps, batches, ...] when time_major.
 // States [batches, state_size]. Input weights [state_size, input_size],
@@ -32,15 +40,18 @@ struct LstmShape {
 enum LstmGate : int { kLstmInputGate = 0, kLstmForgetGate = 1, kLstmCellGate = 2, kLstmOutputGate = 3 };
 constexpr int kLstmGateCount = 4;
 
-// Batches computed together in one step: all of them when time-major (all
-// batches share the time axis), else one at a time.
-inline int32_t lstm_step_batches(const LstmShape& shape) { return shape.time_major ? shape.batches : 1; }
-
-// Scratch elements (float or int16) both kernels need: four gate-sized
-// buffers.
-inline int32_t lstm_scratch_elements(const LstmShape& shape) {
-  return 4 * lstm_step_batches(shape) * shape.state_size;
+// Cells per chunk: the fewest chunks of at most kLstmMaxChunkCells, as equal
+// as they can be (20 cells: two of 10), so the scratch is no larger than
+// that number of chunks needs. Larger chunks would only save loop overhead;
+// the products over the weight rows are the work either way.
+constexpr int32_t kLstmMaxChunkCells = 16;
+inline int32_t lstm_chunk_cells(const LstmShape& shape) {
+  const int32_t chunks = (shape.state_size + kLstmMaxChunkCells - 1) / kLstmMaxChunkCells;
+  return (shape.state_size + chunks - 1) / chunks;
 }
+
+// Scratch elements (float or int16) both kernels need: one chunk per gate.
+inline int32_t lstm_scratch_elements(const LstmShape& shape) { return kLstmGateCount * lstm_chunk_cells(shape); }
 
 struct LstmGateFloat {
   const float* input_weights = nullptr;
@@ -91,14 +102,15 @@ struct LstmParamsInt8 {
   int16_t cell_clip = 0;  // clamp to [-cell_clip, cell_clip] when use_cell_clip
 };
 
-// One gate's pre-activations for `batches` rows of x and h, in Q3.12: the
-// input product (with the bias) and the recurrent product, each requantized
-// to int16 with saturation, then added with saturation, as TFLM computes them
-// (two fully connected ops with int16 outputs). out is [batches, state_size].
+// One gate's pre-activations of cells [first, first + cells) for one row x
+// (input_size) and h (state_size), in Q3.12: the input product (with the
+// bias) and the recurrent product, each requantized to int16 with
+// saturation, then added with saturation, as TFLM computes them (two fully
+// connected ops with int16 outputs). out[i] is cell first + i.
 void lstm_gate_preactivation_int8(const LstmParamsInt8& params, const LstmGateInt8& gate, const int8_t* x,
-                                  const int8_t* h, int32_t batches, int16_t* out);
+                                  const int8_t* h, int32_t first, int32_t cells, int16_t* out);
 using LstmGatePreactivationInt8 = void (*)(const LstmParamsInt8&, const LstmGateInt8&, const int8_t*,
-                                           const int8_t*, int32_t, int16_t*);
+                                           const int8_t*, int32_t, int32_t, int16_t*);
 
 // gate_preactivation computes the matrix products (the reference's above, or
 // an optimized kernel with the same results).
