@@ -238,7 +238,9 @@ TEST(LstmFloatKernel, HandCheckedStep) {
 // Chunks of cells: the kernels run a step lstm_chunk_cells() cells at a time.
 
 TEST(LstmChunks, FewestEqualChunksOfAtMostSixteenCells) {
-  const auto chunk = [](int32_t state_size) { return mote::reference::lstm_chunk_cells(LstmShape{1, 1, 1, state_size, false}); };
+  const auto chunk = [](int32_t state_size) {
+    return mote::reference::lstm_chunk_cells(LstmShape{1, 1, 1, state_size, false});
+  };
   EXPECT_EQ(chunk(1), 1);
   EXPECT_EQ(chunk(5), 5);
   EXPECT_EQ(chunk(16), 16);
