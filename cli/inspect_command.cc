@@ -363,6 +363,18 @@ void print_patch_stage(const json& stage) {
          (long long)stage["extra_macs"].get<int64_t>());
 }
 
+void print_savings(const json& savings) {
+  if (savings.is_null()) return;
+  printf("\nWhat keeps the arena small (each: the arena with that one turned off, the others kept)\n");
+  TextTable t({"", "without it", "saved"}, {Align::kLeft, Align::kRight, Align::kRight});
+  for (const json& s : savings) {
+    const int64_t saved = s["saved_bytes"];
+    t.add_row({s["description"].get<std::string>(), with_commas(s["arena_without_bytes"].get<int64_t>()) + " B",
+               saved > 0 ? with_commas(saved) + " B" : "-"});
+  }
+  t.print(stdout, "  ");
+}
+
 void print_text(const json& r) {
   const json& model = r["model"];
   printf("Model %s\n", model["path"].get<std::string>().c_str());
@@ -466,18 +478,28 @@ void print_text(const json& r) {
   const int64_t bound = alloc["arena_planned_bound_bytes"];
   printf("  %-50s %12s B%s\n", "  lower bound (most bytes alive at any node)", with_commas(bound).c_str(),
          planned > bound ? "" : ", reached");
-  printf("  %-50s %12s B\n", "persistent (tensor/node records, op data, state)", with_commas(persistent).c_str());
+  printf("  %-50s %12s B\n", "persistent", with_commas(persistent).c_str());
+  const json& parts = alloc["arena_persistent"];
+  const std::pair<const char*, const char*> part_names[] = {
+      {"records", "tensor, node and scratch records"},
+      {"op_data", "op data (each op's prepared parameters)"},
+      {"constants", "per-channel constants and tables in RAM"},
+      {"state", "state (variable tensors)"}};
+  for (const auto& [key, label] : part_names)
+    if (parts[key].get<int64_t>() > 0)
+      printf("    %-48s %12s B\n", label, with_commas(parts[key].get<int64_t>()).c_str());
   if (used > planned + persistent)
     printf("  %-50s %12s B\n", "planned section incl. allocate() work space", with_commas(used - persistent).c_str());
   printf("  on the device: alignas(16) static uint8_t tensor_arena[%lld];\n", (long long)used);
   print_patch_stage(alloc["patch_stage"]);
+  print_savings(alloc["savings"]);
   print_esp32s3(r["esp32s3"]);
 }
 
 // What allocate() gives for one model: the figures and plan inspect reports.
 struct ArenaFigures {
   size_t used = 0, planned = 0, planned_bound = 0, persistent = 0;
-  json memory_plan, patch_stage;
+  json persistent_parts, memory_plan, patch_stage;
 };
 
 ArenaFigures arena_figures(const Interpreter& interp, const json& operators) {
@@ -486,17 +508,58 @@ ArenaFigures arena_figures(const Interpreter& interp, const json& operators) {
   f.planned = interp.arena_planned_bytes();
   f.planned_bound = interp.arena_planned_bound_bytes();
   f.persistent = interp.arena_persistent_bytes();
+  const PersistentBytes& parts = interp.arena_persistent_breakdown();
+  f.persistent_parts = {{"records", parts.records},
+                        {"op_data", parts.op_data},
+                        {"constants", parts.constants},
+                        {"state", parts.state}};
   f.memory_plan = memory_plan_json(interp);
   f.patch_stage = patch_stage_json(interp, operators);
   return f;
 }
 
-ArenaFigures allocated_figures(const std::vector<uint8_t>& model, const PatchOptions& patch, const json& operators) {
-  AlignedBuffer aligned = tools::aligned_buffer(model.size());
-  memcpy(aligned.get(), model.data(), model.size());
-  HostInterpreter host(aligned.get(), model.size());
-  if (!ok(host.allocate(patch))) throw UserError(host.error_message());
+ArenaFigures allocated_figures(const uint8_t* model, size_t size, const PatchOptions& patch, const json& operators,
+                               const MemoryOptions& memory = {}) {
+  AlignedBuffer aligned = tools::aligned_buffer(size);
+  memcpy(aligned.get(), model, size);
+  HostInterpreter host(aligned.get(), size);
+  if (!ok(host.allocate(patch, memory))) throw UserError(host.error_message());
   return arena_figures(host.interpreter(), operators);
+}
+ArenaFigures allocated_figures(const std::vector<uint8_t>& model, const PatchOptions& patch, const json& operators) {
+  return allocated_figures(model.data(), model.size(), patch, operators);
+}
+
+json saving_json(const char* name, const char* description, size_t without, size_t used) {
+  json s;
+  s["name"] = name;
+  s["description"] = description;
+  s["arena_without_bytes"] = without;
+  s["saved_bytes"] = without > used ? int64_t(without - used) : 0;
+  return s;
+}
+
+// What each way of sharing or moving bytes saves: the deployed model
+// allocated again with that one turned off, the others kept. Savings are
+// not additive (a patch stage may make an overlap unnecessary).
+json savings_json(const uint8_t* model, size_t size, const PatchOptions& patch, const ArenaFigures& deployed,
+                  size_t plain, const json& operators) {
+  const size_t used = deployed.used;
+  json savings = json::array();
+  savings.push_back(saving_json("prepared_constants", "per-channel constants read from flash (\"mote\" metadata)",
+                                plain, used));
+  MemoryOptions no_overlaps;
+  no_overlaps.overlaps = false;
+  savings.push_back(saving_json("overlaps", "outputs written over inputs that die (in place, streaming windows)",
+                                allocated_figures(model, size, patch, operators, no_overlaps).used, used));
+  MemoryOptions no_sharing;
+  no_sharing.shared_buffers = false;
+  savings.push_back(saving_json("shared_buffers", "RESHAPE/SQUEEZE/EXPAND_DIMS outputs sharing their input's bytes",
+                                allocated_figures(model, size, patch, operators, no_sharing).used, used));
+  const size_t without_stage =
+      deployed.patch_stage.is_null() ? used : size_t(deployed.patch_stage["arena_used_bytes_without"].get<int64_t>());
+  savings.push_back(saving_json("patch_stage", "first layers run strip by strip (patch stage)", without_stage, used));
+  return savings;
 }
 
 // The arena of the model as `mote export` deploys it (with its "mote"
@@ -507,6 +570,7 @@ struct DeploymentArena {
   size_t plain = 0;        // without it
   size_t model_bytes = 0;  // of the .tflite with the metadata
   json prepared;           // what the metadata holds, or why there is none
+  json savings;            // savings_json() of the deployed model
 };
 
 DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_given, const PatchOptions& patch,
@@ -524,10 +588,12 @@ DeploymentArena deployment_arena(const ModelFile& file, const Interpreter& as_gi
     a.prepared["ops"] = prepared.nodes_with_constants;
     a.prepared["bytes"] = prepared.constant_bytes;
     a.prepared["error"] = nullptr;
+    a.savings = savings_json(prepared.bytes.data(), prepared.bytes.size(), patch, a.deployed, a.plain, operators);
   } catch (const UserError& e) {
     a.prepared["ops"] = 0;
     a.prepared["bytes"] = 0;
     a.prepared["error"] = e.what();
+    a.savings = savings_json(file.data.get(), file.size, patch, a.deployed, a.plain, operators);
   }
   return a;
 }
@@ -583,10 +649,12 @@ json inspect_report(const std::string& model_path, bool* allocated, const PatchO
     alloc["arena_planned_bytes"] = arena.deployed.planned;
     alloc["arena_planned_bound_bytes"] = arena.deployed.planned_bound;
     alloc["arena_persistent_bytes"] = arena.deployed.persistent;
+    alloc["arena_persistent"] = arena.deployed.persistent_parts;
     alloc["arena_plain_bytes"] = arena.plain;
     alloc["prepared_constants"] = arena.prepared;
     alloc["memory_plan"] = arena.deployed.memory_plan;
     alloc["patch_stage"] = arena.deployed.patch_stage;
+    alloc["savings"] = arena.savings;
   } else {
     const std::string error = host.error_message();
     alloc["error"] = error;
@@ -595,10 +663,12 @@ json inspect_report(const std::string& model_path, bool* allocated, const PatchO
     alloc["arena_planned_bytes"] = nullptr;
     alloc["arena_planned_bound_bytes"] = nullptr;
     alloc["arena_persistent_bytes"] = nullptr;
+    alloc["arena_persistent"] = nullptr;
     alloc["arena_plain_bytes"] = nullptr;
     alloc["prepared_constants"] = nullptr;
     alloc["memory_plan"] = json::array();
     alloc["patch_stage"] = nullptr;
+    alloc["savings"] = nullptr;
   }
   r["allocation"] = alloc;
   r["esp32s3"] = esp32s3_json(deployed_model_bytes, ok_alloc ? alloc["arena_used_bytes"].get<int64_t>() : -1);
@@ -626,6 +696,9 @@ CLI::App* add_inspect_command(CLI::App& app, InspectOptions& options) {
       "  - the exact arena size to declare on the device, for the model as `mote export` deploys it\n"
       "    (per-channel constants precomputed into its \"mote\" metadata, see `mote prepare`) and\n"
       "    for the plain .tflite (allocation.arena_plain_bytes)\n"
+      "  - what keeps the arena small: the arena with each of precomputed constants, overlapping\n"
+      "    outputs over dying inputs, shared reshape buffers and the patch stage turned off\n"
+      "    (allocation.savings)\n"
       "  - where it goes on an ESP32-S3: arena in internal SRAM or PSRAM, flash size needed\n"
       "\n"
       "If the model can't be allocated (e.g. it uses an op mote lacks), everything\n"

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -113,7 +114,8 @@ std::vector<uint8_t> as_deployed(const std::vector<uint8_t>& model) {
   }
 }
 
-Allocation allocate_directly(const std::vector<uint8_t>& model, const mote::PatchOptions& patch = {}) {
+Allocation allocate_directly(const std::vector<uint8_t>& model, const mote::PatchOptions& patch = {},
+                              const mote::MemoryOptions& memory = {}) {
   mote::OpResolver resolver;
   mote::register_all_ops(resolver);
   std::vector<uint8_t> copy(model.size() + 16);
@@ -122,6 +124,7 @@ Allocation allocate_directly(const std::vector<uint8_t>& model, const mote::Patc
   std::vector<uint8_t> arena(8 << 20);
   mote::Interpreter interp(aligned, model.size(), resolver, arena.data(), arena.size());
   interp.set_patch_options(patch);
+  interp.set_memory_options(memory);
   Allocation a;
   a.ok = interp.allocate() == mote::Status::kOk;
   a.error = interp.error_message();
@@ -358,6 +361,49 @@ TEST_F(CliTest, InspectPatchOptionSetsTheHeadlineArena) {
   CommandResult text = mote({"inspect", "--patch", "1", person_detect()});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_TRUE(contains(text.out, "tensor_arena[" + std::to_string(deployed_one.used) + "]")) << text.out;
+}
+
+// Each saving is the deployed model's arena with that one turned off: the
+// same figure an interpreter gives with the option off.
+TEST_F(CliTest, InspectReportsWhatEachSavingSaves) {
+  MOTE_REQUIRE_SHARED();
+  const std::vector<uint8_t> deployed = as_deployed(read_file(person_detect()));
+  mote::MemoryOptions no_overlaps, no_sharing;
+  no_overlaps.overlaps = false;
+  no_sharing.shared_buffers = false;
+  mote::PatchOptions off;
+  off.mode = mote::PatchMode::kOff;
+  const Allocation base = allocate_directly(deployed);
+  const Allocation without_overlaps = allocate_directly(deployed, {}, no_overlaps);
+  const Allocation without_sharing = allocate_directly(deployed, {}, no_sharing);
+  const Allocation without_stage = allocate_directly(deployed, off);
+  ASSERT_TRUE(base.ok && without_overlaps.ok && without_sharing.ok && without_stage.ok) << base.error;
+
+  CommandResult r = mote({"inspect", "--json", person_detect()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json alloc = json::parse(r.out)["allocation"];
+  ASSERT_EQ(alloc["arena_used_bytes"], base.used);
+  std::map<std::string, int64_t> without;
+  for (const json& s : alloc["savings"]) {
+    without[s["name"]] = s["arena_without_bytes"];
+    const int64_t used = int64_t(base.used), off_bytes = s["arena_without_bytes"];
+    EXPECT_EQ(s["saved_bytes"], off_bytes > used ? off_bytes - used : 0) << s["name"];
+  }
+  EXPECT_EQ(without["prepared_constants"], alloc["arena_plain_bytes"]);
+  EXPECT_EQ(without["overlaps"], int64_t(without_overlaps.used));
+  EXPECT_EQ(without["shared_buffers"], int64_t(without_sharing.used));
+  EXPECT_EQ(without["patch_stage"], int64_t(without_stage.used));
+  // person_detect's arena owes something to each but the reshape sharing.
+  EXPECT_GT(without["overlaps"], int64_t(base.used));
+  EXPECT_GT(without["patch_stage"], int64_t(base.used));
+  EXPECT_GT(without["prepared_constants"], int64_t(base.used));
+
+  const json& parts = alloc["arena_persistent"];
+  EXPECT_EQ(parts["records"].get<int64_t>() + parts["op_data"].get<int64_t>() + parts["constants"].get<int64_t>() +
+                parts["state"].get<int64_t>(),
+            alloc["arena_persistent_bytes"].get<int64_t>());
+  CommandResult text = mote({"inspect", person_detect()});
+  EXPECT_TRUE(contains(text.out, "What keeps the arena small")) << text.out;
 }
 
 TEST_F(CliTest, InspectJsonOfPersonDetectHasTheStableKeys) {

@@ -292,6 +292,41 @@ TEST_P(Conformance, BitExactWithPreparedConstants) {
   expect_exact_arena(plain.data(), plain.size(), plain_used, name);
 }
 
+// MemoryOptions only change where buffers lie: with no overlaps and no shared
+// buffers (every tensor its own bytes) sample 0 gives the same outputs, in an
+// arena no smaller; and the persistent section's breakdown adds up.
+TEST_P(Conformance, BitExactWithoutSharedBytes) {
+  MOTE_REQUIRE_SHARED();
+  const std::string name = GetParam();
+  const ConformanceModel model = mote::tools::read_conformance_model(shared_dir(), name);
+  if (!model.reference_ok || model.has_custom_ops()) GTEST_SKIP() << name << " does not run on mote";
+  const std::vector<uint8_t> bytes = read_file(model.model_file);
+  mote::OpResolver resolver;
+  ASSERT_EQ(mote::register_all_ops(resolver), mote::Status::kOk);
+  std::vector<uint8_t> arena(4 << 20);
+  mote::Interpreter shared_interp(bytes.data(), bytes.size(), resolver, arena.data(), arena.size());
+  shared_interp.set_patch_options({mote::PatchMode::kOff, 0});
+  ASSERT_EQ(shared_interp.allocate(), mote::Status::kOk) << shared_interp.error_message();
+  const size_t with_sharing = shared_interp.arena_used_bytes();
+
+  mote::Interpreter interp(bytes.data(), bytes.size(), resolver, arena.data(), arena.size());
+  interp.set_patch_options({mote::PatchMode::kOff, 0});
+  mote::MemoryOptions none;
+  none.overlaps = false;
+  none.shared_buffers = false;
+  interp.set_memory_options(none);
+  ASSERT_EQ(interp.allocate(), mote::Status::kOk) << interp.error_message();
+  EXPECT_GE(interp.arena_used_bytes(), with_sharing) << name;
+  const mote::PersistentBytes& parts = interp.arena_persistent_breakdown();
+  EXPECT_EQ(parts.records + parts.op_data + parts.constants + parts.state, interp.arena_persistent_bytes()) << name;
+  fill_inputs(interp, model.samples.at(0).inputs);
+  if (HasFatalFailure()) return;
+  ASSERT_EQ(interp.invoke(), mote::Status::kOk) << interp.error_message();
+  for (size_t j = 0; j < model.samples[0].outputs.size(); ++j)
+    EXPECT_EQ(byte_difference(bytes_of(interp.output(j)), read_file(model.samples[0].outputs[j])), "")
+        << name << " without shared bytes, sample 0 output " << j;
+}
+
 INSTANTIATE_TEST_SUITE_P(SharedModels, Conformance,
                          ::testing::ValuesIn(or_placeholder(mote::tools::conformance_model_names(shared_dir()))),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });

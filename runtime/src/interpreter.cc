@@ -34,11 +34,12 @@ Status Interpreter::set_error(const char* format, ...) {
   return Status::kError;
 }
 
-void* Interpreter::tail_alloc(size_t bytes, size_t align, uint32_t* offset) {
+void* Interpreter::tail_alloc(size_t bytes, size_t align, uint32_t* offset, size_t* account) {
   if (align < 4) align = 4;
   if (bytes > tail_offset_) return nullptr;
   size_t start = (tail_offset_ - bytes) & ~(align - 1);
   if (start < head_reserved_) return nullptr;
+  *account += tail_offset_ - start;
   tail_offset_ = start;
   tail_bytes_ = arena_bytes_ - tail_offset_;
   memset(arena_ + start, 0, bytes);
@@ -54,6 +55,7 @@ Status Interpreter::allocate() {
   if (!ok(read_prepared_constants(model_, &prepared_, error_, sizeof(error_)))) return Status::kError;
   tail_offset_ = arena_bytes_;
   tail_bytes_ = 0;
+  persistent_ = PersistentBytes();
   head_bytes_ = 0;
   first_scratch_ = last_scratch_ = 0;
   num_hints_ = 0;
@@ -83,7 +85,7 @@ Status Interpreter::init_tensors() {
     if (v.data == nullptr) ++num_records;
   }
   const size_t bytes = TensorTable::bytes(n, num_records);
-  if (tail_alloc(bytes, 4, &tensors_) == nullptr) return check_arena_for(bytes);
+  if (tail_alloc(bytes, 4, &tensors_, &persistent_.records) == nullptr) return check_arena_for(bytes);
   num_records_ = num_records;
   // The table stays valid: tail allocations only move the tail start, never
   // what is already placed.
@@ -100,7 +102,7 @@ Status Interpreter::init_tensors() {
     r.data = 0;
     if (info.is_variable) {
       uint32_t off = 0;
-      if (tail_alloc(info.bytes, kBufferAlignment, &off) == nullptr) return check_arena_for(info.bytes);
+      if (tail_alloc(info.bytes, kBufferAlignment, &off, &persistent_.state) == nullptr) return check_arena_for(info.bytes);
       location = kInArena;
       r.data = off;
     }
@@ -114,7 +116,7 @@ TensorTable Interpreter::tensor_table() const { return TensorTable(arena_ + tens
 
 Status Interpreter::init_nodes() {
   const uint32_t n = model_.num_operators();
-  NodeRecord* nodes = static_cast<NodeRecord*>(tail_alloc(n * sizeof(NodeRecord), 4, &nodes_));
+  NodeRecord* nodes = static_cast<NodeRecord*>(tail_alloc(n * sizeof(NodeRecord), 4, &nodes_, &persistent_.records));
   if (nodes == nullptr && n > 0) return check_arena_for(n * sizeof(NodeRecord));
   for (uint32_t j = 0; j < n; ++j) {
     OperatorInfo op = model_.op(j);
@@ -293,6 +295,7 @@ int Interpreter::collect_overlaps(const PlanBuffer* plan, const int32_t* owner, 
   // (no later reader, not a model output) and the output's buffer is born there.
   const OverlapHint* hints = reinterpret_cast<const OverlapHint*>(arena_);
   int num_overlaps = 0;
+  if (!memory_options_.overlaps) return 0;
   for (uint32_t h = 0; h < num_hints_; ++h) {
     const OverlapHint hint = hints[h];
     if (is_row_strip_hint(hint) || (hint.node >= skip_first && hint.node <= skip_last)) continue;
@@ -399,7 +402,7 @@ Status Interpreter::plan_memory() {
   }
   if (record_bytes > 0) {
     uint32_t offset = 0;
-    auto* record = static_cast<StageRecord*>(tail_alloc(record_bytes, 4, &offset));
+    auto* record = static_cast<StageRecord*>(tail_alloc(record_bytes, 4, &offset, &persistent_.records));
     if (record == nullptr) return check_arena_for(record_bytes);
     record->first_node = chain.first_node;
     record->num_layers = choice.layers;
@@ -413,6 +416,7 @@ Status Interpreter::plan_memory() {
 
 Status Interpreter::share_buffer(int32_t input, int32_t output) {
   const uint32_t num_tensors = model_.num_tensors();
+  if (!memory_options_.shared_buffers) return Status::kOk;
   if (input < 0 || output < 0 || input == output || uint32_t(input) >= num_tensors || uint32_t(output) >= num_tensors)
     return Status::kOk;
   const TensorTable table = tensor_table();

@@ -90,12 +90,16 @@ schema::OptionsType OpContext::options_type() const { return interp_->model_.op(
 fb::Table OpContext::options() const { return interp_->model_.op(uint32_t(node_)).options; }
 fb::Bytes OpContext::custom_options() const { return interp_->model_.op(uint32_t(node_)).custom_options; }
 
-void* OpContext::allocate_persistent(size_t bytes, size_t align, uint32_t* offset) {
+void* OpContext::allocate_persistent(size_t bytes, size_t align, uint32_t* offset, PersistentUse use) {
   if (!interp_->in_prepare_) {
     fail("persistent memory can only be allocated in prepare");
     return nullptr;
   }
-  void* p = interp_->tail_alloc(bytes, align, offset);
+  PersistentBytes& account = interp_->persistent_;
+  void* p = interp_->tail_alloc(bytes, align, offset,
+                                use == PersistentUse::kOpData      ? &account.op_data
+                                : use == PersistentUse::kConstants ? &account.constants
+                                                                   : &account.records);
   if (p == nullptr) interp_->check_arena_for(bytes);
   return p;
 }
@@ -104,7 +108,7 @@ void* OpContext::allocate_op_data(size_t bytes, size_t align) {
   NodeRecord& r = reinterpret_cast<NodeRecord*>(interp_->arena_ + interp_->nodes_)[node_];
   if (r.op_data != 0) return interp_->arena_ + r.op_data;
   uint32_t offset = 0;
-  void* p = allocate_persistent(bytes, align, &offset);
+  void* p = allocate_persistent(bytes, align, &offset, PersistentUse::kOpData);
   if (p != nullptr) r.op_data = offset;
   return p;
 }
@@ -170,8 +174,8 @@ Status OpContext::channel_constants(int32_t form, int32_t channels, ChannelConst
     return Status::kOk;
   }
   uint32_t multipliers = 0, shifts = 0;
-  out->fill_multipliers = static_cast<int32_t*>(allocate_persistent(4 * size_t(channels), 4, &multipliers));
-  out->fill_shifts = static_cast<int32_t*>(allocate_persistent(4 * size_t(channels), 4, &shifts));
+  out->fill_multipliers = static_cast<int32_t*>(allocate_persistent(4 * size_t(channels), 4, &multipliers, PersistentUse::kConstants));
+  out->fill_shifts = static_cast<int32_t*>(allocate_persistent(4 * size_t(channels), 4, &shifts, PersistentUse::kConstants));
   if (out->fill_multipliers == nullptr || out->fill_shifts == nullptr) return Status::kError;
   if ((multipliers | shifts) & ConstantRef<int32_t>::kInModel) return fail("arenas above 2 GiB are not supported");
   out->refs.multipliers.offset = multipliers;
@@ -187,7 +191,7 @@ Status OpContext::channel_constants(int32_t form, int32_t channels, ChannelConst
 Status OpContext::request_scratch(size_t bytes, int32_t* index) {
   uint32_t offset = 0;
   auto* r = static_cast<ScratchRecord*>(
-      allocate_persistent(sizeof(ScratchRecord), 4, &offset));
+      allocate_persistent(sizeof(ScratchRecord), 4, &offset, PersistentUse::kRecords));
   if (r == nullptr) return Status::kError;
   r->size = uint32_t(bytes);
   r->offset = 0;

@@ -21,7 +21,7 @@ HostInterpreter::HostInterpreter(const uint8_t* model, size_t size) : model_(mod
   register_all_ops(resolver_);
 }
 
-Status HostInterpreter::allocate(const PatchOptions& patch) {
+Status HostInterpreter::allocate(const PatchOptions& patch, const MemoryOptions& memory) {
   // The arena is only touched as far as the model needs, so a big one costs
   // address space, not memory. Retry once with more for huge models.
   const size_t sizes[] = {size_t(64) << 20, size_t(1) << 30};
@@ -31,6 +31,7 @@ Status HostInterpreter::allocate(const PatchOptions& patch) {
     interpreter_ = std::make_unique<Interpreter>(model_, size_, resolver_, arena_.get(), bytes);
     interpreter_->set_channel_constants_observer(constants_observer_, constants_observer_user_);
     interpreter_->set_patch_options(patch);
+    interpreter_->set_memory_options(memory);
     status = interpreter_->allocate();
     if (ok(status) || strncmp(interpreter_->error_message(), "arena", 5) != 0) break;
   }

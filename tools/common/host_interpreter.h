@@ -27,8 +27,9 @@ class HostInterpreter {
   // `model` must be 16-byte aligned and outlive this object.
   HostInterpreter(const uint8_t* model, size_t size);
   // kOk or the interpreter's error (see error_message()). `patch`: whether
-  // the first stage runs patch by patch (Interpreter::set_patch_options).
-  Status allocate(const PatchOptions& patch = {});
+  // the first stage runs patch by patch (Interpreter::set_patch_options);
+  // `memory`: what the planner may share (Interpreter::set_memory_options).
+  Status allocate(const PatchOptions& patch = {}, const MemoryOptions& memory = {});
   // Passed on to the interpreter before allocate() (see
   // Interpreter::set_channel_constants_observer).
   void set_channel_constants_observer(Interpreter::ChannelConstantsObserver observer, void* user) {

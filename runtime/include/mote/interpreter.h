@@ -65,6 +65,21 @@ struct PatchOptions {
   int32_t rows = 0;  // kRows only
 };
 
+// What the planner may share between buffers. Both on by default; turning one
+// off measures what it saves (`mote inspect` does), the kernels work either way.
+struct MemoryOptions {
+  bool overlaps = true;        // an output written over (or streaming over) an input that dies at its node
+  bool shared_buffers = true;  // RESHAPE, SQUEEZE, EXPAND_DIMS outputs as their input's bytes
+};
+
+// Where the persistent section's bytes went, alignment padding included.
+struct PersistentBytes {
+  size_t records = 0;    // tensor, node, scratch and patch stage records
+  size_t op_data = 0;    // each op's prepared parameters
+  size_t constants = 0;  // per-channel multipliers/shifts and tables computed in prepare
+  size_t state = 0;      // variable tensors
+};
+
 // The stage allocate() chose; num_layers == 0 when none.
 struct PatchStage {
   int32_t first_node = -1;
@@ -81,6 +96,8 @@ class Interpreter {
 
   // Before allocate(): whether and how to run the first stage patch by patch.
   void set_patch_options(const PatchOptions& options) { patch_options_ = options; }
+  // Before allocate(): what the planner may share (see MemoryOptions).
+  void set_memory_options(const MemoryOptions& options) { memory_options_ = options; }
 
   // Loads and checks the model, runs every op's prepare, plans memory.
   Status allocate();
@@ -114,6 +131,7 @@ class Interpreter {
   // reaches it unless the graph defeats the planner's search.
   size_t arena_planned_bound_bytes() const { return planned_bound_bytes_; }
   size_t arena_persistent_bytes() const { return tail_bytes_; }
+  const PersistentBytes& arena_persistent_breakdown() const { return persistent_; }
   const char* error_message() const { return error_; }
   const Model& model() const { return model_; }
 
@@ -164,7 +182,9 @@ class Interpreter {
       __attribute__((format(printf, 2, 3)))
 #endif
       ;
-  void* tail_alloc(size_t bytes, size_t align, uint32_t* offset);
+  // Reserves persistent bytes from the tail; what it takes (padding
+  // included) is added to *account (one of persistent_'s fields).
+  void* tail_alloc(size_t bytes, size_t align, uint32_t* offset, size_t* account);
   Status check_arena_for(size_t bytes);
   Status init_tensors();
   Status init_nodes();
@@ -228,6 +248,8 @@ class Interpreter {
   uint32_t num_hints_ = 0;    // OverlapHint[num_hints_] at the arena start, during allocate()
   size_t head_reserved_ = 0;  // bytes those hints take
   PatchOptions patch_options_;
+  MemoryOptions memory_options_;
+  PersistentBytes persistent_;
   uint32_t stage_ = 0;  // arena offset of the StageRecord, 0 when layer by layer
   size_t arena_without_stage_ = 0;
   const StripView* strip_ = nullptr;  // the node's strip during a patch stage's invoke

@@ -108,7 +108,8 @@ class OpContext {
   template <typename T>
   T* allocate_array(size_t count, ArenaRef<T>* ref) {
     uint32_t off = 0;
-    T* p = static_cast<T*>(allocate_persistent(count * sizeof(T), alignof(T) < 4 ? 4 : alignof(T), &off));
+    T* p = static_cast<T*>(
+        allocate_persistent(count * sizeof(T), alignof(T) < 4 ? 4 : alignof(T), &off, PersistentUse::kConstants));
     ref->offset = off;
     return p;
   }
@@ -203,7 +204,8 @@ class OpContext {
       ;
 
  private:
-  void* allocate_persistent(size_t bytes, size_t align, uint32_t* offset);
+  enum class PersistentUse { kRecords, kOpData, kConstants };
+  void* allocate_persistent(size_t bytes, size_t align, uint32_t* offset, PersistentUse use);
   void* persistent(uint32_t offset) const;
   const void* constant(uint32_t offset) const;
   uint32_t dependency_hash(int32_t form, int32_t channels) const;
