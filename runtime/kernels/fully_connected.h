@@ -9,7 +9,7 @@
 
 namespace mote {
 
-enum class FullyConnectedVariant : int32_t {
+enum class FullyConnectedVariant : uint8_t {
   kFloatReference,
   kFloatOptimized,
   kInt8Reference,

@@ -12,12 +12,62 @@ namespace mote {
 namespace ops {
 namespace {
 
-struct FullyConnectedOpData {
-  reference::FullyConnectedParams params;
+// Op data holds only what eval needs, in the form prepare's checks allow,
+// and eval rebuilds the kernels' reference::FullyConnectedParams from it on
+// the stack. Two forms, by arithmetic; both start with the variant, which
+// tells eval which one the node has.
+struct FloatOpData {
   FullyConnectedVariant variant;
-  int32_t per_channel;  // requant holds one multiplier and shift per unit
-  ChannelConstantRefs requant;
+  float activation_min, activation_max;
 };
+
+// Zero points lie in their tensor's type (the loader refuses others, and
+// the weights and int8 / int16 activations are checked in prepare), so the
+// offsets fit int16, as do the clamp bounds, which lie in the output's type.
+struct QuantizedOpData {
+  FullyConnectedVariant variant;
+  bool per_channel;  // requant holds one multiplier and shift per unit
+  int16_t input_offset, filter_offset, output_offset;
+  int16_t activation_min, activation_max;
+  union {
+    ChannelConstantRefs requant;  // per-channel weights
+    struct {
+      int32_t multiplier, shift;
+    } per_tensor;
+  };
+};
+
+bool is_float(FullyConnectedVariant variant) {
+  return variant == FullyConnectedVariant::kFloatReference || variant == FullyConnectedVariant::kFloatOptimized;
+}
+
+Status store_op_data(OpContext& ctx, FullyConnectedVariant variant, bool per_channel,
+                     const reference::FullyConnectedParams& params, const ChannelConstantRefs& requant) {
+  if (is_float(variant)) {
+    auto* data = ctx.allocate_op_data<FloatOpData>();
+    if (data == nullptr) return Status::kError;
+    data->variant = variant;
+    data->activation_min = params.float_activation_min;
+    data->activation_max = params.float_activation_max;
+    return Status::kOk;
+  }
+  auto* data = ctx.allocate_op_data<QuantizedOpData>();
+  if (data == nullptr) return Status::kError;
+  data->variant = variant;
+  data->per_channel = per_channel;
+  data->input_offset = int16_t(params.input_offset);
+  data->filter_offset = int16_t(params.filter_offset);
+  data->output_offset = int16_t(params.output_offset);
+  data->activation_min = int16_t(params.activation_min);
+  data->activation_max = int16_t(params.activation_max);
+  if (per_channel) {
+    data->requant = requant;
+  } else {
+    data->per_tensor.multiplier = params.output_multiplier;
+    data->per_tensor.shift = params.output_shift;
+  }
+  return Status::kOk;
+}
 
 Status prepare(OpContext& ctx) {
   namespace opt = schema::fully_connected_options;
@@ -49,23 +99,20 @@ Status prepare(OpContext& ctx) {
   if (t.has_bias && t.bias.num_elements() != output_depth)
     return ctx.fail("bias has %lld elements for %d units", (long long)t.bias.num_elements(), int(output_depth));
 
-  auto* data = ctx.allocate_op_data<FullyConnectedOpData>();
-  if (data == nullptr) return Status::kError;
   const QuantView filter_q = ctx.input_quant(1);
-  data->per_channel = arithmetic != ConvArithmetic::kFloat32 && filter_q.count > 1;
+  const bool per_channel = arithmetic != ConvArithmetic::kFloat32 && filter_q.count > 1;
   const KernelChoice<FullyConnectedVariant> choice =
-      select_fully_connected(arithmetic, accum_depth, output_depth, data->per_channel != 0);
+      select_fully_connected(arithmetic, accum_depth, output_depth, per_channel);
   reference::FullyConnectedParams params;
+  ChannelConstants requant;
 
   if (arithmetic != ConvArithmetic::kFloat32) {
     MOTE_RETURN_IF_ERROR(conv_prepare::prepare_activation_quant(ctx, arithmetic, t, &params));
     if (choice.requant_channels > 0) {
-      ChannelConstants requant;
       MOTE_RETURN_IF_ERROR(conv_prepare::prepare_channel_multipliers(ctx, arithmetic,
                                                                      /*shift_words_hold_sums=*/false,
                                                                      choice.requant_channels, /*channel_axis=*/0,
                                                                      &requant));
-      data->requant = requant.refs;
     } else {
       // Per-tensor weights keep their zero point (TFLite applies it there for
       // compatibility); per-channel weights are symmetric.
@@ -76,14 +123,10 @@ Status prepare(OpContext& ctx) {
     }
   }
   conv_prepare::set_activation_range(arithmetic, activation, ctx.output_quant(0), &params);
-
-  data->params = params;
-  data->variant = choice.variant;
-  return Status::kOk;
+  return store_op_data(ctx, choice.variant, per_channel, params, requant.refs);
 }
 
 Status eval(OpContext& ctx) {
-  const auto& data = *ctx.op_data<FullyConnectedOpData>();
   const TensorView filter = ctx.input(1);
   const TensorView output = ctx.output(0);
   FullyConnectedBuffers b;
@@ -94,9 +137,30 @@ Status eval(OpContext& ctx) {
   b.filter = filter.data;
   b.bias = ctx.num_inputs() == 3 && ctx.has_input(2) ? ctx.input(2).data : nullptr;
   b.output = output.data;
-  b.output_multiplier = data.per_channel ? ctx.get(data.requant.multipliers) : nullptr;
-  b.output_shift = data.per_channel ? ctx.get(data.requant.shifts) : nullptr;
-  run_fully_connected(data.variant, data.params, b);
+  b.output_multiplier = nullptr;
+  b.output_shift = nullptr;
+  reference::FullyConnectedParams params;
+  const FullyConnectedVariant variant = *ctx.op_data<FullyConnectedVariant>();
+  if (is_float(variant)) {
+    const auto& data = *ctx.op_data<FloatOpData>();
+    params.float_activation_min = data.activation_min;
+    params.float_activation_max = data.activation_max;
+  } else {
+    const auto& data = *ctx.op_data<QuantizedOpData>();
+    params.input_offset = data.input_offset;
+    params.filter_offset = data.filter_offset;
+    params.output_offset = data.output_offset;
+    params.activation_min = data.activation_min;
+    params.activation_max = data.activation_max;
+    if (data.per_channel) {
+      b.output_multiplier = ctx.get(data.requant.multipliers);
+      b.output_shift = ctx.get(data.requant.shifts);
+    } else {
+      params.output_multiplier = data.per_tensor.multiplier;
+      params.output_shift = data.per_tensor.shift;
+    }
+  }
+  run_fully_connected(variant, params, b);
   return Status::kOk;
 }
 
