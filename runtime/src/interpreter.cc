@@ -277,20 +277,36 @@ int Interpreter::visit_buffers(BufferVisitor visit, void* user) const {
 }
 
 namespace {
+// The store visit marks each tensor with a buffer as in the arena, its record
+// holding the buffer's index until the plan is placed (planned_buffer()), so
+// no array of owners is needed.
 struct PlanArrays {
   PlanBuffer* plan;
-  int32_t* owner;
+  TensorTable table;
 };
 void count_buffer(void*, int, int32_t, const PlanBuffer&) {}
 void store_buffer(void* user, int i, int32_t owner, const PlanBuffer& b) {
   auto* arrays = static_cast<PlanArrays*>(user);
   arrays->plan[i] = b;
-  arrays->owner[i] = owner;
+  if (owner < 0) return;  // scratch: the buffers after the tensors', in list order
+  const TensorTable& table = arrays->table;
+  const int32_t slot = table.slot(owner);
+  table.kinds[slot] = uint8_t((table.kinds[slot] & ~(3 << kLocationShift)) | (kInArena << kLocationShift));
+  table.records[slot].data = uint32_t(i);
 }
 }  // namespace
 
-int Interpreter::collect_overlaps(const PlanBuffer* plan, const int32_t* owner, int n, int32_t skip_first,
-                                  int32_t skip_last, PlanOverlap* overlaps) const {
+int32_t Interpreter::planned_buffer(int32_t tensor) const {
+  if (tensor < 0) return -1;
+  const TensorTable table = tensor_table();
+  const int32_t slot = table.slot(tensor);
+  if (slot < 0 || (table.kinds[slot] & kVariable) || ((table.kinds[slot] >> kLocationShift) & 3) != kInArena)
+    return -1;
+  return int32_t(table.records[slot].data);
+}
+
+int Interpreter::collect_overlaps(const PlanBuffer* plan, int n, int32_t skip_first, int32_t skip_last,
+                                  PlanOverlap* overlaps) const {
   // Hints the rest of the graph allows: the input's buffer dies at the node
   // (no later reader, not a model output) and the output's buffer is born there.
   const OverlapHint* hints = reinterpret_cast<const OverlapHint*>(arena_);
@@ -301,12 +317,8 @@ int Interpreter::collect_overlaps(const PlanBuffer* plan, const int32_t* owner, 
     if (is_row_strip_hint(hint) || (hint.node >= skip_first && hint.node <= skip_last)) continue;
     if (location(hint.output) == kShared) continue;
     const int32_t input_root = buffer_root(hint.input);
-    int in = -1, out = -1;
-    for (int i = 0; i < n; ++i) {
-      if (owner[i] == input_root) in = i;
-      if (owner[i] == hint.output) out = i;
-    }
-    if (in < 0 || out < 0 || in == out) continue;
+    const int32_t in = planned_buffer(input_root), out = planned_buffer(hint.output);
+    if (in < 0 || out < 0 || in >= n || out >= n || in == out) continue;
     if (plan[in].last != hint.node || plan[out].first != hint.node) continue;
     if (in_model_outputs(input_root)) continue;
     PlanOverlap& o = overlaps[num_overlaps++];
@@ -329,9 +341,8 @@ Status Interpreter::plan_memory() {
   const size_t hint_bytes = align_up(head_reserved_, 8);
   const size_t plan_bytes = align_up(size_t(n) * sizeof(PlanBuffer), 8);
   const size_t stage_plan_bytes = try_stage ? plan_bytes : 0;
-  const size_t owner_bytes = align_up(size_t(n) * sizeof(int32_t), 8);
   const size_t overlap_bytes = align_up(num_hints_ * sizeof(PlanOverlap), 8);
-  const size_t work_bytes = hint_bytes + plan_bytes + stage_plan_bytes + owner_bytes + overlap_bytes +
+  const size_t work_bytes = hint_bytes + plan_bytes + stage_plan_bytes + overlap_bytes +
                             align_up(planner_work_bytes(n), 8);
   if (work_bytes > tail_offset_) {
     used_bytes_ = align_up(work_bytes + tail_bytes_, kBufferAlignment);
@@ -340,14 +351,13 @@ Status Interpreter::plan_memory() {
   }
   PlanBuffer* plan = reinterpret_cast<PlanBuffer*>(arena_ + hint_bytes);
   PlanBuffer* stage_plan = reinterpret_cast<PlanBuffer*>(arena_ + hint_bytes + plan_bytes);
-  int32_t* owner = reinterpret_cast<int32_t*>(arena_ + hint_bytes + plan_bytes + stage_plan_bytes);
-  PlanOverlap* overlaps =
-      reinterpret_cast<PlanOverlap*>(arena_ + hint_bytes + plan_bytes + stage_plan_bytes + owner_bytes);
-  void* planner_work = arena_ + hint_bytes + plan_bytes + stage_plan_bytes + owner_bytes + overlap_bytes;
-  PlanArrays arrays{plan, owner};
+  PlanOverlap* overlaps = reinterpret_cast<PlanOverlap*>(arena_ + hint_bytes + plan_bytes + stage_plan_bytes);
+  void* planner_work = arena_ + hint_bytes + plan_bytes + stage_plan_bytes + overlap_bytes;
+  const TensorTable table = tensor_table();
+  PlanArrays arrays{plan, table};
   visit_buffers(store_buffer, &arrays);
 
-  const int num_overlaps = collect_overlaps(plan, owner, n, -1, -1, overlaps);
+  const int num_overlaps = collect_overlaps(plan, n, -1, -1, overlaps);
   uint32_t bound = 0;
   head_bytes_ = plan_buffers(plan, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &bound);
   planned_bound_bytes_ = bound;
@@ -363,7 +373,7 @@ Status Interpreter::plan_memory() {
     // Auto keeps a stage only when its arena is smaller: one whose plan cannot
     // end below the layer-by-layer plan's is not worth placing.
     const uint32_t limit = patch_options_.mode == PatchMode::kRows ? UINT32_MAX : uint32_t(head_bytes_);
-    choice = choose_stage(chain, plan, owner, n, limit, stage_plan, overlaps, planner_work);
+    choice = choose_stage(chain, plan, n, limit, stage_plan, overlaps, planner_work);
   }
   if (choice.layers > 0) {
     const size_t stage_record_bytes = sizeof(StageRecord) + size_t(choice.layers) * sizeof(StageLayer);
@@ -383,19 +393,15 @@ Status Interpreter::plan_memory() {
   head_reserved_ = 0;
   if (head_bytes_ + record_bytes > tail_offset_)
     return set_error("arena too small: this model needs %zu bytes, the arena has %zu", used_bytes_, arena_bytes_);
-  const TensorTable table = tensor_table();
-  for (int i = 0; i < n; ++i) {
-    const int32_t o = arrays.owner[i];
-    if (o >= 0) {
-      const int32_t slot = table.slot(o);
-      table.kinds[slot] = uint8_t((table.kinds[slot] & ~(3 << kLocationShift)) | (kInArena << kLocationShift));
-      table.records[slot].data = arrays.plan[i].offset;
-    }
+  // Each tensor's record held its buffer's index; scratch buffers follow the
+  // tensors' in list order.
+  int i = 0;
+  for (uint32_t slot = 0; slot < num_records_; ++slot) {
+    if ((table.kinds[slot] & kVariable) || ((table.kinds[slot] >> kLocationShift) & 3) != kInArena) continue;
+    table.records[slot].data = arrays.plan[table.records[slot].data].offset;
+    ++i;
   }
-  // Scratch buffers were visited after the tensors, in list order.
-  uint32_t s = first_scratch_;
-  for (int i = 0; i < n; ++i) {
-    if (arrays.owner[i] >= 0) continue;
+  for (uint32_t s = first_scratch_; s != 0 && i < n; ++i) {
     ScratchRecord* r = reinterpret_cast<ScratchRecord*>(arena_ + s);
     r->offset = arrays.plan[i].offset;
     s = r->next;

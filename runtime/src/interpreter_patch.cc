@@ -8,8 +8,8 @@
 
 namespace mote {
 
-void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, const int32_t* owner, PlanBuffer* plan,
-                         int n) {
+void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, const int32_t* inner_buffers,
+                         PlanBuffer* plan, int n) {
   const int32_t first = chain.first_node;
   const int32_t last = first + layers - 1;
   int32_t heights[kMaxStageLayers + 1];
@@ -18,8 +18,10 @@ void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, cons
     PlanBuffer& b = plan[i];
     if (b.first >= first && b.first <= last) b.first = first;
     if (b.last >= first && b.last <= last) b.last = last;
-    for (int t = 1; t < layers; ++t)
-      if (owner[i] == chain.tensors[t]) b.size = uint32_t(heights[t]) * uint32_t(chain.row_bytes[t]);
+  }
+  for (int t = 1; t < layers; ++t) {
+    const int32_t i = inner_buffers[t];
+    if (i >= 0 && i < n) plan[i].size = uint32_t(heights[t]) * uint32_t(chain.row_bytes[t]);
   }
 }
 
@@ -30,11 +32,13 @@ size_t live_bytes_at(const PlanBuffer* plan, int n, int32_t node, uint32_t align
   return live;
 }
 
-int Interpreter::stage_plan(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan,
-                            const int32_t* owner, int n, PlanBuffer* out, PlanOverlap* overlaps) const {
+int Interpreter::stage_plan(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan, int n,
+                            PlanBuffer* out, PlanOverlap* overlaps) const {
   memcpy(out, plan, size_t(n) * sizeof(PlanBuffer));
-  apply_stage_to_plan(chain, layers, rows, owner, out, n);
-  return collect_overlaps(out, owner, n, chain.first_node, chain.first_node + layers - 1, overlaps);
+  int32_t inner_buffers[kMaxStageLayers + 1];
+  for (int t = 0; t < layers; ++t) inner_buffers[t] = planned_buffer(chain.tensors[t]);
+  apply_stage_to_plan(chain, layers, rows, inner_buffers, out, n);
+  return collect_overlaps(out, n, chain.first_node, chain.first_node + layers - 1, overlaps);
 }
 
 int32_t Interpreter::shortest_auto_strips(const StageChain& chain, int layers) const {
@@ -56,9 +60,8 @@ int32_t Interpreter::shortest_auto_strips(const StageChain& chain, int layers) c
   return rows;
 }
 
-StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer* plan, const int32_t* owner, int n,
-                                      uint32_t limit, PlanBuffer* out, PlanOverlap* overlaps,
-                                      void* planner_work) const {
+StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer* plan, int n, uint32_t limit,
+                                      PlanBuffer* out, PlanOverlap* overlaps, void* planner_work) const {
   // One candidate per stage length, ordered by lower bound (shorter stages
   // first among equal bounds).
   StageChoice candidates[kMaxStageLayers];
@@ -73,7 +76,7 @@ StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer*
     } else {
       c.rows = shortest_auto_strips(chain, layers);
     }
-    const int num_overlaps = stage_plan(chain, layers, c.rows, plan, owner, n, out, overlaps);
+    const int num_overlaps = stage_plan(chain, layers, c.rows, plan, n, out, overlaps);
     c.bound = plan_lower_bound(out, n, kBufferAlignment, overlaps, num_overlaps);
     if (patch_options_.mode != PatchMode::kRows) {
       // Taller strips only make the stage's own bytes grow: keep the tallest
@@ -82,7 +85,7 @@ StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer*
       int32_t lo = c.rows, hi = height;
       while (lo < hi) {
         const int32_t mid = lo + (hi - lo + 1) / 2;
-        stage_plan(chain, layers, mid, plan, owner, n, out, overlaps);
+        stage_plan(chain, layers, mid, plan, n, out, overlaps);
         if (live_bytes_at(out, n, chain.first_node, kBufferAlignment) <= c.bound) {
           lo = mid;
         } else {
@@ -102,7 +105,7 @@ StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer*
   for (int i = 0; i < count && i < kMaxStagePlacements; ++i) {
     StageChoice& c = candidates[i];
     if (c.bound >= (best.layers > 0 ? best.planned : limit)) break;
-    const int num_overlaps = stage_plan(chain, c.layers, c.rows, plan, owner, n, out, overlaps);
+    const int num_overlaps = stage_plan(chain, c.layers, c.rows, plan, n, out, overlaps);
     c.planned = plan_buffers(out, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &c.bound);
     placed = i;
     if (best.layers == 0 || c.planned < best.planned) best = c;
@@ -110,7 +113,7 @@ StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer*
   // `out` holds the last plan placed; placing is deterministic, so again for
   // the best when that was another.
   if (placed >= 0 && (candidates[placed].layers != best.layers || candidates[placed].rows != best.rows)) {
-    const int num_overlaps = stage_plan(chain, best.layers, best.rows, plan, owner, n, out, overlaps);
+    const int num_overlaps = stage_plan(chain, best.layers, best.rows, plan, n, out, overlaps);
     plan_buffers(out, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
   }
   return best;
@@ -236,7 +239,10 @@ void Interpreter::stage_buffer(int32_t owner, PlanBuffer* buffer) const {
     chain.tensors[i + 1] = out;
     chain.row_bytes[i + 1] = int32_t(model_.tensor(uint32_t(out)).bytes / uint32_t(layers[i].output_height));
   }
-  apply_stage_to_plan(chain, stage.num_layers, stage.rows_per_strip, &owner, buffer, 1);
+  // The buffer is the inner tensor it belongs to, or none of them.
+  int32_t inner_buffers[kMaxStageLayers + 1];
+  for (int t = 0; t <= stage.num_layers; ++t) inner_buffers[t] = chain.tensors[t] == owner && t > 0 ? 0 : -1;
+  apply_stage_to_plan(chain, stage.num_layers, stage.rows_per_strip, inner_buffers, buffer, 1);
 }
 
 PatchStage Interpreter::patch_stage() const {

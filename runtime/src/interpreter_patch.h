@@ -37,12 +37,12 @@ struct StripView {
 };
 
 // How a stage of `layers` layers in strips of `rows` rows changes the planned
-// buffers (owner: tensor index per buffer, as the interpreter visits them):
-// every lifetime that starts or ends inside the stage spans all of it (its
-// nodes run interleaved), and each tensor between two layers holds only its
-// strip buffer.
-void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, const int32_t* owner, PlanBuffer* plan,
-                         int n);
+// buffers: every lifetime that starts or ends inside the stage spans all of
+// it (its nodes run interleaved), and each tensor between two layers holds
+// only its strip buffer (inner_buffers[t]: the index in `plan` of
+// chain.tensors[t]'s buffer, -1 when it has none there).
+void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, const int32_t* inner_buffers,
+                         PlanBuffer* plan, int n);
 
 // Bytes of the buffers alive at `node`, each rounded up to `alignment`. In a
 // stage's plan every stage node has the same live set (apply_stage_to_plan),

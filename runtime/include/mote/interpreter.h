@@ -193,8 +193,10 @@ class Interpreter {
   Status share_buffer(int32_t input, int32_t output);
   Status add_overlap_hint(const OverlapHint& hint);
   // The overlap hints the plan allows, none of nodes [skip_first, skip_last].
-  int collect_overlaps(const PlanBuffer* plan, const int32_t* owner, int n, int32_t skip_first, int32_t skip_last,
+  int collect_overlaps(const PlanBuffer* plan, int n, int32_t skip_first, int32_t skip_last,
                        PlanOverlap* overlaps) const;
+  // During plan_memory(): the index of the tensor's buffer, -1 when it has none.
+  int32_t planned_buffer(int32_t tensor) const;
   // Patch stage (src/interpreter_patch.cc).
   int find_stage_chain(StageChain* chain) const;
   // The shortest strips PatchMode::kAuto tries for a stage of `layers` layers
@@ -202,15 +204,15 @@ class Interpreter {
   int32_t shortest_auto_strips(const StageChain& chain, int layers) const;
   // The plan of a stage of `layers` layers in strips of `rows` rows (into
   // `out`) and the overlaps it allows; returns their count.
-  int stage_plan(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan, const int32_t* owner,
-                 int n, PlanBuffer* out, PlanOverlap* overlaps) const;
+  int stage_plan(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan, int n, PlanBuffer* out,
+                 PlanOverlap* overlaps) const;
   // The stage whose placed plan is smallest, among one candidate per stage
   // length (the tallest strips that keep one-row strips' lower bound, or
   // strips of the rows PatchMode::kRows asks for), at most
   // kMaxStagePlacements of them placed and none whose bound is not below
   // `limit`; `out` holds its placed plan. layers == 0 when none is placed.
-  StageChoice choose_stage(const StageChain& chain, const PlanBuffer* plan, const int32_t* owner, int n,
-                           uint32_t limit, PlanBuffer* out, PlanOverlap* overlaps, void* planner_work) const;
+  StageChoice choose_stage(const StageChain& chain, const PlanBuffer* plan, int n, uint32_t limit, PlanBuffer* out,
+                           PlanOverlap* overlaps, void* planner_work) const;
   Status run_stage(const StageRecord& stage);
   bool is_stage_inner_tensor(int32_t tensor) const;
   // The lifetime and size a buffer has in the plan of the chosen stage.
