@@ -33,7 +33,12 @@ using mote::Dims4;
 
 struct Case : WindowCase {
   int32_t multiplier = 1;
-  std::string name() const { return describe(" dm" + std::to_string(multiplier)); }
+  // When >= 0: this padding before and after each axis instead of SAME's or
+  // VALID's (window shapes SAME never gives a 3x3 filter).
+  int32_t pad = -1;
+  std::string name() const {
+    return describe(" dm" + std::to_string(multiplier) + (pad >= 0 ? " pad" + std::to_string(pad) : ""));
+  }
 };
 
 // Fills params and dims as DEPTHWISE_CONV_2D's prepare does; false when the
@@ -41,7 +46,12 @@ struct Case : WindowCase {
 bool geometry(const Case& c, ConvParams* p, Dims4* in, Dims4* fd, Dims4* out) {
   *fd = Dims4{1, c.filter_h, c.filter_w, c.in_c * c.multiplier};
   p->depth_multiplier = c.multiplier;
-  return c.window_geometry(c.in_c * c.multiplier, p, in, out);
+  if (!c.window_geometry(c.in_c * c.multiplier, p, in, out)) return false;
+  if (c.pad < 0) return true;
+  p->pad_h = p->pad_w = c.pad;
+  out->h = (c.in_h + 2 * c.pad - (c.filter_h - 1) * c.dilation_h - 1) / c.stride_h + 1;
+  out->w = (c.in_w + 2 * c.pad - (c.filter_w - 1) * c.dilation_w - 1) / c.stride_w + 1;
+  return out->h > 0 && out->w > 0;
 }
 
 // Runs reference and optimized int8 kernels on one case with random data.
@@ -135,6 +145,14 @@ void check_int8(const Case& c, std::mt19937& rng) {
                                            fd, filter.data(), bias_ptr, out, static_cast<int8_t*>(o), block_rows);
                                      }))
           << "channelwise 3x3 kernel, blocks of " << block_rows << " rows";
+    for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, block_rows), 1))
+      EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
+                                     [&](void* i, void* o) {
+                                       mote::optimized::depthwise_conv_2d_int8_3x3_channelwise(
+                                           p, multiplier.data(), prepared.data(), in, static_cast<const int8_t*>(i),
+                                           fd, filter.data(), bias_ptr, out, static_cast<int8_t*>(o), block_rows);
+                                     }))
+          << "channelwise 3x3 kernel back to front, blocks of " << block_rows << " rows";
   }
 
   // Back to front, where the plan puts the output above the input: the
@@ -329,6 +347,45 @@ TEST(OptimizedDepthwiseConv, Int8ManySeedsOnSmallShapes) {
     if (!geometry(c, &p, &in, &fd, &out)) continue;
     check_int8(c, rng);
   }
+}
+
+// Every window shape the 3x3 kernels meet on the border: inputs of 1..4
+// rows and 1..6 columns (one-row and one-column inputs clip both sides),
+// strides 1 and 2, SAME, VALID and explicit padding of 0..2 (windows missing
+// two rows or columns), channel counts around the channel blocks, depth
+// multipliers, the streaming row blocks both ways (check_int8).
+TEST(OptimizedDepthwiseConv, Int8ThreeByThreeBorderShapes) {
+  std::mt19937 rng(31);
+  const int32_t channels[][2] = {{1, 1}, {3, 1}, {8, 1}, {17, 1}, {2, 3}};  // {in_c, multiplier}
+  int checked = 0;
+  size_t misalign = 0;
+  for (int32_t h = 1; h <= 4; ++h) {
+    for (int32_t w = 1; w <= 6; ++w) {
+      for (int32_t stride = 1; stride <= 2; ++stride) {
+        for (int32_t padding = -2; padding <= 2; ++padding) {  // -2 VALID, -1 SAME, else explicit
+          for (const auto& ch : channels) {
+            Case c;
+            c.in_h = h;
+            c.in_w = w;
+            c.in_c = ch[0];
+            c.multiplier = ch[1];
+            c.stride_h = c.stride_w = stride;
+            c.same = padding != -2;
+            c.pad = padding;
+            c.batches = 1 + int32_t(misalign % 3 == 0);
+            c.bias = misalign % 7 != 0;
+            c.misalign = misalign++ % 4;
+            ConvParams p;
+            Dims4 in, fd, out;
+            if (!geometry(c, &p, &in, &fd, &out)) continue;
+            check_int8(c, rng);
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 600);
 }
 
 TEST(OptimizedDepthwiseConv, Int8ExtremeValues) {

@@ -286,8 +286,9 @@ MOTE_NOINLINE void int8_block(const Job<int8_t, int32_t>& j, int32_t ic0, int32_
 
 // 3x3 without dilation, one output channel at a time: for 32-bit cores
 // without SIMD, where the channel blocks above run out of registers. The
-// weights and the requantization (in the 32-bit form of requantize32.h)
-// stay in registers or fixed stack slots across the output pixels.
+// weights, the requantization (in the 32-bit form of requantize32.h) and the
+// folded starts stay in registers or fixed stack slots across the output
+// pixels.
 //
 // Products are formed as int16(input << 8) * int16(weight) = 256 * input *
 // weight: a byte load, a shift and a 16 x 16 multiply, which cores with a
@@ -298,6 +299,77 @@ inline int32_t scaled_product(uint8_t input, int16_t weight) {
   return int32_t(int16_t(uint16_t(input) << 8)) * weight;
 }
 
+// The taps of a 3x3 window that lie inside the input: filter rows
+// [kFy0, kFy1) and columns [kFx0, kFx1).
+template <int kFy0, int kFy1, int kFx0, int kFx1>
+struct Taps {};
+
+// The same rows at the left border (column 0 outside) and the right (column
+// 2 outside).
+template <int kFy0, int kFy1>
+Taps<kFy0, kFy1, 1, 3> left_of(Taps<kFy0, kFy1, 0, 3>) {
+  return {};
+}
+template <int kFy0, int kFy1>
+Taps<kFy0, kFy1, 0, 2> right_of(Taps<kFy0, kFy1, 0, 3>) {
+  return {};
+}
+
+// The scaled product of tap t (row t / 3, column t % 3) when it lies inside,
+// else 0. rows[i] is the input row under the window's i-th tap row inside,
+// at the column of its first tap inside.
+template <int t, int kFy0, int kFy1, int kFx0, int kFx1>
+inline int32_t tap_product(const uint8_t* const* rows, int32_t tap_step, const int16_t* f) {
+  constexpr int fy = t / 3, fx = t % 3;
+  if constexpr (fy < kFy0 || fy >= kFy1 || fx < kFx0 || fx >= kFx1)
+    return 0;
+  else
+    return scaled_product(rows[fy - kFy0][(fx - kFx0) * tap_step], f[t]);
+}
+
+// The sum of the scaled products over the taps inside, unrolled; `x` is the
+// input under the first of them.
+template <int kFy0, int kFy1, int kFx0, int kFx1>
+inline int32_t window_products(Taps<kFy0, kFy1, kFx0, kFx1>, const uint8_t* x, int32_t row_stride, int32_t tap_step,
+                               const int16_t* f) {
+  const uint8_t* rows[3];
+  rows[0] = x;
+  for (int i = 1; i < kFy1 - kFy0; ++i) rows[i] = rows[i - 1] + row_stride;
+  return tap_product<0, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f) +
+         tap_product<1, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f) +
+         tap_product<2, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f) +
+         tap_product<3, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f) +
+         tap_product<4, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f) +
+         tap_product<5, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f) +
+         tap_product<6, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f) +
+         tap_product<7, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f) +
+         tap_product<8, kFy0, kFy1, kFx0, kFx1>(rows, tap_step, f);
+}
+
+// The output of an accumulator start + sum / 256 (sum of scaled products).
+inline void store_output(const ChannelRequant32& requant, int32_t start, int32_t sum, int32_t output_offset,
+                         int32_t activation_min, int32_t activation_max, int8_t* out) {
+  *out = int8_t(requantize_clamp(requant, wrap_add(start, sum >> 8), output_offset, activation_min, activation_max));
+}
+
+// Folded starts (bias + input_offset * the weights of the taps inside) of
+// one output row's windows: the left border's (column 0 outside), the
+// middle's and the right border's (column 2 outside).
+struct RowStarts {
+  int32_t left, middle, right;
+};
+
+// The border of the output (windows partly outside the input, SAME padding)
+// takes the same unrolled products as the interior over the taps inside,
+// with its own start. Padding of at most one on each side, which SAME gives
+// a 3x3 filter, leaves nine window shapes: the whole window, a missing top
+// or bottom row, a missing left or right column, and the four corners. Any
+// other clipping (an input of one row or column, other padding) takes the
+// general loop over the taps.
+//
+// The pixel loops call store_output() directly: through a lambda that
+// captures the requantization by reference, GCC for the lx106 loads each
+// parameter through a pointer, per pixel.
 void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
   const ConvParams& p = *j.p;
   const int32_t in_c = j.in.c;
@@ -306,7 +378,6 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
   for (int t = 0; t < 9; ++t) f[t] = j.filter[oc + t * out_c];
   const int32_t bias = j.bias != nullptr ? j.bias[oc] : 0;
   const int32_t input_offset = p.input_offset;
-  const int32_t interior_start = fold_input_offset(bias, input_offset, filter_sum_of(j.shift[oc]));
   const ChannelRequant32 requant = make_channel_requant32(j.multiplier[oc], shift_of(j.shift[oc]));
   const int32_t output_offset = p.output_offset;
   const int32_t activation_min = p.activation_min;
@@ -315,6 +386,66 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
   const int32_t tap_step = in_c;
   const int32_t x_step = p.stride_w * in_c;
 
+  // Weight sums of the whole window, of its left and right columns.
+  const int32_t whole = filter_sum_of(j.shift[oc]);
+  const int32_t left_column = f[0] + f[3] + f[6];
+  const int32_t right_column = f[2] + f[5] + f[8];
+  // Starts of a row whose windows miss a tap row with weights `row` (0 for
+  // none), of which `row_left` and `row_right` lie in the side columns.
+  auto row_starts = [&](int32_t row, int32_t row_left, int32_t row_right) {
+    const int32_t middle = whole - row;
+    return RowStarts{fold_input_offset(bias, input_offset, middle - left_column + row_left),
+                     fold_input_offset(bias, input_offset, middle),
+                     fold_input_offset(bias, input_offset, middle - right_column + row_right)};
+  };
+  const RowStarts whole_rows = row_starts(0, 0, 0);
+
+  // Any window clipped to the input, tap by tap; `image` is at the channel's
+  // first input element.
+  auto clipped = [&](const uint8_t* image, int32_t in_y0, int32_t in_x0, int8_t* out) {
+    const int32_t fy_begin = in_y0 < 0 ? -in_y0 : 0;
+    const int32_t fy_end = j.in.h - in_y0 < 3 ? j.in.h - in_y0 : 3;
+    const int32_t fx_begin = in_x0 < 0 ? -in_x0 : 0;
+    const int32_t fx_end = j.in.w - in_x0 < 3 ? j.in.w - in_x0 : 3;
+    int32_t sum = 0, weights = 0;
+    for (int32_t fy = fy_begin; fy < fy_end; ++fy) {
+      const uint8_t* x = image + (in_y0 + fy) * row_stride + in_x0 * in_c;
+      for (int32_t fx = fx_begin; fx < fx_end; ++fx) {
+        sum += scaled_product(x[fx * in_c], f[fy * 3 + fx]);
+        weights += f[fy * 3 + fx];
+      }
+    }
+    store_output(requant, fold_input_offset(bias, input_offset, weights), sum, output_offset, activation_min,
+                 activation_max, out);
+  };
+  // One output row whose windows keep the tap rows of `taps` (all three
+  // columns in the middle); `rows` is the input row under its first tap row.
+  auto row = [&](auto taps, const uint8_t* image, int32_t in_y0, const uint8_t* rows, const RowStarts& starts,
+                 int8_t* out_row) {
+    for (int32_t out_x = 0; out_x < j.xs.begin; ++out_x) {
+      const int32_t in_x0 = out_x * p.stride_w - p.pad_w;
+      if (in_x0 == -1 && j.in.w >= 2)
+        store_output(requant, starts.left, window_products(left_of(taps), rows, row_stride, tap_step, f), output_offset,
+                     activation_min, activation_max, out_row + out_x * out_c);
+      else
+        clipped(image, in_y0, in_x0, out_row + out_x * out_c);
+    }
+    const uint8_t* x = rows + (j.xs.begin * p.stride_w - p.pad_w) * in_c;
+    int8_t* out = out_row + j.xs.begin * out_c;
+    for (int32_t n = j.xs.end - j.xs.begin; n > 0; --n, x += x_step, out += out_c)
+      store_output(requant, starts.middle, window_products(taps, x, row_stride, tap_step, f), output_offset,
+                   activation_min, activation_max, out);
+    for (int32_t out_x = j.xs.end; out_x < j.out.w; ++out_x) {
+      const int32_t in_x0 = out_x * p.stride_w - p.pad_w;
+      if (in_x0 >= 0 && j.in.w - in_x0 == 2)
+        store_output(requant, starts.right,
+                     window_products(right_of(taps), rows + in_x0 * in_c, row_stride, tap_step, f), output_offset,
+                     activation_min, activation_max, out_row + out_x * out_c);
+      else
+        clipped(image, in_y0, in_x0, out_row + out_x * out_c);
+    }
+  };
+
   for (int32_t bi = 0; bi < j.rows.end_batch - j.rows.first_batch; ++bi) {
     const int32_t b = j.batch_at(bi);
     const uint8_t* image = reinterpret_cast<const uint8_t*>(j.input) + b * j.in.h * row_stride + ic;
@@ -322,44 +453,18 @@ void int8_channel_3x3(const Job<int8_t, int32_t>& j, int32_t ic, int32_t oc) {
       const int32_t out_y = j.row_at(yi);
       const int32_t in_y0 = out_y * p.stride_h - p.pad_h;
       int8_t* out_row = j.output + (b * j.out.h + out_y) * j.out.w * out_c + oc;
-      // The window clipped to the input: the taps inside, and the input
-      // offset folded over their weights.
-      const int32_t fy_begin = in_y0 < 0 ? -in_y0 : 0;
-      const int32_t fy_end = j.in.h - in_y0 < 3 ? j.in.h - in_y0 : 3;
-      auto border = [&](int32_t out_x) {
-        const int32_t in_x0 = out_x * p.stride_w - p.pad_w;
-        const int32_t fx_begin = in_x0 < 0 ? -in_x0 : 0;
-        const int32_t fx_end = j.in.w - in_x0 < 3 ? j.in.w - in_x0 : 3;
-        int32_t sum = 0, weights = 0;
-        for (int32_t fy = fy_begin; fy < fy_end; ++fy) {
-          const uint8_t* x = image + (in_y0 + fy) * row_stride + in_x0 * in_c;
-          for (int32_t fx = fx_begin; fx < fx_end; ++fx) {
-            sum += scaled_product(x[fx * in_c], f[fy * 3 + fx]);
-            weights += f[fy * 3 + fx];
-          }
-        }
-        const int32_t acc = wrap_add(fold_input_offset(bias, input_offset, weights), sum >> 8);
-        out_row[out_x * out_c] =
-            int8_t(requantize_clamp(requant, acc, output_offset, activation_min, activation_max));
-      };
-      const bool row_inside = j.ys.contains(out_y);
-      const int32_t x_begin = row_inside ? j.xs.begin : j.out.w;
-      const int32_t x_end = row_inside ? j.xs.end : j.out.w;
-      for (int32_t out_x = 0; out_x < x_begin; ++out_x) border(out_x);
-      const uint8_t* r0 = image + in_y0 * row_stride + (x_begin * p.stride_w - p.pad_w) * in_c;
-      int8_t* out = out_row + x_begin * out_c;
-      for (int32_t n = x_end - x_begin; n > 0; --n, r0 += x_step, out += out_c) {
-        const uint8_t* r1 = r0 + row_stride;
-        const uint8_t* r2 = r1 + row_stride;
-        const int32_t sum = scaled_product(r0[0], f[0]) + scaled_product(r0[tap_step], f[1]) +
-                            scaled_product(r0[2 * tap_step], f[2]) + scaled_product(r1[0], f[3]) +
-                            scaled_product(r1[tap_step], f[4]) + scaled_product(r1[2 * tap_step], f[5]) +
-                            scaled_product(r2[0], f[6]) + scaled_product(r2[tap_step], f[7]) +
-                            scaled_product(r2[2 * tap_step], f[8]);
-        *out = int8_t(requantize_clamp(requant, wrap_add(interior_start, sum >> 8), output_offset, activation_min,
-                                       activation_max));
+      const int32_t rows_below = j.in.h - in_y0;  // input rows from in_y0 on
+      if (in_y0 >= 0 && rows_below >= 3) {
+        row(Taps<0, 3, 0, 3>{}, image, in_y0, image + in_y0 * row_stride, whole_rows, out_row);
+      } else if (in_y0 == -1 && rows_below >= 3) {
+        row(Taps<1, 3, 0, 3>{}, image, in_y0, image, row_starts(f[0] + f[1] + f[2], f[0], f[2]), out_row);
+      } else if (in_y0 >= 0 && rows_below == 2) {
+        row(Taps<0, 2, 0, 3>{}, image, in_y0, image + in_y0 * row_stride, row_starts(f[6] + f[7] + f[8], f[6], f[8]),
+            out_row);
+      } else {
+        for (int32_t out_x = 0; out_x < j.out.w; ++out_x)
+          clipped(image, in_y0, out_x * p.stride_w - p.pad_w, out_row + out_x * out_c);
       }
-      for (int32_t out_x = x_end; out_x < j.out.w; ++out_x) border(out_x);
     }
   }
 }
