@@ -91,14 +91,15 @@ TEST(DepthwiseConv2DSelection, PieKernelForThreeByThreeOverWholeQRegisters) {
 }
 
 // Streaming: the optimized kernels' row-block variants, which walk blocks of
-// the most whole rows with at most 32 pixels (and back to front in the same
-// blocks); the reference kernels walk pixels (0) and only front to back.
+// the most whole rows with at most 16 pixels (CONV_2D) or 32 (depthwise),
+// and back to front in the same blocks; the reference kernels walk pixels
+// (0) and only front to back.
 TEST(Conv2DSelection, StreamingPicksRowBlockVariantsAndSaysHowTheyWalk) {
   const Dims4 in = Dims4{1, 8, 12, 16}, filter = Dims4{32, 3, 3, 16}, out = Dims4{1, 8, 12, 32};
   auto c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, true, /*streaming=*/true);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kInt8OptimizedStreaming : Conv2DVariant::kInt8Reference);
-  EXPECT_EQ(mote::conv_2d_stream_block_rows(c.variant, out), kOptimized ? 2 : 0);  // 2 rows of 12 pixels
-  EXPECT_EQ(mote::conv_2d_back_block_rows(c.variant, out), kOptimized ? 2 : -1);
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(c.variant, out), kOptimized ? 1 : 0);  // 1 row of 12 pixels
+  EXPECT_EQ(mote::conv_2d_back_block_rows(c.variant, out), kOptimized ? 1 : -1);
   c = mote::select_conv_2d(ConvArithmetic::kFloat32, in, filter, out, true, true);
   EXPECT_EQ(c.variant, kOptimized ? Conv2DVariant::kFloatOptimizedStreaming : Conv2DVariant::kFloatReference);
   c = mote::select_conv_2d(ConvArithmetic::kInt8, in, filter, out, /*constant_filter=*/false, true);
@@ -106,6 +107,7 @@ TEST(Conv2DSelection, StreamingPicksRowBlockVariantsAndSaysHowTheyWalk) {
   EXPECT_EQ(mote::conv_2d_stream_block_rows(c.variant, out), 0);
   EXPECT_EQ(mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8Optimized, out), -1);
   EXPECT_EQ(mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8OptimizedStreaming, Dims4{1, 2, 4, 8}), 2);
+  EXPECT_EQ(mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8OptimizedStreaming, Dims4{1, 25, 5, 64}), 3);
   EXPECT_EQ(mote::conv_2d_stream_block_rows(Conv2DVariant::kInt8OptimizedStreaming, Dims4{1, 40, 48, 8}), 1);
 
   ConvParams p;

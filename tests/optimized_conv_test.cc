@@ -194,7 +194,7 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
   // the wrapper's streaming variant (row blocks when the buffers overlap),
   // the 32-bit path in blocks of any height, the reference in pixel order.
   const mote::WindowGeometry g = window_geometry_of(p, in, fd, out, 1);
-  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out))))
+  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::conv_stream_block_rows(out))))
     EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
                                    [&](void* i, void* o) {
                                      mote::run_conv_2d(mote::Conv2DVariant::kInt8OptimizedStreaming, p,
@@ -211,7 +211,8 @@ void check_conv_int8(const ConvCase& c, std::mt19937& rng) {
                                    }))
         << "word loads, blocks of " << block_rows << " rows";
   // Back to front, where the plan puts the output above the input.
-  for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, mote::optimized::stream_block_rows(out)), 1))
+  for (int64_t lead :
+       leads_at_min_bound(mote::row_block_min_lead_back(g, mote::optimized::conv_stream_block_rows(out)), 1))
     EXPECT_TRUE(streams_over_input(input.data(), elements(in), expected.bytes(), elements(out), lead, c.misalign,
                                    [&](void* i, void* o) {
                                      mote::run_conv_2d(mote::Conv2DVariant::kInt8OptimizedStreaming, p,
@@ -262,7 +263,7 @@ void check_conv_float(const ConvCase& c, std::mt19937& rng) {
 
   // Streaming over its own input at the bound CONV_2D allows the planner.
   const mote::WindowGeometry g = window_geometry_of(p, in, fd, out, sizeof(float));
-  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::stream_block_rows(out)))) {
+  for (int64_t lead : leads_at_bound(mote::row_block_max_lead(g, mote::optimized::conv_stream_block_rows(out)))) {
     if (lead % 4 != 0) continue;  // float tensors stay 4-byte aligned
     EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
                                    elements(out) * sizeof(float), lead, 4 * c.misalign, [&](void* i, void* o) {
@@ -271,7 +272,8 @@ void check_conv_float(const ConvCase& c, std::mt19937& rng) {
                                                                     nullptr, nullptr));
                                    }));
   }
-  for (int64_t lead : leads_at_min_bound(mote::row_block_min_lead_back(g, mote::optimized::stream_block_rows(out)), 4))
+  for (int64_t lead :
+       leads_at_min_bound(mote::row_block_min_lead_back(g, mote::optimized::conv_stream_block_rows(out)), 4))
     EXPECT_TRUE(streams_over_input(input.data(), elements(in) * sizeof(float), expected.bytes(),
                                    elements(out) * sizeof(float), lead, 4 * c.misalign, [&](void* i, void* o) {
                                      mote::run_conv_2d(mote::Conv2DVariant::kFloatOptimizedStreaming, p,

@@ -46,7 +46,7 @@ int32_t conv_2d_stream_block_rows(Conv2DVariant variant, const Dims4& output_dim
     case Conv2DVariant::kFloatOptimizedStreaming:
     case Conv2DVariant::kInt8OptimizedStreaming:
     case Conv2DVariant::kInt8Pie1x1:  // streams with the optimized kernel where the plan overlaps
-      return optimized::stream_block_rows(output_dims);
+      return optimized::conv_stream_block_rows(output_dims);
     default:
       return 0;
   }

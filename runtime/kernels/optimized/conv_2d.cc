@@ -587,7 +587,7 @@ void conv_2d_int8_streaming(const ConvParams& params, const int32_t* output_mult
                             const Dims4& input_dims, const int8_t* input, const Dims4& filter_dims,
                             const int8_t* filter, const int32_t* bias, const Dims4& output_dims, int8_t* output) {
   conv_2d_int8_with<kSmallCore>(params, output_multiplier, output_shift, input_dims, input, filter_dims, filter, bias,
-                                output_dims, output, stream_block_rows(output_dims));
+                                output_dims, output, conv_stream_block_rows(output_dims));
 }
 
 void conv_2d_int8_32bit(const ConvParams& params, const int32_t* output_multiplier, const int32_t* output_shift,
@@ -606,7 +606,7 @@ void conv_2d_float_streaming(const ConvParams& params, const Dims4& input_dims, 
                              const Dims4& filter_dims, const float* filter, const float* bias,
                              const Dims4& output_dims, float* output) {
   conv_2d_float_with(params, input_dims, input, filter_dims, filter, bias, output_dims, output,
-                     stream_block_rows(output_dims));
+                     conv_stream_block_rows(output_dims));
 }
 
 }  // namespace optimized

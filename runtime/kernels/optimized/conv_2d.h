@@ -11,7 +11,7 @@
 // from memory once per image.
 //
 // The _streaming kernels run the same loops over blocks of
-// stream_block_rows() output rows in order (stream_blocks.h; channels
+// conv_stream_block_rows() output rows in order (stream_blocks.h; channels
 // outermost within a block), so that the output may overwrite input rows already consumed, up
 // to row_block_max_lead() (kernels/overlap_bounds.h): the same bytes, a few
 // more per-channel setups per image. Where the output starts at or above the
