@@ -9,7 +9,7 @@
 
 namespace mote {
 
-enum class Conv2DVariant : int32_t {
+enum class Conv2DVariant : uint8_t {
   kFloatReference,
   kFloatOptimized,
   kInt8Reference,

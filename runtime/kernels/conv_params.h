@@ -14,7 +14,9 @@ struct Dims4 {
 };
 
 // Everything a conv kernel needs besides tensors and per-channel
-// requantization. Pointer-free, so ops keep it in their arena op data.
+// requantization. Ops keep a compact form in their op data and build this
+// by position in eval (ops/conv_op_data.h): keep that in step with the
+// field order.
 struct ConvParams {
   int32_t stride_h = 1, stride_w = 1;
   int32_t dilation_h = 1, dilation_w = 1;

@@ -10,7 +10,7 @@
 
 namespace mote {
 
-enum class DepthwiseConv2DVariant : int32_t {
+enum class DepthwiseConv2DVariant : uint8_t {
   kFloatReference,
   kFloatOptimized,
   kInt8Reference,

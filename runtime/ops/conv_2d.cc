@@ -4,18 +4,15 @@
 #include "kernels/conv_2d.h"
 
 #include "mote/ops.h"
-#include "ops/conv_eval.h"
+#include "ops/conv_op_data.h"
 #include "ops/conv_prepare.h"
 
 namespace mote {
 namespace ops {
 namespace {
 
-struct Conv2DOpData {
-  ConvParams params;
-  Conv2DVariant variant;
-  ChannelConstantRefs requant;  // per output channel (quantized only)
-};
+using Conv2DOpData = ConvOpData<Conv2DVariant>;
+static_assert(sizeof(Conv2DOpData) == 40, "op data is padded");
 
 Status prepare(OpContext& ctx) {
   namespace opt = schema::conv2d_options;
@@ -49,8 +46,6 @@ Status prepare(OpContext& ctx) {
   params.dilation_h = options.scalar<int32_t>(opt::dilation_h_factor, 1);
   MOTE_RETURN_IF_ERROR(conv_prepare::prepare_window(ctx, padding, activation, in, fd, out, &params));
 
-  auto* data = ctx.allocate_op_data<Conv2DOpData>();
-  if (data == nullptr) return Status::kError;
   // The output may overwrite input rows the kernel has consumed (when the
   // planner finds the input dies here): the streaming form of the kernel.
   const bool streaming = !ctx.input_is_constant(0);
@@ -62,9 +57,9 @@ Status prepare(OpContext& ctx) {
       conv_2d_packs_filter_sums(choice.variant), /*channel_axis=*/0, &requant, &params));
   if (choice.requant_channels > 0 && !requant.from_model())
     prepare_conv_2d(choice.variant, fd, t.filter.data, requant.fill_shifts);
-  data->requant = requant.refs;
-  data->params = params;
-  data->variant = choice.variant;
+  auto* data = ctx.allocate_op_data<Conv2DOpData>();
+  if (data == nullptr) return Status::kError;
+  data->store(params, choice.variant, arithmetic, requant.refs);
   MOTE_RETURN_IF_ERROR(ctx.allow_streaming_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w,
                                                           conv_2d_stream_block_rows(choice.variant, out)));
   MOTE_RETURN_IF_ERROR(ctx.allow_window_overlap_back(
@@ -75,7 +70,7 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<Conv2DOpData>();
-  run_conv_2d(data.variant, conv_eval::strip_params(ctx, data.params), conv_eval::buffers(ctx, data.requant));
+  run_conv_2d(data.variant, data.params(ctx), data.buffers(ctx));
   return Status::kOk;
 }
 

@@ -13,7 +13,8 @@ namespace mote {
 namespace ops {
 namespace conv_eval {
 
-inline ConvBuffers buffers(const OpContext& ctx, const ChannelConstantRefs& requant) {
+// requant: nullptr for a float kernel.
+inline ConvBuffers buffers(const OpContext& ctx, const ChannelConstantRefs* requant) {
   const TensorView input = ctx.input(0);
   const TensorView filter = ctx.input(1);
   const TensorView output = ctx.output(0);
@@ -25,17 +26,9 @@ inline ConvBuffers buffers(const OpContext& ctx, const ChannelConstantRefs& requ
   b.filter = filter.data;
   b.bias = ctx.num_inputs() == 3 && ctx.has_input(2) ? ctx.input(2).data : nullptr;
   b.output = output.data;
-  b.output_multiplier = ctx.get(requant.multipliers);
-  b.output_shift = ctx.get(requant.shifts);
+  b.output_multiplier = requant != nullptr ? ctx.get(requant->multipliers) : nullptr;
+  b.output_shift = requant != nullptr ? b.output_multiplier + b.output_dims.c : nullptr;
   return b;
-}
-
-// The node's parameters for the rows its views hold: the top padding moves
-// when it runs on a strip of a patch stage (OpContext::strip_pad_top).
-inline ConvParams strip_params(const OpContext& ctx, const ConvParams& params) {
-  ConvParams p = params;
-  p.pad_h = ctx.strip_pad_top(params.pad_h, params.stride_h);
-  return p;
 }
 
 }  // namespace conv_eval

@@ -190,7 +190,7 @@ inline Status compute_channel_multipliers(const OpContext& ctx, const QuantView&
 inline Status check_channel_constants(const OpContext& ctx, const ChannelConstants& constants, int32_t channels,
                                       int max_shift, bool shift_words_hold_sums) {
   const int32_t* multipliers = ctx.get(constants.refs.multipliers);
-  const int32_t* shifts = ctx.get(constants.refs.shifts);
+  const int32_t* shifts = multipliers + channels;
   for (int32_t c = 0; c < channels; ++c) {
     const int32_t multiplier = multipliers[c];
     const int32_t shift = shift_words_hold_sums ? optimized::shift_of(shifts[c]) : shifts[c];

@@ -5,7 +5,7 @@
 #include "kernels/depthwise_conv_2d.h"
 
 #include "mote/ops.h"
-#include "ops/conv_eval.h"
+#include "ops/conv_op_data.h"
 #include "ops/conv_prepare.h"
 
 namespace mote {
@@ -13,10 +13,10 @@ namespace ops {
 namespace {
 
 struct DepthwiseConv2DOpData {
-  ConvParams params;
-  DepthwiseConv2DVariant variant;
-  ChannelConstantRefs requant;  // per output channel (quantized only)
+  ConvOpData<DepthwiseConv2DVariant> conv;
+  int32_t depth_multiplier;
 };
+static_assert(sizeof(DepthwiseConv2DOpData) == 44, "op data is padded");
 
 Status prepare(OpContext& ctx) {
   namespace opt = schema::depthwise_conv2d_options;
@@ -61,8 +61,6 @@ Status prepare(OpContext& ctx) {
                     int(in.c), int(out.c), int(params.depth_multiplier));
   MOTE_RETURN_IF_ERROR(conv_prepare::prepare_window(ctx, padding, activation, in, fd, out, &params));
 
-  auto* data = ctx.allocate_op_data<DepthwiseConv2DOpData>();
-  if (data == nullptr) return Status::kError;
   // Multiplier 1: every kernel may stream over its input channel by channel
   // (window_op_max_lead()). Other multipliers: the output may overwrite input
   // rows the kernel has consumed, with the streaming form of the kernel.
@@ -76,9 +74,10 @@ Status prepare(OpContext& ctx) {
       depthwise_conv_2d_packs_filter_sums(choice.variant), /*channel_axis=*/3, &requant, &params));
   if (choice.requant_channels > 0 && !requant.from_model())
     prepare_depthwise_conv_2d(choice.variant, fd, t.filter.data, requant.fill_shifts);
-  data->requant = requant.refs;
-  data->params = params;
-  data->variant = choice.variant;
+  auto* data = ctx.allocate_op_data<DepthwiseConv2DOpData>();
+  if (data == nullptr) return Status::kError;
+  data->conv.store(params, choice.variant, arithmetic, requant.refs);
+  data->depth_multiplier = params.depth_multiplier;
   if (channel_separable) {
     MOTE_RETURN_IF_ERROR(ctx.allow_window_overlap(params.stride_h, params.stride_w, params.pad_h, params.pad_w));
   } else {
@@ -93,8 +92,7 @@ Status prepare(OpContext& ctx) {
 
 Status eval(OpContext& ctx) {
   const auto& data = *ctx.op_data<DepthwiseConv2DOpData>();
-  run_depthwise_conv_2d(data.variant, conv_eval::strip_params(ctx, data.params),
-                        conv_eval::buffers(ctx, data.requant));
+  run_depthwise_conv_2d(data.conv.variant, data.conv.params(ctx, data.depth_multiplier), data.conv.buffers(ctx));
   return Status::kOk;
 }
 

@@ -21,21 +21,23 @@ struct FloatOpData {
   float activation_min, activation_max;
 };
 
-// Zero points lie in their tensor's type (the loader refuses others, and
-// the weights and int8 / int16 activations are checked in prepare), so the
-// offsets fit int16, as do the clamp bounds, which lie in the output's type.
+// The zero points are int8 (the weights and int8 activations are checked by
+// the loader to lie in their type, int16 activations have zero point 0),
+// the clamp bounds lie in the output's type (int8 or int16), a shift in
+// [-31, 31].
 struct QuantizedOpData {
   FullyConnectedVariant variant;
   bool per_channel;  // requant holds one multiplier and shift per unit
-  int16_t input_offset, filter_offset, output_offset;
+  int8_t input_zero_point, filter_zero_point, output_zero_point;
+  int8_t output_shift;  // per-tensor weights
   int16_t activation_min, activation_max;
   union {
     ChannelConstantRefs requant;  // per-channel weights
-    struct {
-      int32_t multiplier, shift;
-    } per_tensor;
+    int32_t output_multiplier;    // per-tensor weights
   };
 };
+
+static_assert(sizeof(FloatOpData) == 12 && sizeof(QuantizedOpData) == 16, "op data is padded");
 
 bool is_float(FullyConnectedVariant variant) {
   return variant == FullyConnectedVariant::kFloatReference || variant == FullyConnectedVariant::kFloatOptimized;
@@ -55,16 +57,16 @@ Status store_op_data(OpContext& ctx, FullyConnectedVariant variant, bool per_cha
   if (data == nullptr) return Status::kError;
   data->variant = variant;
   data->per_channel = per_channel;
-  data->input_offset = int16_t(params.input_offset);
-  data->filter_offset = int16_t(params.filter_offset);
-  data->output_offset = int16_t(params.output_offset);
+  data->input_zero_point = int8_t(-params.input_offset);
+  data->filter_zero_point = int8_t(-params.filter_offset);
+  data->output_zero_point = int8_t(params.output_offset);
   data->activation_min = int16_t(params.activation_min);
   data->activation_max = int16_t(params.activation_max);
   if (per_channel) {
     data->requant = requant;
   } else {
-    data->per_tensor.multiplier = params.output_multiplier;
-    data->per_tensor.shift = params.output_shift;
+    data->output_multiplier = params.output_multiplier;
+    data->output_shift = int8_t(params.output_shift);
   }
   return Status::kOk;
 }
@@ -139,27 +141,25 @@ Status eval(OpContext& ctx) {
   b.output = output.data;
   b.output_multiplier = nullptr;
   b.output_shift = nullptr;
-  reference::FullyConnectedParams params;
+  // The params are built by position, each field written once.
   const FullyConnectedVariant variant = *ctx.op_data<FullyConnectedVariant>();
   if (is_float(variant)) {
     const auto& data = *ctx.op_data<FloatOpData>();
-    params.float_activation_min = data.activation_min;
-    params.float_activation_max = data.activation_max;
-  } else {
-    const auto& data = *ctx.op_data<QuantizedOpData>();
-    params.input_offset = data.input_offset;
-    params.filter_offset = data.filter_offset;
-    params.output_offset = data.output_offset;
-    params.activation_min = data.activation_min;
-    params.activation_max = data.activation_max;
-    if (data.per_channel) {
-      b.output_multiplier = ctx.get(data.requant.multipliers);
-      b.output_shift = ctx.get(data.requant.shifts);
-    } else {
-      params.output_multiplier = data.per_tensor.multiplier;
-      params.output_shift = data.per_tensor.shift;
-    }
+    run_fully_connected(variant, {0, 0, 0, 0, 0, 0, 0, data.activation_min, data.activation_max}, b);
+    return Status::kOk;
   }
+  const auto& data = *ctx.op_data<QuantizedOpData>();
+  int32_t multiplier = 0, shift = 0;
+  if (data.per_channel) {
+    b.output_multiplier = ctx.get(data.requant.multipliers);
+    b.output_shift = b.output_multiplier + b.output_depth;
+  } else {
+    multiplier = data.output_multiplier;
+    shift = data.output_shift;
+  }
+  const reference::FullyConnectedParams params = {-int32_t(data.input_zero_point), -int32_t(data.filter_zero_point),
+                                                  data.output_zero_point, multiplier, shift, data.activation_min,
+                                                  data.activation_max, 0.0f, 0.0f};
   run_fully_connected(variant, params, b);
   return Status::kOk;
 }

@@ -34,18 +34,26 @@ enum class SoftmaxKernel : uint8_t {
 // optimized kernel); it is then no larger than the input tensor.
 constexpr int64_t kExpTableMinElements = 4 * optimized::kSoftmaxExpTableSize;
 
+// Each kernel's parameters share the bytes after rows and depth.
 struct SoftmaxOpData {
   SoftmaxKernel kernel;
   int32_t rows;
   int32_t depth;
-  float beta;
-  reference::SoftmaxInt8Params int8;
-  int32_t int16_multiplier;
-  int32_t int16_shift;
-  ArenaRef<int16_t> exp_lut;
-  ArenaRef<int16_t> one_over_one_plus_x_lut;
-  ArenaRef<int32_t> int8_exp_table;
+  union {
+    float beta;  // kFloat32
+    struct {
+      reference::SoftmaxInt8Params params;
+      ArenaRef<int32_t> exp_table;  // kInt8Table, kInt8ToInt16Table
+    } int8;
+    struct {
+      int32_t multiplier;
+      int32_t shift;
+      ArenaRef<int16_t> exp_lut;
+      ArenaRef<int16_t> one_over_one_plus_x_lut;
+    } int16;
+  };
 };
+static_assert(sizeof(SoftmaxOpData) == 28, "op data is padded");
 
 // |a - b| <= tolerance, as TFLite's TF_LITE_ENSURE_NEAR on float scales.
 bool near(float a, float b, float tolerance) { return (a > b ? a - b : b - a) <= tolerance; }
@@ -66,11 +74,11 @@ Status prepare(OpContext& ctx) {
   const float beta = ctx.options_type() == schema::OptionsType::kSoftmax
                          ? ctx.options().scalar<float>(schema::softmax_options::beta, 0.0f)
                          : 0.0f;
-  data->beta = beta;
 
   if (input.type == DType::kFloat32) {
     if (output.type != DType::kFloat32) return ctx.fail("float32 input needs a float32 output");
     data->kernel = SoftmaxKernel::kFloat32;
+    data->beta = beta;
     return Status::kOk;
   }
 
@@ -97,15 +105,15 @@ Status prepare(OpContext& ctx) {
     }
     // The sum of exps is accumulated in Q12.19: fewer than 2^12 terms.
     if (data->depth >= 4096) return ctx.fail("int8 softmax over %d values (at most 4095)", int(data->depth));
-    if (!reference::softmax_int8_params(double(beta), double(input_scale), &data->int8))
+    if (!reference::softmax_int8_params(double(beta), double(input_scale), &data->int8.params))
       return ctx.fail("beta * input scale (%g) is too small for the fixed-point softmax",
                       double(beta) * double(input_scale));
     if (!optimized::kEnabled) return Status::kOk;
     const bool to_int16 = data->kernel == SoftmaxKernel::kInt8ToInt16;
     if (input.num_elements() >= kExpTableMinElements) {
-      int32_t* table = ctx.allocate_array<int32_t>(optimized::kSoftmaxExpTableSize, &data->int8_exp_table);
+      int32_t* table = ctx.allocate_array<int32_t>(optimized::kSoftmaxExpTableSize, &data->int8.exp_table);
       if (table == nullptr) return Status::kError;
-      optimized::softmax_int8_exp_table(data->int8, table);
+      optimized::softmax_int8_exp_table(data->int8.params, table);
       data->kernel = to_int16 ? SoftmaxKernel::kInt8ToInt16Table : SoftmaxKernel::kInt8Table;
     } else {
       data->kernel = to_int16 ? SoftmaxKernel::kInt8ToInt16Optimized : SoftmaxKernel::kInt8Optimized;
@@ -121,9 +129,9 @@ Status prepare(OpContext& ctx) {
     // The sum of Q0.15 exps is accumulated in an int32.
     if (data->depth > 65536) return ctx.fail("int16 softmax over %d values (at most 65536)", int(data->depth));
     data->kernel = SoftmaxKernel::kInt16;
-    reference::softmax_int16_multiplier(double(beta), double(input_scale), &data->int16_multiplier, &data->int16_shift);
-    int16_t* exp_lut = ctx.allocate_array<int16_t>(reference::kSoftmaxLutSize, &data->exp_lut);
-    int16_t* recip_lut = ctx.allocate_array<int16_t>(reference::kSoftmaxLutSize, &data->one_over_one_plus_x_lut);
+    reference::softmax_int16_multiplier(double(beta), double(input_scale), &data->int16.multiplier, &data->int16.shift);
+    int16_t* exp_lut = ctx.allocate_array<int16_t>(reference::kSoftmaxLutSize, &data->int16.exp_lut);
+    int16_t* recip_lut = ctx.allocate_array<int16_t>(reference::kSoftmaxLutSize, &data->int16.one_over_one_plus_x_lut);
     if (exp_lut == nullptr || recip_lut == nullptr) return Status::kError;
     reference::softmax_int16_build_luts(exp_lut, recip_lut);
     return Status::kOk;
@@ -141,35 +149,35 @@ Status eval(OpContext& ctx) {
       reference::softmax_float(data.rows, data.depth, data.beta, input.as<float>(), output.as<float>());
       break;
     case SoftmaxKernel::kInt8:
-      reference::softmax_int8(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int8_t>());
+      reference::softmax_int8(data.int8.params, data.rows, data.depth, input.as<int8_t>(), output.as<int8_t>());
       break;
     case SoftmaxKernel::kInt8ToInt16:
-      reference::softmax_int8_int16(data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
+      reference::softmax_int8_int16(data.int8.params, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
       break;
     case SoftmaxKernel::kInt8Optimized:
       optimized::unless_reference_only(optimized::softmax_int8, reference::softmax_int8)(
-          data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int8_t>());
+          data.int8.params, data.rows, data.depth, input.as<int8_t>(), output.as<int8_t>());
       break;
     case SoftmaxKernel::kInt8ToInt16Optimized:
       optimized::unless_reference_only(optimized::softmax_int8_int16, reference::softmax_int8_int16)(
-          data.int8, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
+          data.int8.params, data.rows, data.depth, input.as<int8_t>(), output.as<int16_t>());
       break;
     case SoftmaxKernel::kInt8Table:  // only chosen when optimized::kEnabled (prepare)
       if (optimized::kEnabled)
-        optimized::softmax_int8_with_table(ctx.get(data.int8_exp_table), data.rows, data.depth, input.as<int8_t>(),
+        optimized::softmax_int8_with_table(ctx.get(data.int8.exp_table), data.rows, data.depth, input.as<int8_t>(),
                                            output.as<int8_t>());
       break;
     case SoftmaxKernel::kInt8ToInt16Table:
       if (optimized::kEnabled)
-        optimized::softmax_int8_int16_with_table(ctx.get(data.int8_exp_table), data.rows, data.depth,
+        optimized::softmax_int8_int16_with_table(ctx.get(data.int8.exp_table), data.rows, data.depth,
                                                  input.as<int8_t>(), output.as<int16_t>());
       break;
     case SoftmaxKernel::kInt16: {
       reference::SoftmaxInt16Params params;
-      params.input_multiplier = data.int16_multiplier;
-      params.input_shift = data.int16_shift;
-      params.exp_lut = ctx.get(data.exp_lut);
-      params.one_over_one_plus_x_lut = ctx.get(data.one_over_one_plus_x_lut);
+      params.input_multiplier = data.int16.multiplier;
+      params.input_shift = data.int16.shift;
+      params.exp_lut = ctx.get(data.int16.exp_lut);
+      params.one_over_one_plus_x_lut = ctx.get(data.int16.one_over_one_plus_x_lut);
       reference::softmax_int16(params, data.rows, data.depth, input.as<int16_t>(), output.as<int16_t>());
       break;
     }

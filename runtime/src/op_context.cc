@@ -170,16 +170,17 @@ Status OpContext::channel_constants(int32_t form, int32_t channels, ChannelConst
           "has now (edited after `mote prepare`?); re-run `mote prepare` or `mote export` on the plain model");
     const uint32_t position = uint32_t(interp_->prepared_.data - interp_->model_data_) + entry.offset;
     out->refs.multipliers.offset = ConstantRef<int32_t>::kInModel | position;
-    out->refs.shifts.offset = ConstantRef<int32_t>::kInModel | (position + 4 * uint32_t(channels));
     return Status::kOk;
   }
-  uint32_t multipliers = 0, shifts = 0;
-  out->fill_multipliers = static_cast<int32_t*>(allocate_persistent(4 * size_t(channels), 4, &multipliers, PersistentUse::kConstants));
-  out->fill_shifts = static_cast<int32_t*>(allocate_persistent(4 * size_t(channels), 4, &shifts, PersistentUse::kConstants));
-  if (out->fill_multipliers == nullptr || out->fill_shifts == nullptr) return Status::kError;
-  if ((multipliers | shifts) & ConstantRef<int32_t>::kInModel) return fail("arenas above 2 GiB are not supported");
+  // One block, the shifts after the multipliers as in the metadata: op data
+  // keeps one reference.
+  uint32_t multipliers = 0;
+  out->fill_multipliers = static_cast<int32_t*>(
+      allocate_persistent(8 * size_t(channels), 4, &multipliers, PersistentUse::kConstants));
+  if (out->fill_multipliers == nullptr) return Status::kError;
+  out->fill_shifts = out->fill_multipliers + channels;
+  if (multipliers & ConstantRef<int32_t>::kInModel) return fail("arenas above 2 GiB are not supported");
   out->refs.multipliers.offset = multipliers;
-  out->refs.shifts.offset = shifts;
   if (interp_->constants_observer_ != nullptr) {
     const Interpreter::ChannelConstantsRecord record = {
         node_, form, channels, dependency_hash(form, channels), out->fill_multipliers, out->fill_shifts};

@@ -49,11 +49,10 @@ struct ConstantRef {
   uint32_t offset = 0;
 };
 
-// Per-channel constants of an op, a multiplier and a shift word per channel
-// (kept in op data).
+// Per-channel constants of an op (kept in op data): a multiplier word per
+// channel, then a shift word per channel (shifts(channels) of them).
 struct ChannelConstantRefs {
   ConstantRef<int32_t> multipliers;
-  ConstantRef<int32_t> shifts;
 };
 
 // What OpContext::channel_constants() gives in prepare.
@@ -114,7 +113,8 @@ class OpContext {
     return p;
   }
   // Two int32 arrays of `channels` each, a multiplier and a shift word per
-  // channel in the form `form` (the op's kernel variant, >= 0) reads them.
+  // channel in the form `form` (the op's kernel variant, >= 0) reads them,
+  // the shifts right after the multipliers.
   // When the model's "mote" metadata (mote/prepared_constants.h) holds them
   // for this node and form, they point into the model: the op reads them in
   // place and never computes them (it must check each value's range). Else

@@ -9,6 +9,8 @@
 namespace mote {
 namespace reference {
 
+// ops/fully_connected.cc builds this by position in eval: keep that in step
+// with the field order.
 struct FullyConnectedParams {
   // Quantized kernels. input_offset is -(input zero point) for int8
   // activations, 0 for int16 (symmetric). filter_offset is -(filter zero point) for per-tensor int8 weights, 0 for
