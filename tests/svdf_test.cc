@@ -179,15 +179,15 @@ class FloatSvdfModel {
 ref::SvdfQuantParams quant_params(float input_scale, int32_t input_zp, float wf_scale, float wt_scale,
                                   float state_scale, int32_t state_zp, float output_scale, int32_t output_zp) {
   ref::SvdfQuantParams q;
-  q.input_zero_point = input_zp;
-  q.state_zero_point = state_zp;
-  q.output_zero_point = output_zp;
+  q.input_zero_point = int8_t(input_zp);
+  q.state_zero_point = int16_t(state_zp);
+  q.output_zero_point = int8_t(output_zp);
   int shift = 0;
   // TFLM takes both scale products in float.
   fp::quantize_multiplier(double(input_scale * wf_scale / state_scale), &q.feature_multiplier, &shift);
-  q.feature_shift = shift;
+  q.feature_shift = int8_t(shift);
   fp::quantize_multiplier(double(state_scale * wt_scale / output_scale), &q.output_multiplier, &shift);
-  q.output_shift = shift;
+  q.output_shift = int8_t(shift);
   return q;
 }
 
@@ -204,17 +204,15 @@ void check_integer_kernel_against_model(const Shape& s, const ref::SvdfQuantPara
       with_bias ? random_values<int32_t>(size_t(s.num_units()), -20000, 20000, seed + 2) : std::vector<int32_t>();
   IntegerSvdfModel<State> model(s, q, wf, wt, bias);
   std::vector<State> state(size_t(s.batches * s.num_filters * s.memory_size), State(q.state_zero_point));
-  std::vector<int32_t> filter_scratch(size_t(s.batches * s.num_filters)),
-      unit_scratch(size_t(s.batches * s.num_units()));
   for (int step = 0; step < 2 * s.memory_size + 1; ++step) {
     const auto input = random_values<int8_t>(size_t(s.batches * s.input_size), -128, 127, seed + 10 + uint32_t(step));
     std::vector<int8_t> out(size_t(s.batches * s.num_units()));
     if constexpr (sizeof(State) == 2) {
       ref::svdf_int8_state16(d, q, input.data(), wf.data(), wt.data(), with_bias ? bias.data() : nullptr, state.data(),
-                             filter_scratch.data(), unit_scratch.data(), out.data());
+                             out.data());
     } else {
       ref::svdf_int8_state8(d, q, input.data(), wf.data(), wt.data(), with_bias ? bias.data() : nullptr, state.data(),
-                            filter_scratch.data(), unit_scratch.data(), out.data());
+                            out.data());
     }
     ASSERT_EQ(out, model.step(input)) << "step " << step;
     ASSERT_EQ(state, model.state()) << "step " << step;
@@ -254,15 +252,16 @@ TEST(SvdfKernel, Int8StateIsClampedBeforeTheZeroPointAndWraps) {
   d.memory_size = 2;
   ref::SvdfQuantParams q;
   q.state_zero_point = -50;
-  fp::quantize_multiplier(1.0, &q.feature_multiplier, &q.feature_shift);
-  fp::quantize_multiplier(1.0 / 128, &q.output_multiplier, &q.output_shift);
+  int shift = 0;
+  fp::quantize_multiplier(1.0, &q.feature_multiplier, &shift);
+  q.feature_shift = int8_t(shift);
+  fp::quantize_multiplier(1.0 / 128, &q.output_multiplier, &shift);
+  q.output_shift = int8_t(shift);
   const int8_t input = 100, weights_feature = -100;
   const int8_t weights_time[2] = {1, 1};
   int8_t state[2] = {-50, -50};
-  int32_t filter_scratch[1], unit_scratch[1];
   int8_t output = 0;
-  ref::svdf_int8_state8(d, q, &input, &weights_feature, weights_time, nullptr, state, filter_scratch, unit_scratch,
-                        &output);
+  ref::svdf_int8_state8(d, q, &input, &weights_feature, weights_time, nullptr, state, &output);
   // -10000 clamps to -128; -128 + (-50) = -178 wraps to 78 in int8.
   EXPECT_EQ(state[0], -50);
   EXPECT_EQ(state[1], 78);
@@ -272,8 +271,7 @@ TEST(SvdfKernel, Int8StateIsClampedBeforeTheZeroPointAndWraps) {
   // The same in an int16 state: -10000 fits, so the state holds -10050.
   const int16_t weights_time16[2] = {1, 1};
   int16_t state16[2] = {-50, -50};
-  ref::svdf_int8_state16(d, q, &input, &weights_feature, weights_time16, nullptr, state16, filter_scratch, unit_scratch,
-                         &output);
+  ref::svdf_int8_state16(d, q, &input, &weights_feature, weights_time16, nullptr, state16, &output);
   EXPECT_EQ(state16[0], -50);
   EXPECT_EQ(state16[1], -10050);
   EXPECT_EQ(output, -78);  // -10000 / 128 = -78.1
@@ -297,16 +295,75 @@ TEST(SvdfKernel, FloatMatchesDouble) {
     const auto bias = random_floats(rng, size_t(s.num_units()));
     FloatSvdfModel model(s, act, wf, wt, bias);
     std::vector<float> state(size_t(s.batches * s.num_filters * s.memory_size), 0.0f);
-    std::vector<float> scratch(size_t(s.batches * s.num_filters));
     for (int step = 0; step < 8; ++step) {
       const auto input = random_floats(rng, size_t(s.batches * s.input_size));
       std::vector<float> out(size_t(s.batches * s.num_units()));
-      ref::svdf_float(dims_of(s), act, input.data(), wf.data(), wt.data(), bias.data(), state.data(), scratch.data(),
-                      out.data());
+      ref::svdf_float(dims_of(s), act, input.data(), wf.data(), wt.data(), bias.data(), state.data(), out.data());
       const std::vector<double> want = model.step(input);
       for (size_t i = 0; i < out.size(); ++i) ASSERT_NEAR(out[i], want[i], 1e-5) << "step " << step;
     }
   }
+}
+
+// TFLM's float time step as written there: each filter's sum into a buffer,
+// then the output starts from the bias and adds the unit's filters in order.
+std::vector<float> float_time_step_in_tflm_order(const Shape& s, const std::vector<float>& wt,
+                                                 const std::vector<float>& bias, const std::vector<float>& state) {
+  std::vector<float> filters(size_t(s.batches * s.num_filters));
+  for (int32_t b = 0; b < s.batches; ++b)
+    for (int32_t f = 0; f < s.num_filters; ++f) {
+      float& sum = filters[size_t(b * s.num_filters + f)];
+      sum = 0.0f;
+      for (int32_t t = 0; t < s.memory_size; ++t)
+        sum += wt[size_t(f * s.memory_size + t)] * state[size_t((b * s.num_filters + f) * s.memory_size + t)];
+    }
+  std::vector<float> out(size_t(s.batches * s.num_units()));
+  for (int32_t b = 0; b < s.batches; ++b)
+    for (int32_t u = 0; u < s.num_units(); ++u) {
+      float& o = out[size_t(b * s.num_units() + u)];
+      o = bias[size_t(u)];
+      for (int32_t r = 0; r < s.rank; ++r) o += filters[size_t(b * s.num_filters + u * s.rank + r)];
+    }
+  return out;
+}
+
+TEST(SvdfKernel, FloatSumsInTflmOrder) {
+  // Values of very different magnitudes, so another order of additions would
+  // round differently somewhere.
+  const Shape s{2, 3, 12, 4, 7};
+  std::mt19937 rng(71);
+  std::uniform_real_distribution<float> mantissa(-1.0f, 1.0f);
+  std::uniform_int_distribution<int> exponent(-12, 12);
+  auto spread = [&](size_t n) {
+    std::vector<float> v(n);
+    for (float& x : v) x = ldexpf(mantissa(rng), exponent(rng));
+    return v;
+  };
+  const auto wf = spread(size_t(s.num_filters * s.input_size));
+  const auto wt = spread(size_t(s.num_filters * s.memory_size));
+  const auto bias = spread(size_t(s.num_units()));
+  std::vector<float> state(size_t(s.batches * s.num_filters * s.memory_size), 0.0f);
+  int differs_from_one_sum = 0;
+  for (int step = 0; step < 2 * s.memory_size; ++step) {
+    const auto input = spread(size_t(s.batches * s.input_size));
+    std::vector<float> out(size_t(s.batches * s.num_units()));
+    ref::svdf_float(dims_of(s), schema::Activation::kNone, input.data(), wf.data(), wt.data(), bias.data(),
+                    state.data(), out.data());
+    const std::vector<float> want = float_time_step_in_tflm_order(s, wt, bias, state);
+    ASSERT_EQ(out.size(), want.size());
+    for (size_t i = 0; i < out.size(); ++i) ASSERT_EQ(out[i], want[i]) << "step " << step << " output " << i;
+    // The check has teeth: one running sum over the unit's products rounds
+    // differently for some outputs.
+    for (int32_t b = 0; b < s.batches; ++b)
+      for (int32_t u = 0; u < s.num_units(); ++u) {
+        float acc = bias[size_t(u)];
+        for (int32_t k = 0; k < s.rank * s.memory_size; ++k)
+          acc += wt[size_t(u * s.rank * s.memory_size + k)] *
+                 state[size_t((b * s.num_filters + u * s.rank) * s.memory_size + k)];
+        differs_from_one_sum += acc != out[size_t(b * s.num_units() + u)];
+      }
+  }
+  EXPECT_GT(differs_from_one_sum, 0);
 }
 
 // --- one-op models --------------------------------------------------------------

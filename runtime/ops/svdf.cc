@@ -17,32 +17,27 @@ namespace mote {
 namespace ops {
 namespace {
 
-enum class SvdfKernel : uint8_t { kFloat32, kInt8State16, kInt8State8 };
-
-// The dimensions are re-read from the tensor shapes in eval (a few loads)
-// rather than stored: op data is per node, and small models have many.
-struct SvdfOpData {
-  SvdfKernel kernel;
+// Op data: reference::SvdfQuantParams for int8 (the kernel follows from the
+// time weights' type), this for float32. The dimensions and the rank
+// (num_filters / output units) are re-read from the tensor shapes in eval (a
+// few loads) rather than stored: op data is per node, and small models have
+// many.
+struct SvdfFloatOpData {
   schema::Activation activation;
-  int32_t rank;
-  reference::SvdfQuantParams quant;
-  // int8: one int32 buffer, per-filter sums then per-unit sums; float: the
-  // per-filter sums.
-  int32_t scratch;
 };
 
 constexpr int kInput = 0, kWeightsFeature = 1, kWeightsTime = 2, kBias = 3, kState = 4;
 
-// Needs 2-D input, weights_feature and weights_time, and rank > 0.
+// Needs 2-D input, weights_feature and weights_time, and num_units > 0.
 reference::SvdfDims svdf_dims(const TensorView& input, const TensorView& weights_feature,
-                              const TensorView& weights_time, int32_t rank) {
+                              const TensorView& weights_time, int32_t num_units) {
   reference::SvdfDims dims;
   dims.batches = input.shape.dims[0];
   dims.input_size = input.shape.dims[1];
   dims.num_filters = weights_feature.shape.dims[0];
   dims.memory_size = weights_time.shape.dims[1];
-  dims.rank = rank;
-  dims.num_units = dims.num_filters / rank;
+  dims.num_units = num_units;
+  dims.rank = dims.num_filters / num_units;
   return dims;
 }
 
@@ -70,9 +65,11 @@ Status prepare(OpContext& ctx) {
   if (input.shape.rank != 2 || weights_feature.shape.rank != 2 || weights_time.shape.rank != 2 ||
       state.shape.rank != 2 || output.shape.rank != 2)
     return ctx.fail("input, weights, state and output must all be 2-D");
+  if (weights_feature.shape.dims[0] <= 0) return ctx.fail("weights_feature has no filters");
   if (rank <= 0 || weights_feature.shape.dims[0] % rank != 0)
     return ctx.fail("rank %d does not divide the %d filters", int(rank), int(weights_feature.shape.dims[0]));
-  const reference::SvdfDims dims = svdf_dims(input, weights_feature, weights_time, rank);
+  const reference::SvdfDims dims =
+      svdf_dims(input, weights_feature, weights_time, weights_feature.shape.dims[0] / rank);
   if (weights_feature.shape.dims[1] != dims.input_size)
     return ctx.fail("weights_feature has depth %d, input has %d", int(weights_feature.shape.dims[1]),
                     int(dims.input_size));
@@ -87,11 +84,6 @@ Status prepare(OpContext& ctx) {
   if (output.shape.dims[0] != dims.batches || output.shape.dims[1] != dims.num_units)
     return ctx.fail("output must be [%d, %d]", int(dims.batches), int(dims.num_units));
 
-  auto* data = ctx.allocate_op_data<SvdfOpData>();
-  if (data == nullptr) return Status::kError;
-  data->rank = rank;
-  data->activation = activation;
-
   if (input.type == DType::kFloat32) {
     if (weights_feature.type != DType::kFloat32 || weights_time.type != DType::kFloat32 ||
         state.type != DType::kFloat32 || output.type != DType::kFloat32 || (has_bias && bias.type != DType::kFloat32))
@@ -100,22 +92,19 @@ Status prepare(OpContext& ctx) {
         activation != schema::Activation::kReluN1To1 && activation != schema::Activation::kRelu6 &&
         activation != schema::Activation::kTanh && activation != schema::Activation::kSignBit)
       return ctx.fail("fused activation %d is not supported", int(activation));
-    data->kernel = SvdfKernel::kFloat32;
-    return ctx.request_scratch(size_t(reference::svdf_float_scratch_bytes(dims)), &data->scratch);
+    auto* data = ctx.allocate_op_data<SvdfFloatOpData>();
+    if (data == nullptr) return Status::kError;
+    data->activation = activation;
+    return Status::kOk;
   }
 
   if (input.type != DType::kInt8)
     return ctx.fail("input type %s is not supported (float32, int8)", dtype_name(input.type));
   if (weights_feature.type != DType::kInt8) return ctx.fail("int8 SVDF needs int8 weights_feature");
   if (output.type != DType::kInt8) return ctx.fail("int8 SVDF needs an int8 output");
-  if (weights_time.type == DType::kInt16 && state.type == DType::kInt16) {
-    data->kernel = SvdfKernel::kInt8State16;
-  } else if (weights_time.type == DType::kInt8 && state.type == DType::kInt8) {
-    data->kernel = SvdfKernel::kInt8State8;
-  } else {
+  if (weights_time.type != state.type || (state.type != DType::kInt16 && state.type != DType::kInt8))
     return ctx.fail("weights_time (%s) and activation state (%s) must both be int16 or both int8",
                     dtype_name(weights_time.type), dtype_name(state.type));
-  }
   if (has_bias && bias.type != DType::kInt32) return ctx.fail("int8 SVDF needs an int32 bias");
 
   TensorQuant input_q, feature_q, time_q, state_q, output_q;
@@ -134,53 +123,48 @@ Status prepare(OpContext& ctx) {
   // The scale products are taken in float, as TFLM does, before widening.
   const double feature_scale = double(input_q.scale * feature_q.scale / state_q.scale);
   const double output_scale = double(state_q.scale * time_q.scale / output_q.scale);
-  int shift = 0;
-  fixedpoint::quantize_multiplier(feature_scale, &data->quant.feature_multiplier, &shift);
-  data->quant.feature_shift = shift;
-  fixedpoint::quantize_multiplier(output_scale, &data->quant.output_multiplier, &shift);
-  data->quant.output_shift = shift;
-  MOTE_RETURN_IF_ERROR(check_left_shift(ctx, data->quant.feature_shift, "input * weights_feature / state scale"));
-  MOTE_RETURN_IF_ERROR(check_left_shift(ctx, data->quant.output_shift, "state * weights_time / output scale"));
-  data->quant.input_zero_point = input_q.zero_point;
-  data->quant.state_zero_point = state_q.zero_point;
-  data->quant.output_zero_point = output_q.zero_point;
+  int32_t feature_multiplier = 0, output_multiplier = 0;
+  int feature_shift = 0, output_shift = 0;
+  fixedpoint::quantize_multiplier(feature_scale, &feature_multiplier, &feature_shift);
+  fixedpoint::quantize_multiplier(output_scale, &output_multiplier, &output_shift);
+  MOTE_RETURN_IF_ERROR(check_left_shift(ctx, feature_shift, "input * weights_feature / state scale"));
+  MOTE_RETURN_IF_ERROR(check_left_shift(ctx, output_shift, "state * weights_time / output scale"));
 
-  // One request rather than two: every planned buffer costs planner work
-  // space and a scratch record.
-  return ctx.request_scratch(size_t(reference::svdf_integer_filter_scratch_bytes(dims)) +
-                                 size_t(reference::svdf_integer_unit_scratch_bytes(dims)),
-                             &data->scratch);
+  // Zero points are in their tensors' type ranges (the loader checks), shifts
+  // in [-31, 31].
+  auto* quant = ctx.allocate_op_data<reference::SvdfQuantParams>();
+  if (quant == nullptr) return Status::kError;
+  quant->feature_multiplier = feature_multiplier;
+  quant->feature_shift = int8_t(feature_shift);
+  quant->output_multiplier = output_multiplier;
+  quant->output_shift = int8_t(output_shift);
+  quant->input_zero_point = int8_t(input_q.zero_point);
+  quant->state_zero_point = int16_t(state_q.zero_point);
+  quant->output_zero_point = int8_t(output_q.zero_point);
+  return Status::kOk;
 }
 
 Status eval(OpContext& ctx) {
-  const SvdfOpData& data = *ctx.op_data<SvdfOpData>();
   const TensorView input = ctx.input(kInput);
   const TensorView weights_feature = ctx.input(kWeightsFeature);
   const TensorView weights_time = ctx.input(kWeightsTime);
   const TensorView state = ctx.input(kState);
   const TensorView output = ctx.output(0);
   const void* bias = ctx.has_input(kBias) ? ctx.input(kBias).data : nullptr;
-  const reference::SvdfDims dims = svdf_dims(input, weights_feature, weights_time, data.rank);
-  void* scratch = ctx.scratch(data.scratch);
-  int32_t* filter_sums = static_cast<int32_t*>(scratch);
-  int32_t* unit_sums = filter_sums + dims.batches * dims.num_filters;
+  const reference::SvdfDims dims = svdf_dims(input, weights_feature, weights_time, output.shape.dims[1]);
 
-  switch (data.kernel) {
-    case SvdfKernel::kFloat32:
-      reference::svdf_float(dims, data.activation, input.as<float>(), weights_feature.as<float>(),
-                            weights_time.as<float>(), static_cast<const float*>(bias), state.as<float>(),
-                            static_cast<float*>(scratch), output.as<float>());
-      break;
-    case SvdfKernel::kInt8State16:
-      reference::svdf_int8_state16(dims, data.quant, input.as<int8_t>(), weights_feature.as<int8_t>(),
-                                   weights_time.as<int16_t>(), static_cast<const int32_t*>(bias), state.as<int16_t>(),
-                                   filter_sums, unit_sums, output.as<int8_t>());
-      break;
-    case SvdfKernel::kInt8State8:
-      reference::svdf_int8_state8(dims, data.quant, input.as<int8_t>(), weights_feature.as<int8_t>(),
-                                  weights_time.as<int8_t>(), static_cast<const int32_t*>(bias), state.as<int8_t>(),
-                                  filter_sums, unit_sums, output.as<int8_t>());
-      break;
+  if (input.type == DType::kFloat32) {
+    reference::svdf_float(dims, ctx.op_data<SvdfFloatOpData>()->activation, input.as<float>(),
+                          weights_feature.as<float>(), weights_time.as<float>(), static_cast<const float*>(bias),
+                          state.as<float>(), output.as<float>());
+  } else if (weights_time.type == DType::kInt16) {
+    reference::svdf_int8_state16(dims, *ctx.op_data<reference::SvdfQuantParams>(), input.as<int8_t>(),
+                                 weights_feature.as<int8_t>(), weights_time.as<int16_t>(),
+                                 static_cast<const int32_t*>(bias), state.as<int16_t>(), output.as<int8_t>());
+  } else {
+    reference::svdf_int8_state8(dims, *ctx.op_data<reference::SvdfQuantParams>(), input.as<int8_t>(),
+                                weights_feature.as<int8_t>(), weights_time.as<int8_t>(),
+                                static_cast<const int32_t*>(bias), state.as<int8_t>(), output.as<int8_t>());
   }
   return Status::kOk;
 }

@@ -30,8 +30,7 @@ T wrap_to(int32_t v) {
 
 template <typename State>
 void svdf_integer(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* input, const int8_t* weights_feature,
-                  const State* weights_time, const int32_t* bias, State* state, int32_t* filter_scratch,
-                  int32_t* unit_scratch, int8_t* output) {
+                  const State* weights_time, const int32_t* bias, State* state, int8_t* output) {
   constexpr int32_t kStateMin = std::numeric_limits<State>::min();
   constexpr int32_t kStateMax = std::numeric_limits<State>::max();
 
@@ -52,35 +51,25 @@ void svdf_integer(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* inp
     }
   }
 
-  // Time step: each filter's memory against its time weights.
+  // Time step, bias and rank reduction in one pass: a unit's rank filters are
+  // consecutive rows of weights_time and of the state, so its sum runs over
+  // rank * memory_size products. TFLM sums each filter first and the filters
+  // onto the bias after; int32 wrapping addition gives the same integer in
+  // any order, so no per-filter buffer is needed.
+  const int32_t unit_span = d.rank * d.memory_size;
   for (int32_t b = 0; b < d.batches; ++b) {
     const State* s = state + b * d.num_filters * d.memory_size;
-    int32_t* out = filter_scratch + b * d.num_filters;
-    for (int32_t f = 0; f < d.num_filters; ++f) {
-      const State* w = weights_time + f * d.memory_size;
-      const State* m = s + f * d.memory_size;
-      int32_t acc = 0;
-      for (int32_t t = 0; t < d.memory_size; ++t)
-        acc = wrapping_add(acc, int32_t(w[t]) * (int32_t(m[t]) - p.state_zero_point));
-      out[f] = acc;
-    }
-  }
-
-  // Bias, rank reduction, requantization.
-  for (int32_t b = 0; b < d.batches; ++b) {
-    int32_t* units = unit_scratch + b * d.num_units;
-    const int32_t* filters = filter_scratch + b * d.num_filters;
+    int8_t* out = output + b * d.num_units;
     for (int32_t u = 0; u < d.num_units; ++u) {
+      const State* w = weights_time + u * unit_span;
+      const State* m = s + u * unit_span;
       int32_t acc = bias != nullptr ? bias[u] : 0;
-      for (int32_t r = 0; r < d.rank; ++r) acc = wrapping_add(acc, filters[u * d.rank + r]);
-      units[u] = acc;
+      for (int32_t k = 0; k < unit_span; ++k)
+        acc = wrapping_add(acc, int32_t(w[k]) * (int32_t(m[k]) - p.state_zero_point));
+      const int32_t v =
+          fixedpoint::multiply_by_quantized_multiplier(acc, p.output_multiplier, p.output_shift) + p.output_zero_point;
+      out[u] = fixedpoint::saturate<int8_t>(v);
     }
-  }
-  for (int32_t i = 0; i < d.batches * d.num_units; ++i) {
-    const int32_t v =
-        fixedpoint::multiply_by_quantized_multiplier(unit_scratch[i], p.output_multiplier, p.output_shift) +
-        p.output_zero_point;
-    output[i] = fixedpoint::saturate<int8_t>(v);
   }
 }
 
@@ -107,20 +96,18 @@ float apply_activation(schema::Activation activation, float x) {
 
 void svdf_int8_state16(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
                        const int8_t* weights_feature, const int16_t* weights_time, const int32_t* bias, int16_t* state,
-                       int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output) {
-  svdf_integer<int16_t>(dims, params, input, weights_feature, weights_time, bias, state, filter_scratch, unit_scratch,
-                        output);
+                       int8_t* output) {
+  svdf_integer<int16_t>(dims, params, input, weights_feature, weights_time, bias, state, output);
 }
 
 void svdf_int8_state8(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
                       const int8_t* weights_feature, const int8_t* weights_time, const int32_t* bias, int8_t* state,
-                      int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output) {
-  svdf_integer<int8_t>(dims, params, input, weights_feature, weights_time, bias, state, filter_scratch, unit_scratch,
-                       output);
+                      int8_t* output) {
+  svdf_integer<int8_t>(dims, params, input, weights_feature, weights_time, bias, state, output);
 }
 
 void svdf_float(const SvdfDims& d, schema::Activation activation, const float* input, const float* weights_feature,
-                const float* weights_time, const float* bias, float* state, float* scratch, float* output) {
+                const float* weights_time, const float* bias, float* state, float* output) {
   shift_state_left(state, d.batches * d.num_filters * d.memory_size);
 
   for (int32_t b = 0; b < d.batches; ++b) {
@@ -134,26 +121,21 @@ void svdf_float(const SvdfDims& d, schema::Activation activation, const float* i
     }
   }
 
+  // TFLM's order of float additions: each filter's products from 0, then the
+  // bias plus the unit's filters one by one, then the activation.
   for (int32_t b = 0; b < d.batches; ++b) {
     const float* s = state + b * d.num_filters * d.memory_size;
-    float* out = scratch + b * d.num_filters;
-    for (int32_t f = 0; f < d.num_filters; ++f) {
-      const float* w = weights_time + f * d.memory_size;
-      const float* m = s + f * d.memory_size;
-      float acc = 0.0f;
-      for (int32_t t = 0; t < d.memory_size; ++t) acc += w[t] * m[t];
-      out[f] = acc;
-    }
-  }
-
-  // Same order as the reference: start from the bias, add the rank filters
-  // one by one, then the activation.
-  for (int32_t b = 0; b < d.batches; ++b) {
     float* out = output + b * d.num_units;
-    const float* filters = scratch + b * d.num_filters;
     for (int32_t u = 0; u < d.num_units; ++u) {
       float acc = bias != nullptr ? bias[u] : 0.0f;
-      for (int32_t r = 0; r < d.rank; ++r) acc += filters[u * d.rank + r];
+      for (int32_t r = 0; r < d.rank; ++r) {
+        const int32_t f = u * d.rank + r;
+        const float* w = weights_time + f * d.memory_size;
+        const float* m = s + f * d.memory_size;
+        float dot = 0.0f;
+        for (int32_t t = 0; t < d.memory_size; ++t) dot += w[t] * m[t];
+        acc += dot;
+      }
       out[u] = apply_activation(activation, acc);
     }
   }

@@ -4,8 +4,10 @@
 //   1. state[b] ([num_filters][memory_size], row major) shifts left by one
 //      element (the whole buffer moves; the oldest time step drops out).
 //   2. state[b][f][memory_size - 1] = dot(weights_feature[f], input[b])
-//   3. per filter: dot(weights_time[f], state[b][f])   (scratch[num_filters])
+//   3. per filter: dot(weights_time[f], state[b][f])
 //   4. output[b][u] = act(bias[u] + sum of the `rank` filters of unit u)
+// Steps 3 and 4 run unit by unit, so no per-filter buffer is needed (integer:
+// one sum over the unit's filters; float: TFLM's order of additions).
 //
 // Integer variants: int8 input, weights_feature and output; weights_time and
 // state are both int16 or both int8. Step 2 requantizes to the state's scale
@@ -32,36 +34,30 @@ struct SvdfDims {
   int32_t memory_size = 0;
 };
 
+// Narrow fields: ops keep this struct as their op data, one per node.
 struct SvdfQuantParams {
-  int32_t input_zero_point = 0;
-  int32_t state_zero_point = 0;
-  int32_t output_zero_point = 0;
   // input_scale * weights_feature_scale / state_scale
   int32_t feature_multiplier = 0;
-  int32_t feature_shift = 0;
   // state_scale * weights_time_scale / output_scale
   int32_t output_multiplier = 0;
-  int32_t output_shift = 0;
+  int16_t state_zero_point = 0;  // int16 or int8 state
+  int8_t input_zero_point = 0;
+  int8_t output_zero_point = 0;
+  int8_t feature_shift = 0;  // [-31, 31]
+  int8_t output_shift = 0;
 };
 
-// Scratch sizes in bytes.
-inline int32_t svdf_integer_filter_scratch_bytes(const SvdfDims& d) { return d.batches * d.num_filters * 4; }
-inline int32_t svdf_integer_unit_scratch_bytes(const SvdfDims& d) { return d.batches * d.num_units * 4; }
-inline int32_t svdf_float_scratch_bytes(const SvdfDims& d) { return d.batches * d.num_filters * 4; }
-
-// filter_scratch: batches * num_filters int32; unit_scratch: batches *
-// num_units int32. bias may be nullptr.
+// bias may be nullptr.
 void svdf_int8_state16(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
                        const int8_t* weights_feature, const int16_t* weights_time, const int32_t* bias, int16_t* state,
-                       int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output);
+                       int8_t* output);
 void svdf_int8_state8(const SvdfDims& dims, const SvdfQuantParams& params, const int8_t* input,
                       const int8_t* weights_feature, const int8_t* weights_time, const int32_t* bias, int8_t* state,
-                      int32_t* filter_scratch, int32_t* unit_scratch, int8_t* output);
+                      int8_t* output);
 
-// scratch: batches * num_filters floats. activation: NONE, RELU, RELU_N1_TO_1,
-// RELU6, TANH or SIGN_BIT.
+// activation: NONE, RELU, RELU_N1_TO_1, RELU6, TANH or SIGN_BIT.
 void svdf_float(const SvdfDims& dims, schema::Activation activation, const float* input, const float* weights_feature,
-                const float* weights_time, const float* bias, float* state, float* scratch, float* output);
+                const float* weights_time, const float* bias, float* state, float* output);
 
 }  // namespace reference
 }  // namespace mote
