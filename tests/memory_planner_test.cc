@@ -1,6 +1,7 @@
 #include "mote/memory_planner.h"
 
 #include <gtest/gtest.h>
+#include <math.h>
 #include <string.h>
 
 #include <algorithm>
@@ -662,6 +663,75 @@ TEST(MemoryPlan, ElementwiseChainRunsInPlace) {
   EXPECT_EQ(planned(*r, s)->placement.offset, planned(*r, a)->placement.offset);
   EXPECT_NE(planned(*r, b)->placement.offset, planned(*r, x)->placement.offset);
   EXPECT_EQ(r->interp->arena_planned_bytes(), 2u * 256u);
+}
+
+TEST(MemoryPlan, NarrowingElementwiseOpsWriteOverTheirInput) {
+  // QUANTIZE float32 -> int8 and int16 -> int8, CAST int32 -> int16: each
+  // output starts where its input does (front to back, element i ends before
+  // input element i + 1 starts), so the plan is the input's bytes alone.
+  std::vector<float> xs;
+  std::vector<int16_t> hs;
+  std::vector<int32_t> ws;
+  for (int i = 0; i < 64; ++i) {
+    xs.push_back(0.37f * float(i - 30));
+    hs.push_back(int16_t(1000 * (i - 32) + 8));  // even: h / 2 exact, so one rounding
+    ws.push_back(70000 * (i - 32) + i);
+  }
+  {
+    ModelBuilder m;
+    const int32_t x = m.add_tensor({"x", DType::kFloat32, {1, 64}});
+    const int32_t q = m.add_tensor({"q", DType::kInt8, {1, 64}, {0.25f}, {-3}});
+    m.add_operator(schema::BuiltinOp::kQuantize, {x}, {q});
+    m.set_inputs({x});
+    m.set_outputs({q});
+    auto r = run(m.serialize(), {float_bytes(xs)});
+    ASSERT_EQ(r->outputs.size(), 1u);
+    for (int i = 0; i < 64; ++i) {
+      const int32_t want = std::max(-128, std::min(127, int32_t(roundf(xs[i] / 0.25f)) - 3));
+      EXPECT_EQ(int8_t(r->outputs[0][size_t(i)]), want) << i;
+    }
+    ASSERT_TRUE(planned(*r, x) && planned(*r, q));
+    EXPECT_EQ(planned(*r, q)->placement.offset, planned(*r, x)->placement.offset);
+    EXPECT_EQ(r->interp->arena_planned_bytes(), 256u);
+  }
+  {
+    ModelBuilder m;
+    const int32_t h = m.add_tensor({"h", DType::kInt16, {1, 64}, {0.5f}, {0}});
+    const int32_t q = m.add_tensor({"q", DType::kInt8, {1, 64}, {256.0f}, {1}});
+    m.add_operator(schema::BuiltinOp::kQuantize, {h}, {q});
+    m.set_inputs({h});
+    m.set_outputs({q});
+    std::vector<uint8_t> bytes(hs.size() * 2);
+    memcpy(bytes.data(), hs.data(), bytes.size());
+    auto r = run(m.serialize(), {bytes});
+    ASSERT_EQ(r->outputs.size(), 1u);
+    for (int i = 0; i < 64; ++i) {
+      // h * 0.5 / 256 = h / 512, rounded half away from zero, plus 1.
+      const int32_t want = std::max(-128, std::min(127, int32_t(lround(hs[size_t(i)] / 512.0)) + 1));
+      EXPECT_EQ(int8_t(r->outputs[0][size_t(i)]), want) << i;
+    }
+    EXPECT_EQ(planned(*r, q)->placement.offset, planned(*r, h)->placement.offset);
+    EXPECT_EQ(r->interp->arena_planned_bytes(), 128u);
+  }
+  {
+    ModelBuilder m;
+    const int32_t w = m.add_tensor({"w", DType::kInt32, {1, 64}});
+    const int32_t c = m.add_tensor({"c", DType::kInt16, {1, 64}});
+    m.add_operator(schema::BuiltinOp::kCast, {w}, {c});
+    m.set_inputs({w});
+    m.set_outputs({c});
+    std::vector<uint8_t> bytes(ws.size() * 4);
+    memcpy(bytes.data(), ws.data(), bytes.size());
+    auto r = run(m.serialize(), {bytes});
+    ASSERT_EQ(r->outputs.size(), 1u);
+    for (int i = 0; i < 64; ++i) {
+      int16_t got;
+      memcpy(&got, &r->outputs[0][size_t(2 * i)], 2);
+      EXPECT_EQ(got, int16_t(uint16_t(uint32_t(ws[size_t(i)])))) << i;  // wraps, as C++ conversions do
+    }
+    EXPECT_EQ(planned(*r, c)->placement.offset, planned(*r, w)->placement.offset);
+    EXPECT_EQ(r->interp->arena_planned_bytes(), 256u);
+  }
 }
 
 TEST(MemoryPlan, ModelOutputIsNeverOverwrittenInPlace) {

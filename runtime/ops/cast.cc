@@ -38,7 +38,8 @@ Status eval(OpContext& ctx) {
 }  // namespace
 
 const OpRegistration& cast() {
-  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kCast), nullptr, "CAST", prepare, eval};
+  static const OpRegistration registration = {int32_t(schema::BuiltinOp::kCast), nullptr, "CAST",
+                                              prepare_in_place<prepare, 0>, eval};
   return registration;
 }
 

@@ -216,10 +216,14 @@ Status OpContext::share_input_buffer() {
 Status OpContext::allow_in_place(int input, int output) {
   const TensorView in = this->input(input);
   const TensorView out = this->output(output);
-  if (input_is_constant(input) || output_tensor_index(output) < 0 || dtype_size(in.type) != dtype_size(out.type) ||
+  const int32_t in_size = int32_t(dtype_size(in.type)), out_size = int32_t(dtype_size(out.type));
+  if (input_is_constant(input) || output_tensor_index(output) < 0 || out_size > in_size ||
       in.num_elements() != out.num_elements())
     return Status::kOk;
-  return allow_overlap(input, output, 0, 0);
+  if (out_size == in_size) return allow_overlap(input, output, 0, 0);
+  // Front to back, output element i ends at lead + (i + 1) * out_size, at or
+  // before input element i + 1 starts at (i + 1) * in_size: i = 0 bounds it.
+  return allow_overlap(input, output, kUnboundedLead, in_size - out_size);
 }
 
 Status OpContext::allow_overlap(int input, int output, int32_t min_lead, int32_t max_lead, int32_t lead_step) {

@@ -138,7 +138,10 @@ class OpContext {
   // Element-wise ops: output element i is computed from element i of input
   // `input` (plus anything else) after reading it, so the output may be
   // written in place over that input. Ignored unless both have the same
-  // element size and count (a broadcast input never qualifies).
+  // element count (a broadcast input never qualifies) and the output's
+  // element is no wider than the input's. A narrower output (QUANTIZE int16
+  // -> int8) may also start below the input or up to the size difference
+  // above it: the kernel must then walk front to back.
   Status allow_in_place(int input, int output = 0);
   // General form: the output may overlap the input when output offset -
   // input offset lies in [min_lead, max_lead] (min_lead may be

@@ -16,7 +16,9 @@ namespace reference {
 // int16, uint16, int32, uint32, int64.
 bool cast_supported(DType type);
 
-// Converts `count` elements; both types must be supported.
+// Converts `count` elements; both types must be supported. Front to back,
+// reading element i before writing it: an output no wider than the input may
+// overlap it (OpContext::allow_in_place).
 void cast(DType from, const void* input, DType to, void* output, int32_t count);
 
 }  // namespace reference

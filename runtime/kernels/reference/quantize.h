@@ -6,6 +6,9 @@
 namespace mote {
 namespace reference {
 
+// QUANTIZE's kernels walk front to back, reading element i before writing
+// it, so a narrower output may overlap the input (OpContext::allow_in_place).
+
 // q = round(x / scale) + zero_point, clamped to T; float division, rounding
 // half away from zero. Values beyond the int32 range (and NaN, low end)
 // saturate; TFLite leaves them undefined.

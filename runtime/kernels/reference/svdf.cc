@@ -28,15 +28,15 @@ T wrap_to(int32_t v) {
                                                  : T(bits);
 }
 
+// The steps are separate functions so that each gets the registers to itself:
+// inlined into one body, GCC for the lx106 spills the feature loop's zero
+// point and bound (2 more instructions per product).
 template <typename State>
-void svdf_integer(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* input, const int8_t* weights_feature,
-                  const State* weights_time, const int32_t* bias, State* state, int8_t* output) {
+__attribute__((noinline)) void feature_step(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* input,
+                                            const int8_t* weights_feature, State* state) {
   constexpr int32_t kStateMin = std::numeric_limits<State>::min();
   constexpr int32_t kStateMax = std::numeric_limits<State>::max();
-
-  shift_state_left(state, d.batches * d.num_filters * d.memory_size);
-
-  // Feature step: the newest time step of every filter.
+  const int32_t input_zero_point = p.input_zero_point;
   for (int32_t b = 0; b < d.batches; ++b) {
     const int8_t* in = input + b * d.input_size;
     State* newest = state + b * d.num_filters * d.memory_size + (d.memory_size - 1);
@@ -44,18 +44,23 @@ void svdf_integer(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* inp
       const int8_t* w = weights_feature + f * d.input_size;
       int32_t acc = 0;
       for (int32_t i = 0; i < d.input_size; ++i)
-        acc = wrapping_add(acc, int32_t(w[i]) * (int32_t(in[i]) - p.input_zero_point));
+        acc = wrapping_add(acc, int32_t(w[i]) * (int32_t(in[i]) - input_zero_point));
       int32_t v = fixedpoint::multiply_by_quantized_multiplier(acc, p.feature_multiplier, p.feature_shift);
       v = v < kStateMin ? kStateMin : (v > kStateMax ? kStateMax : v);
       newest[f * d.memory_size] = wrap_to<State>(v + p.state_zero_point);
     }
   }
+}
 
-  // Time step, bias and rank reduction in one pass: a unit's rank filters are
-  // consecutive rows of weights_time and of the state, so its sum runs over
-  // rank * memory_size products. TFLM sums each filter first and the filters
-  // onto the bias after; int32 wrapping addition gives the same integer in
-  // any order, so no per-filter buffer is needed.
+// Time step, bias and rank reduction in one pass: a unit's rank filters are
+// consecutive rows of weights_time and of the state, so its sum runs over
+// rank * memory_size products. TFLM sums each filter first and the filters
+// onto the bias after; int32 wrapping addition gives the same integer in any
+// order, so no per-filter buffer is needed.
+template <typename State>
+__attribute__((noinline)) void time_step(const SvdfDims& d, const SvdfQuantParams& p, const State* weights_time,
+                                         const int32_t* bias, const State* state, int8_t* output) {
+  const int32_t state_zero_point = p.state_zero_point;
   const int32_t unit_span = d.rank * d.memory_size;
   for (int32_t b = 0; b < d.batches; ++b) {
     const State* s = state + b * d.num_filters * d.memory_size;
@@ -65,12 +70,20 @@ void svdf_integer(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* inp
       const State* m = s + u * unit_span;
       int32_t acc = bias != nullptr ? bias[u] : 0;
       for (int32_t k = 0; k < unit_span; ++k)
-        acc = wrapping_add(acc, int32_t(w[k]) * (int32_t(m[k]) - p.state_zero_point));
+        acc = wrapping_add(acc, int32_t(w[k]) * (int32_t(m[k]) - state_zero_point));
       const int32_t v =
           fixedpoint::multiply_by_quantized_multiplier(acc, p.output_multiplier, p.output_shift) + p.output_zero_point;
       out[u] = fixedpoint::saturate<int8_t>(v);
     }
   }
+}
+
+template <typename State>
+void svdf_integer(const SvdfDims& d, const SvdfQuantParams& p, const int8_t* input, const int8_t* weights_feature,
+                  const State* weights_time, const int32_t* bias, State* state, int8_t* output) {
+  shift_state_left(state, d.batches * d.num_filters * d.memory_size);
+  feature_step(d, p, input, weights_feature, state);
+  time_step(d, p, weights_time, bias, state, output);
 }
 
 float apply_activation(schema::Activation activation, float x) {
