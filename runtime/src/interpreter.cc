@@ -90,6 +90,9 @@ Status Interpreter::init_tensors() {
   // The table stays valid: tail allocations only move the tail start, never
   // what is already placed.
   const TensorTable table = tensor_table();
+  // The variable tensors follow one another down from here (nothing else is
+  // placed in between): one block, see plan_memory().
+  const size_t state_end = tail_offset_;
   uint32_t slot = 0;
   for (uint32_t i = 0; i < n; ++i) {
     if (i % 32 == 0 && i > 0) table.records_before[i / 32 - 1] = uint16_t(slot);
@@ -109,6 +112,8 @@ Status Interpreter::init_tensors() {
     table.kinds[slot++] =
         uint8_t(uint8_t(info.type) | (location << kLocationShift) | (info.is_variable ? kVariable : 0));
   }
+  state_block_ = uint32_t(tail_offset_);
+  state_block_bytes_ = uint32_t(state_end - tail_offset_);
   return Status::kOk;
 }
 
@@ -332,9 +337,11 @@ int Interpreter::collect_overlaps(const PlanBuffer* plan, int n, int32_t skip_fi
 }
 
 Status Interpreter::plan_memory() {
-  // The planner's work memory sits where the activations will go, after the
-  // hints prepare left there; it is free until the first invoke().
-  // arena_used_bytes() counts whichever is larger.
+  // The planner's work memory: the variable tensors' block when it fits there
+  // (their bytes mean nothing until reset_state() at the end of allocate()),
+  // else where the activations will go, after the hints prepare left there
+  // (free until the first invoke()). arena_used_bytes() counts the larger of
+  // the head's work (hints, or hints + work memory) and the plan.
   const int n = visit_buffers(count_buffer, nullptr);
   StageChain chain;
   const bool try_stage = patch_options_.mode != PatchMode::kOff && find_stage_chain(&chain) >= 2;
@@ -342,17 +349,19 @@ Status Interpreter::plan_memory() {
   const size_t plan_bytes = align_up(size_t(n) * sizeof(PlanBuffer), 8);
   const size_t stage_plan_bytes = try_stage ? plan_bytes : 0;
   const size_t overlap_bytes = align_up(num_hints_ * sizeof(PlanOverlap), 8);
-  const size_t work_bytes = hint_bytes + plan_bytes + stage_plan_bytes + overlap_bytes +
-                            align_up(planner_work_bytes(n), 8);
+  const size_t array_bytes = plan_bytes + stage_plan_bytes + overlap_bytes + align_up(planner_work_bytes(n), 8);
+  const bool work_in_state = array_bytes <= state_block_bytes_;
+  const size_t work_bytes = work_in_state ? hint_bytes : hint_bytes + array_bytes;
   if (work_bytes > tail_offset_) {
     used_bytes_ = align_up(work_bytes + tail_bytes_, kBufferAlignment);
     return set_error("arena too small: this model needs at least %zu bytes, the arena has %zu", used_bytes_,
                      arena_bytes_);
   }
-  PlanBuffer* plan = reinterpret_cast<PlanBuffer*>(arena_ + hint_bytes);
-  PlanBuffer* stage_plan = reinterpret_cast<PlanBuffer*>(arena_ + hint_bytes + plan_bytes);
-  PlanOverlap* overlaps = reinterpret_cast<PlanOverlap*>(arena_ + hint_bytes + plan_bytes + stage_plan_bytes);
-  void* planner_work = arena_ + hint_bytes + plan_bytes + stage_plan_bytes + overlap_bytes;
+  uint8_t* work = work_in_state ? arena_ + state_block_ : arena_ + hint_bytes;
+  PlanBuffer* plan = reinterpret_cast<PlanBuffer*>(work);
+  PlanBuffer* stage_plan = reinterpret_cast<PlanBuffer*>(work + plan_bytes);
+  PlanOverlap* overlaps = reinterpret_cast<PlanOverlap*>(work + plan_bytes + stage_plan_bytes);
+  void* planner_work = work + plan_bytes + stage_plan_bytes + overlap_bytes;
   const TensorTable table = tensor_table();
   PlanArrays arrays{plan, table};
   visit_buffers(store_buffer, &arrays);

@@ -247,6 +247,8 @@ class Interpreter {
   uint32_t nodes_ = 0;    // arena offset of NodeRecord[num_operators]
   uint32_t first_scratch_ = 0;
   uint32_t last_scratch_ = 0;
+  uint32_t state_block_ = 0;  // arena offset and bytes of the variable tensors' block
+  uint32_t state_block_bytes_ = 0;
   uint32_t num_hints_ = 0;    // OverlapHint[num_hints_] at the arena start, during allocate()
   size_t head_reserved_ = 0;  // bytes those hints take
   PatchOptions patch_options_;
