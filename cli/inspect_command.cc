@@ -357,8 +357,11 @@ void print_patch_stage(const json& stage) {
   printf("  patch grid    %lld strips of %lld output rows x full width over the stage output %s\n",
          (long long)stage["strips"].get<int64_t>(), (long long)stage["rows_per_strip"].get<int64_t>(),
          shape_text(shape).c_str());
-  printf("  arena         %s B with the stage, %s B layer by layer (%s B less)\n", with_commas(with).c_str(),
-         with_commas(without).c_str(), with_commas(without - with).c_str());
+  const std::string difference = with == without ? "the same"
+                                 : with < without ? with_commas(without - with) + " B less"
+                                                  : with_commas(with - without) + " B more";
+  printf("  arena         %s B with the stage, %s B layer by layer (%s)\n", with_commas(with).c_str(),
+         with_commas(without).c_str(), difference.c_str());
   printf("  extra MACs    %lld (halo rows are kept from one strip to the next, never computed twice)\n",
          (long long)stage["extra_macs"].get<int64_t>());
 }

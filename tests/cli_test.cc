@@ -15,6 +15,7 @@
 #include "mote/ops.h"
 #include "op_harness.h"
 #include "tools/common/conformance_manifest.h"
+#include "tools/common/text_table.h"
 #include "tools/model_builder.h"
 #include "tools/prepared_constants_writer.h"
 #include "tools/tensor_io.h"
@@ -404,6 +405,34 @@ TEST_F(CliTest, InspectReportsWhatEachSavingSaves) {
             alloc["arena_persistent_bytes"].get<int64_t>());
   CommandResult text = mote({"inspect", person_detect()});
   EXPECT_TRUE(contains(text.out, "What keeps the arena small")) << text.out;
+}
+
+// The stage section says how the two arenas compare, either way: forced
+// strips of vww_96_int8 plan smaller with one row, larger with four.
+TEST_F(CliTest, InspectSaysWhetherTheStageArenaIsSmallerOrLarger) {
+  MOTE_REQUIRE_SHARED();
+  const std::string vww = shared_dir() + "/models/vww_96_int8.tflite";
+  const std::vector<uint8_t> model = as_deployed(read_file(vww));
+  mote::PatchOptions off;
+  off.mode = mote::PatchMode::kOff;
+  const Allocation layer_by_layer = allocate_directly(model, off);
+  ASSERT_TRUE(layer_by_layer.ok) << layer_by_layer.error;
+  bool saw_less = false, saw_more = false;
+  for (int32_t rows : {1, 4}) {
+    const Allocation staged = allocate_directly(model, {mote::PatchMode::kRows, rows});
+    ASSERT_TRUE(staged.ok) << staged.error;
+    const int64_t difference = int64_t(staged.used) - int64_t(layer_by_layer.used);
+    const std::string expected = difference < 0   ? mote::tools::with_commas(-difference) + " B less"
+                                 : difference > 0 ? mote::tools::with_commas(difference) + " B more"
+                                                  : "the same";
+    saw_less |= difference < 0;
+    saw_more |= difference > 0;
+    CommandResult r = mote({"inspect", "--patch", std::to_string(rows), vww});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(contains(r.out, "B layer by layer (" + expected + ")")) << r.out;
+    EXPECT_FALSE(contains(r.out, "(-")) << r.out;
+  }
+  EXPECT_TRUE(saw_less && saw_more);
 }
 
 TEST_F(CliTest, InspectJsonOfPersonDetectHasTheStableKeys) {

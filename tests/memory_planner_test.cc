@@ -219,6 +219,12 @@ TEST(MemoryPlanner, RandomAllowancesAreRespectedAndNeverHurt) {
       EXPECT_EQ(x.offset % 16, 0u);
       EXPECT_LE(x.offset + x.size, with);
     }
+    // The bound is the largest of its per-node terms.
+    uint32_t largest = 0;
+    for (int32_t t = 0; t < 36; ++t)
+      largest = std::max(largest, mote::plan_bound_at(b.data(), n, 16, t, overlaps.data(), int(overlaps.size())));
+    EXPECT_EQ(largest, mote::plan_lower_bound(b.data(), n, 16, overlaps.data(), int(overlaps.size())))
+        << "trial " << trial;
   }
 }
 

@@ -56,6 +56,23 @@ TEST(PatchStageRows, InputRowsOfAStridedSamePaddedWindow) {
   EXPECT_EQ(mote::layer_input_rows(l, {3, 3}).count(), 0);
 }
 
+// A random chain of 2..6 window layers (fewer when the rows run out) over
+// 5..64 input rows.
+std::vector<StageLayer> random_layers(std::mt19937& rng) {
+  const int count = 2 + int(rng() % 5);
+  std::vector<StageLayer> layers;
+  int32_t h = 5 + int32_t(rng() % 60);
+  for (int i = 0; i < count && h > 0; ++i) {
+    const int32_t filter = 1 + int32_t(rng() % 5), stride = 1 + int32_t(rng() % 3);
+    const int32_t dilation = 1 + int32_t(rng() % 2);
+    const StageLayer l = layer(h, filter, stride, dilation, rng() % 2 == 0);
+    if (l.output_height <= 0) break;
+    layers.push_back(l);
+    h = l.output_height;
+  }
+  return layers;
+}
+
 // For random chains and strip heights: every input row a window of a strip's
 // fresh output rows touches (inside the image) is held in the input's strip
 // buffer when the layer runs, every row of every tensor the output depends on
@@ -63,17 +80,7 @@ TEST(PatchStageRows, InputRowsOfAStridedSamePaddedWindow) {
 TEST(PatchStageRows, StripsComputeEveryNeededRowOnceAndHoldWhatTheyRead) {
   std::mt19937 rng(7);
   for (int trial = 0; trial < 400; ++trial) {
-    const int count = 2 + int(rng() % 5);
-    std::vector<StageLayer> layers;
-    int32_t h = 5 + int32_t(rng() % 60);
-    for (int i = 0; i < count && h > 0; ++i) {
-      const int32_t filter = 1 + int32_t(rng() % 5), stride = 1 + int32_t(rng() % 3);
-      const int32_t dilation = 1 + int32_t(rng() % 2);
-      const StageLayer l = layer(h, filter, stride, dilation, rng() % 2 == 0);
-      if (l.output_height <= 0) break;
-      layers.push_back(l);
-      h = l.output_height;
-    }
+    const std::vector<StageLayer> layers = random_layers(rng);
     const int n = int(layers.size());
     if (n < 2) continue;
     const int32_t out_h = layers.back().output_height;
@@ -132,6 +139,113 @@ TEST(PatchStageRows, StripsComputeEveryNeededRowOnceAndHoldWhatTheyRead) {
       for (size_t r = 0; r < needed[size_t(t)].size(); ++r)
         if (needed[size_t(t)][r]) EXPECT_EQ(computed[size_t(t)][r], 1) << "tensor " << t << " row " << r;
   }
+}
+
+// The strip loop of Interpreter::run_stage() over plain memory: the stage
+// input and output in one block, `lead` bytes apart, the tensors between
+// layers in strip buffers whose halo rows move to the front; each layer
+// computes an output row from the bytes of its window rows. Layer 0 may read
+// any byte of its view of input rows (as a kernel may): `clobbered` says
+// whether one of them had already been overwritten by the output.
+struct StripRun {
+  std::vector<uint8_t> output;
+  bool clobbered = false;
+};
+
+StripRun run_strips(const std::vector<StageLayer>& layers, int32_t rows_per_strip,
+                    const std::vector<int32_t>& row_bytes, const std::vector<uint8_t>& input, int64_t lead) {
+  const int n = int(layers.size());
+  const size_t out_bytes = size_t(layers.back().output_height) * size_t(row_bytes[size_t(n)]);
+  const size_t base = out_bytes;  // room below the input for negative leads
+  std::vector<uint8_t> memory(base + std::max<int64_t>(int64_t(input.size()), lead + int64_t(out_bytes)));
+  std::vector<char> written(memory.size(), 0);
+  memcpy(memory.data() + base, input.data(), input.size());
+  std::vector<int32_t> heights(size_t(n) + 1);
+  mote::stage_buffer_rows(layers.data(), n, rows_per_strip, heights.data());
+  std::vector<std::vector<uint8_t>> strips(size_t(n) + 1);
+  std::vector<uint8_t*> data(size_t(n) + 1);
+  data[0] = memory.data() + base;
+  data[size_t(n)] = memory.data() + base + lead;
+  for (int t = 1; t < n; ++t) {
+    strips[size_t(t)].assign(size_t(heights[size_t(t)]) * size_t(row_bytes[size_t(t)]), 0);
+    data[size_t(t)] = strips[size_t(t)].data();
+  }
+  StripRun r;
+  std::vector<int32_t> buffer_row(size_t(n) + 1, 0), done(size_t(n) + 1, 0);
+  std::vector<RowRange> rows(size_t(n) + 1);
+  for (int32_t s = 0; s < mote::stage_strip_count(layers.data(), n, rows_per_strip); ++s) {
+    mote::stage_strip_rows(layers.data(), n, rows_per_strip, s, rows.data());
+    for (int i = 0; i < n; ++i) {
+      const size_t o = size_t(i) + 1;
+      const RowRange fresh = mote::new_rows(rows[o], done[o]);
+      if (fresh.count() == 0) continue;
+      const size_t in_row = size_t(row_bytes[size_t(i)]), out_row = size_t(row_bytes[o]);
+      if (int(o) < n) {
+        const int32_t kept = done[o] - rows[o].begin;
+        if (kept > 0 && rows[o].begin != buffer_row[o])
+          memmove(data[o], data[o] + size_t(rows[o].begin - buffer_row[o]) * out_row, size_t(kept) * out_row);
+        buffer_row[o] = rows[o].begin;
+      }
+      const RowRange in = mote::layer_input_rows(layers[size_t(i)], fresh);
+      if (i == 0)
+        for (size_t b = size_t(in.begin) * in_row; b < size_t(in.end) * in_row; ++b) r.clobbered |= written[base + b] != 0;
+      for (int32_t y = fresh.begin; y < fresh.end; ++y) {
+        uint32_t acc = uint32_t(y) * 2654435761u;
+        for (int32_t k = 0; k < layers[size_t(i)].extent; ++k) {
+          const int32_t src = y * layers[size_t(i)].stride - layers[size_t(i)].pad_before + k;
+          if (src < in.begin || src >= in.end) continue;  // padding
+          const uint8_t* row = data[size_t(i)] + size_t(src - buffer_row[size_t(i)]) * in_row;
+          for (size_t b = 0; b < in_row; ++b) acc = (acc ^ row[b]) * 16777619u + uint32_t(k);
+        }
+        uint8_t* dst = data[o] + size_t(y - buffer_row[o]) * out_row;
+        for (size_t b = 0; b < out_row; ++b) dst[b] = uint8_t((acc >> (b % 25)) + b);
+        if (int(o) == n) std::fill_n(written.begin() + int64_t(base) + lead + int64_t(size_t(y) * out_row), out_row, 1);
+      }
+      done[o] = fresh.end;
+    }
+  }
+  r.output.assign(data[size_t(n)], data[size_t(n)] + out_bytes);
+  return r;
+}
+
+// stage_output_max_lead() by brute force on the strip loop: at every lead
+// from the bound down to no overlap the stage gives the bytes it gives with
+// its output apart, and no byte layer 0 may read is overwritten before it
+// reads it; one byte more and one is (the bound is tight for a kernel that
+// reads its whole view: the first byte of the view is the binding one).
+TEST(PatchStageRows, OutputMaxLeadIsSafeAndTight) {
+  std::mt19937 rng(23);
+  int overlapping = 0, bound_binds = 0;
+  for (int trial = 0; trial < 500; ++trial) {
+    const std::vector<StageLayer> layers = random_layers(rng);
+    const int n = int(layers.size());
+    if (n < 2) continue;
+    const int32_t rows = 1 + int32_t(rng() % uint32_t(std::min(layers.back().output_height, 6)));
+    std::vector<int32_t> row_bytes(size_t(n) + 1);
+    for (auto& b : row_bytes) b = 1 + int32_t(rng() % 9);
+    std::vector<uint8_t> input(size_t(layers[0].input_height) * size_t(row_bytes[0]));
+    for (auto& v : input) v = uint8_t(rng());
+    const int64_t out_bytes = int64_t(layers.back().output_height) * row_bytes[size_t(n)];
+    const int32_t max_lead = mote::stage_output_max_lead(layers.data(), n, rows, row_bytes[0], row_bytes[size_t(n)]);
+    SCOPED_TRACE("trial " + std::to_string(trial) + ", " + std::to_string(rows) + " rows per strip, bound " +
+                 std::to_string(max_lead));
+    const StripRun apart = run_strips(layers, rows, row_bytes, input, int64_t(input.size()));
+    ASSERT_FALSE(apart.clobbered);
+    // Beyond the input's end nothing overlaps: INT32_MAX (one strip) means any lead.
+    const int64_t top = std::min<int64_t>(max_lead, int64_t(input.size()));
+    for (int64_t lead = top; lead >= -out_bytes; lead -= 1 + int64_t(rng() % 5)) {
+      const StripRun r = run_strips(layers, rows, row_bytes, input, lead);
+      ASSERT_FALSE(r.clobbered) << "lead " << lead;
+      ASSERT_EQ(r.output, apart.output) << "lead " << lead;
+      if (lead + out_bytes > 0 && lead < int64_t(input.size())) ++overlapping;
+    }
+    if (max_lead < int64_t(input.size())) {
+      ++bound_binds;
+      EXPECT_TRUE(run_strips(layers, rows, row_bytes, input, int64_t(max_lead) + 1).clobbered);
+    }
+  }
+  EXPECT_GT(overlapping, 5000);
+  EXPECT_GT(bound_binds, 200);
 }
 
 // One layer of a synthetic int8 chain.
@@ -245,6 +359,7 @@ struct RunResult {
   std::vector<uint8_t> output;
   size_t arena = 0;
   mote::PatchStage stage;
+  int64_t stage_overlap = 0;  // bytes the stage's output buffer shares with its input's
 };
 
 // Allocates in exactly arena_used_bytes() (checking that 16 fewer fail), with
@@ -284,6 +399,20 @@ RunResult run(const Chain& chain, const mote::PatchOptions& patch, const std::ve
     // A tensor between two stage layers holds a strip only: no whole view.
     const int32_t inner = interp.model().op(uint32_t(r.stage.first_node)).outputs[0];
     EXPECT_EQ(interp.tensor(inner).data, nullptr);
+    const mote::Model& model = interp.model();
+    const int32_t input = model.op(uint32_t(r.stage.first_node)).inputs[0];
+    const int32_t output = model.op(uint32_t(r.stage.first_node + r.stage.num_layers - 1)).outputs[0];
+    std::vector<mote::PlannedBuffer> plan(size_t(interp.memory_plan(nullptr, 0)));
+    interp.memory_plan(plan.data(), int(plan.size()));
+    const mote::PlanBuffer* in = nullptr;
+    const mote::PlanBuffer* out = nullptr;
+    for (const auto& b : plan) {
+      if (b.tensor == input) in = &b.placement;
+      if (b.tensor == output) out = &b.placement;
+    }
+    if (in != nullptr && out != nullptr)
+      r.stage_overlap = std::max<int64_t>(0, int64_t(std::min(in->offset + in->size, out->offset + out->size)) -
+                                                 int64_t(std::max(in->offset, out->offset)));
   }
   for (size_t i = size_t(arena - storage.data()) + r.arena; i < storage.size(); ++i)
     EXPECT_EQ(storage[i], 0xA5) << "write past the arena's end at +" << i - size_t(arena - storage.data());
@@ -316,6 +445,7 @@ std::vector<ChainCase> chain_cases() {
 
 TEST(PatchStage, StripsGiveTheBytesOfLayerByLayerOnSyntheticChains) {
   uint32_t seed = 11;
+  int overlapped = 0;  // runs whose stage output shares bytes with the stage input
   for (const ChainCase& k : chain_cases()) {
     for (bool tail : {false, true}) {
       SCOPED_TRACE(std::string(k.name) + (tail ? " + tail conv" : ""));
@@ -330,6 +460,7 @@ TEST(PatchStage, StripsGiveTheBytesOfLayerByLayerOnSyntheticChains) {
       for (int32_t rows : {1, 2, 3, 5, 100}) {
         const RunResult strips = run(chain, {mote::PatchMode::kRows, rows}, input);
         smallest_forced = std::min(smallest_forced, strips.arena);
+        overlapped += strips.stage_overlap > 0;
         EXPECT_GE(strips.stage.num_layers, 2) << rows << " rows";
         EXPECT_EQ(strips.output, whole.output) << rows << " rows per strip";
         EXPECT_EQ(strips.stage.arena_bytes_without, whole.arena);
@@ -340,8 +471,11 @@ TEST(PatchStage, StripsGiveTheBytesOfLayerByLayerOnSyntheticChains) {
       // The choice goes by the placed plans: no forced strip height does better.
       EXPECT_LE(automatic.arena, smallest_forced);
       if (automatic.stage.num_layers > 0) EXPECT_LT(automatic.arena, whole.arena);
+      overlapped += automatic.stage_overlap > 0;
     }
   }
+  // The stage input (the model input, dead after layer 0) lets the output over it.
+  EXPECT_GT(overlapped, 10);
 }
 
 }  // namespace

@@ -25,20 +25,40 @@ void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, cons
   }
 }
 
-size_t live_bytes_at(const PlanBuffer* plan, int n, int32_t node, uint32_t alignment) {
-  size_t live = 0;
-  for (int i = 0; i < n; ++i)
-    if (plan[i].first <= node && node <= plan[i].last) live += (plan[i].size + alignment - 1) / alignment * alignment;
-  return live;
-}
-
 int Interpreter::stage_plan(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan, int n,
                             PlanBuffer* out, PlanOverlap* overlaps) const {
   memcpy(out, plan, size_t(n) * sizeof(PlanBuffer));
   int32_t inner_buffers[kMaxStageLayers + 1];
   for (int t = 0; t < layers; ++t) inner_buffers[t] = planned_buffer(chain.tensors[t]);
   apply_stage_to_plan(chain, layers, rows, inner_buffers, out, n);
-  return collect_overlaps(out, n, chain.first_node, chain.first_node + layers - 1, overlaps);
+  int num_overlaps = collect_overlaps(out, n, chain.first_node, chain.first_node + layers - 1, overlaps);
+  // Room for one more: collect_overlaps() skips the stage's row-strip hints.
+  if (stage_input_overlap(chain, layers, rows, out, n, &overlaps[num_overlaps])) ++num_overlaps;
+  return num_overlaps;
+}
+
+bool Interpreter::stage_input_overlap(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan,
+                                      int n, PlanOverlap* overlap) const {
+  if (!memory_options_.overlaps) return false;
+  const int32_t first = chain.first_node, last = first + layers - 1;
+  const int32_t input_root = buffer_root(chain.tensors[0]);
+  const int32_t output = chain.tensors[layers];
+  if (location(output) == kShared || in_model_outputs(input_root)) return false;
+  const int32_t in = planned_buffer(input_root), out = planned_buffer(output);
+  // The input's buffer must die in the stage (apply_stage_to_plan() moved a
+  // last use inside it to the stage's end) ...
+  if (in < 0 || out < 0 || in >= n || out >= n || in == out || plan[in].last != last) return false;
+  // ... and only layer 0 reads it there, as its input 0.
+  const NodeRecord* nodes = reinterpret_cast<const NodeRecord*>(arena_ + nodes_);
+  for (int32_t j = first; j <= last; ++j)
+    for (int k = j == first ? 1 : 0; k < node_count(model_data_, nodes[j].inputs_pos); ++k)
+      if (buffer_root(node_tensor(nodes[j].inputs_pos, k)) == input_root) return false;
+  overlap->input = in;
+  overlap->output = out;
+  overlap->min_lead = kUnboundedLead;
+  overlap->max_lead = stage_output_max_lead(chain.layers, layers, rows, chain.row_bytes[0], chain.row_bytes[layers]);
+  overlap->lead_step = 0;
+  return true;
 }
 
 int32_t Interpreter::shortest_auto_strips(const StageChain& chain, int layers) const {
@@ -78,15 +98,17 @@ StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer*
     }
     const int num_overlaps = stage_plan(chain, layers, c.rows, plan, n, out, overlaps);
     c.bound = plan_lower_bound(out, n, kBufferAlignment, overlaps, num_overlaps);
+    c.shortest_rows = c.rows;
     if (patch_options_.mode != PatchMode::kRows) {
-      // Taller strips only make the stage's own bytes grow: keep the tallest
-      // whose stage still fits under the shortest strips' bound (fewer kernel
-      // calls, the same bound).
+      // Taller strips only make the stage's own bytes grow (and the lead of
+      // its output over its input shrink), and only the stage's nodes see
+      // them: keep the tallest whose stage stays under the shortest strips'
+      // bound (fewer kernel calls, the same bound).
       int32_t lo = c.rows, hi = height;
       while (lo < hi) {
         const int32_t mid = lo + (hi - lo + 1) / 2;
-        stage_plan(chain, layers, mid, plan, n, out, overlaps);
-        if (live_bytes_at(out, n, chain.first_node, kBufferAlignment) <= c.bound) {
+        const int mid_overlaps = stage_plan(chain, layers, mid, plan, n, out, overlaps);
+        if (plan_bound_at(out, n, kBufferAlignment, chain.first_node, overlaps, mid_overlaps) <= c.bound) {
           lo = mid;
         } else {
           hi = mid - 1;
@@ -100,22 +122,30 @@ StageChoice Interpreter::choose_stage(const StageChain& chain, const PlanBuffer*
   }
   // Place them from the lowest bound: the placement can stop short of it, but
   // a candidate whose bound is not below the best plan so far cannot beat it.
-  StageChoice best;
-  int placed = -1;
+  StageChoice best, last_placed;
+  auto place = [&](StageChoice* c) {
+    const int num_overlaps = stage_plan(chain, c->layers, c->rows, plan, n, out, overlaps);
+    c->planned = plan_buffers(out, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &c->bound);
+    last_placed = *c;
+  };
   for (int i = 0; i < count && i < kMaxStagePlacements; ++i) {
-    StageChoice& c = candidates[i];
+    StageChoice c = candidates[i];
     if (c.bound >= (best.layers > 0 ? best.planned : limit)) break;
-    const int num_overlaps = stage_plan(chain, c.layers, c.rows, plan, n, out, overlaps);
-    c.planned = plan_buffers(out, n, kBufferAlignment, planner_work, overlaps, num_overlaps, &c.bound);
-    placed = i;
+    place(&c);
+    // Taller strips share the bound but leave the planner less slack (the
+    // stage output's lead over its input shrinks): when they stop short of
+    // it, the shortest strips may still reach it.
+    if (c.planned > c.bound && c.shortest_rows < c.rows) {
+      StageChoice shortest = c;
+      shortest.rows = c.shortest_rows;
+      place(&shortest);
+      if (shortest.planned < c.planned) c = shortest;
+    }
     if (best.layers == 0 || c.planned < best.planned) best = c;
   }
   // `out` holds the last plan placed; placing is deterministic, so again for
   // the best when that was another.
-  if (placed >= 0 && (candidates[placed].layers != best.layers || candidates[placed].rows != best.rows)) {
-    const int num_overlaps = stage_plan(chain, best.layers, best.rows, plan, n, out, overlaps);
-    plan_buffers(out, n, kBufferAlignment, planner_work, overlaps, num_overlaps);
-  }
+  if (best.layers > 0 && (last_placed.layers != best.layers || last_placed.rows != best.rows)) place(&best);
   return best;
 }
 

@@ -44,20 +44,18 @@ struct StripView {
 void apply_stage_to_plan(const StageChain& chain, int layers, int32_t rows, const int32_t* inner_buffers,
                          PlanBuffer* plan, int n);
 
-// Bytes of the buffers alive at `node`, each rounded up to `alignment`. In a
-// stage's plan every stage node has the same live set (apply_stage_to_plan),
-// and no overlap is allowed there, so this is what the stage itself needs.
-size_t live_bytes_at(const PlanBuffer* plan, int n, int32_t node, uint32_t alignment);
-
 // A stage and its placed plan.
 struct StageChoice {
   int layers = 0;  // 0: none
   int32_t rows = 0;
+  int32_t shortest_rows = 0;  // the shortest strips tried for its length (rows: the tallest with their bound)
   uint32_t bound = 0;    // plan_lower_bound() of its plan
   uint32_t planned = 0;  // what the placement reaches
 };
 
-// Stage plans choose_stage() places at most: each is one plan_buffers() call.
+// Stage candidates choose_stage() places at most: each is one plan_buffers()
+// call, or two when its tallest strips stop short of their lower bound and
+// its shortest strips are placed as well.
 constexpr int kMaxStagePlacements = 4;
 
 // Auto strips give each layer's kernel call at least this many output pixels

@@ -304,6 +304,21 @@ struct BoundView {
   }
 };
 
+int64_t bound_at(const BoundView& v, int n, int32_t t) {
+  int64_t live = 0;
+  for (int i = 0; i < n; ++i)
+    if (v.alive(i, t)) live += v.size(i);
+  // Less what the allowances alive at t may share: the smaller of the totals
+  // counted per output and per input.
+  int64_t by_output = 0, by_input = 0;
+  for (int k = 0; k < v.num_overlaps; ++k) {
+    if (!v.alive(v.overlaps[k], t)) continue;
+    by_output += v.group_shared(k, true, t);
+    by_input += v.group_shared(k, false, t);
+  }
+  return live - (by_output < by_input ? by_output : by_input);
+}
+
 }  // namespace
 
 uint32_t plan_lower_bound(const PlanBuffer* buffers, int n, uint32_t alignment, const PlanOverlap* overlaps,
@@ -312,22 +327,17 @@ uint32_t plan_lower_bound(const PlanBuffer* buffers, int n, uint32_t alignment, 
   int64_t peak = 0;
   // The live set changes only where a buffer starts or ends.
   for (int s = 0; s < 2 * n; ++s) {
-    const int32_t t = s < n ? buffers[s].first : buffers[s - n].last;
-    int64_t live = 0;
-    for (int i = 0; i < n; ++i)
-      if (v.alive(i, t)) live += v.size(i);
-    // Less what the allowances alive at t may share: the smaller of the totals
-    // counted per output and per input.
-    int64_t by_output = 0, by_input = 0;
-    for (int k = 0; k < num_overlaps; ++k) {
-      if (!v.alive(overlaps[k], t)) continue;
-      by_output += v.group_shared(k, true, t);
-      by_input += v.group_shared(k, false, t);
-    }
-    live -= by_output < by_input ? by_output : by_input;
+    const int64_t live = bound_at(v, n, s < n ? buffers[s].first : buffers[s - n].last);
     if (live > peak) peak = live;
   }
   return uint32_t(peak);
+}
+
+uint32_t plan_bound_at(const PlanBuffer* buffers, int n, uint32_t alignment, int32_t node,
+                       const PlanOverlap* overlaps, int num_overlaps) {
+  const BoundView v{buffers, overlaps, num_overlaps, alignment};
+  const int64_t live = bound_at(v, n, node);
+  return live > 0 ? uint32_t(live) : 0;
 }
 
 bool plan_has_overlap(const PlanBuffer* buffers, int n, const PlanOverlap* overlaps, int num_overlaps) {

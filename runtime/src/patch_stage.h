@@ -51,6 +51,17 @@ void stage_strip_rows(const StageLayer* layers, int count, int32_t rows_per_stri
 // of its strip buffer).
 void stage_buffer_rows(const StageLayer* layers, int count, int32_t rows_per_strip, int32_t* heights);
 
+// The largest lead (stage output start - stage input start, in bytes) at
+// which the stage's output buffer may overlap its input buffer when the input
+// dies in the stage; any lower lead is safe too. Only layer 0 reads the input
+// and only the last layer writes the output; in a strip layer 0 runs first,
+// so every byte of output written up to the end of strip s must lie below
+// the first input byte a later strip's layer 0 reads (its whole view of
+// input rows). INT32_MAX when no strip reads after another wrote (one strip).
+// Needs count >= 2.
+int32_t stage_output_max_lead(const StageLayer* layers, int count, int32_t rows_per_strip, int32_t input_row_bytes,
+                              int32_t output_row_bytes);
+
 // What layer i computes in a strip: the rows of its output (tensor i + 1)
 // the strip needs and no earlier strip computed. `done` is the end of the
 // rows computed so far (0 before the first strip).

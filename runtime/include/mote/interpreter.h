@@ -206,6 +206,11 @@ class Interpreter {
   // `out`) and the overlaps it allows; returns their count.
   int stage_plan(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan, int n, PlanBuffer* out,
                  PlanOverlap* overlaps) const;
+  // The one overlap a stage's plan allows among the stage's buffers: its
+  // output over its input (stage_output_max_lead()), when the input's buffer
+  // dies in the stage, is no model output, and only layer 0 reads it there.
+  bool stage_input_overlap(const StageChain& chain, int layers, int32_t rows, const PlanBuffer* plan, int n,
+                           PlanOverlap* overlap) const;
   // The stage whose placed plan is smallest, among one candidate per stage
   // length (the tallest strips that keep one-row strips' lower bound, or
   // strips of the rows PatchMode::kRows asks for), at most

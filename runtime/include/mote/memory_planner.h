@@ -58,6 +58,11 @@ uint32_t plan_buffers(PlanBuffer* buffers, int n, uint32_t alignment, void* work
 uint32_t plan_lower_bound(const PlanBuffer* buffers, int n, uint32_t alignment, const PlanOverlap* overlaps = nullptr,
                           int num_overlaps = 0);
 
+// plan_lower_bound()'s term at one node: the bytes alive there, less what the
+// overlaps alive there may share.
+uint32_t plan_bound_at(const PlanBuffer* buffers, int n, uint32_t alignment, int32_t node,
+                       const PlanOverlap* overlaps = nullptr, int num_overlaps = 0);
+
 // True when two buffers with overlapping lifetimes overlap in memory in a way
 // the overlaps do not allow.
 bool plan_has_overlap(const PlanBuffer* buffers, int n, const PlanOverlap* overlaps = nullptr, int num_overlaps = 0);
