@@ -491,7 +491,9 @@ void print_text(const json& r) {
   for (const auto& [key, label] : part_names)
     if (parts[key].get<int64_t>() > 0)
       printf("    %-48s %12s B\n", label, with_commas(parts[key].get<int64_t>()).c_str());
-  if (used > planned + persistent)
+  // The arena is rounded up to 16 bytes; more than that is the planner's
+  // work space outgrowing the activations (when it does not fit in the state).
+  if (used >= planned + persistent + 16)
     printf("  %-50s %12s B\n", "planned section incl. allocate() work space", with_commas(used - persistent).c_str());
   printf("  on the device: alignas(16) static uint8_t tensor_arena[%lld];\n", (long long)used);
   print_patch_stage(alloc["patch_stage"]);
